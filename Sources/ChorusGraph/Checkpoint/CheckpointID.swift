@@ -1,0 +1,23 @@
+import Foundation
+import Synchronization
+
+/// Makes checkpoint ids that sort in creation order: microseconds since the
+/// epoch (strictly increasing within a process) and a random tail.
+public enum CheckpointID {
+    private static let last = Mutex<UInt64>(0)
+
+    public static func next() -> String {
+        let now = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+        let stamp = last.withLock { last in
+            last = max(now, last + 1)
+            return last
+        }
+        let tail = UInt32.random(in: 0...UInt32.max)
+        return hex(stamp, width: 16) + "-" + hex(UInt64(tail), width: 8)
+    }
+
+    private static func hex(_ v: UInt64, width: Int) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+}

@@ -1,0 +1,245 @@
+/// What a run starts from.
+public enum RunInput: Sendable {
+    /// New input state, applied through the reducers (LangGraph `invoke(input)`).
+    case state(Value)
+    /// Continue the thread from its checkpoint (LangGraph `invoke(None)`).
+    case `continue`
+    /// Answer the pending interrupt (LangGraph `Command(resume=value)`).
+    case resume(Value)
+    /// Update and/or route the thread before continuing.
+    case command(Command)
+}
+
+/// The outcome of a finished (or interrupted) run.
+public struct RunResult: Sendable {
+    /// Final state (an object), or `.null` when the run never produced state.
+    public let values: Value
+    /// Interrupts the run stopped on, in task order; empty when it finished.
+    public let interrupts: [Interrupt]
+}
+
+/// A graph ready to run. Safe to share between tasks and to run concurrently
+/// on different threads.
+public final class CompiledGraph: Sendable {
+    let topology: GraphTopology
+    /// Where checkpoints go; nil means runs keep no history.
+    public let checkpointer: (any Checkpointer)?
+    let interruptBefore: Set<String>
+    let interruptAfter: Set<String>
+
+    init(topology: GraphTopology, checkpointer: (any Checkpointer)?, interruptBefore: Set<String>, interruptAfter: Set<String>) {
+        self.topology = topology
+        self.checkpointer = checkpointer
+        self.interruptBefore = interruptBefore
+        self.interruptAfter = interruptAfter
+    }
+
+    /// The state keys, in declaration order.
+    public var stateKeys: [String] { topology.schema.keys }
+
+    // MARK: running
+
+    /// Runs the graph to the end (or to an interrupt) and returns the final state.
+    public func invoke(_ input: RunInput, config: RunConfig = RunConfig()) async throws -> RunResult {
+        let loop = PregelLoop(graph: self, config: config, context: .root(sink: .silent, checkpointer: checkpointer))
+        return try await loop.run(input)
+    }
+
+    /// Runs the graph with a state input.
+    public func invoke(_ state: [String: Value], config: RunConfig = RunConfig()) async throws -> RunResult {
+        try await invoke(.state(.object(state)), config: config)
+    }
+
+    /// Streams a run. The run stops when the consumer stops iterating or its
+    /// task is cancelled. Several modes may be combined; `subgraphs` adds the
+    /// parts of subgraph runs, tagged with their namespace.
+    public func stream(
+        _ input: RunInput,
+        modes: Set<StreamMode> = [.values],
+        subgraphs: Bool = false,
+        config: RunConfig = RunConfig()
+    ) -> AsyncThrowingStream<StreamPart, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<StreamPart, any Error>.makeStream()
+        let sink = RunSink(modes: modes, subgraphs: subgraphs) { part in continuation.yield(part) }
+        let run = Task {
+            do {
+                let loop = PregelLoop(graph: self, config: config, context: .root(sink: sink, checkpointer: self.checkpointer))
+                _ = try await loop.run(input)
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in run.cancel() }
+        return stream
+    }
+
+    /// Runs several inputs concurrently, at most `maxConcurrency` at once
+    /// (default: the config's); results keep input order. Each input runs on
+    /// its own config when `configs` is given.
+    public func batch(
+        _ inputs: [RunInput], config: RunConfig = RunConfig(), configs: [RunConfig]? = nil, maxConcurrency: Int? = nil
+    ) async throws -> [RunResult] {
+        let jobs = inputs.enumerated().map { (i, input) in (input, configs?[i] ?? config) }
+        return try await BoundedTaskGroup.map(jobs, limit: maxConcurrency ?? config.maxConcurrency) { job in
+            try await self.invoke(job.0, config: job.1)
+        }
+    }
+
+    func runNested(input: Value, config: RunConfig, context: NestedRunContext) async throws -> Value {
+        let loop = PregelLoop(graph: self, config: config, context: context)
+        return try await loop.run(.state(input)).values
+    }
+
+    // MARK: node writes
+
+    /// What a finished node writes: its update (declared keys only), its
+    /// `Command` routing, its static and join edges, and its conditional edges.
+    func writes(for output: NodeOutput, of node: NodeSpec, state: PregelState) async throws -> [(String, Value)] {
+        var writes: [(String, Value)] = []
+        if let update = output.updateValues {
+            if update.count == 1, let (key, value) = update.first {
+                if topology.stateKeySet.contains(key) { writes.append((key, value)) }
+            } else {
+                for key in topology.schema.keys { if let v = update[key] { writes.append((key, v)) } }
+            }
+        }
+        if case .command(let command) = output {
+            writes += try gotoWrites(command.goto)
+        }
+        writes += node.edgeWrites
+        if !node.routers.isEmpty {
+            let fresh = try state.stateAfter(writes)
+            for router in node.routers {
+                writes += try gotoWrites(try await router(fresh))
+            }
+        }
+        return writes
+    }
+
+    func gotoWrites(_ routes: [Route]) throws -> [(String, Value)] {
+        var writes: [(String, Value)] = []
+        for route in routes {
+            switch route {
+            case .node(let name):
+                if name == END { continue }
+                guard topology.nodes[name] != nil, name != START else {
+                    throw GraphError(.invalidUpdate, "Invalid node name '\(name)': not found in the graph")
+                }
+                writes.append((Reserved.branchTo(name), .null))
+            case .send(let send):
+                guard topology.nodes[send.node] != nil, send.node != START else {
+                    throw GraphError(.invalidUpdate, "Invalid Send target '\(send.node)': not found in the graph")
+                }
+                writes.append((Reserved.tasks, send.packet))
+            }
+        }
+        return writes
+    }
+
+    // MARK: state
+
+    /// The thread's current state (or the one at `config.checkpointId`):
+    /// values with finished tasks' writes applied, what runs next, and why it stopped.
+    public func getState(config: RunConfig = RunConfig()) async throws -> StateSnapshot {
+        let checkpointer = try requireCheckpointer()
+        guard let saved = try await checkpointer.get(threadId: config.threadId, namespace: "", id: config.checkpointId) else {
+            return StateSnapshot.empty
+        }
+        return try snapshot(of: saved, applyPendingWrites: config.checkpointId == nil)
+    }
+
+    /// Snapshots of the thread, newest first; `before` is a checkpoint id cursor.
+    public func getStateHistory(config: RunConfig = RunConfig(), limit: Int? = nil, before: String? = nil) async throws -> [StateSnapshot] {
+        let checkpointer = try requireCheckpointer()
+        return try await checkpointer.list(threadId: config.threadId, namespace: "", before: before, limit: limit)
+            .map { try snapshot(of: $0, applyPendingWrites: false) }
+    }
+
+    /// Changes the thread's state as if `asNode` had returned `values` (the
+    /// node that ran last when nil), writing a checkpoint with source `update`.
+    /// Returns the new checkpoint id.
+    @discardableResult
+    public func updateState(config: RunConfig = RunConfig(), values: [String: Value]?, asNode: String? = nil) async throws -> String {
+        let checkpointer = try requireCheckpointer()
+        let saved = try await checkpointer.get(threadId: config.threadId, namespace: "", id: config.checkpointId)
+        var state = PregelState(topology: topology)
+        if let saved { try state.restore(saved.checkpoint) }
+        let node = try resolveUpdater(asNode, saved: saved, state: state)
+        let spec = topology.nodes[node]!
+        let output: NodeOutput = values.map { .update($0) } ?? .none
+        if node == START && values == nil {
+            throw GraphError(.invalidUpdate, "Received no input writes for \(START)")
+        }
+        let writes = try await self.writes(for: output, of: spec, state: state)
+        let task = PregelTask(id: "", name: node, path: .pull(node), input: .null, triggers: [Reserved.interrupt], writes: writes)
+        _ = try state.apply([task])
+        let step = (saved?.metadata.step ?? -1) + 1
+        let id = CheckpointID.next()
+        try await checkpointer.put(threadId: config.threadId, namespace: "", checkpoint: state.checkpoint(id: id),
+                                   metadata: CheckpointMetadata(source: .update, step: step), parentId: saved?.checkpoint.id)
+        return id
+    }
+
+    private func resolveUpdater(_ asNode: String?, saved: CheckpointTuple?, state: PregelState) throws -> String {
+        if let asNode {
+            guard topology.nodes[asNode] != nil else { throw GraphError(.invalidUpdate, "Node \(asNode) does not exist") }
+            return asNode
+        }
+        if topology.nodes.count == 1 { return START }
+        if saved == nil { return START }
+        var lastSeen: [(Int, String)] = []
+        for (node, seen) in state.seen where topology.nodes[node] != nil {
+            for v in seen.values { lastSeen.append((v, node)) }
+        }
+        lastSeen.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        if lastSeen.count == 1 { return lastSeen[0].1 }
+        if lastSeen.count > 1, lastSeen[lastSeen.count - 1].0 != lastSeen[lastSeen.count - 2].0 {
+            return lastSeen[lastSeen.count - 1].1
+        }
+        throw GraphError(.invalidUpdate, "Ambiguous update, specify as_node")
+    }
+
+    private func requireCheckpointer() throws -> any Checkpointer {
+        guard let checkpointer else { throw GraphError(.valueError, "No checkpointer set") }
+        return checkpointer
+    }
+
+    func snapshot(of saved: CheckpointTuple, applyPendingWrites: Bool) throws -> StateSnapshot {
+        var state = PregelState(topology: topology)
+        try state.restore(saved.checkpoint)
+        let step = saved.metadata.step + 1
+        var tasks = state.nextTasks(step: step, checkpointId: saved.checkpoint.id, namespace: saved.namespace, candidates: nil)
+        let nullWrites = saved.pendingWrites.filter { $0.taskId == Reserved.nullTaskId && !Reserved.control.contains($0.channel) }
+        if !nullWrites.isEmpty {
+            _ = try state.apply([PregelTask(id: "", name: Reserved.interrupt, path: .pull(""), input: .null, triggers: [],
+                                            writes: nullWrites.map { ($0.channel, $0.value) })])
+        }
+        if applyPendingWrites {
+            for w in saved.pendingWrites where w.channel != Reserved.error && w.channel != Reserved.interrupt {
+                if let i = tasks.firstIndex(where: { $0.id == w.taskId }) { tasks[i].writes.append((w.channel, w.value)) }
+            }
+            let finished = tasks.filter { !$0.writes.isEmpty }
+            if !finished.isEmpty { _ = try state.apply(finished) }
+        }
+        return StateSnapshot(
+            values: .object(state.stateValues()),
+            next: tasks.filter { $0.writes.isEmpty }.map(\.name),
+            tasks: snapshotTasks(tasks, pendingWrites: saved.pendingWrites),
+            metadata: saved.metadata,
+            checkpointId: saved.checkpoint.id,
+            parentCheckpointId: saved.parentId)
+    }
+
+    func snapshotTasks(_ tasks: [PregelTask], pendingWrites: [PendingWrite]) -> [StateSnapshot.TaskInfo] {
+        tasks.map { task in
+            let mine = pendingWrites.filter { $0.taskId == task.id }
+            let error = mine.first { $0.channel == Reserved.error }?.value.stringValue
+            let interrupts = mine.filter { $0.channel == Reserved.interrupt }.flatMap { $0.value.arrayValue ?? [$0.value] }.map(Interrupt.init(saved:))
+            let hasWrites = mine.contains { $0.channel != Reserved.error && $0.channel != Reserved.interrupt }
+            var result: [String: Value] = [:]
+            for w in mine where topology.stateKeySet.contains(w.channel) { result[w.channel] = w.value }
+            return StateSnapshot.TaskInfo(id: task.id, name: task.name, interrupts: interrupts, result: hasWrites ? .object(result) : nil, error: error)
+        }
+    }
+}

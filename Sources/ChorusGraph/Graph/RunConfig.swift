@@ -1,0 +1,32 @@
+/// Per-run settings: the one place to set the thread, the recursion limit and
+/// the concurrency bound.
+public struct RunConfig: Sendable {
+    /// LangGraph's default recursion limit, as observed in its 1.2 releases.
+    public static let defaultRecursionLimit = 10_007
+
+    /// Conversation thread whose checkpoints the run reads and writes.
+    public var threadId: String
+    /// Checkpoint to start from instead of the thread's latest (time travel / fork).
+    public var checkpointId: String?
+    /// Supersteps allowed after the input before `GraphRecursionError`.
+    public var recursionLimit: Int
+    /// Most node tasks in flight at once in this run (and in each subgraph,
+    /// `batch` and `concurrentMap` inside nodes); nil means unbounded.
+    public var maxConcurrency: Int?
+    /// Free-form tags, passed to run events.
+    public var tags: [String]
+
+    public init(
+        threadId: String = "1",
+        checkpointId: String? = nil,
+        recursionLimit: Int = RunConfig.defaultRecursionLimit,
+        maxConcurrency: Int? = nil,
+        tags: [String] = []
+    ) {
+        self.threadId = threadId
+        self.checkpointId = checkpointId
+        self.recursionLimit = recursionLimit
+        self.maxConcurrency = maxConcurrency
+        self.tags = tags
+    }
+}

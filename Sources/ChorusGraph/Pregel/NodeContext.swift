@@ -1,0 +1,64 @@
+/// What a running node can reach: its identity, the stream, interrupts and
+/// the run's settings. Handed to every node call.
+public struct NodeContext: Sendable {
+    /// Name of the running node.
+    public let node: String
+    /// Superstep number of this task (LangGraph's `langgraph_step`).
+    public let step: Int
+    /// Checkpoint namespace of the graph running this node (`[]` at the root).
+    public let namespace: [String]
+    /// Unique id of this task.
+    public let taskId: String
+    /// The run's settings.
+    public let config: RunConfig
+
+    let sink: RunSink
+    let steps: [Int]
+    let resumes: TaskResumes
+    let nested: NestedRunContext
+
+    /// Writes a value to the `custom` stream (LangGraph's `get_stream_writer()`).
+    public func write(custom value: Value) {
+        guard sink.wants(.custom, namespace: namespace) else { return }
+        sink.emit(namespace, steps, .custom(value))
+    }
+
+    /// True when someone is listening to `messages`; chat models may skip chunk work otherwise.
+    public var streamsMessages: Bool { sink.wants(.messages, namespace: namespace) }
+
+    /// Streams one token chunk of an AI message to the `messages` stream.
+    public func emitMessageChunk(id: String, content: String, isLast: Bool = false) {
+        guard sink.wants(.messages, namespace: namespace) else { return }
+        sink.emitChunk(namespace, steps, id: id, content: content, isLast: isLast, meta: MessageMetadata(node: node, step: step))
+    }
+
+    /// Pauses the run and surfaces `value` to the caller; when the run is
+    /// resumed with `Command(resume:)`, the node runs again from the start and
+    /// this call returns the resume value (the n-th call gets the n-th value).
+    public func interrupt(_ value: Value) throws -> Value {
+        if let resumed = resumes.next() { return resumed }
+        throw GraphInterrupt(interrupts: [Interrupt(value: value, id: taskId)])
+    }
+
+    /// Runs `body` over `items` concurrently with at most the run's
+    /// `maxConcurrency` in flight (all at once when unbounded); results keep input order.
+    public func concurrentMap<T: Sendable, R: Sendable>(
+        _ items: [T], _ body: @escaping @Sendable (T) async throws -> R
+    ) async throws -> [R] {
+        try await BoundedTaskGroup.map(items, limit: config.maxConcurrency, body)
+    }
+}
+
+/// What a subgraph inherits from the task that runs it.
+struct NestedRunContext: Sendable {
+    let checkpointer: (any Checkpointer)?
+    let namespace: [String]
+    let steps: [Int]
+    let resuming: Bool
+    let nullResume: NullResume?
+    let sink: RunSink
+
+    static func root(sink: RunSink, checkpointer: (any Checkpointer)?) -> NestedRunContext {
+        NestedRunContext(checkpointer: checkpointer, namespace: [], steps: [], resuming: false, nullResume: nil, sink: sink)
+    }
+}

@@ -1,0 +1,441 @@
+/// One run of a compiled graph: loads the thread's checkpoint, applies the
+/// input, then runs supersteps until nothing is due, an interrupt, an error or
+/// the recursion limit (LangGraph's `_loop.py`).
+///
+/// Owned by the task that runs it; node tasks never touch it. Their outcomes
+/// come back to it through the task group and are applied here, in one place.
+final class PregelLoop {
+    let graph: CompiledGraph
+    let config: RunConfig
+    let context: NestedRunContext
+    var sink: RunSink { context.sink }
+    var namespace: [String] { context.namespace }
+    let namespaceText: String
+    var checkpointer: (any Checkpointer)? { context.checkpointer }
+
+    var state: PregelState
+    var checkpointId = ""
+    var checkpointStep = -2
+    var checkpointSource: CheckpointMetadata.Source?
+    var pendingWrites: [PendingWrite] = []
+    var step = -1
+    var stop = 0
+    /// Superstep number that stream parts are labelled with.
+    var label = 0
+    var isResuming = false
+    var isReplaying = false
+    var nullResume: NullResume?
+    var updatedChannels: Set<String>?
+    var emittedValues = false
+    var tasks: [PregelTask] = []
+
+    init(graph: CompiledGraph, config: RunConfig, context: NestedRunContext) {
+        self.graph = graph
+        self.config = config
+        self.context = context
+        self.namespaceText = context.namespace.joined(separator: "|")
+        self.state = PregelState(topology: graph.topology)
+    }
+
+    // MARK: run
+
+    /// Runs to completion; returns the final state and the interrupts it stopped on.
+    func run(_ input: RunInput) async throws -> RunResult {
+        try await load()
+        try await first(input)
+        do {
+            while try await tick() {}
+        } catch let interrupt as GraphInterrupt {
+            if !namespace.isEmpty { throw interrupt }
+            return try suppress(interrupt)
+        }
+        return RunResult(values: emittedValues ? .object(state.stateValues()) : .null, interrupts: [])
+    }
+
+    private func load() async throws {
+        if let checkpointer, let saved = try await checkpointer.get(threadId: config.threadId, namespace: namespaceText, id: namespace.isEmpty ? config.checkpointId : nil) {
+            try state.restore(saved.checkpoint)
+            checkpointId = saved.checkpoint.id
+            checkpointStep = saved.metadata.step
+            checkpointSource = saved.metadata.source
+            pendingWrites = saved.pendingWrites
+            isReplaying = namespace.isEmpty && config.checkpointId != nil
+        } else if namespace.isEmpty && config.checkpointId != nil {
+            throw GraphError(.valueError, "No checkpoint '\(config.checkpointId!)' in thread '\(config.threadId)'")
+        }
+        step = checkpointStep + 1
+        stop = step + config.recursionLimit + 1
+    }
+
+    /// Applies the input (or the resume command) before the first superstep.
+    private func first(_ input: RunInput) async throws {
+        var command: Command?
+        switch input {
+        case .resume(let value): command = Command(resume: value)
+        case .command(let c): command = c
+        default: break
+        }
+        let resumingInput: Bool
+        switch input {
+        case .continue, .resume, .command: resumingInput = true
+        case .state: resumingInput = false
+        }
+        isResuming = !state.versions.isEmpty && (namespace.isEmpty ? resumingInput : context.resuming)
+        let timeTravelling = isReplaying && command?.resume == nil
+        if timeTravelling {
+            pendingWrites.removeAll { $0.channel == Reserved.resume }
+        }
+        if let command {
+            var writes: [(String, Value)] = []
+            if let resume = command.resume {
+                guard checkpointer != nil else {
+                    throw GraphError(.runtime, "Cannot use Command(resume=...) without checkpointer")
+                }
+                if pendingInterruptCount() > 1 {
+                    throw GraphError(.runtime, "When there are multiple pending interrupts, you must specify the interrupt id when resuming. Docs: https://docs.langchain.com/oss/python/langgraph/interrupts#handling-multiple-interrupts.")
+                }
+                writes.append((Reserved.resume, resume))
+            }
+            if let update = command.update {
+                for key in graph.topology.schema.keys { if let v = update[key] { writes.append((key, v)) } }
+            }
+            writes += try graph.gotoWrites(command.goto)
+            if writes.isEmpty { throw GraphError(.emptyInput, "Received empty Command input") }
+            try await putWrites(taskId: Reserved.nullTaskId, writes, replaceControl: true)
+        }
+        let nullWrites = pendingWrites.filter { $0.taskId == Reserved.nullTaskId }
+        if !nullWrites.isEmpty {
+            let task = PregelTask(id: Reserved.nullTaskId, name: Reserved.interrupt, path: .pull(""), input: .null, triggers: [],
+                                  writes: nullWrites.filter { !Reserved.control.contains($0.channel) }.map { ($0.channel, $0.value) })
+            _ = try state.apply([task])
+        }
+        let resumeValue = nullWrites.last { $0.channel == Reserved.resume }?.value
+        nullResume = namespace.isEmpty ? resumeValue.map { NullResume($0) } : context.nullResume
+
+        if isResuming {
+            state.seen[Reserved.interrupt] = state.versions
+            if timeTravelling && checkpointSource != .update && checkpointSource != .fork {
+                pendingWrites.removeAll { $0.channel == Reserved.interrupt }
+                try await putCheckpoint(.fork)
+            }
+            label = checkpointStep
+            emitValues()
+            return
+        }
+        guard case .state(let value) = input else {
+            throw GraphError(.emptyInput, "Received no input for \(START)")
+        }
+        let discarded = state.nextTasks(step: step, checkpointId: checkpointId, namespace: namespaceText, candidates: nil)
+        let inputTask = PregelTask(id: Reserved.nullTaskId, name: START, path: .pull(""), input: .null, triggers: [], writes: [(START, value)])
+        updatedChannels = try state.apply(discarded + [inputTask])
+        pendingWrites = []
+        label = step + 1
+        try await putCheckpoint(.input)
+    }
+
+    // MARK: superstep
+
+    private func tick() async throws -> Bool {
+        if step > stop { throw GraphError.recursion(limit: config.recursionLimit) }
+        tasks = state.nextTasks(step: step, checkpointId: checkpointId, namespace: namespaceText,
+                                candidates: updatedChannels.map { state.candidates(for: $0) })
+        if checkpointer != nil, sink.wants(.debug, namespace: namespace) {
+            emitDebugCheckpoint()
+        }
+        if tasks.isEmpty { return false }
+        if !isReplaying && !pendingWrites.isEmpty { restoreFinishedWrites() }
+        if !graph.interruptBefore.isEmpty && state.shouldInterrupt(tasks, at: graph.interruptBefore) {
+            throw GraphInterrupt(interrupts: [])
+        }
+        label = step
+        if sink.wants(.debug, namespace: namespace) {
+            for task in tasks where !task.isHidden {
+                emitDebug(type: "task", step: step, payload: ["name": .string(task.name), "input": task.input])
+            }
+        }
+        for task in tasks where task.restored {
+            emitUpdates(for: task, cached: true)
+        }
+        let interrupts = try await runTasks()
+        if !interrupts.isEmpty { throw GraphInterrupt(interrupts: interrupts) }
+        try await afterTick()
+        return true
+    }
+
+    private func afterTick() async throws {
+        let updated = try state.apply(tasks)
+        updatedChannels = updated
+        if !updated.isDisjoint(with: graph.topology.stateKeySet) { emitValues() }
+        pendingWrites = []
+        isReplaying = false
+        try await putCheckpoint(.loop)
+        if !graph.interruptAfter.isEmpty && state.shouldInterrupt(tasks, at: graph.interruptAfter) {
+            throw GraphInterrupt(interrupts: [])
+        }
+        isResuming = false
+    }
+
+    /// Runs the tasks that have no writes yet, at most `maxConcurrency` at a
+    /// time; applies each outcome as it arrives. Returns the interrupts raised.
+    private func runTasks() async throws -> [Interrupt] {
+        let due = tasks.indices.filter { !tasks[$0].restored }
+        if due.isEmpty { return [] }
+        var interrupts: [(TaskPath, [Interrupt])] = []
+        var failure: (any Error)?
+        let environment = TaskEnvironment(loop: self)
+        if due.count == 1 && (config.maxConcurrency ?? 1) >= 1 {
+            let index = due[0]
+            let outcome = await environment.execute(tasks[index])
+            try await record(outcome, index: index, interrupts: &interrupts, failure: &failure)
+        } else {
+            let limit = max(1, min(config.maxConcurrency ?? due.count, due.count))
+            let snapshot = tasks
+            try await withThrowingTaskGroup(of: (Int, TaskOutcome).self) { group in
+                var next = 0
+                func launch() {
+                    let index = due[next]
+                    let task = snapshot[index]
+                    next += 1
+                    group.addTask { (index, await environment.execute(task)) }
+                }
+                while next < limit { launch() }
+                while let (index, outcome) = try await group.next() {
+                    if failure != nil { continue }
+                    try await record(outcome, index: index, interrupts: &interrupts, failure: &failure)
+                    if failure != nil {
+                        group.cancelAll()
+                    } else if next < due.count {
+                        launch()
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+        try Task.checkCancellation()
+        return interrupts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+    }
+
+    private func record(_ outcome: TaskOutcome, index: Int, interrupts: inout [(TaskPath, [Interrupt])], failure: inout (any Error)?) async throws {
+        let task = tasks[index]
+        switch outcome {
+        case .success(let writes):
+            tasks[index].writes = writes
+            try await putWrites(taskId: task.id, writes.isEmpty ? [(Reserved.noWrites, .null)] : writes)
+            emitUpdates(for: tasks[index], cached: false)
+            emitTaskResult(task, writes: writes, error: nil, interrupts: [])
+        case .interrupted(let raised, let resumes):
+            var writes: [(String, Value)] = [(Reserved.interrupt, .array(raised.map(\.asValue)))]
+            if let resumes { writes.append((Reserved.resume, .array(resumes))) }
+            try await putWrites(taskId: task.id, writes)
+            interrupts.append((task.path, raised))
+            emitInterrupt(raised, hidden: task.isHidden)
+            emitTaskResult(task, writes: [], error: nil, interrupts: raised)
+        case .failed(let error):
+            failure = error
+            if error is CancellationError { return }
+            try await putWrites(taskId: task.id, [(Reserved.error, .string(ErrorReport.repr(of: error)))])
+            emitTaskResult(task, writes: [], error: error, interrupts: [])
+        }
+    }
+
+    /// Gives tasks of an interrupted step the writes they made before it stopped.
+    private func restoreFinishedWrites() {
+        var byTask: [String: [(String, Value)]] = [:]
+        for w in pendingWrites where w.channel != Reserved.error && w.channel != Reserved.interrupt && w.channel != Reserved.resume {
+            byTask[w.taskId, default: []].append((w.channel, w.value))
+        }
+        for i in tasks.indices {
+            if let writes = byTask[tasks[i].id] {
+                tasks[i].writes = writes.filter { $0.0 != Reserved.noWrites }
+                tasks[i].restored = true
+            }
+        }
+    }
+
+    /// Resume values a task already used in earlier attempts.
+    func savedResumes(for taskId: String) -> [Value] {
+        pendingWrites.last { $0.taskId == taskId && $0.channel == Reserved.resume }?.value.arrayValue ?? []
+    }
+
+    private func pendingInterruptCount() -> Int {
+        let resumed = Set(pendingWrites.filter { $0.channel == Reserved.resume }.map(\.taskId))
+        return Set(pendingWrites.filter { $0.channel == Reserved.interrupt && !resumed.contains($0.taskId) }.map(\.taskId)).count
+    }
+
+    // MARK: interrupts
+
+    /// Ends a root run stopped by interrupts: applies what finished, reports the result.
+    private func suppress(_ interrupt: GraphInterrupt) throws -> RunResult {
+        if !pendingWrites.isEmpty && tasks.contains(where: { !$0.writes.isEmpty }) {
+            let updated = try state.apply(tasks)
+            if !updated.isDisjoint(with: graph.topology.stateKeySet) { emitValues() }
+        }
+        if interrupt.interrupts.isEmpty && sink.wants(.updates, namespace: namespace) {
+            sink.emit(namespace, steps, .updates(.object([Reserved.interrupt: .array([])])))
+        }
+        return RunResult(values: emittedValues ? .object(state.stateValues()) : .null, interrupts: interrupt.interrupts)
+    }
+
+    // MARK: persistence
+
+    private func putCheckpoint(_ source: CheckpointMetadata.Source) async throws {
+        let newId = checkpointer == nil ? "\(step)" : CheckpointID.next()
+        if let checkpointer {
+            try await checkpointer.put(threadId: config.threadId, namespace: namespaceText, checkpoint: state.checkpoint(id: newId),
+                                       metadata: CheckpointMetadata(source: source, step: step), parentId: checkpointId.isEmpty ? nil : checkpointId)
+        }
+        checkpointId = newId
+        checkpointStep = step
+        checkpointSource = source
+        step += 1
+    }
+
+    private func putWrites(taskId: String, _ writes: [(String, Value)], replaceControl: Bool = false) async throws {
+        var mine = writes.map { PendingWrite(taskId: taskId, channel: $0.0, value: $0.1) }
+        if taskId == Reserved.nullTaskId {
+            let incoming = Set(mine.map(\.channel))
+            let kept = pendingWrites.filter { w in
+                w.taskId == taskId && !(replaceControl && Reserved.control.contains(w.channel) && incoming.contains(w.channel))
+            }
+            mine = kept + mine
+        }
+        pendingWrites.removeAll { $0.taskId == taskId }
+        pendingWrites.append(contentsOf: mine)
+        if let checkpointer, !checkpointId.isEmpty {
+            try await checkpointer.putWrites(threadId: config.threadId, namespace: namespaceText, checkpointId: checkpointId, taskId: taskId, writes: mine)
+        }
+    }
+
+    // MARK: output
+
+    var steps: [Int] { context.steps + [label] }
+
+    private func emitValues() {
+        emittedValues = true
+        guard sink.wants(.values, namespace: namespace) else { return }
+        sink.emit(namespace, steps, .values(.object(state.stateValues())))
+    }
+
+    private func emitUpdates(for task: PregelTask, cached: Bool) {
+        guard !task.isHidden, sink.wants(.updates, namespace: namespace) else { return }
+        var update: [String: Value] = [:]
+        for (chan, value) in task.writes where graph.topology.stateKeySet.contains(chan) {
+            update[chan] = value
+        }
+        var chunk: [String: Value] = [task.name: update.isEmpty ? .null : .object(update)]
+        if cached { chunk["__metadata__"] = ["cached": true] }
+        sink.emit(namespace, steps, .updates(.object(chunk)))
+    }
+
+    private func emitInterrupt(_ raised: [Interrupt], hidden: Bool) {
+        guard !hidden else { return }
+        let list = Value.array(raised.map { .object(["value": $0.value, "id": .string($0.id)]) })
+        if sink.wants(.updates, namespace: namespace) {
+            sink.emit(namespace, steps, .updates(.object([Reserved.interrupt: list])))
+        }
+        if sink.wants(.values, namespace: namespace) {
+            var values = state.stateValues()
+            values[Reserved.interrupt] = list
+            sink.emit(namespace, steps, .values(.object(values)))
+        }
+    }
+
+    private func emitTaskResult(_ task: PregelTask, writes: [(String, Value)], error: (any Error)?, interrupts: [Interrupt]) {
+        guard !task.isHidden, sink.wants(.debug, namespace: namespace) else { return }
+        var result: [String: Value] = [:]
+        for (chan, value) in writes where graph.topology.stateKeySet.contains(chan) { result[chan] = value }
+        let errorValue: Value = error.map { .object(["type": .string(ErrorReport.type(of: $0)), "message": .string(ErrorReport.message(of: $0))]) } ?? .null
+        emitDebug(type: "task_result", step: step, payload: [
+            "name": .string(task.name), "error": errorValue, "result": .object(result),
+            "interrupts": .array(interrupts.map { .object(["value": $0.value, "id": .string($0.id)]) }),
+        ])
+    }
+
+    private func emitDebugCheckpoint() {
+        let snapshot = graph.snapshotTasks(tasks, pendingWrites: pendingWrites)
+        emitDebug(type: "checkpoint", step: checkpointStep, payload: [
+            "values": .object(state.stateValues()),
+            "metadata": ["source": .string(checkpointSource?.rawValue ?? "loop"), "step": .int(checkpointStep)],
+            "next": .array(tasks.map { .string($0.name) }),
+            "tasks": .array(snapshot.map(\.asValue)),
+        ])
+    }
+
+    private func emitDebug(type: String, step: Int, payload: [String: Value]) {
+        sink.emit(namespace, steps, .debug(.object(["type": .string(type), "step": .int(step), "payload": .object(payload)])))
+    }
+}
+
+/// What a node task needs from its run, captured once per superstep so tasks
+/// never reach into the loop.
+struct TaskEnvironment: Sendable {
+    let graph: CompiledGraph
+    let config: RunConfig
+    let step: Int
+    let steps: [Int]
+    let namespace: [String]
+    let sink: RunSink
+    let state: PregelState
+    let checkpointer: (any Checkpointer)?
+    let resuming: Bool
+    let nullResume: NullResume?
+    let savedResumes: [String: [Value]]
+
+    init(loop: PregelLoop) {
+        graph = loop.graph
+        config = loop.config
+        step = loop.step
+        steps = loop.steps
+        namespace = loop.namespace
+        sink = loop.sink
+        state = loop.state
+        checkpointer = loop.checkpointer
+        resuming = loop.isResuming
+        nullResume = loop.nullResume
+        var saved: [String: [Value]] = [:]
+        for w in loop.pendingWrites where w.channel == Reserved.resume && w.taskId != Reserved.nullTaskId {
+            saved[w.taskId] = w.value.arrayValue ?? []
+        }
+        savedResumes = saved
+    }
+
+    /// Runs one task to an outcome; never throws.
+    func execute(_ task: PregelTask) async -> TaskOutcome {
+        let node = graph.topology.nodes[task.name]!
+        let resumes = TaskResumes(values: savedResumes[task.id] ?? [], fallback: nullResume)
+        let tracksMessages = sink.wants(.messages, namespace: namespace)
+        do {
+            if tracksMessages { sink.noteInputMessages(task.input) }
+            let output: NodeOutput
+            switch node.kind {
+            case .start:
+                guard case .object = task.input else {
+                    throw GraphError(.invalidUpdate, "Expected dict, got \(task.input)")
+                }
+                output = .update(task.input.objectValue!)
+            case .action(let action):
+                let context = NodeContext(node: task.name, step: step, namespace: namespace, taskId: task.id, config: config,
+                                          sink: sink, steps: steps, resumes: resumes, nested: nestedContext(for: task))
+                output = try await action(task.input, context)
+            case .subgraph(let subgraph):
+                let result = try await subgraph.runNested(input: task.input, config: config, context: nestedContext(for: task))
+                output = .update(result.objectValue ?? [:])
+            }
+            if tracksMessages, let update = output.updateValues {
+                sink.emitNewMessages(namespace, steps, output: update, meta: MessageMetadata(node: task.name, step: step))
+            }
+            var writes = try await graph.writes(for: output, of: node, state: state)
+            if let claimed = resumes.claimedValues { writes.append((Reserved.resume, .array(claimed))) }
+            return .success(writes)
+        } catch let interrupt as GraphInterrupt {
+            return .interrupted(interrupt.interrupts, resumes: resumes.claimedValues)
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    private func nestedContext(for task: PregelTask) -> NestedRunContext {
+        NestedRunContext(checkpointer: checkpointer, namespace: namespace + ["\(task.name):\(task.id)"], steps: steps,
+                         resuming: resuming, nullResume: nullResume, sink: sink)
+    }
+}

@@ -1,0 +1,6 @@
+import ChorusConformance
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(await ConformanceCommand.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,199 @@
+import Synchronization
+import Testing
+@testable import ChorusGraph
+
+@Suite(.timeLimit(.minutes(1))) struct MaxConcurrencyTests {
+    @Test(arguments: [1, 2, 3, 7])
+    func peakInFlightIsExactlyTheLimit(k: Int) async throws {
+        let n = 20
+        let gate = ConcurrencyGate(width: k, total: n)
+        let graph = try fanOutGraph(n) { _ in await gate.pass() }
+        let result = try await graph.invoke([:], config: RunConfig(maxConcurrency: k))
+        #expect(gate.peak == k)
+        #expect(gate.arrived == n)
+        // Writes apply in Send order whatever the finish order.
+        #expect(result.values["out"] == .array((0..<n).map { .int($0) }))
+    }
+
+    @Test func unboundedRunsEverySendTogether() async throws {
+        let gate = ConcurrencyGate(width: 12, total: 12)
+        _ = try await fanOutGraph(12) { _ in await gate.pass() }.invoke([:])
+        #expect(gate.peak == 12)
+    }
+
+    @Test func batchIsBoundedToo() async throws {
+        let gate = ConcurrencyGate(width: 2, total: 5)
+        var g = StateGraph(StateSchema([("n", .lastValue)]))
+        g.addNode("a") { input, _ in
+            await gate.pass()
+            return .update(["n": .int(input["n"]!.intValue! * 10)])
+        }
+        g.addEdge(START, "a")
+        let results = try await g.compile().batch((1...5).map { .state(["n": .int($0)]) }, maxConcurrency: 2)
+        #expect(results.map { $0.values["n"] } == [10, 20, 30, 40, 50])
+        #expect(gate.peak == 2)
+    }
+
+    @Test func concurrentMapInsideANodeHonoursTheRunLimit() async throws {
+        let gate = ConcurrencyGate(width: 3, total: 9)
+        var g = StateGraph(StateSchema([("squares", .lastValue)]))
+        g.addNode("tools") { _, context in
+            let squares = try await context.concurrentMap(Array(1...9)) { i in
+                await gate.pass()
+                return i * i
+            }
+            return .update(["squares": .array(squares.map { .int($0) })])
+        }
+        g.addEdge(START, "tools")
+        let result = try await g.compile().invoke([:], config: RunConfig(maxConcurrency: 3))
+        #expect(result.values["squares"] == [1, 4, 9, 16, 25, 36, 49, 64, 81])
+        #expect(gate.peak == 3)
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct CancellationTests {
+    /// A node that waits until cancelled and reports it.
+    func sleeperGraph(started: Signal, cancelled: Signal) throws -> CompiledGraph {
+        var g = StateGraph(StateSchema([("x", .lastValue)]))
+        g.addNode("first") { _, _ in .update(["x": 1]) }
+        g.addNode("sleeper") { _, _ in
+            started.fire()
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                cancelled.fire()
+                throw error
+            }
+            return .none
+        }
+        g.addEdge(START, "first")
+        g.addEdge("first", "sleeper")
+        return try g.compile()
+    }
+
+    @Test func cancellingTheConsumerCancelsRunningNodes() async throws {
+        let started = Signal(), cancelled = Signal()
+        let graph = try sleeperGraph(started: started, cancelled: cancelled)
+        let consumer = Task {
+            for try await _ in graph.stream(.state(["x": 0]), modes: [.updates]) {}
+        }
+        await started.wait()
+        consumer.cancel()
+        await cancelled.wait()
+        _ = await consumer.result
+    }
+
+    @Test func droppingTheStreamStopsTheRun() async throws {
+        let started = Signal(), cancelled = Signal()
+        let graph = try sleeperGraph(started: started, cancelled: cancelled)
+        var seen = 0
+        for try await _ in graph.stream(.state(["x": 0]), modes: [.updates]) {
+            seen += 1
+            break
+        }
+        #expect(seen == 1)
+        await cancelled.wait()
+    }
+}
+
+@Suite struct InterruptAndStateTests {
+    func approvalGraph(_ checkpointer: any Checkpointer) throws -> CompiledGraph {
+        var g = StateGraph(StateSchema([("log", .reducer(.append)), ("answer", .lastValue)]))
+        g.addNode("ask") { _, context in
+            let answer = try context.interrupt("approve?")
+            return .update(["answer": answer, "log": ["asked"]])
+        }
+        g.addNode("after") { input, _ in .update(["log": .array([.string("got \(input["answer"]!.stringValue!)")])]) }
+        g.addEdge(START, "ask")
+        g.addEdge("ask", "after")
+        return try g.compile(checkpointer: checkpointer)
+    }
+
+    @Test func interruptPausesAndResumeReturnsTheValue() async throws {
+        let graph = try approvalGraph(InMemoryCheckpointer())
+        let paused = try await graph.invoke(["log": []])
+        #expect(paused.interrupts.map(\.value) == ["approve?"])
+        let state = try await graph.getState()
+        #expect(state.next == ["ask"])
+        #expect(state.tasks.first?.interrupts.map(\.value) == ["approve?"])
+        let done = try await graph.invoke(.resume("yes"))
+        #expect(done.interrupts.isEmpty)
+        #expect(done.values["log"] == ["asked", "got yes"])
+        #expect(try await graph.getState().next == [])
+    }
+
+    @Test func resumeWithoutACheckpointerIsAClearError() async throws {
+        var g = StateGraph(StateSchema([("x", .lastValue)]))
+        g.addNode("a") { _, _ in .none }
+        g.addEdge(START, "a")
+        await #expect(throws: GraphError(.runtime, "Cannot use Command(resume=...) without checkpointer")) {
+            try await g.compile().invoke(.resume(1))
+        }
+    }
+
+    @Test func historyIsNewestFirstAndForksRunFromAPastCheckpoint() async throws {
+        var g = StateGraph(StateSchema([("n", .reducer(.add))]))
+        g.addNode("a") { _, _ in .update(["n": 1]) }
+        g.addNode("b") { _, _ in .update(["n": 10]) }
+        g.addEdge(START, "a")
+        g.addEdge("a", "b")
+        let graph = try g.compile(checkpointer: InMemoryCheckpointer())
+        _ = try await graph.invoke(["n": 100])
+        let history = try await graph.getStateHistory()
+        #expect(history.map { $0.metadata!.step } == [2, 1, 0, -1])
+        #expect(history.map(\.values["n"]) == [111, 101, 100, 0])
+        #expect(try await graph.getStateHistory(limit: 2).count == 2)
+        // Time travel: replay from the checkpoint before `b` ran.
+        let beforeB = history[1]
+        #expect(beforeB.next == ["b"])
+        let replay = try await graph.invoke(.continue, config: RunConfig(checkpointId: beforeB.checkpointId))
+        #expect(replay.values["n"] == 111)
+        #expect(try await graph.getStateHistory().count > history.count)
+    }
+
+    @Test func updateStateAppliesReducersAsTheNamedNode() async throws {
+        let graph = try approvalGraph(InMemoryCheckpointer())
+        _ = try await graph.invoke(["log": ["start"]])
+        try await graph.updateState(values: ["answer": "by hand", "log": ["edited"]], asNode: "ask")
+        let state = try await graph.getState()
+        #expect(state.metadata?.source == .update)
+        #expect(state.next == ["after"])
+        #expect(state.values["log"] == ["start", "edited"])
+        let done = try await graph.invoke(.continue)
+        #expect(done.values["log"] == ["start", "edited", "got by hand"])
+        await #expect(throws: GraphError.self) { try await graph.updateState(values: [:], asNode: "missing") }
+    }
+}
+
+@Suite struct GraphValidationTests {
+    @Test func unknownNodesAndMissingEntryAreRejected() throws {
+        var g = StateGraph(StateSchema([("x", .lastValue)]))
+        g.addNode("a") { _, _ in .none }
+        #expect(throws: GraphError.self) { try g.compile() }
+        g.addEdge(START, "a")
+        g.addEdge("a", "ghost")
+        #expect(throws: GraphError(.valueError, "Found edge ending at unknown node `ghost`")) { try g.compile() }
+    }
+
+    @Test func reservedAndDuplicateNamesAreRejected() throws {
+        var g = StateGraph(StateSchema([("x", .lastValue)]))
+        g.addNode("a") { _, _ in .none }
+        g.addNode("a") { _, _ in .none }
+        g.addEdge(START, "a")
+        #expect(throws: GraphError.self) { try g.compile() }
+        var h = StateGraph(StateSchema([("x", .lastValue)]))
+        h.addNode("bad:name") { _, _ in .none }
+        h.addEdge(START, "bad:name")
+        #expect(throws: GraphError.self) { try h.compile() }
+    }
+
+    @Test func recursionLimitStopsALoop() async throws {
+        var g = StateGraph(StateSchema([("n", .reducer(.add))]))
+        g.addNode("a") { _, _ in .update(["n": 1]) }
+        g.addEdge(START, "a")
+        g.addConditionalEdges("a") { _ in ["a"] }
+        await #expect(throws: GraphError.recursion(limit: 5)) {
+            try await g.compile().invoke([:], config: RunConfig(recursionLimit: 5))
+        }
+    }
+}
