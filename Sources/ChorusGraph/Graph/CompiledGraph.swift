@@ -95,46 +95,59 @@ public final class CompiledGraph: Sendable {
 
     /// What a finished node writes: its update (declared keys only), its
     /// `Command` routing, its static and join edges, and its conditional edges.
-    func writes(for output: NodeOutput, of node: NodeSpec, state: PregelState) async throws -> [(String, Value)] {
-        var writes: [(String, Value)] = []
+    func writes(for output: NodeOutput, of node: Int, state: PregelState) async throws -> [(Int, Value)] {
+        var writes: [(Int, Value)] = []
         if let update = output.updateValues {
             if update.count == 1, let (key, value) = update.first {
-                if topology.stateKeySet.contains(key) { writes.append((key, value)) }
+                if let chan = topology.stateChannel(key) { writes.append((chan, value)) }
             } else {
-                for key in topology.schema.keys { if let v = update[key] { writes.append((key, v)) } }
+                for (i, key) in topology.schema.keys.enumerated() { if let v = update[key] { writes.append((i, v)) } }
             }
         }
         if case .command(let command) = output {
             writes += try gotoWrites(command.goto)
         }
-        writes += node.edgeWrites
-        if !node.routers.isEmpty {
+        writes += topology.nodeEdgeWrites[node]
+        let routers = topology.nodes[node].routers
+        if !routers.isEmpty {
             let fresh = try state.stateAfter(writes)
-            for router in node.routers {
+            for router in routers {
                 writes += try gotoWrites(try await router(fresh))
             }
         }
         return writes
     }
 
-    func gotoWrites(_ routes: [Route]) throws -> [(String, Value)] {
-        var writes: [(String, Value)] = []
+    func gotoWrites(_ routes: [Route]) throws -> [(Int, Value)] {
+        var writes: [(Int, Value)] = []
         for route in routes {
             switch route {
             case .node(let name):
                 if name == END { continue }
-                guard topology.nodes[name] != nil, name != START else {
+                guard let n = topology.nodeIndex[name], name != START else {
                     throw GraphError(.invalidUpdate, "Invalid node name '\(name)': not found in the graph")
                 }
-                writes.append((Reserved.branchTo(name), .null))
+                writes.append((topology.branchChannel[n], .null))
             case .send(let send):
-                guard topology.nodes[send.node] != nil, send.node != START else {
+                guard topology.nodeIndex[send.node] != nil, send.node != START else {
                     throw GraphError(.invalidUpdate, "Invalid Send target '\(send.node)': not found in the graph")
                 }
-                writes.append((Reserved.tasks, send.packet))
+                writes.append((topology.tasksChannel, send.packet))
             }
         }
         return writes
+    }
+
+    /// The state-key part of a task's writes, as `{key: value}`.
+    func stateUpdate(_ writes: [(Int, Value)]) -> [String: Value] {
+        var update: [String: Value] = [:]
+        for (chan, value) in writes where chan < topology.stateCount { update[topology.schema.keys[chan]] = value }
+        return update
+    }
+
+    /// Saved channel writes as channel numbers; control writes and unknown channels are left out.
+    func indexed(_ writes: [PendingWrite]) -> [(Int, Value)] {
+        writes.compactMap { w in topology.channelIndex[w.channel].map { ($0, w.value) } }
     }
 
     // MARK: state
@@ -166,14 +179,12 @@ public final class CompiledGraph: Sendable {
         var state = PregelState(topology: topology)
         if let saved { try state.restore(saved.checkpoint) }
         let node = try resolveUpdater(asNode, saved: saved, state: state)
-        let spec = topology.nodes[node]!
-        let output: NodeOutput = values.map { .update($0) } ?? .none
+        let n = topology.nodeIndex[node]!
         if node == START && values == nil {
             throw GraphError(.invalidUpdate, "Received no input writes for \(START)")
         }
-        let writes = try await self.writes(for: output, of: spec, state: state)
-        let task = PregelTask(id: "", name: node, path: .pull(node), input: .null, triggers: [Reserved.interrupt], writes: writes)
-        _ = try state.apply([task])
+        let writes = try await self.writes(for: values.map { .update($0) } ?? .none, of: n, state: state)
+        _ = try state.apply([.writes(writes, as: node, node: n, bumpsStep: true)])
         let step = (saved?.metadata.step ?? -1) + 1
         let id = CheckpointID.next()
         try await checkpointer.put(threadId: config.threadId, namespace: "", checkpoint: state.checkpoint(id: id),
@@ -183,20 +194,13 @@ public final class CompiledGraph: Sendable {
 
     private func resolveUpdater(_ asNode: String?, saved: CheckpointTuple?, state: PregelState) throws -> String {
         if let asNode {
-            guard topology.nodes[asNode] != nil else { throw GraphError(.invalidUpdate, "Node \(asNode) does not exist") }
+            guard topology.nodeIndex[asNode] != nil else { throw GraphError(.invalidUpdate, "Node \(asNode) does not exist") }
             return asNode
         }
-        if topology.nodes.count == 1 { return START }
-        if saved == nil { return START }
-        var lastSeen: [(Int, String)] = []
-        for (node, seen) in state.seen where topology.nodes[node] != nil {
-            for v in seen.values { lastSeen.append((v, node)) }
-        }
-        lastSeen.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        if lastSeen.count == 1 { return lastSeen[0].1 }
-        if lastSeen.count > 1, lastSeen[lastSeen.count - 1].0 != lastSeen[lastSeen.count - 2].0 {
-            return lastSeen[lastSeen.count - 1].1
-        }
+        if topology.nodes.count == 1 || saved == nil { return START }
+        let last = state.lastWriter()
+        if let node = last.node { return node }
+        if !last.found { return START }
         throw GraphError(.invalidUpdate, "Ambiguous update, specify as_node")
     }
 
@@ -209,22 +213,23 @@ public final class CompiledGraph: Sendable {
         var state = PregelState(topology: topology)
         try state.restore(saved.checkpoint)
         let step = saved.metadata.step + 1
-        var tasks = state.nextTasks(step: step, checkpointId: saved.checkpoint.id, namespace: saved.namespace, candidates: nil)
-        let nullWrites = saved.pendingWrites.filter { $0.taskId == Reserved.nullTaskId && !Reserved.control.contains($0.channel) }
-        if !nullWrites.isEmpty {
-            _ = try state.apply([PregelTask(id: "", name: Reserved.interrupt, path: .pull(""), input: .null, triggers: [],
-                                            writes: nullWrites.map { ($0.channel, $0.value) })])
-        }
+        var tasks = state.nextTasks(origin: TaskOrigin(checkpointId: saved.checkpoint.id, namespace: saved.namespace, step: step), candidates: nil)
+        let nullWrites = saved.pendingWrites.filter { $0.taskId == Reserved.nullTaskId }
+        if !nullWrites.isEmpty { _ = try state.apply([.writes(indexed(nullWrites))]) }
         if applyPendingWrites {
+            var ids: [String: Int] = [:]
+            for (i, t) in tasks.enumerated() { ids[t.id] = i }
             for w in saved.pendingWrites where w.channel != Reserved.error && w.channel != Reserved.interrupt {
-                if let i = tasks.firstIndex(where: { $0.id == w.taskId }) { tasks[i].writes.append((w.channel, w.value)) }
+                guard let i = ids[w.taskId] else { continue }
+                tasks[i].restored = true
+                if let chan = topology.channelIndex[w.channel] { tasks[i].writes.append((chan, w.value)) }
             }
-            let finished = tasks.filter { !$0.writes.isEmpty }
+            let finished = tasks.filter(\.restored)
             if !finished.isEmpty { _ = try state.apply(finished) }
         }
         return StateSnapshot(
             values: .object(state.stateValues()),
-            next: tasks.filter { $0.writes.isEmpty }.map(\.name),
+            next: tasks.filter { !$0.restored }.map(\.name),
             tasks: snapshotTasks(tasks, pendingWrites: saved.pendingWrites),
             metadata: saved.metadata,
             checkpointId: saved.checkpoint.id,

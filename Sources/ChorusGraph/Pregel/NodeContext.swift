@@ -7,15 +7,17 @@ public struct NodeContext: Sendable {
     public let step: Int
     /// Checkpoint namespace of the graph running this node (`[]` at the root).
     public let namespace: [String]
-    /// Unique id of this task.
-    public let taskId: String
     /// The run's settings.
     public let config: RunConfig
+    let task: PregelTask
 
     let sink: RunSink
     let steps: [Int]
     let resumes: TaskResumes
     let nested: NestedRunContext
+
+    /// Unique id of this task, stable across attempts of the same superstep.
+    public var taskId: String { task.id }
 
     /// Writes a value to the `custom` stream (LangGraph's `get_stream_writer()`).
     public func write(custom value: Value) {

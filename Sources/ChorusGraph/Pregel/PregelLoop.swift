@@ -25,9 +25,11 @@ final class PregelLoop {
     var isResuming = false
     var isReplaying = false
     var nullResume: NullResume?
-    var updatedChannels: Set<String>?
+    var updatedChannels: [Int]?
     var emittedValues = false
     var tasks: [PregelTask] = []
+    /// False while the current step's writes are not yet applied to the channels.
+    var stepApplied = true
 
     init(graph: CompiledGraph, config: RunConfig, context: NestedRunContext) {
         self.graph = graph
@@ -80,7 +82,7 @@ final class PregelLoop {
         case .continue, .resume, .command: resumingInput = true
         case .state: resumingInput = false
         }
-        isResuming = !state.versions.isEmpty && (namespace.isEmpty ? resumingInput : context.resuming)
+        isResuming = state.hasHistory && (namespace.isEmpty ? resumingInput : context.resuming)
         let timeTravelling = isReplaying && command?.resume == nil
         if timeTravelling {
             pendingWrites.removeAll { $0.channel == Reserved.resume }
@@ -99,21 +101,19 @@ final class PregelLoop {
             if let update = command.update {
                 for key in graph.topology.schema.keys { if let v = update[key] { writes.append((key, v)) } }
             }
-            writes += try graph.gotoWrites(command.goto)
+            writes += try graph.gotoWrites(command.goto).map { (graph.topology.channelNames[$0.0], $0.1) }
             if writes.isEmpty { throw GraphError(.emptyInput, "Received empty Command input") }
-            try await putWrites(taskId: Reserved.nullTaskId, writes, replaceControl: true)
+            try await putWrites(taskId: Reserved.nullTaskId, named: writes, replaceControl: true)
         }
         let nullWrites = pendingWrites.filter { $0.taskId == Reserved.nullTaskId }
         if !nullWrites.isEmpty {
-            let task = PregelTask(id: Reserved.nullTaskId, name: Reserved.interrupt, path: .pull(""), input: .null, triggers: [],
-                                  writes: nullWrites.filter { !Reserved.control.contains($0.channel) }.map { ($0.channel, $0.value) })
-            _ = try state.apply([task])
+            _ = try state.apply([.writes(graph.indexed(nullWrites))])
         }
         let resumeValue = nullWrites.last { $0.channel == Reserved.resume }?.value
         nullResume = namespace.isEmpty ? resumeValue.map { NullResume($0) } : context.nullResume
 
         if isResuming {
-            state.seen[Reserved.interrupt] = state.versions
+            state.markResumed()
             if timeTravelling && checkpointSource != .update && checkpointSource != .fork {
                 pendingWrites.removeAll { $0.channel == Reserved.interrupt }
                 try await putCheckpoint(.fork)
@@ -125,8 +125,8 @@ final class PregelLoop {
         guard case .state(let value) = input else {
             throw GraphError(.emptyInput, "Received no input for \(START)")
         }
-        let discarded = state.nextTasks(step: step, checkpointId: checkpointId, namespace: namespaceText, candidates: nil)
-        let inputTask = PregelTask(id: Reserved.nullTaskId, name: START, path: .pull(""), input: .null, triggers: [], writes: [(START, value)])
+        let discarded = state.nextTasks(origin: origin, candidates: nil)
+        let inputTask = PregelTask.writes([(graph.topology.startChannel, value)], as: START)
         updatedChannels = try state.apply(discarded + [inputTask])
         pendingWrites = []
         label = step + 1
@@ -137,8 +137,7 @@ final class PregelLoop {
 
     private func tick() async throws -> Bool {
         if step > stop { throw GraphError.recursion(limit: config.recursionLimit) }
-        tasks = state.nextTasks(step: step, checkpointId: checkpointId, namespace: namespaceText,
-                                candidates: updatedChannels.map { state.candidates(for: $0) })
+        tasks = state.nextTasks(origin: origin, candidates: updatedChannels.map { state.candidates(for: $0) })
         if checkpointer != nil, sink.wants(.debug, namespace: namespace) {
             emitDebugCheckpoint()
         }
@@ -156,6 +155,7 @@ final class PregelLoop {
         for task in tasks where task.restored {
             emitUpdates(for: task, cached: true)
         }
+        stepApplied = false
         let interrupts = try await runTasks()
         if !interrupts.isEmpty { throw GraphInterrupt(interrupts: interrupts) }
         try await afterTick()
@@ -164,8 +164,9 @@ final class PregelLoop {
 
     private func afterTick() async throws {
         let updated = try state.apply(tasks)
+        stepApplied = true
         updatedChannels = updated
-        if !updated.isDisjoint(with: graph.topology.stateKeySet) { emitValues() }
+        if updated.contains(where: { $0 < graph.topology.stateCount }) { emitValues() }
         pendingWrites = []
         isReplaying = false
         try await putCheckpoint(.loop)
@@ -218,43 +219,42 @@ final class PregelLoop {
     private func record(_ outcome: TaskOutcome, index: Int, interrupts: inout [(TaskPath, [Interrupt])], failure: inout (any Error)?) async throws {
         let task = tasks[index]
         switch outcome {
-        case .success(let writes):
+        case .success(let writes, let resumes):
             tasks[index].writes = writes
-            try await putWrites(taskId: task.id, writes.isEmpty ? [(Reserved.noWrites, .null)] : writes)
+            if checkpointer != nil {
+                var named = writes.map { (graph.topology.channelNames[$0.0], $0.1) }
+                if let resumes { named.append((Reserved.resume, .array(resumes))) }
+                try await putWrites(taskId: task.id, named: named.isEmpty ? [(Reserved.noWrites, .null)] : named)
+            }
             emitUpdates(for: tasks[index], cached: false)
             emitTaskResult(task, writes: writes, error: nil, interrupts: [])
         case .interrupted(let raised, let resumes):
             var writes: [(String, Value)] = [(Reserved.interrupt, .array(raised.map(\.asValue)))]
             if let resumes { writes.append((Reserved.resume, .array(resumes))) }
-            try await putWrites(taskId: task.id, writes)
+            try await putWrites(taskId: task.id, named: writes)
             interrupts.append((task.path, raised))
             emitInterrupt(raised, hidden: task.isHidden)
             emitTaskResult(task, writes: [], error: nil, interrupts: raised)
         case .failed(let error):
             failure = error
             if error is CancellationError { return }
-            try await putWrites(taskId: task.id, [(Reserved.error, .string(ErrorReport.repr(of: error)))])
+            try await putWrites(taskId: task.id, named: [(Reserved.error, .string(ErrorReport.repr(of: error)))])
             emitTaskResult(task, writes: [], error: error, interrupts: [])
         }
     }
 
     /// Gives tasks of an interrupted step the writes they made before it stopped.
     private func restoreFinishedWrites() {
-        var byTask: [String: [(String, Value)]] = [:]
+        var byTask: [String: [PendingWrite]] = [:]
         for w in pendingWrites where w.channel != Reserved.error && w.channel != Reserved.interrupt && w.channel != Reserved.resume {
-            byTask[w.taskId, default: []].append((w.channel, w.value))
+            byTask[w.taskId, default: []].append(w)
         }
         for i in tasks.indices {
             if let writes = byTask[tasks[i].id] {
-                tasks[i].writes = writes.filter { $0.0 != Reserved.noWrites }
+                tasks[i].writes = graph.indexed(writes)
                 tasks[i].restored = true
             }
         }
-    }
-
-    /// Resume values a task already used in earlier attempts.
-    func savedResumes(for taskId: String) -> [Value] {
-        pendingWrites.last { $0.taskId == taskId && $0.channel == Reserved.resume }?.value.arrayValue ?? []
     }
 
     private func pendingInterruptCount() -> Int {
@@ -266,9 +266,9 @@ final class PregelLoop {
 
     /// Ends a root run stopped by interrupts: applies what finished, reports the result.
     private func suppress(_ interrupt: GraphInterrupt) throws -> RunResult {
-        if !pendingWrites.isEmpty && tasks.contains(where: { !$0.writes.isEmpty }) {
+        if !stepApplied && tasks.contains(where: { !$0.writes.isEmpty }) {
             let updated = try state.apply(tasks)
-            if !updated.isDisjoint(with: graph.topology.stateKeySet) { emitValues() }
+            if updated.contains(where: { $0 < graph.topology.stateCount }) { emitValues() }
         }
         if interrupt.interrupts.isEmpty && sink.wants(.updates, namespace: namespace) {
             sink.emit(namespace, steps, .updates(.object([Reserved.interrupt: .array([])])))
@@ -290,7 +290,8 @@ final class PregelLoop {
         step += 1
     }
 
-    private func putWrites(taskId: String, _ writes: [(String, Value)], replaceControl: Bool = false) async throws {
+    private func putWrites(taskId: String, named writes: [(String, Value)], replaceControl: Bool = false) async throws {
+        guard checkpointer != nil else { return }
         var mine = writes.map { PendingWrite(taskId: taskId, channel: $0.0, value: $0.1) }
         if taskId == Reserved.nullTaskId {
             let incoming = Set(mine.map(\.channel))
@@ -310,6 +311,9 @@ final class PregelLoop {
 
     var steps: [Int] { context.steps + [label] }
 
+    /// Identity of tasks prepared now: the current checkpoint, namespace and step.
+    var origin: TaskOrigin { TaskOrigin(checkpointId: checkpointId, namespace: namespaceText, step: step) }
+
     private func emitValues() {
         emittedValues = true
         guard sink.wants(.values, namespace: namespace) else { return }
@@ -318,10 +322,7 @@ final class PregelLoop {
 
     private func emitUpdates(for task: PregelTask, cached: Bool) {
         guard !task.isHidden, sink.wants(.updates, namespace: namespace) else { return }
-        var update: [String: Value] = [:]
-        for (chan, value) in task.writes where graph.topology.stateKeySet.contains(chan) {
-            update[chan] = value
-        }
+        let update = graph.stateUpdate(task.writes)
         var chunk: [String: Value] = [task.name: update.isEmpty ? .null : .object(update)]
         if cached { chunk["__metadata__"] = ["cached": true] }
         sink.emit(namespace, steps, .updates(.object(chunk)))
@@ -340,10 +341,9 @@ final class PregelLoop {
         }
     }
 
-    private func emitTaskResult(_ task: PregelTask, writes: [(String, Value)], error: (any Error)?, interrupts: [Interrupt]) {
+    private func emitTaskResult(_ task: PregelTask, writes: [(Int, Value)], error: (any Error)?, interrupts: [Interrupt]) {
         guard !task.isHidden, sink.wants(.debug, namespace: namespace) else { return }
-        var result: [String: Value] = [:]
-        for (chan, value) in writes where graph.topology.stateKeySet.contains(chan) { result[chan] = value }
+        let result = graph.stateUpdate(writes)
         let errorValue: Value = error.map { .object(["type": .string(ErrorReport.type(of: $0)), "message": .string(ErrorReport.message(of: $0))]) } ?? .null
         emitDebug(type: "task_result", step: step, payload: [
             "name": .string(task.name), "error": errorValue, "result": .object(result),
@@ -401,20 +401,20 @@ struct TaskEnvironment: Sendable {
 
     /// Runs one task to an outcome; never throws.
     func execute(_ task: PregelTask) async -> TaskOutcome {
-        let node = graph.topology.nodes[task.name]!
-        let resumes = TaskResumes(values: savedResumes[task.id] ?? [], fallback: nullResume)
+        let node = graph.topology.nodes[task.node]
+        let resumes = TaskResumes(values: savedResumes.isEmpty ? [] : savedResumes[task.id] ?? [], fallback: nullResume)
         let tracksMessages = sink.wants(.messages, namespace: namespace)
         do {
             if tracksMessages { sink.noteInputMessages(task.input) }
             let output: NodeOutput
             switch node.kind {
             case .start:
-                guard case .object = task.input else {
+                guard case .object(let input) = task.input else {
                     throw GraphError(.invalidUpdate, "Expected dict, got \(task.input)")
                 }
-                output = .update(task.input.objectValue!)
+                output = .update(input)
             case .action(let action):
-                let context = NodeContext(node: task.name, step: step, namespace: namespace, taskId: task.id, config: config,
+                let context = NodeContext(node: task.name, step: step, namespace: namespace, config: config, task: task,
                                           sink: sink, steps: steps, resumes: resumes, nested: nestedContext(for: task))
                 output = try await action(task.input, context)
             case .subgraph(let subgraph):
@@ -424,9 +424,8 @@ struct TaskEnvironment: Sendable {
             if tracksMessages, let update = output.updateValues {
                 sink.emitNewMessages(namespace, steps, output: update, meta: MessageMetadata(node: task.name, step: step))
             }
-            var writes = try await graph.writes(for: output, of: node, state: state)
-            if let claimed = resumes.claimedValues { writes.append((Reserved.resume, .array(claimed))) }
-            return .success(writes)
+            let writes = try await graph.writes(for: output, of: task.node, state: state)
+            return .success(writes, resumes: resumes.claimedValues)
         } catch let interrupt as GraphInterrupt {
             return .interrupted(interrupt.interrupts, resumes: resumes.claimedValues)
         } catch {

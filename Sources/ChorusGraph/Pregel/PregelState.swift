@@ -1,171 +1,251 @@
 /// Channels of one graph run with their versions: the pure half of the
 /// Pregel algorithm (LangGraph's `_algo.py`). Which tasks are due, and how a
 /// superstep's writes land, are decided here; nothing here runs nodes.
+///
+/// Everything is indexed by channel and node number (see `GraphTopology`);
+/// names appear only when a checkpoint is written or read.
 struct PregelState: Sendable {
     let topology: GraphTopology
-    var channels: [String: any Channel]
-    var versions: [String: Int] = [:]
-    var seen: [String: [String: Int]] = [:]
+    var channels: [any Channel]
+    /// Version of each channel; 0 means never written.
+    var versions: [Int]
+    /// Per node, per trigger position: the version the node last consumed.
+    var seen: [[Int]]
+    /// Per channel: its version when the run last resumed from an interrupt.
+    var interruptSeen: [Int]
     private var maxVersion = 0
     /// Self-clearing channels that currently hold a value.
-    private var live: Set<String> = []
+    private var live: [Int] = []
 
     init(topology: GraphTopology) {
         self.topology = topology
-        self.channels = topology.makeChannels()
+        channels = topology.makeChannels()
+        versions = [Int](repeating: 0, count: topology.channelNames.count)
+        seen = topology.nodeTriggers.map { [Int](repeating: 0, count: $0.count) }
+        interruptSeen = versions
     }
+
+    // MARK: checkpoints
 
     /// Loads a saved checkpoint into fresh channels.
     mutating func restore(_ checkpoint: Checkpoint) throws {
-        channels = topology.makeChannels()
-        for (name, saved) in checkpoint.channelValues where channels[name] != nil {
-            try channels[name]!.restore(saved)
+        self = PregelState(topology: topology)
+        for (name, saved) in checkpoint.channelValues {
+            if let i = topology.channelIndex[name] { try channels[i].restore(saved) }
         }
-        versions = checkpoint.channelVersions
-        seen = checkpoint.versionsSeen
-        maxVersion = versions.values.max() ?? 0
-        live = Set(topology.selfClearing.filter { channels[$0]?.isAvailable == true })
+        for (name, v) in checkpoint.channelVersions {
+            if let i = topology.channelIndex[name] { versions[i] = v }
+        }
+        for (nodeName, map) in checkpoint.versionsSeen {
+            if nodeName == Reserved.interrupt {
+                for (name, v) in map { if let i = topology.channelIndex[name] { interruptSeen[i] = v } }
+            } else if let n = topology.nodeIndex[nodeName] {
+                for (j, chan) in topology.nodeTriggers[n].enumerated() {
+                    if let v = map[topology.channelNames[chan]] { seen[n][j] = v }
+                }
+            }
+        }
+        maxVersion = checkpoint.channelVersions.values.max() ?? 0
+        live = channels.indices.filter { topology.selfClearing[$0] && channels[$0].isAvailable }
     }
 
     func checkpoint(id: String) -> Checkpoint {
+        let names = topology.channelNames
         var values: [String: Value] = [:]
-        for (name, channel) in channels {
-            if let v = channel.checkpoint() { values[name] = v }
+        var versionMap: [String: Int] = [:]
+        for i in channels.indices {
+            if let v = channels[i].checkpoint() { values[names[i]] = v }
+            if versions[i] > 0 { versionMap[names[i]] = versions[i] }
         }
-        return Checkpoint(id: id, channelValues: values, channelVersions: versions, versionsSeen: seen)
+        var seenMap: [String: [String: Int]] = [:]
+        for (n, triggers) in topology.nodeTriggers.enumerated() {
+            var map: [String: Int] = [:]
+            for (j, chan) in triggers.enumerated() where seen[n][j] > 0 { map[names[chan]] = seen[n][j] }
+            if !map.isEmpty { seenMap[topology.nodes[n].name] = map }
+        }
+        var resumed: [String: Int] = [:]
+        for i in interruptSeen.indices where interruptSeen[i] > 0 { resumed[names[i]] = interruptSeen[i] }
+        if !resumed.isEmpty { seenMap[Reserved.interrupt] = resumed }
+        return Checkpoint(id: id, channelValues: values, channelVersions: versionMap, versionsSeen: seenMap)
     }
+
+    /// Whether any channel was ever written (a thread with history).
+    var hasHistory: Bool { maxVersion > 0 }
+
+    // MARK: reading
 
     /// The graph state: every state key that holds a value.
     func stateValues() -> [String: Value] {
         var state: [String: Value] = [:]
-        state.reserveCapacity(topology.schema.keys.count)
-        for key in topology.schema.keys {
-            if let v = channels[key]!.value { state[key] = v }
+        state.reserveCapacity(topology.stateCount)
+        let keys = topology.schema.keys
+        for i in 0..<topology.stateCount {
+            if let v = channels[i].value { state[keys[i]] = v }
         }
         return state
     }
 
     /// The state as a node would read it right after its own writes, before
     /// its siblings' (LangGraph's fresh local read for conditional edges).
-    func stateAfter(_ writes: [(String, Value)]) throws -> Value {
+    func stateAfter(_ writes: [(Int, Value)]) throws -> Value {
         var state = stateValues()
-        var grouped: [String: [Value]] = [:]
-        for (key, value) in writes where topology.stateKeySet.contains(key) {
-            grouped[key, default: []].append(value)
+        var scratch: [Int: any Channel] = [:]
+        for (chan, value) in writes where chan < topology.stateCount {
+            var channel = scratch[chan] ?? channels[chan]
+            _ = try channel.update([value])
+            scratch[chan] = channel
         }
-        for (key, values) in grouped {
-            var channel = channels[key]!
-            _ = try channel.update(values)
-            state[key] = channel.value
-        }
+        for (chan, channel) in scratch { state[topology.schema.keys[chan]] = channel.value }
         return .object(state)
     }
 
+    // MARK: writing
+
     /// Applies a superstep's writes in task-path order; returns the channels
     /// that changed and can be read.
-    mutating func apply(_ tasks: [PregelTask]) throws -> Set<String> {
+    mutating func apply(_ tasks: [PregelTask]) throws -> [Int] {
         let ordered = tasks.count > 1 ? tasks.sorted { $0.path < $1.path } : tasks
         var bumpStep = false
-        var consumed: Set<String> = []
-        for task in ordered where !task.triggers.isEmpty {
-            bumpStep = true
-            for chan in task.triggers {
-                if let v = versions[chan] { seen[task.name, default: [:]][chan] = v }
-                consumed.insert(chan)
+        var consumed: [Int] = []
+        for task in ordered {
+            if task.bumpsStep { bumpStep = true }
+            guard task.isPull else { continue }
+            let triggers = topology.nodeTriggers[task.node]
+            for (j, chan) in triggers.enumerated() {
+                if versions[chan] > 0 { seen[task.node][j] = versions[chan] }
+                if !consumed.contains(chan) { consumed.append(chan) }
             }
         }
         let next = maxVersion + 1
         var bumped = false
-        for chan in consumed where channels[chan] != nil {
-            if channels[chan]!.consume() {
-                versions[chan] = next
-                bumped = true
-            }
+        for chan in consumed where channels[chan].consume() {
+            versions[chan] = next
+            bumped = true
         }
-        var order: [String] = []
-        var grouped: [String: [Value]] = [:]
+        var grouped = WriteGroups()
         for task in ordered {
-            for (chan, value) in task.writes where channels[chan] != nil {
-                if grouped[chan] == nil { order.append(chan) }
-                grouped[chan, default: []].append(value)
-            }
+            for (chan, value) in task.writes { grouped.append(chan, value) }
         }
-        var updated: Set<String> = []
-        for chan in order {
-            if try channels[chan]!.update(grouped[chan]!) {
+        var updated: [Int] = []
+        for (chan, values) in grouped.groups {
+            if try channels[chan].update(values) {
                 versions[chan] = next
                 bumped = true
-                if channels[chan]!.isAvailable { updated.insert(chan) }
+                if channels[chan].isAvailable { updated.append(chan) }
             }
+            if topology.selfClearing[chan] && !live.contains(chan) { live.append(chan) }
         }
         if bumpStep {
             for chan in live where !updated.contains(chan) {
-                if try channels[chan]!.update([]) {
+                if try channels[chan].update([]) {
                     versions[chan] = next
                     bumped = true
-                    if channels[chan]!.isAvailable { updated.insert(chan) }
+                    if channels[chan].isAvailable { updated.append(chan) }
                 }
             }
         }
-        for chan in order where topology.selfClearing.contains(chan) { live.insert(chan) }
-        live = live.filter { channels[$0]!.isAvailable }
+        live.removeAll { !channels[$0].isAvailable }
         if bumped { maxVersion = next }
         return updated
     }
 
+    /// Marks the current versions as seen at a resume, so static breakpoints don't fire again.
+    mutating func markResumed() { interruptSeen = versions }
+
+    // MARK: scheduling
+
     /// Tasks due in the next superstep. `candidates` narrows the pull-task
     /// scan to nodes triggered by recently updated channels.
-    func nextTasks(step: Int, checkpointId: String, namespace: String, candidates: Set<String>?) -> [PregelTask] {
+    func nextTasks(origin: TaskOrigin, candidates: [Int]?) -> [PregelTask] {
         var tasks: [PregelTask] = []
         var stateInput: Value?
-        let names = candidates.map { $0.sorted() } ?? topology.nodeNames
-        let stepText = String(step)
-        for name in names {
-            guard let node = topology.nodes[name], isTriggered(node) else { continue }
+        func pull(_ n: Int) {
+            guard isTriggered(n) else { return }
+            let node = topology.nodes[n]
             let input: Value
-            if name == START {
-                input = channels[START]!.value ?? .null
+            if node.name == START {
+                input = channels[topology.startChannel].value ?? .null
             } else {
                 if stateInput == nil { stateInput = .object(stateValues()) }
                 input = stateInput!
             }
-            tasks.append(PregelTask(
-                id: StableID.make(checkpointId, namespace, stepText, "pull", name),
-                name: name, path: .pull(name), input: input, triggers: node.triggers))
+            tasks.append(PregelTask(name: node.name, node: n, path: .pull(node.name), input: input, origin: origin, bumpsStep: true, isPull: true))
         }
-        if let packets = channels[Reserved.tasks]!.value?.arrayValue {
+        if let candidates {
+            for n in candidates { pull(n) }
+        } else {
+            for n in topology.nodes.indices { pull(n) }
+        }
+        if let packets = channels[topology.tasksChannel].value?.arrayValue {
             for (index, packet) in packets.enumerated() {
-                guard let send = Send(packet: packet), topology.nodes[send.node] != nil else { continue }
-                tasks.append(PregelTask(
-                    id: StableID.make(checkpointId, namespace, stepText, "push", String(index)),
-                    name: send.node, path: .push(index), input: send.arg, triggers: [Reserved.push]))
+                guard let send = Send(packet: packet), let n = topology.nodeIndex[send.node] else { continue }
+                tasks.append(PregelTask(name: send.node, node: n, path: .push(index), input: send.arg, origin: origin, bumpsStep: true, isPull: false))
             }
         }
         return tasks
     }
 
-    /// Nodes that an update of `channels` may schedule.
-    func candidates(for updated: Set<String>) -> Set<String> {
-        var out: Set<String> = []
-        for chan in updated {
-            if let nodes = topology.triggerToNodes[chan] { out.formUnion(nodes) }
+    /// Nodes that an update of `updated` may schedule, in node (name) order.
+    func candidates(for updated: [Int]) -> [Int] {
+        var out: [Int] = []
+        for chan in updated { out.append(contentsOf: topology.triggerToNodes[chan]) }
+        if out.count > 1 {
+            out.sort()
+            var unique: [Int] = []
+            unique.reserveCapacity(out.count)
+            for n in out where unique.last != n { unique.append(n) }
+            return unique
         }
         return out
     }
 
-    private func isTriggered(_ node: NodeSpec) -> Bool {
-        let nodeSeen = seen[node.name]
-        for chan in node.triggers {
-            guard let channel = channels[chan], channel.isAvailable else { continue }
-            if (versions[chan] ?? 0) > (nodeSeen?[chan] ?? 0) { return true }
+    private func isTriggered(_ n: Int) -> Bool {
+        for (j, chan) in topology.nodeTriggers[n].enumerated() {
+            if channels[chan].isAvailable && versions[chan] > seen[n][j] { return true }
         }
         return false
     }
 
     /// True when a channel changed since the last resume and a task is a breakpoint.
     func shouldInterrupt(_ tasks: [PregelTask], at nodes: Set<String>) -> Bool {
-        let seenAtInterrupt = seen[Reserved.interrupt] ?? [:]
-        let changed = versions.contains { chan, v in v > (seenAtInterrupt[chan] ?? 0) }
+        let changed = versions.indices.contains { versions[$0] > interruptSeen[$0] }
         return changed && tasks.contains { nodes.contains($0.name) }
+    }
+
+    /// The node that ran most recently, as LangGraph picks `as_node` for
+    /// `update_state`: nil when none ran or two ran last together.
+    func lastWriter() -> (found: Bool, node: String?) {
+        var lastSeen: [(Int, String)] = []
+        for (n, versions) in seen.enumerated() {
+            for v in versions where v > 0 { lastSeen.append((v, topology.nodes[n].name)) }
+        }
+        lastSeen.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        if lastSeen.isEmpty { return (false, nil) }
+        if lastSeen.count == 1 { return (true, lastSeen[0].1) }
+        if lastSeen[lastSeen.count - 1].0 != lastSeen[lastSeen.count - 2].0 { return (true, lastSeen[lastSeen.count - 1].1) }
+        return (true, nil)
+    }
+}
+
+/// Writes grouped by channel, in order of first appearance. Linear search
+/// while few channels are written (the common case), a map beyond that.
+struct WriteGroups {
+    private(set) var groups: [(Int, [Value])] = []
+    private var index: [Int: Int] = [:]
+
+    mutating func append(_ chan: Int, _ value: Value) {
+        if groups.count <= 8 {
+            for i in groups.indices where groups[i].0 == chan {
+                groups[i].1.append(value)
+                return
+            }
+            groups.append((chan, [value]))
+            if groups.count > 8 { for (i, g) in groups.enumerated() { index[g.0] = i } }
+        } else if let i = index[chan] {
+            groups[i].1.append(value)
+        } else {
+            index[chan] = groups.count
+            groups.append((chan, [value]))
+        }
     }
 }

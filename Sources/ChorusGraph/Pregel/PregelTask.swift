@@ -22,25 +22,48 @@ enum TaskPath: Sendable, Comparable {
     }
 }
 
-/// One node execution scheduled for a superstep.
+/// Identifies a task across attempts: the checkpoint it runs from, its
+/// graph's namespace, its step and its path. The id string is made on demand.
+struct TaskOrigin: Sendable {
+    let checkpointId: String
+    let namespace: String
+    let step: Int
+
+    func id(for path: TaskPath) -> String {
+        StableID.make(checkpointId, namespace, String(step), path.description)
+    }
+}
+
+/// One node execution scheduled for a superstep, or the writes of the input
+/// or of `updateState` applied as if a task had made them.
 struct PregelTask: Sendable {
-    let id: String
     let name: String
+    /// Index of the node in the topology; -1 for writes without a node.
+    let node: Int
     let path: TaskPath
     let input: Value
-    /// Channels whose versions this task consumes (none for `Send` tasks).
-    let triggers: [String]
-    /// Writes the task made (or that were restored from pending writes).
-    var writes: [(String, Value)] = []
+    let origin: TaskOrigin?
+    /// Marks a superstep (pull and push tasks); input and null writes don't.
+    let bumpsStep: Bool
+    /// True when it consumes the node's trigger channels (pull tasks).
+    let isPull: Bool
+    /// Channel writes the task made (or that were restored from pending writes).
+    var writes: [(Int, Value)] = []
     /// True when writes were restored from an earlier, interrupted attempt.
     var restored = false
 
+    var id: String { origin?.id(for: path) ?? Reserved.nullTaskId }
     var isHidden: Bool { name == START }
+
+    /// Writes applied outside any node: input, resume commands, state updates.
+    static func writes(_ writes: [(Int, Value)], as name: String = Reserved.interrupt, node: Int = -1, bumpsStep: Bool = false) -> PregelTask {
+        PregelTask(name: name, node: node, path: .pull(""), input: .null, origin: nil, bumpsStep: bumpsStep, isPull: false, writes: writes)
+    }
 }
 
 /// How one task attempt ended.
 enum TaskOutcome: Sendable {
-    case success([(String, Value)])
+    case success([(Int, Value)], resumes: [Value]?)
     case interrupted([Interrupt], resumes: [Value]?)
     case failed(any Error)
 }

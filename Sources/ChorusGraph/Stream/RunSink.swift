@@ -5,13 +5,17 @@ import Synchronization
 final class RunSink: Sendable {
     let modes: Set<StreamMode>
     let subgraphs: Bool
+    /// `modes` as bits, checked on every emit.
+    private let mask: UInt8
     private let deliver: @Sendable (StreamPart) -> Void
     /// Message ids already streamed or seen in node input (LangGraph's `seen`).
-    private let seenMessages = Mutex<Set<String>>([])
+    /// `last` is the id whose chunks are streaming, so a run of chunks hashes its id once.
+    private let seenMessages = Mutex<(ids: Set<String>, last: String)>(([], ""))
 
     init(modes: Set<StreamMode>, subgraphs: Bool, deliver: @escaping @Sendable (StreamPart) -> Void) {
         self.modes = modes
         self.subgraphs = subgraphs
+        self.mask = modes.reduce(0) { $0 | $1.bit }
         self.deliver = deliver
     }
 
@@ -20,7 +24,7 @@ final class RunSink: Sendable {
 
     @inline(__always)
     func wants(_ mode: StreamMode, namespace: [String]) -> Bool {
-        modes.contains(mode) && (subgraphs || namespace.isEmpty)
+        mask & mode.bit != 0 && (subgraphs || namespace.isEmpty)
     }
 
     func emit(_ namespace: [String], _ steps: [Int], _ payload: StreamPayload) {
@@ -34,12 +38,17 @@ final class RunSink: Sendable {
         var ids: [String] = []
         collectMessageIds(input, into: &ids)
         if ids.isEmpty { return }
-        seenMessages.withLock { seen in for id in ids { seen.insert(id) } }
+        seenMessages.withLock { seen in for id in ids { seen.ids.insert(id) } }
     }
 
     /// Emits a token chunk (always; marks the id as seen).
     func emitChunk(_ namespace: [String], _ steps: [Int], id: String, content: String, isLast: Bool, meta: MessageMetadata) {
-        seenMessages.withLock { _ = $0.insert(id) }
+        seenMessages.withLock { seen in
+            if seen.last != id {
+                seen.ids.insert(id)
+                seen.last = id
+            }
+        }
         emit(namespace, steps, .message(.chunk(id: id, content: content, isLast: isLast), meta))
     }
 
@@ -55,7 +64,7 @@ final class RunSink: Sendable {
         }
         for message in found {
             guard let id = message["id"]?.stringValue else { continue }
-            let fresh = seenMessages.withLock { $0.insert(id).inserted }
+            let fresh = seenMessages.withLock { $0.ids.insert(id).inserted }
             if fresh { emit(namespace, steps, .message(.whole(message), meta)) }
         }
     }

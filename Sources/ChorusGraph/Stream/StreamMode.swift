@@ -11,3 +11,15 @@ public enum StreamMode: String, Sendable, CaseIterable, Hashable {
     /// Task starts, task results and checkpoints.
     case debug
 }
+
+extension StreamMode {
+    var bit: UInt8 {
+        switch self {
+        case .values: return 1
+        case .updates: return 2
+        case .messages: return 4
+        case .custom: return 8
+        case .debug: return 16
+        }
+    }
+}
