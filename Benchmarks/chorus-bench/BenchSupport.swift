@@ -7,9 +7,16 @@ import Glibc
 enum Bench {
     static let quick = CommandLine.arguments.contains("--quick")
 
+    /// `--scale N` multiplies repetitions, for profiling runs.
+    static let scale: Int = {
+        let args = CommandLine.arguments
+        guard let i = args.firstIndex(of: "--scale"), i + 1 < args.count else { return 1 }
+        return max(1, Int(args[i + 1]) ?? 1)
+    }()
+
     /// (warm-up, repetitions), lowered for `--quick` smoke runs.
     static func plan(_ warmup: Int, _ reps: Int, quick q: (Int, Int) = (1, 2)) -> (Int, Int) {
-        quick ? q : (warmup, reps)
+        quick ? q : (warmup, reps * scale)
     }
 
     static func now() -> UInt64 { DispatchClock.nanoseconds() }

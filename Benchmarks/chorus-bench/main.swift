@@ -21,7 +21,13 @@ if let i = arguments.firstIndex(of: "--child"), i + 1 < arguments.count {
         exit(1)
     }
 }
-let names = arguments.filter { !$0.hasPrefix("--") }
+var names: [String] = []
+var skipNext = false
+for arg in arguments {
+    if skipNext { skipNext = false; continue }
+    if arg == "--scale" { skipNext = true; continue }
+    if !arg.hasPrefix("--") { names.append(arg) }
+}
 for name in names where !allWorkloads.contains(where: { $0.0 == name }) {
     Bench.log("unknown workload \(name); known: \(allWorkloads.map(\.0).joined(separator: " "))")
     exit(2)

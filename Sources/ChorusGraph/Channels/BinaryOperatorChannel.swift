@@ -15,7 +15,7 @@ public struct BinaryOperatorChannel: Channel {
     public mutating func update(_ writes: [Value]) throws -> Bool {
         if writes.isEmpty { return false }
         for write in writes {
-            current = try reducer.combine(current, write)
+            try reducer.fold(&current, write)
         }
         return true
     }

@@ -4,15 +4,32 @@ public struct Reducer: Sendable {
     public let name: String
     public let initial: Value
     public let combine: @Sendable (Value, Value) throws -> Value
+    /// Same result as `combine`, folding into the accumulator in place (avoids
+    /// copying a long list once per write).
+    let fold: @Sendable (inout Value, Value) throws -> Void
 
     public init(name: String, initial: Value, combine: @escaping @Sendable (Value, Value) throws -> Value) {
+        self.init(name: name, initial: initial, combine: combine) { acc, new in acc = try combine(acc, new) }
+    }
+
+    init(name: String, initial: Value, combine: @escaping @Sendable (Value, Value) throws -> Value,
+         fold: @escaping @Sendable (inout Value, Value) throws -> Void) {
         self.name = name
         self.initial = initial
         self.combine = combine
+        self.fold = fold
     }
 
     /// List concatenation, `old + new` (Python `operator.add` on lists); starts at `[]`.
-    public static let append = Reducer(name: "append", initial: .array([])) { try PythonAdd.add($0, $1) }
+    public static let append = Reducer(name: "append", initial: .array([]), combine: { try PythonAdd.add($0, $1) }) { acc, new in
+        if case .array(var items) = acc, case .array(let more) = new {
+            acc = .null
+            items.append(contentsOf: more)
+            acc = .array(items)
+        } else {
+            acc = try PythonAdd.add(acc, new)
+        }
+    }
     /// Numeric addition, `old + new`; starts at `0`.
     public static let add = Reducer(name: "add", initial: .int(0)) { try PythonAdd.add($0, $1) }
     /// Dictionary merge, `{**old, **new}` (right wins); starts at `{}`.

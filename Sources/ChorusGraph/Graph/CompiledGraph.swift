@@ -58,20 +58,20 @@ public final class CompiledGraph: Sendable {
         modes: Set<StreamMode> = [.values],
         subgraphs: Bool = false,
         config: RunConfig = RunConfig()
-    ) -> AsyncThrowingStream<StreamPart, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<StreamPart, any Error>.makeStream()
-        let sink = RunSink(modes: modes, subgraphs: subgraphs) { part in continuation.yield(part) }
+    ) -> RunStream {
+        let buffer = StreamBuffer()
+        let sink = RunSink(modes: modes, subgraphs: subgraphs) { part in buffer.yield(part) }
         let run = Task {
             do {
                 let loop = PregelLoop(graph: self, config: config, context: .root(sink: sink, checkpointer: self.checkpointer))
                 _ = try await loop.run(input)
-                continuation.finish()
+                buffer.finish()
             } catch {
-                continuation.finish(throwing: error)
+                buffer.finish(throwing: error)
             }
         }
-        continuation.onTermination = { _ in run.cancel() }
-        return stream
+        buffer.setOnTermination { run.cancel() }
+        return RunStream(buffer: buffer)
     }
 
     /// Runs several inputs concurrently, at most `maxConcurrency` at once
@@ -98,11 +98,10 @@ public final class CompiledGraph: Sendable {
     func writes(for output: NodeOutput, of node: Int, state: PregelState) async throws -> [(Int, Value)] {
         var writes: [(Int, Value)] = []
         if let update = output.updateValues {
-            if update.count == 1, let (key, value) = update.first {
+            for (key, value) in update {
                 if let chan = topology.stateChannel(key) { writes.append((chan, value)) }
-            } else {
-                for (i, key) in topology.schema.keys.enumerated() { if let v = update[key] { writes.append((i, v)) } }
             }
+            if writes.count > 1 { writes.sort { $0.0 < $1.0 } }
         }
         if case .command(let command) = output {
             writes += try gotoWrites(command.goto)

@@ -9,11 +9,12 @@ public struct Send: Sendable, Hashable {
         self.arg = arg
     }
 
-    var packet: Value { .object(["node": .string(node), "arg": arg]) }
+    /// How a pending `Send` is kept in the task topic and in checkpoints: `[node, arg]`.
+    var packet: Value { .array([.string(node), arg]) }
 
     init?(packet: Value) {
-        guard let node = packet["node"]?.stringValue else { return nil }
-        self.init(node, packet["arg"] ?? .null)
+        guard case .array(let parts) = packet, parts.count == 2, case .string(let node) = parts[0] else { return nil }
+        self.init(node, parts[1])
     }
 }
 

@@ -14,7 +14,6 @@ public struct NodeContext: Sendable {
     let sink: RunSink
     let steps: [Int]
     let resumes: TaskResumes
-    let nested: NestedRunContext
 
     /// Unique id of this task, stable across attempts of the same superstep.
     public var taskId: String { task.id }

@@ -21,7 +21,11 @@ final class PregelLoop {
     var step = -1
     var stop = 0
     /// Superstep number that stream parts are labelled with.
-    var label = 0
+    var label = 0 {
+        didSet { if label != oldValue { steps = context.steps + [label] } }
+    }
+    /// Step path of stream parts: the parent graphs' steps, then `label`.
+    private(set) var steps: [Int] = []
     var isResuming = false
     var isReplaying = false
     var nullResume: NullResume?
@@ -37,6 +41,7 @@ final class PregelLoop {
         self.context = context
         self.namespaceText = context.namespace.joined(separator: "|")
         self.state = PregelState(topology: graph.topology)
+        self.steps = context.steps + [0]
     }
 
     // MARK: run
@@ -279,7 +284,7 @@ final class PregelLoop {
     // MARK: persistence
 
     private func putCheckpoint(_ source: CheckpointMetadata.Source) async throws {
-        let newId = checkpointer == nil ? "\(step)" : CheckpointID.next()
+        let newId = checkpointer == nil ? "" : CheckpointID.next()
         if let checkpointer {
             try await checkpointer.put(threadId: config.threadId, namespace: namespaceText, checkpoint: state.checkpoint(id: newId),
                                        metadata: CheckpointMetadata(source: source, step: step), parentId: checkpointId.isEmpty ? nil : checkpointId)
@@ -308,8 +313,6 @@ final class PregelLoop {
     }
 
     // MARK: output
-
-    var steps: [Int] { context.steps + [label] }
 
     /// Identity of tasks prepared now: the current checkpoint, namespace and step.
     var origin: TaskOrigin { TaskOrigin(checkpointId: checkpointId, namespace: namespaceText, step: step) }
@@ -368,7 +371,7 @@ final class PregelLoop {
 
 /// What a node task needs from its run, captured once per superstep so tasks
 /// never reach into the loop.
-struct TaskEnvironment: Sendable {
+final class TaskEnvironment: Sendable {
     let graph: CompiledGraph
     let config: RunConfig
     let step: Int
@@ -402,7 +405,8 @@ struct TaskEnvironment: Sendable {
     /// Runs one task to an outcome; never throws.
     func execute(_ task: PregelTask) async -> TaskOutcome {
         let node = graph.topology.nodes[task.node]
-        let resumes = TaskResumes(values: savedResumes.isEmpty ? [] : savedResumes[task.id] ?? [], fallback: nullResume)
+        let saved = savedResumes.isEmpty ? [] : savedResumes[task.id] ?? []
+        let resumes = saved.isEmpty && nullResume == nil ? TaskResumes.none : TaskResumes(values: saved, fallback: nullResume)
         let tracksMessages = sink.wants(.messages, namespace: namespace)
         do {
             if tracksMessages { sink.noteInputMessages(task.input) }
@@ -415,7 +419,7 @@ struct TaskEnvironment: Sendable {
                 output = .update(input)
             case .action(let action):
                 let context = NodeContext(node: task.name, step: step, namespace: namespace, config: config, task: task,
-                                          sink: sink, steps: steps, resumes: resumes, nested: nestedContext(for: task))
+                                          sink: sink, steps: steps, resumes: resumes)
                 output = try await action(task.input, context)
             case .subgraph(let subgraph):
                 let result = try await subgraph.runNested(input: task.input, config: config, context: nestedContext(for: task))

@@ -22,6 +22,9 @@ final class TaskResumes: Sendable {
     private let state: Mutex<State>
     let fallback: NullResume?
 
+    /// For tasks with nothing to resume: every `interrupt()` pauses.
+    static let none = TaskResumes(values: [], fallback: nil)
+
     init(values: [Value], fallback: NullResume?) {
         state = Mutex(State(values: values))
         self.fallback = fallback
