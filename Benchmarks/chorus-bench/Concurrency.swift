@@ -1,9 +1,8 @@
 import ChorusGraph
-import Synchronization
 
 /// `concurrency`: 200 Send tasks sleeping 50 ms under `maxConcurrency` k.
 enum Concurrency {
-    static let inFlight = Mutex<(now: Int, peak: Int)>((0, 0))
+    static let inFlight = Locked<(now: Int, peak: Int)>((0, 0))
 
     static func build(tasks: Int, sleep: Duration) throws -> CompiledGraph {
         var g = StateGraph(StateSchema([("out", .reducer(.append))]))

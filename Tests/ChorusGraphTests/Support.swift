@@ -1,4 +1,3 @@
-import Synchronization
 @testable import ChorusGraph
 
 /// Counts tasks inside a region and holds them until `width` are inside
@@ -11,7 +10,7 @@ final class ConcurrencyGate: Sendable {
         var arrived = 0
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     let width: Int
     let total: Int
 
@@ -44,7 +43,7 @@ final class ConcurrencyGate: Sendable {
 
 /// A one-shot signal a test can await.
 final class Signal: Sendable {
-    private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     func fire() {
         let waiters = state.withLock { s in

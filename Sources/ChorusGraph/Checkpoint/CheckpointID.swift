@@ -1,10 +1,9 @@
 import Foundation
-import Synchronization
 
 /// Makes checkpoint ids that sort in creation order: microseconds since the
 /// epoch (strictly increasing within a process) and a random tail.
 public enum CheckpointID {
-    private static let last = Mutex<UInt64>(0)
+    private static let last = Locked<UInt64>(0)
 
     public static func next() -> String {
         let now = UInt64(Date().timeIntervalSince1970 * 1_000_000)

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Keeps checkpoints in memory for the life of the process (LangGraph's `InMemorySaver`).
 public final class InMemoryCheckpointer: Checkpointer {
@@ -13,7 +12,7 @@ public final class InMemoryCheckpointer: Checkpointer {
         let namespace: String
     }
     /// Per thread namespace, checkpoints in insertion (= id) order.
-    private let storage = Mutex<[Key: [Stored]]>([:])
+    private let storage = Locked<[Key: [Stored]]>([:])
 
     public init() {}
 

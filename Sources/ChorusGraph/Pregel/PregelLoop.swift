@@ -196,22 +196,27 @@ final class PregelLoop {
         } else {
             let limit = max(1, min(config.maxConcurrency ?? due.count, due.count))
             let snapshot = tasks
-            try await withThrowingTaskGroup(of: (Int, TaskOutcome).self) { group in
-                var next = 0
+            let inbox = OutcomeInbox()
+            try await withThrowingDiscardingTaskGroup { group in
+                var launched = 0
                 func launch() {
-                    let index = due[next]
+                    let index = due[launched]
                     let task = snapshot[index]
-                    next += 1
-                    group.addTask { (index, await environment.execute(task)) }
+                    launched += 1
+                    group.addImmediateTask { inbox.post(index, await environment.execute(task)) }
                 }
-                while next < limit { launch() }
-                while let (index, outcome) = try await group.next() {
-                    if failure != nil { continue }
-                    try await record(outcome, index: index, interrupts: &interrupts, failure: &failure)
-                    if failure != nil {
-                        group.cancelAll()
-                    } else if next < due.count {
-                        launch()
+                while launched < limit { launch() }
+                var finished = 0
+                while finished < launched {
+                    for (index, outcome) in await inbox.take() {
+                        finished += 1
+                        if failure != nil { continue }
+                        try await record(outcome, index: index, interrupts: &interrupts, failure: &failure)
+                        if failure != nil {
+                            group.cancelAll()
+                        } else if launched < due.count {
+                            launch()
+                        }
                     }
                 }
             }

@@ -1,12 +1,11 @@
-import Synchronization
 
 /// The resume value given to a run with `Command(resume:)` that no task has
 /// claimed yet. Shared by a run and its subgraphs: the first `interrupt()`
 /// without a value of its own takes it.
 final class NullResume: Sendable {
-    private let slot: Mutex<Value?>
+    private let slot: Locked<Value?>
 
-    init(_ value: Value?) { slot = Mutex(value) }
+    init(_ value: Value?) { slot = Locked(value) }
 
     /// Takes the value, leaving nothing behind.
     func take() -> Value? { slot.withLock { v in defer { v = nil }; return v } }
@@ -19,14 +18,14 @@ final class TaskResumes: Sendable {
         var counter = 0
         var claimed = false
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     let fallback: NullResume?
 
     /// For tasks with nothing to resume: every `interrupt()` pauses.
     static let none = TaskResumes(values: [], fallback: nil)
 
     init(values: [Value], fallback: NullResume?) {
-        state = Mutex(State(values: values))
+        state = Locked(State(values: values))
         self.fallback = fallback
     }
 

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Where a run's stream parts go. Shared by a run, its node tasks and its
 /// subgraphs; parts from subgraphs are dropped unless `subgraphs` is set.
@@ -10,7 +9,7 @@ final class RunSink: Sendable {
     private let deliver: @Sendable (StreamPart) -> Void
     /// Message ids already streamed or seen in node input (LangGraph's `seen`).
     /// `last` is the id whose chunks are streaming, so a run of chunks hashes its id once.
-    private let seenMessages = Mutex<(ids: Set<String>, last: String)>(([], ""))
+    private let seenMessages = Locked<(ids: Set<String>, last: String)>(([], ""))
 
     init(modes: Set<StreamMode>, subgraphs: Bool, deliver: @escaping @Sendable (StreamPart) -> Void) {
         self.modes = modes

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The stream of one run: an `AsyncSequence` of `StreamPart`s that throws the
 /// run's error. The consumer takes everything buffered in one lock, so a fast
@@ -57,7 +56,7 @@ final class StreamBuffer: Sendable {
         var failure: (any Error)?
         var onTermination: (@Sendable () -> Void)?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Called once when the consumer goes away or the run ends.
     func setOnTermination(_ action: @escaping @Sendable () -> Void) {

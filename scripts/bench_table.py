@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Ratio table for scripts/bench-vs-langgraph.sh: medians over the runs of
+each side, then LangGraph / Chorus (how many times faster Chorus is), with the
+targets from the issues. Usage: bench_table.py RESULTS_DIR RUNS"""
+import json
+import statistics
+import sys
+
+
+def load(d, side, runs):
+    out = []
+    for i in range(1, runs + 1):
+        with open(f"{d}/{side}-{i}.json") as f:
+            out.append(json.load(f))
+    return out
+
+
+def fig(results, path):
+    vals = []
+    for r in results:
+        v = r.get("workloads", {})
+        for k in path.split("."):
+            v = v.get(k) if isinstance(v, dict) else None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            vals.append(v)
+    return statistics.median(vals) if vals else None
+
+
+def main():
+    d, runs = sys.argv[1], int(sys.argv[2])
+    lg, ch = load(d, "langgraph", runs), load(d, "chorus", runs)
+    rows = []  # (figure, langgraph path, chorus path, kind, target)
+    lower = "lower"
+    higher = "higher"
+    spec = [
+        ("chain100 µs per step (async)", "chain100.astep_us", "chain100.astep_us", lower, 50),
+        ("chain100 µs per invoke (async)", "chain100.ainvoke_us", "chain100.ainvoke_us", lower, None),
+        ("fanout1000 µs per Send task (async)", "fanout1000.atask_us", "fanout1000.atask_us", lower, 50),
+        ("tokens, messages mode, tokens/s", "tokens.async_tokens_per_s", "tokens.async_tokens_per_s", higher, None),
+        ("tokens, custom mode, items/s", "tokens.custom_async_items_per_s", "tokens.custom_async_items_per_s", higher, None),
+        ("checkpoint memory µs per step (async)", "checkpoint.memory_astep_us", "checkpoint.memory_astep_us", lower, 20),
+        ("checkpoint SQLite µs per step (async)", "checkpoint.sqlite_astep_us", "checkpoint.sqlite_astep_us", lower, 10),
+        ("widestate µs per step (async)", "widestate.astep_us", "widestate.astep_us", lower, None),
+        ("startup: load the engine, ms", "startup.import_ms", "startup.import_ms", lower, None),
+        ("startup: 3-node process, ms", "startup.three_node_process_ms", "startup.three_node_process_ms", lower, None),
+        ("startup: 3-node peak RSS, MiB", "startup.three_node_peak_rss_mib", "startup.three_node_peak_rss_mib", lower, None),
+        ("startup: fanout1000 peak RSS, MiB", "startup.fanout1000_peak_rss_mib", "startup.fanout1000_peak_rss_mib", lower, None),
+    ]
+    print(f"LangGraph 1.2.22 vs Chorus, medians of {runs} alternating run(s) each, same machine")
+    print()
+    print("| figure | LangGraph | Chorus | Chorus faster by | target |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for name, lp, cp, kind, target in spec:
+        a, b = fig(lg, lp), fig(ch, cp)
+        if a is None or b is None:
+            if a is not None or b is not None:
+                print(f"| {name} | {a if a is not None else '-'} | {b if b is not None else '-'} | - | {'≥ %dx: not measured' % target if target else ''} |")
+            continue
+        ratio = (a / b) if kind == lower else (b / a)
+        t = ""
+        if target:
+            t = f"≥ {target}x: {'met' if ratio >= target else 'NOT met'}"
+        print(f"| {name} | {a:g} | {b:g} | {ratio:.1f}x | {t} |")
+    tok = fig(ch, "tokens.async_tokens_per_s")
+    if tok is not None:
+        print(f"| Chorus messages mode ≥ 1,000,000 tokens/s | | {tok:,.0f} | | {'met' if tok >= 1e6 else 'NOT met'} |")
+    for k in ("k8", "k32", "k200"):
+        w, ideal, peak = fig(ch, f"concurrency.{k}.wall_s"), fig(ch, f"concurrency.{k}.ideal_s"), fig(ch, f"concurrency.{k}.peak_inflight")
+        lw = fig(lg, f"concurrency.{k}.wall_s")
+        if w is None:
+            continue
+        over = (w / ideal - 1) * 100
+        kk = int(k[1:])
+        ok = over <= 5 and peak == kk
+        print(f"| concurrency {k}: wall s (ideal {ideal:g}), peak in flight | {lw if lw is not None else '-'} | {w:g} (+{over:.1f}%), peak {peak:g} | | within 5% of ideal, peak = {kk}: {'met' if ok else 'NOT met'} |")
+    for side, rs in (("LangGraph", lg), ("Chorus", ch)):
+        loads = [r.get("machine", {}).get("loadavg_start") for r in rs]
+        print(f"\n{side} 1-min load at start of each run: {[l[0] if l else None for l in loads]}", end="")
+    print()
+
+
+if __name__ == "__main__":
+    main()
