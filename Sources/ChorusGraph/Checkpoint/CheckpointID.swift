@@ -1,9 +1,11 @@
 import Foundation
 
 /// Makes checkpoint ids that sort in creation order: microseconds since the
-/// epoch (strictly increasing within a process) and a random tail.
+/// epoch (strictly increasing within a process) and a random tag drawn once
+/// per process, so two processes writing one database never collide.
 public enum CheckpointID {
     private static let last = Locked<UInt64>(0)
+    private static let processTag = hex(UInt64(UInt32.random(in: 0...UInt32.max)), width: 8)
 
     public static func next() -> String {
         let now = UInt64(Date().timeIntervalSince1970 * 1_000_000)
@@ -11,8 +13,7 @@ public enum CheckpointID {
             last = max(now, last + 1)
             return last
         }
-        let tail = UInt32.random(in: 0...UInt32.max)
-        return hex(stamp, width: 16) + "-" + hex(UInt64(tail), width: 8)
+        return hex(stamp, width: 16) + "-" + processTag
     }
 
     private static func hex(_ v: UInt64, width: Int) -> String {

@@ -41,6 +41,7 @@ final class PregelLoop {
         self.context = context
         self.namespaceText = context.namespace.joined(separator: "|")
         self.state = PregelState(topology: graph.topology)
+        self.state.tracksNames = context.checkpointer != nil
         self.steps = context.steps + [0]
     }
 

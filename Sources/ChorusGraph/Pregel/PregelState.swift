@@ -16,6 +16,14 @@ struct PregelState: Sendable {
     private var maxVersion = 0
     /// Self-clearing channels that currently hold a value.
     private var live: [Int] = []
+    /// Checkpoint-shaped copies of `versions` and `seen`, kept up to date as
+    /// they change when `tracksNames` is set, so writing a checkpoint per
+    /// step does not rebuild them from every channel.
+    var tracksNames = false {
+        didSet { if tracksNames && !oldValue { rebuildNames() } }
+    }
+    private var versionNames: [String: Int] = [:]
+    private var seenNames: [String: [String: Int]] = [:]
 
     init(topology: GraphTopology) {
         self.topology = topology
@@ -29,6 +37,7 @@ struct PregelState: Sendable {
 
     /// Loads a saved checkpoint into fresh channels.
     mutating func restore(_ checkpoint: Checkpoint) throws {
+        let tracking = tracksNames
         self = PregelState(topology: topology)
         for (name, saved) in checkpoint.channelValues {
             if let i = topology.channelIndex[name] { try channels[i].restore(saved) }
@@ -47,16 +56,30 @@ struct PregelState: Sendable {
         }
         maxVersion = checkpoint.channelVersions.values.max() ?? 0
         live = channels.indices.filter { topology.selfClearing[$0] && channels[$0].isAvailable }
+        tracksNames = tracking
     }
 
     func checkpoint(id: String) -> Checkpoint {
         let names = topology.channelNames
         var values: [String: Value] = [:]
-        var versionMap: [String: Int] = [:]
         for i in channels.indices {
             if let v = channels[i].checkpoint() { values[names[i]] = v }
-            if versions[i] > 0 { versionMap[names[i]] = versions[i] }
         }
+        if tracksNames {
+            return Checkpoint(id: id, channelValues: values, channelVersions: versionNames, versionsSeen: seenNames)
+        }
+        let (versionMap, seenMap) = namedVersions()
+        return Checkpoint(id: id, channelValues: values, channelVersions: versionMap, versionsSeen: seenMap)
+    }
+
+    private mutating func rebuildNames() {
+        (versionNames, seenNames) = namedVersions()
+    }
+
+    private func namedVersions() -> ([String: Int], [String: [String: Int]]) {
+        let names = topology.channelNames
+        var versionMap: [String: Int] = [:]
+        for i in versions.indices where versions[i] > 0 { versionMap[names[i]] = versions[i] }
         var seenMap: [String: [String: Int]] = [:]
         for (n, triggers) in topology.nodeTriggers.enumerated() {
             var map: [String: Int] = [:]
@@ -66,7 +89,12 @@ struct PregelState: Sendable {
         var resumed: [String: Int] = [:]
         for i in interruptSeen.indices where interruptSeen[i] > 0 { resumed[names[i]] = interruptSeen[i] }
         if !resumed.isEmpty { seenMap[Reserved.interrupt] = resumed }
-        return Checkpoint(id: id, channelValues: values, channelVersions: versionMap, versionsSeen: seenMap)
+        return (versionMap, seenMap)
+    }
+
+    private mutating func setVersion(_ chan: Int, _ v: Int) {
+        versions[chan] = v
+        if tracksNames { versionNames[topology.channelNames[chan]] = v }
     }
 
     /// Whether any channel was ever written (a thread with history).
@@ -112,14 +140,17 @@ struct PregelState: Sendable {
             guard task.isPull else { continue }
             let triggers = topology.nodeTriggers[task.node]
             for (j, chan) in triggers.enumerated() {
-                if versions[chan] > 0 { seen[task.node][j] = versions[chan] }
+                if versions[chan] > 0 {
+                    seen[task.node][j] = versions[chan]
+                    if tracksNames { seenNames[task.name, default: [:]][topology.channelNames[chan]] = versions[chan] }
+                }
                 if !consumed.contains(chan) { consumed.append(chan) }
             }
         }
         let next = maxVersion + 1
         var bumped = false
         for chan in consumed where channels[chan].consume() {
-            versions[chan] = next
+            setVersion(chan, next)
             bumped = true
         }
         var grouped = WriteGroups()
@@ -129,7 +160,7 @@ struct PregelState: Sendable {
         var updated: [Int] = []
         for (chan, values) in grouped.groups {
             if try channels[chan].update(values) {
-                versions[chan] = next
+                setVersion(chan, next)
                 bumped = true
                 if channels[chan].isAvailable { updated.append(chan) }
             }
@@ -138,7 +169,7 @@ struct PregelState: Sendable {
         if bumpStep {
             for chan in live where !updated.contains(chan) {
                 if try channels[chan].update([]) {
-                    versions[chan] = next
+                    setVersion(chan, next)
                     bumped = true
                     if channels[chan].isAvailable { updated.append(chan) }
                 }
@@ -150,7 +181,10 @@ struct PregelState: Sendable {
     }
 
     /// Marks the current versions as seen at a resume, so static breakpoints don't fire again.
-    mutating func markResumed() { interruptSeen = versions }
+    mutating func markResumed() {
+        interruptSeen = versions
+        if tracksNames { rebuildNames() }
+    }
 
     // MARK: scheduling
 
