@@ -6,18 +6,24 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ChorusGraph", targets: ["ChorusGraph"]),
+        .library(name: "ChorusStore", targets: ["ChorusStore"]),
         .executable(name: "chorus", targets: ["chorus"]),
         .executable(name: "chorus-conformance", targets: ["chorus-conformance"]),
         .executable(name: "chorus-bench", targets: ["chorus-bench"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
     targets: [
         .target(name: "ChorusGraph"),
+        .target(name: "ChorusStore", dependencies: ["ChorusGraph", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusConformance", dependencies: ["ChorusGraph"]),
         .executableTarget(name: "chorus", dependencies: ["ChorusGraph"]),
-        .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance"]),
-        .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph"], path: "Benchmarks/chorus-bench"),
+        .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
+        .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore"], path: "Benchmarks/chorus-bench"),
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph"]),
-        .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance"]),
+        .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore"]),
+        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

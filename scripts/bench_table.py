@@ -26,6 +26,14 @@ def fig(results, path):
     return statistics.median(vals) if vals else None
 
 
+def num(x):
+    if x is None:
+        return "-"
+    if abs(x) >= 10000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
 def main():
     d, runs = sys.argv[1], int(sys.argv[2])
     lg, ch = load(d, "langgraph", runs), load(d, "chorus", runs)
@@ -54,13 +62,13 @@ def main():
         a, b = fig(lg, lp), fig(ch, cp)
         if a is None or b is None:
             if a is not None or b is not None:
-                print(f"| {name} | {a if a is not None else '-'} | {b if b is not None else '-'} | - | {'≥ %dx: not measured' % target if target else ''} |")
+                print(f"| {name} | {num(a)} | {num(b)} | - | {'≥ %dx: not measured' % target if target else ''} |")
             continue
         ratio = (a / b) if kind == lower else (b / a)
         t = ""
         if target:
             t = f"≥ {target}x: {'met' if ratio >= target else 'NOT met'}"
-        print(f"| {name} | {a:g} | {b:g} | {ratio:.1f}x | {t} |")
+        print(f"| {name} | {num(a)} | {num(b)} | {ratio:.1f}x | {t} |")
     tok = fig(ch, "tokens.async_tokens_per_s")
     if tok is not None:
         print(f"| Chorus messages mode ≥ 1,000,000 tokens/s | | {tok:,.0f} | | {'met' if tok >= 1e6 else 'NOT met'} |")
@@ -72,7 +80,7 @@ def main():
         over = (w / ideal - 1) * 100
         kk = int(k[1:])
         ok = over <= 5 and peak == kk
-        print(f"| concurrency {k}: wall s (ideal {ideal:g}), peak in flight | {lw if lw is not None else '-'} | {w:g} (+{over:.1f}%), peak {peak:g} | | within 5% of ideal, peak = {kk}: {'met' if ok else 'NOT met'} |")
+        print(f"| concurrency {k}: wall s (ideal {ideal:g}), peak in flight | {num(lw)} | {num(w)} (+{over:.1f}%), peak {peak:g} | | within 5% of ideal, peak = {kk}: {'met' if ok else 'NOT met'} |")
     for side, rs in (("LangGraph", lg), ("Chorus", ch)):
         loads = [r.get("machine", {}).get("loadavg_start") for r in rs]
         print(f"\n{side} 1-min load at start of each run: {[l[0] if l else None for l in loads]}", end="")

@@ -1,0 +1,85 @@
+import GRDB
+
+/// The schema's frozen timeline. Each step is named once and never edited;
+/// changes add a new step. Steps use table names only, never app types.
+enum ChorusMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-checkpoints-threads") { db in
+            try db.execute(sql: """
+                CREATE TABLE checkpoints (
+                    thread_id TEXT NOT NULL,
+                    namespace TEXT NOT NULL,
+                    checkpoint_id TEXT NOT NULL,
+                    parent_id TEXT,
+                    step INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    versions_json TEXT NOT NULL,
+                    seen_json TEXT NOT NULL,
+                    locations_json TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (thread_id, namespace, checkpoint_id)
+                ) WITHOUT ROWID;
+
+                -- Channel values, stored once per change: a checkpoint points at
+                -- the checkpoint that wrote each of its channels' current value.
+                CREATE TABLE checkpoint_blobs (
+                    thread_id TEXT NOT NULL,
+                    namespace TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    checkpoint_id TEXT NOT NULL,
+                    value_json TEXT NOT NULL,
+                    PRIMARY KEY (thread_id, namespace, channel, checkpoint_id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE checkpoint_writes (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    thread_id TEXT NOT NULL,
+                    namespace TEXT NOT NULL,
+                    checkpoint_id TEXT NOT NULL,
+                    task_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    value_json TEXT NOT NULL
+                );
+                CREATE INDEX checkpoint_writes_by_checkpoint
+                    ON checkpoint_writes (thread_id, namespace, checkpoint_id, task_id);
+
+                CREATE TABLE threads (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    title TEXT,
+                    kind TEXT NOT NULL DEFAULT 'chat',
+                    provider TEXT,
+                    model TEXT,
+                    archived INTEGER NOT NULL DEFAULT 0,
+                    message_count INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX threads_by_activity ON threads (archived, updated_at DESC);
+
+                -- Search index over message contents, derived from checkpoints.
+                CREATE TABLE message_index (
+                    thread_id TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    PRIMARY KEY (thread_id, message_id)
+                );
+                CREATE VIRTUAL TABLE message_search USING fts5(
+                    content, content='message_index', content_rowid='rowid', tokenize='unicode61'
+                );
+                CREATE TRIGGER message_index_ai AFTER INSERT ON message_index BEGIN
+                    INSERT INTO message_search(rowid, content) VALUES (new.rowid, new.content);
+                END;
+                CREATE TRIGGER message_index_ad AFTER DELETE ON message_index BEGIN
+                    INSERT INTO message_search(message_search, rowid, content) VALUES ('delete', old.rowid, old.content);
+                END;
+                CREATE TRIGGER message_index_au AFTER UPDATE ON message_index BEGIN
+                    INSERT INTO message_search(message_search, rowid, content) VALUES ('delete', old.rowid, old.content);
+                    INSERT INTO message_search(rowid, content) VALUES (new.rowid, new.content);
+                END;
+                """)
+        }
+        return migrator
+    }
+}

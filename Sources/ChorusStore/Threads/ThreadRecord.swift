@@ -1,0 +1,29 @@
+import Foundation
+
+/// A conversation or research run as the thread list shows it.
+public struct ThreadRecord: Sendable, Equatable {
+    public var id: String
+    /// Set by the user, or taken from the first user message; nil until either.
+    public var title: String?
+    /// `chat` or `research`.
+    public var kind: String
+    public var provider: String?
+    public var model: String?
+    public var archived: Bool
+    /// Messages in the thread's latest checkpoint.
+    public var messageCount: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// The title to show: the title, else "New thread".
+    public var displayTitle: String { title ?? "New thread" }
+}
+
+/// A message that matched a search.
+public struct SearchHit: Sendable, Equatable {
+    public var threadId: String
+    public var messageId: String
+    public var role: String
+    /// The matched text with the match between `[` and `]`, trimmed around it.
+    public var snippet: String
+}
