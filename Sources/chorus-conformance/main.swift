@@ -3,14 +3,16 @@ import ChorusGraph
 import ChorusStore
 import Foundation
 
-/// `memory` and `sqlite` checkpointers; each sqlite case gets a fresh temporary database file.
+/// `memory` and `sqlite` checkpointers; each sqlite case gets a fresh database
+/// file in a temporary folder that is removed when the run ends.
+let scratch = NSTemporaryDirectory() + "chorus-conformance-\(UUID().uuidString)"
 let runner = ScenarioRunner { kind in
     switch kind {
     case "memory": return InMemoryCheckpointer()
-    case "sqlite":
-        let path = NSTemporaryDirectory() + "chorus-conformance-\(UUID().uuidString).sqlite"
-        return SQLiteCheckpointer(database: try ChorusDatabase(path: path))
+    case "sqlite": return SQLiteCheckpointer(database: try ChorusDatabase(path: scratch + "/\(UUID().uuidString).sqlite"))
     default: return nil
     }
 }
-exit(await ConformanceCommand.main(Array(CommandLine.arguments.dropFirst()), runner: runner))
+let status = await ConformanceCommand.main(Array(CommandLine.arguments.dropFirst()), runner: runner)
+try? FileManager.default.removeItem(atPath: scratch)
+exit(status)

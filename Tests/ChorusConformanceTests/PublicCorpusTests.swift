@@ -1,5 +1,7 @@
 import ChorusConformance
 import ChorusGraph
+import ChorusStore
+import Foundation
 import Testing
 
 /// Locates `shared/conformance/cases`, which sits beside the repository.
@@ -14,12 +16,16 @@ enum Corpus {
         (try? FileIO.jsonFiles(in: casesDirectory)) ?? []
     }
 
-    /// Checkpointer kinds this build implements.
-    static let supportedCheckpointers: Set<String> = ["none", "memory"]
-
-    static func needsUnsupportedCheckpointer(_ scenario: Scenario) -> Bool {
-        let kind = scenario.graph["compile"]?["checkpointer"]?.stringValue ?? "none"
-        return !supportedCheckpointers.contains(kind)
+    /// A runner with both checkpointers; SQLite cases get a fresh database file in `directory`.
+    static func runner(directory: String) -> ScenarioRunner {
+        ScenarioRunner { kind in
+            switch kind {
+            case "memory": return InMemoryCheckpointer()
+            case "sqlite":
+                return SQLiteCheckpointer(database: try ChorusDatabase(path: directory + "/\(UUID().uuidString).sqlite"))
+            default: return nil
+            }
+        }
     }
 }
 
@@ -33,14 +39,35 @@ struct PublicCorpusTests {
     @Test("every public case reproduces LangGraph's output", arguments: Corpus.caseFiles())
     func publicCase(_ path: String) async throws {
         let scenario = try Scenario.load(path: path)
-        if Corpus.needsUnsupportedCheckpointer(scenario) {
-            await withKnownIssue("the SQLite checkpointer arrives with the store (issue 4)") {
-                _ = try await ScenarioRunner().run(scenario)
-            }
-            return
-        }
-        let actual = try await ScenarioRunner().run(scenario)
+        let directory = NSTemporaryDirectory() + "chorus-corpus-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let actual = try await Corpus.runner(directory: directory).run(scenario)
         let problem = ConformanceComparator.compare(scenario, actual: actual)
         #expect(problem == nil, "\(scenario.name): \(problem ?? "")")
+    }
+}
+
+@Suite("Checkpointed public cases, re-run on the other checkpointer")
+struct CheckpointerSwapTests {
+    /// Every case that uses a checkpointer must give the same output with
+    /// memory and SQLite, whichever the case names.
+    @Test(arguments: Corpus.caseFiles())
+    func sameOutputOnTheOtherCheckpointer(_ path: String) async throws {
+        let scenario = try Scenario.load(path: path)
+        let kind = scenario.graph["compile"]?["checkpointer"]?.stringValue ?? "none"
+        guard kind != "none" else { return }
+        let other = kind == "memory" ? "sqlite" : "memory"
+        guard case .object(var graph) = scenario.graph, case .object(var compile) = graph["compile"] ?? .object([:]) else { return }
+        compile["checkpointer"] = .string(other)
+        graph["compile"] = .object(compile)
+        let swapped = try Scenario(json: .object([
+            "name": .string(scenario.name), "graph": .object(graph), "config": scenario.config,
+            "calls": .array(scenario.calls), "expected": .array(scenario.expected),
+        ]))
+        let directory = NSTemporaryDirectory() + "chorus-swap-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let actual = try await Corpus.runner(directory: directory).run(swapped)
+        let problem = ConformanceComparator.compare(swapped, actual: actual)
+        #expect(problem == nil, "\(scenario.name) on \(other): \(problem ?? "")")
     }
 }
