@@ -23,7 +23,9 @@ let package = Package(
         .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore"], path: "Benchmarks/chorus-bench"),
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph"]),
         .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore"]),
-        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore"]),
+        .target(name: "ChorusTesting", dependencies: ["ChorusGraph"]),
+        .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),
+        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,102 @@
+import ChorusGraph
+import ChorusStore
+import Testing
+
+/// One body, every checkpointer: what the engine relies on.
+@Suite struct CheckpointerSpecTests {
+    /// A checkpoint whose `n` changes with the step; `log` keeps version 1, so its value never changes (the engine's contract).
+    func checkpoint(_ id: String, _ n: Int) -> Checkpoint {
+        Checkpoint(id: id, channelValues: ["n": .int(n), "log": .array([.string("same")])],
+                   channelVersions: ["n": n, "log": 1], versionsSeen: ["a": ["branch:to:a": n]])
+    }
+
+    @Test(arguments: CheckpointerKind.allCases)
+    func putGetAndListNewestFirst(_ kind: CheckpointerKind) async throws {
+        let dir = TemporaryDirectory()
+        let saver = try kind.make(in: dir)
+        #expect(try await saver.get(threadId: "t", namespace: "", id: nil) == nil)
+        let ids = (1...5).map { CheckpointID.next() + "-\($0)" }
+        for (i, id) in ids.enumerated() {
+            try await saver.put(threadId: "t", namespace: "", checkpoint: checkpoint(id, i), metadata: CheckpointMetadata(source: i == 0 ? .input : .loop, step: i - 1),
+                                parentId: i == 0 ? nil : ids[i - 1])
+        }
+        let latest = try #require(try await saver.get(threadId: "t", namespace: "", id: nil))
+        #expect(latest.checkpoint == checkpoint(ids[4], 4))
+        #expect(latest.metadata == CheckpointMetadata(source: .loop, step: 3))
+        #expect(latest.parentId == ids[3])
+        #expect(try await saver.get(threadId: "t", namespace: "", id: ids[1])?.checkpoint == checkpoint(ids[1], 1))
+        let all = try await saver.list(threadId: "t", namespace: "", before: nil, limit: nil)
+        #expect(all.map(\.checkpoint.id) == ids.reversed())
+        let page = try await saver.list(threadId: "t", namespace: "", before: ids[3], limit: 2)
+        #expect(page.map(\.checkpoint.id) == [ids[2], ids[1]])
+        #expect(try await saver.list(threadId: "other", namespace: "", before: nil, limit: nil).isEmpty)
+        #expect(try await saver.get(threadId: "t", namespace: "sub:1", id: nil) == nil)
+    }
+
+    @Test(arguments: CheckpointerKind.allCases)
+    func pendingWritesReplacePerTaskAndStayWithTheirCheckpoint(_ kind: CheckpointerKind) async throws {
+        let dir = TemporaryDirectory()
+        let saver = try kind.make(in: dir)
+        let id = CheckpointID.next()
+        try await saver.put(threadId: "t", namespace: "", checkpoint: checkpoint(id, 1), metadata: CheckpointMetadata(source: .loop, step: 1), parentId: nil)
+        try await saver.putWrites(threadId: "t", namespace: "", checkpointId: id, taskId: "a", writes: [PendingWrite(taskId: "a", channel: "n", value: 1)])
+        try await saver.putWrites(threadId: "t", namespace: "", checkpointId: id, taskId: "b", writes: [PendingWrite(taskId: "b", channel: "log", value: ["b"])])
+        try await saver.putWrites(threadId: "t", namespace: "", checkpointId: id, taskId: "a",
+                                  writes: [PendingWrite(taskId: "a", channel: "n", value: 2), PendingWrite(taskId: "a", channel: "__resume__", value: ["y"])])
+        let saved = try #require(try await saver.get(threadId: "t", namespace: "", id: nil))
+        #expect(saved.pendingWrites == [
+            PendingWrite(taskId: "b", channel: "log", value: ["b"]),
+            PendingWrite(taskId: "a", channel: "n", value: 2), PendingWrite(taskId: "a", channel: "__resume__", value: ["y"]),
+        ])
+        let next = CheckpointID.next()
+        try await saver.put(threadId: "t", namespace: "", checkpoint: checkpoint(next, 2), metadata: CheckpointMetadata(source: .loop, step: 2), parentId: id)
+        #expect(try await saver.get(threadId: "t", namespace: "", id: nil)?.pendingWrites == [])
+    }
+
+    @Test(arguments: CheckpointerKind.allCases)
+    func valuesThatDidNotChangeAreReadBackFromTheirWriter(_ kind: CheckpointerKind) async throws {
+        let dir = TemporaryDirectory()
+        let saver = try kind.make(in: dir)
+        let a = CheckpointID.next(), b = CheckpointID.next()
+        let first = Checkpoint(id: a, channelValues: ["big": .array((0..<100).map { .int($0) }), "n": 1], channelVersions: ["big": 1, "n": 1], versionsSeen: [:])
+        let second = Checkpoint(id: b, channelValues: ["big": .array((0..<100).map { .int($0) }), "n": 2], channelVersions: ["big": 1, "n": 2], versionsSeen: [:])
+        try await saver.put(threadId: "t", namespace: "", checkpoint: first, metadata: CheckpointMetadata(source: .loop, step: 0), parentId: nil)
+        try await saver.put(threadId: "t", namespace: "", checkpoint: second, metadata: CheckpointMetadata(source: .loop, step: 1), parentId: a)
+        #expect(try await saver.get(threadId: "t", namespace: "", id: b)?.checkpoint == second)
+        #expect(try await saver.get(threadId: "t", namespace: "", id: a)?.checkpoint == first)
+    }
+
+    @Test(arguments: CheckpointerKind.allCases)
+    func deletingAThreadRemovesAllItsNamespaces(_ kind: CheckpointerKind) async throws {
+        let dir = TemporaryDirectory()
+        let saver = try kind.make(in: dir)
+        for ns in ["", "sub:1"] {
+            try await saver.put(threadId: "t", namespace: ns, checkpoint: checkpoint(CheckpointID.next(), 1), metadata: CheckpointMetadata(source: .loop, step: 0), parentId: nil)
+        }
+        try await saver.put(threadId: "keep", namespace: "", checkpoint: checkpoint(CheckpointID.next(), 1), metadata: CheckpointMetadata(source: .loop, step: 0), parentId: nil)
+        try await saver.deleteThread("t")
+        #expect(try await saver.get(threadId: "t", namespace: "", id: nil) == nil)
+        #expect(try await saver.get(threadId: "t", namespace: "sub:1", id: nil) == nil)
+        #expect(try await saver.get(threadId: "keep", namespace: "", id: nil) != nil)
+    }
+
+    @Test(arguments: CheckpointerKind.allCases)
+    func interruptResumeAndForkThroughTheEngine(_ kind: CheckpointerKind) async throws {
+        let dir = TemporaryDirectory()
+        var g = StateGraph(StateSchema([("log", .reducer(.append)), ("answer", .lastValue)]))
+        g.addNode("ask") { _, context in .update(["answer": try context.interrupt("name?")]) }
+        g.addNode("greet") { state, _ in .update(["log": .array([.string("hi \(state["answer"]!.stringValue!)")])]) }
+        g.addEdge(START, "ask")
+        g.addEdge("ask", "greet")
+        let graph = try g.compile(checkpointer: try kind.make(in: dir))
+        let paused = try await graph.invoke(["log": ["start"]])
+        #expect(paused.interrupts.map(\.value) == ["name?"])
+        let done = try await graph.invoke(.resume("ada"))
+        #expect(done.values["log"] == ["start", "hi ada"])
+        let history = try await graph.getStateHistory()
+        let beforeGreet = try #require(history.first { $0.next == ["greet"] })
+        try await graph.updateState(config: RunConfig(checkpointId: beforeGreet.checkpointId), values: ["answer": "bob"], asNode: "ask")
+        let forked = try await graph.invoke(.continue)
+        #expect(forked.values["log"] == ["start", "hi bob"])
+    }
+}
