@@ -41,7 +41,7 @@ enum StoreFixture {
             try await threads.create(id: id)
             var messages: [Value] = []
             for m in 0..<messagesPerThread {
-                let text = (0..<12).map { words[(t * 7 + m * 3 + $0 * 5) % words.count] }.joined(separator: " ")
+                let text = (0..<12).map { words[(t * 7 + m * 3 + $0 * 3) % words.count] }.joined(separator: " ")
                 messages.append(["type": m % 2 == 0 ? "human" : "ai", "content": .string("\(text) #\(t)-\(m)"), "id": .string("m\(m)")])
             }
             let checkpoint = Checkpoint(id: CheckpointID.next(), channelValues: ["messages": .array(messages)],

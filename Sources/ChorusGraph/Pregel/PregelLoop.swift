@@ -232,7 +232,10 @@ final class PregelLoop {
         switch outcome {
         case .success(let writes, let resumes):
             tasks[index].writes = writes
-            if checkpointer != nil {
+            // A lone task's writes need no separate save: the checkpoint that
+            // follows commits them, and if the process dies first the task was
+            // the step in flight. Siblings' writes are saved so they never rerun.
+            if checkpointer != nil && tasks.count > 1 {
                 var named = writes.map { (graph.topology.channelNames[$0.0], $0.1) }
                 if let resumes { named.append((Reserved.resume, .array(resumes))) }
                 try await putWrites(taskId: task.id, named: named.isEmpty ? [(Reserved.noWrites, .null)] : named)

@@ -9,9 +9,18 @@ public final class ChorusDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
 
+    /// How much a committed write survives.
+    public enum Durability: Sendable {
+        /// Survives a crash or `kill -9` of the process (WAL, `synchronous=NORMAL`):
+        /// no fsync per commit. A power loss may drop the last commits, never corrupt the file.
+        case processCrash
+        /// Also survives power loss (`synchronous=FULL`): one fsync per commit.
+        case powerLoss
+    }
+
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. Refuses files that are not SQLite or come from a newer Chorus.
-    public init(path: String) throws {
+    public init(path: String, durability: Durability = .processCrash) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -24,10 +33,9 @@ public final class ChorusDatabase: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.label = "chorus"
+        let synchronous = durability == .powerLoss ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
-            // A write that returned is on disk: WAL with synchronous=NORMAL
-            // survives a process crash; FULL also survives power loss.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

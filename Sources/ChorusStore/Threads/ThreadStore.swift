@@ -65,7 +65,8 @@ public final class ThreadStore: Sendable {
         }
     }
 
-    /// Messages whose text contains every word of `query` (prefix match on the last word).
+    /// Messages whose text contains every word of `query` (prefix match on
+    /// the last word), newest first.
     public func search(_ query: String, limit: Int = 50) async throws -> [SearchHit] {
         guard let match = Self.ftsQuery(query) else { return [] }
         return try await database.pool.read { db in
@@ -73,7 +74,7 @@ public final class ThreadStore: Sendable {
                 SELECT m.thread_id, m.message_id, m.role, snippet(message_search, 0, '[', ']', '…', 12) AS snippet
                 FROM message_search JOIN message_index m ON m.rowid = message_search.rowid
                 WHERE message_search MATCH ?
-                ORDER BY rank LIMIT ?
+                ORDER BY message_search.rowid DESC LIMIT ?
                 """, arguments: [match, limit]).map {
                 SearchHit(threadId: $0["thread_id"], messageId: $0["message_id"], role: $0["role"], snippet: $0["snippet"])
             }
