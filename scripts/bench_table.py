@@ -72,6 +72,11 @@ def main():
     tok = fig(ch, "tokens.async_tokens_per_s")
     if tok is not None:
         print(f"| Chorus messages mode ≥ 1,000,000 tokens/s | | {tok:,.0f} | | {'met' if tok >= 1e6 else 'NOT met'} |")
+    for name, path in (("Chorus store: list 10,000 threads, ms", "store.list_threads_ms"),
+                       ("Chorus store: search 100,000 messages, ms", "store.search_messages_ms")):
+        v = fig(ch, path)
+        if v is not None:
+            print(f"| {name} | | {num(v)} | | < 50 ms: {'met' if v < 50 else 'NOT met'} |")
     for k in ("k8", "k32", "k200"):
         w, ideal, peak = fig(ch, f"concurrency.{k}.wall_s"), fig(ch, f"concurrency.{k}.ideal_s"), fig(ch, f"concurrency.{k}.peak_inflight")
         lw = fig(lg, f"concurrency.{k}.wall_s")

@@ -88,6 +88,11 @@ public final class SQLiteCheckpointer: Checkpointer {
             parentId: row["parent_id"], pendingWrites: writes)
     }
 
+    /// Storage form of a map: compact JSON, keys in no particular order.
+    static func encode(_ map: [String: Value]) -> String {
+        JSON.serialize(.object(map), sortKeys: false)
+    }
+
     static func decodeInts(_ text: String) throws -> [String: Int] {
         (try JSON.parse(text).objectValue ?? [:]).compactMapValues(\.intValue)
     }
@@ -119,7 +124,7 @@ public final class SQLiteCheckpointer: Checkpointer {
                 if let version, parentVersions[channel] == version, let at = parentLocations[channel] {
                     locations[channel] = at
                 } else {
-                    try insertBlob.execute(arguments: [threadId, namespace, channel, checkpoint.id, JSON.serialize(value)])
+                    try insertBlob.execute(arguments: [threadId, namespace, channel, checkpoint.id, JSON.serialize(value, sortKeys: false)])
                     locations[channel] = checkpoint.id
                     if channel == messagesKey { changedMessages = value }
                 }
@@ -130,9 +135,9 @@ public final class SQLiteCheckpointer: Checkpointer {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [threadId, namespace, checkpoint.id, parentId, metadata.step, metadata.source.rawValue,
-                            JSON.serialize(.object(checkpoint.channelVersions.mapValues { .int($0) })),
-                            JSON.serialize(.object(checkpoint.versionsSeen.mapValues { .object($0.mapValues { .int($0) }) })),
-                            JSON.serialize(.object(locations.mapValues { .string($0) })),
+                            Self.encode(checkpoint.channelVersions.mapValues { .int($0) }),
+                            Self.encode(checkpoint.versionsSeen.mapValues { .object($0.mapValues { .int($0) }) }),
+                            Self.encode(locations.mapValues { .string($0) }),
                             Date().timeIntervalSince1970])
             if namespace.isEmpty {
                 try ThreadIndex.checkpointWritten(db, threadId: threadId, messages: changedMessages)
@@ -148,7 +153,7 @@ public final class SQLiteCheckpointer: Checkpointer {
                            arguments: [threadId, namespace, checkpointId, taskId])
             let insert = try db.cachedStatement(sql: "INSERT INTO checkpoint_writes (thread_id, namespace, checkpoint_id, task_id, channel, value_json) VALUES (?, ?, ?, ?, ?, ?)")
             for w in writes {
-                try insert.execute(arguments: [threadId, namespace, checkpointId, taskId, w.channel, JSON.serialize(w.value)])
+                try insert.execute(arguments: [threadId, namespace, checkpointId, taskId, w.channel, JSON.serialize(w.value, sortKeys: false)])
             }
         }
     }
