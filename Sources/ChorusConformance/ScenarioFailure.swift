@@ -6,6 +6,14 @@ struct ScenarioFailure: NamedError, Sendable {
     let errorType: String
     let raw: String
 
+    /// Python names that are aliases of another builtin class.
+    static let aliases = ["IOError": "OSError", "EnvironmentError": "OSError"]
+
+    init(errorType: String, raw: String) {
+        self.errorType = Self.aliases[errorType] ?? errorType
+        self.raw = raw
+    }
+
     var errorMessage: String { errorType == "KeyError" ? PythonRepr.string(raw) : raw }
     var errorRepr: String { "\(errorType)(\(PythonRepr.string(raw)))" }
 }

@@ -68,15 +68,23 @@ public struct ScenarioRunner: Sendable {
             }
             out["stream"] = .array(entries)
         case "get_state":
-            out["state"] = Normalize.snapshot(try await graph.getState(config: config))
+            do {
+                out["state"] = Normalize.snapshot(try await graph.getState(config: config))
+            } catch {
+                out["error"] = Normalize.error(error)
+            }
         case "get_state_history":
-            let history = try await graph.getStateHistory(config: config, limit: call["limit"]?.intValue)
-            out["history"] = .array(history.map { s in
-                .object([
-                    "step": .int(s.metadata?.step ?? -1), "source": .string(s.metadata?.source.rawValue ?? ""),
-                    "next": .array(s.next.map { .string($0) }), "values": Normalize.value(s.values),
-                ])
-            })
+            do {
+                let history = try await graph.getStateHistory(config: config, limit: call["limit"]?.intValue)
+                out["history"] = .array(history.map { s in
+                    .object([
+                        "step": .int(s.metadata?.step ?? -1), "source": .string(s.metadata?.source.rawValue ?? ""),
+                        "next": .array(s.next.map { .string($0) }), "values": Normalize.value(s.values),
+                    ])
+                })
+            } catch {
+                out["error"] = Normalize.error(error)
+            }
         case "update_state":
             do {
                 let values = call["values"].flatMap { $0.isNull ? nil : $0.objectValue }

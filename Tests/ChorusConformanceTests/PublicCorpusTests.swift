@@ -16,6 +16,13 @@ enum Corpus {
         (try? FileIO.jsonFiles(in: casesDirectory)) ?? []
     }
 
+    /// Cases we generated with real LangGraph 1.2.22 (tools/conformance-gen).
+    static func extraCaseFiles() -> [String] {
+        let here = #filePath
+        let folder = (here as NSString).deletingLastPathComponent + "/ExtraCases"
+        return (try? FileIO.jsonFiles(in: folder)) ?? []
+    }
+
     /// A runner with both checkpointers; SQLite cases get a fresh database file in `directory`.
     static func runner(directory: String) -> ScenarioRunner {
         ScenarioRunner { kind in
@@ -36,7 +43,12 @@ struct PublicCorpusTests {
         #expect(Corpus.caseFiles().count >= 50, "expected the public cases at \(Corpus.casesDirectory)")
     }
 
-    @Test("every public case reproduces LangGraph's output", arguments: Corpus.caseFiles())
+    @Test("the extra cases are present")
+    func extraCasesArePresent() {
+        #expect(Corpus.extraCaseFiles().count >= 40)
+    }
+
+    @Test("every public and extra case reproduces LangGraph's output", arguments: Corpus.caseFiles() + Corpus.extraCaseFiles())
     func publicCase(_ path: String) async throws {
         let scenario = try Scenario.load(path: path)
         let directory = NSTemporaryDirectory() + "chorus-corpus-\(UUID().uuidString)"
@@ -51,7 +63,7 @@ struct PublicCorpusTests {
 struct CheckpointerSwapTests {
     /// Every case that uses a checkpointer must give the same output with
     /// memory and SQLite, whichever the case names.
-    @Test(arguments: Corpus.caseFiles())
+    @Test(arguments: Corpus.caseFiles() + Corpus.extraCaseFiles())
     func sameOutputOnTheOtherCheckpointer(_ path: String) async throws {
         let scenario = try Scenario.load(path: path)
         let kind = scenario.graph["compile"]?["checkpointer"]?.stringValue ?? "none"

@@ -215,13 +215,13 @@ public final class CompiledGraph: Sendable {
         var tasks = state.nextTasks(origin: TaskOrigin(checkpointId: saved.checkpoint.id, namespace: saved.namespace, step: step), candidates: nil)
         let nullWrites = saved.pendingWrites.filter { $0.taskId == Reserved.nullTaskId }
         if !nullWrites.isEmpty { _ = try state.apply([.writes(indexed(nullWrites))]) }
+        let statuses = TaskStatus.read(saved.pendingWrites)
         if applyPendingWrites {
-            var ids: [String: Int] = [:]
-            for (i, t) in tasks.enumerated() { ids[t.id] = i }
-            for w in saved.pendingWrites where w.channel != Reserved.error && w.channel != Reserved.interrupt {
-                guard let i = ids[w.taskId] else { continue }
-                tasks[i].restored = true
-                if let chan = topology.channelIndex[w.channel] { tasks[i].writes.append((chan, w.value)) }
+            for i in tasks.indices {
+                if let status = statuses[tasks[i].id], status.finished {
+                    tasks[i].writes = indexed(status.output)
+                    tasks[i].restored = true
+                }
             }
             let finished = tasks.filter(\.restored)
             if !finished.isEmpty { _ = try state.apply(finished) }
@@ -229,21 +229,33 @@ public final class CompiledGraph: Sendable {
         return StateSnapshot(
             values: .object(state.stateValues()),
             next: tasks.filter { !$0.restored }.map(\.name),
-            tasks: snapshotTasks(tasks, pendingWrites: saved.pendingWrites),
+            tasks: snapshotTasks(tasks, pendingWrites: saved.pendingWrites, live: applyPendingWrites),
             metadata: saved.metadata,
             checkpointId: saved.checkpoint.id,
             parentCheckpointId: saved.parentId)
     }
 
-    func snapshotTasks(_ tasks: [PregelTask], pendingWrites: [PendingWrite]) -> [StateSnapshot.TaskInfo] {
-        tasks.map { task in
-            let mine = pendingWrites.filter { $0.taskId == task.id }
-            let error = mine.first { $0.channel == Reserved.error }?.value.stringValue
-            let interrupts = mine.filter { $0.channel == Reserved.interrupt }.flatMap { $0.value.arrayValue ?? [$0.value] }.map(Interrupt.init(saved:))
-            let hasWrites = mine.contains { $0.channel != Reserved.error && $0.channel != Reserved.interrupt }
-            var result: [String: Value] = [:]
-            for w in mine where topology.stateKeySet.contains(w.channel) { result[w.channel] = w.value }
-            return StateSnapshot.TaskInfo(id: task.id, name: task.name, interrupts: interrupts, result: hasWrites ? .object(result) : nil, error: error)
+    /// Tasks as a snapshot reports them. `live` (the thread's current state)
+    /// shows only interrupts still waiting; a past checkpoint shows all.
+    func snapshotTasks(_ tasks: [PregelTask], pendingWrites: [PendingWrite], live: Bool) -> [StateSnapshot.TaskInfo] {
+        let statuses = TaskStatus.read(pendingWrites)
+        return tasks.map { task in
+            let status = statuses[task.id] ?? TaskStatus()
+            var result: Value?
+            if status.finished {
+                var writes: [String: Value] = [:]
+                for w in status.output where topology.stateKeySet.contains(w.channel) {
+                    if let existing = writes[w.channel] {
+                        let earlier = existing["$writes"]?.arrayValue ?? [existing]
+                        writes[w.channel] = .object(["$writes": .array(earlier + [w.value])])
+                    } else {
+                        writes[w.channel] = w.value
+                    }
+                }
+                result = .object(writes)
+            }
+            return StateSnapshot.TaskInfo(id: task.id, name: task.name, interrupts: live ? status.pendingInterrupts : status.interrupts,
+                                          result: result, error: status.error)
         }
     }
 }

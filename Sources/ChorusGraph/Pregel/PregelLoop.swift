@@ -209,16 +209,17 @@ final class PregelLoop {
                 while launched < limit { launch() }
                 var finished = 0
                 while finished < launched {
+                    // Outcomes that arrived together are all recorded, as LangGraph
+                    // commits every task already done when one fails; tasks still
+                    // running then are cancelled and their outcomes ignored.
+                    let failedBefore = failure != nil
                     for (index, outcome) in await inbox.take() {
                         finished += 1
-                        if failure != nil { continue }
+                        if failedBefore { continue }
                         try await record(outcome, index: index, interrupts: &interrupts, failure: &failure)
-                        if failure != nil {
-                            group.cancelAll()
-                        } else if launched < due.count {
-                            launch()
-                        }
+                        if failure == nil && launched < due.count { launch() }
                     }
+                    if !failedBefore && failure != nil { group.cancelAll() }
                 }
             }
         }
@@ -250,7 +251,7 @@ final class PregelLoop {
             emitInterrupt(raised, hidden: task.isHidden)
             emitTaskResult(task, writes: [], error: nil, interrupts: raised)
         case .failed(let error):
-            failure = error
+            if failure == nil { failure = error }
             if error is CancellationError { return }
             try await putWrites(taskId: task.id, named: [(Reserved.error, .string(ErrorReport.repr(of: error)))])
             emitTaskResult(task, writes: [], error: error, interrupts: [])
@@ -259,21 +260,17 @@ final class PregelLoop {
 
     /// Gives tasks of an interrupted step the writes they made before it stopped.
     private func restoreFinishedWrites() {
-        var byTask: [String: [PendingWrite]] = [:]
-        for w in pendingWrites where w.channel != Reserved.error && w.channel != Reserved.interrupt && w.channel != Reserved.resume {
-            byTask[w.taskId, default: []].append(w)
-        }
+        let statuses = TaskStatus.read(pendingWrites)
         for i in tasks.indices {
-            if let writes = byTask[tasks[i].id] {
-                tasks[i].writes = graph.indexed(writes)
+            if let status = statuses[tasks[i].id], status.finished {
+                tasks[i].writes = graph.indexed(status.output)
                 tasks[i].restored = true
             }
         }
     }
 
     private func pendingInterruptCount() -> Int {
-        let resumed = Set(pendingWrites.filter { $0.channel == Reserved.resume }.map(\.taskId))
-        return Set(pendingWrites.filter { $0.channel == Reserved.interrupt && !resumed.contains($0.taskId) }.map(\.taskId)).count
+        TaskStatus.read(pendingWrites).values.reduce(0) { $0 + $1.pendingInterrupts.count }
     }
 
     // MARK: interrupts
@@ -342,6 +339,8 @@ final class PregelLoop {
 
     private func emitInterrupt(_ raised: [Interrupt], hidden: Bool) {
         guard !hidden else { return }
+        // The state shown with the interrupt counts as the run's latest values.
+        emittedValues = true
         let list = Value.array(raised.map { .object(["value": $0.value, "id": .string($0.id)]) })
         if sink.wants(.updates, namespace: namespace) {
             sink.emit(namespace, steps, .updates(.object([Reserved.interrupt: list])))
@@ -364,7 +363,7 @@ final class PregelLoop {
     }
 
     private func emitDebugCheckpoint() {
-        let snapshot = graph.snapshotTasks(tasks, pendingWrites: pendingWrites)
+        let snapshot = graph.snapshotTasks(tasks, pendingWrites: pendingWrites, live: false)
         emitDebug(type: "checkpoint", step: checkpointStep, payload: [
             "values": .object(state.stateValues()),
             "metadata": ["source": .string(checkpointSource?.rawValue ?? "loop"), "step": .int(checkpointStep)],

@@ -1,0 +1,375 @@
+#!/usr/bin/env python3
+"""Extra conformance scenarios (inputs only) for generate.py.
+
+    python3 tools/conformance-gen/scenarios.py OUT_DIR
+
+Each covers semantics the public corpus touches lightly; generate.py runs
+them on real LangGraph to fill in "expected".
+"""
+import json
+import os
+import sys
+
+S = "__start__"
+E = "__end__"
+
+
+def node(*ops):
+    return list(ops)
+
+
+def op(kind, **kw):
+    return {"op": kind, **kw}
+
+
+def app(key, value, **kw):
+    return op("append", key=key, value=value, **kw)
+
+
+def chain(*names):
+    return [{"from": a, "to": b} for a, b in zip((S,) + names, names + (E,))]
+
+
+def case(name, family, description, graph, calls, config=None):
+    return {"name": name, "family": family, "description": description, "graph": graph,
+            "config": config or {}, "calls": calls}
+
+
+def logger(*names):
+    return {n: node(app("log", n)) for n in names}
+
+
+CASES = []
+add = CASES.append
+
+add(case("x_merge_reducer", "reducers", "merge reducer: right wins, parallel writers merge in name order",
+         {"state": {"d": "merge", "log": "append"},
+          "nodes": {"a": node(op("put", key="d", value={"a": 1, "shared": "a"})),
+                    "b": node(op("put", key="d", value={"b": 2, "shared": "b"})),
+                    "c": node(app("log", {"$fmt": "{k}", "k": {"$len": "d"}}))},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"}, {"from": ["a", "b"], "to": "c"}, {"from": "c", "to": E}]},
+         [{"call": "stream", "input": {"d": {"z": 0}}, "modes": ["updates", "values"]}]))
+
+add(case("x_join_uneven", "edges", "join waits for a longer branch; the short branch's successor runs once per trigger",
+         {"state": {"log": "append"},
+          "nodes": logger("a", "b", "b2", "c", "j"),
+          "edges": [{"from": S, "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": "b2"}, {"from": "a", "to": "c"},
+                    {"from": ["b2", "c"], "to": "j"}, {"from": "j", "to": E}]},
+         [{"call": "stream", "input": {}, "modes": "updates"}, {"call": "invoke", "input": {"log": ["x"]}}]))
+
+add(case("x_join_repeated_in_loop", "edges", "a join inside a loop fires once per round",
+         {"state": {"log": "append", "n": "add"},
+          "nodes": {"p": node(op("incr", key="n")), "q": node(app("log", "q")), "r": node(app("log", "r")),
+                    "j": node(app("log", {"$fmt": "j{n}", "n": {"$state": "n"}}))},
+          "edges": [{"from": S, "to": "p"}, {"from": "p", "to": "q"}, {"from": "p", "to": "r"}, {"from": ["q", "r"], "to": "j"},
+                    {"type": "route", "from": "j", "rules": [{"when": {"lt": [{"$state": "n"}, 3]}, "to": "p"}], "default": E}]},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}]))
+
+add(case("x_route_to_end_and_list", "edges", "router picks END, a single node, or a list",
+         {"state": {"x": "overwrite", "log": "append"},
+          "nodes": logger("a", "b", "c"),
+          "edges": [{"from": S, "to": "a"},
+                    {"type": "route", "from": "a", "rules": [{"when": {"eq": [{"$state": "x"}, 0]}, "to": E},
+                                                              {"when": {"eq": [{"$state": "x"}, 1]}, "to": "b"}],
+                     "default": ["b", "c"]},
+                    {"from": "b", "to": E}, {"from": "c", "to": E}]},
+         [{"call": "invoke", "input": {"x": 0}}, {"call": "invoke", "input": {"x": 1}},
+          {"call": "stream", "input": {"x": 2}, "modes": ["updates", "values"]}]))
+
+add(case("x_send_else", "send", "send edge with an empty list takes its else target",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value={"$state": "items", "default": []})),
+                    "w": node(app("out", {"$arg": "v"})), "none": node(app("out", "none"))},
+          "edges": [{"from": S, "to": "plan"},
+                    {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}, "else": "none"},
+                    {"from": "w", "to": E}, {"from": "none", "to": E}]},
+         [{"call": "invoke", "input": {"items": []}}, {"call": "stream", "input": {"items": [4, 5]}, "modes": "updates"}]))
+
+add(case("x_command_goto_end", "command", "Command(goto=END) with an update stops that path; static edge still fires",
+         {"state": {"log": "append"},
+          "nodes": {"a": node(app("log", "a"), op("goto", to=E)), "b": node(app("log", "b"))},
+          "edges": [{"from": S, "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": E}]},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}]))
+
+add(case("x_command_goto_list_update", "command", "Command(goto=[b, c]) with an update; no static edges",
+         {"state": {"log": "append", "n": "add"},
+          "nodes": {"a": node(op("incr", key="n", by=5), op("goto", to=["c", "b"])), "b": node(app("log", "b")),
+                    "c": node(app("log", {"$fmt": "c{n}", "n": {"$state": "n"}}))},
+          "edges": [{"from": S, "to": "a"}, {"from": "b", "to": E}, {"from": "c", "to": E}]},
+         [{"call": "stream", "input": {"n": 1}, "modes": ["updates", "values", "debug"]}]))
+
+add(case("x_command_send_and_edge", "command", "Command with Sends plus a static edge in the same step",
+         {"state": {"out": "append"},
+          "nodes": {"a": node(op("goto", send=[{"node": "w", "arg": {"v": 1}}, {"node": "w", "arg": {"v": 2}}])),
+                    "w": node(app("out", {"$fmt": "w{v}", "v": {"$arg": "v"}})), "s": node(app("out", "s"))},
+          "edges": [{"from": S, "to": "a"}, {"from": "a", "to": "s"}, {"from": "w", "to": E}, {"from": "s", "to": E}]},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}]))
+
+add(case("x_values_none_vs_empty", "streams", "nodes returning None and {} in values mode with a checkpointer",
+         {"state": {"x": "overwrite"},
+          "nodes": {"a": node(op("return", value=None)), "b": node(), "c": node(op("set", key="x", value=3))},
+          "edges": chain("a", "b", "c"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": "values"}, {"call": "stream", "input": {"x": 1}, "modes": ["values", "updates"]},
+          {"call": "get_state_history", "limit": 4}]))
+
+add(case("x_error_parallel_checkpointer", "errors", "one of three parallel tasks fails with a checkpointer",
+         {"state": {"log": "append"},
+          "nodes": {"a": node(app("log", "a")), "b": node(op("sleep", ms=30), op("fail", type="ValueError", message="b broke")),
+                    "c": node(app("log", "c")), "d": node(app("log", "d"))},
+          "edges": [{"from": S, "to": "a"}, {"from": "a", "to": "b"}, {"from": "a", "to": "c"}, {"from": "b", "to": "d"},
+                    {"from": "c", "to": "d"}, {"from": "d", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"}]))
+
+add(case("x_error_parallel_no_checkpointer", "errors", "failure among parallel Send tasks without a checkpointer",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=[1, 2, 3])),
+                    "w": node(op("fail", type="KeyError", message="k", when={"eq": [{"$arg": "v"}, 2]}), app("out", {"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}]},
+         [{"call": "invoke", "input": {}}, {"call": "stream", "input": {}, "modes": ["updates", "debug"]}]))
+
+add(case("x_error_custom_then_rerun", "errors", "error with a checkpointer, then invoke(None) retries the failed node",
+         {"state": {"n": "add"},
+          "nodes": {"a": node(op("incr", key="n")), "b": node(op("fail", type="ToolTimeout", message="slow tool", when={"lt": [{"$state": "n"}, 2]}), op("incr", key="n", by=10))},
+          "edges": chain("a", "b"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"n": 0}}, {"call": "update_state", "values": {"n": 5}, "as_node": "a"},
+          {"call": "invoke", "input": None}, {"call": "get_state_history"}]))
+
+add(case("x_invalid_update_sends", "errors", "parallel Send tasks writing one overwrite key",
+         {"state": {"items": "overwrite", "last": "overwrite"},
+          "nodes": {"plan": node(op("set", key="items", value=["a", "b"])), "w": node(op("set", key="last", value={"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}], "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": "updates"}, {"call": "get_state"}]))
+
+add(case("x_recursion_send_loop", "recursion", "a Send loop hits the recursion limit",
+         {"state": {"n": "add"},
+          "nodes": {"a": node(op("incr", key="n"), op("goto", send=[{"node": "a", "arg": {}}]))},
+          "edges": [{"from": S, "to": "a"}]},
+         [{"call": "stream", "input": {}, "modes": "updates", "config": {"recursion_limit": 3}}], config={}))
+
+add(case("x_recursion_existing_thread", "recursion", "recursion limit counts from the thread's current step",
+         {"state": {"n": "add"},
+          "nodes": {"a": node(op("incr", key="n"))},
+          "edges": [{"from": S, "to": "a"},
+                    {"type": "route", "from": "a", "rules": [{"when": {"lt": [{"$state": "n"}, 100]}, "to": "a"}], "default": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"n": 97}}, {"call": "invoke", "input": {"n": 0}, "config": {"recursion_limit": 2}},
+          {"call": "invoke", "input": None, "config": {"recursion_limit": 2}}, {"call": "get_state"}],
+         config={"recursion_limit": 5}))
+
+add(case("x_interrupt_before_send", "interrupts", "interrupt_before a Send target, then resume",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=[1, 2])), "w": node(app("out", {"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}],
+          "compile": {"checkpointer": "memory", "interrupt_before": ["w"]}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"},
+          {"call": "stream", "input": None, "modes": ["updates", "values"]}]))
+
+add(case("x_interrupt_before_after_many", "interrupts", "several breakpoints before and after",
+         {"state": {"log": "append"}, "nodes": logger("a", "b", "c"), "edges": chain("a", "b", "c"),
+          "compile": {"checkpointer": "memory", "interrupt_before": ["a", "c"], "interrupt_after": ["b"]}},
+         [{"call": "invoke", "input": {}}, {"call": "get_state"}, {"call": "invoke", "input": None}, {"call": "get_state"},
+          {"call": "invoke", "input": None}, {"call": "get_state"}, {"call": "stream", "input": None, "modes": "updates"}]))
+
+add(case("x_update_while_interrupted", "interrupts", "update_state while paused before a node, then resume",
+         {"state": {"log": "append", "x": "overwrite"},
+          "nodes": {"a": node(app("log", "a")), "b": node(app("log", {"$fmt": "b saw {x}", "x": {"$state": "x", "default": "-"}}))},
+          "edges": chain("a", "b"), "compile": {"checkpointer": "memory", "interrupt_before": ["b"]}},
+         [{"call": "invoke", "input": {}}, {"call": "update_state", "values": {"x": "edited"}},
+          {"call": "get_state"}, {"call": "stream", "input": None, "modes": ["updates", "values"]}, {"call": "get_state_history", "limit": 3}]))
+
+add(case("x_update_state_as_router_node", "state", "update_state as a node with a conditional edge routes on the new state",
+         {"state": {"x": "overwrite", "log": "append"},
+          "nodes": logger("a", "hi", "lo"),
+          "edges": [{"from": S, "to": "a"},
+                    {"type": "route", "from": "a", "rules": [{"when": {"ge": [{"$state": "x", "default": 0}, 10]}, "to": "hi"}], "default": "lo"},
+                    {"from": "hi", "to": E}, {"from": "lo", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "update_state", "values": {"x": 50}, "as_node": "a"}, {"call": "get_state"},
+          {"call": "invoke", "input": None}, {"call": "update_state", "values": {"x": 1, "log": ["manual"]}, "as_node": "a"},
+          {"call": "get_state"}]))
+
+add(case("x_update_state_ambiguous", "state", "update_state without as_node after parallel nodes is ambiguous",
+         {"state": {"log": "append"}, "nodes": logger("a", "b"),
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"}, {"from": "a", "to": E}, {"from": "b", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}}, {"call": "update_state", "values": {"log": ["u"]}},
+          {"call": "update_state", "values": {"log": ["v"]}, "as_node": "b"}, {"call": "get_state"}]))
+
+add(case("x_two_interrupts_one_node", "interrupts", "a node with two interrupts resumed twice",
+         {"state": {"answers": "append", "log": "append"},
+          "nodes": {"ask": node(app("log", "ask-run"), op("interrupt", value="first?", key="answers", mode="append"),
+                                op("interrupt", value="second?", key="answers", mode="append")),
+                    "done": node(app("log", {"$fmt": "got {n}", "n": {"$len": "answers"}}))},
+          "edges": chain("ask", "done"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}}, {"call": "resume", "value": "A"}, {"call": "get_state"},
+          {"call": "stream", "resume": "B", "modes": ["updates", "values"]}]))
+
+add(case("x_interrupt_with_finished_sibling", "interrupts", "sibling finished before the interrupt: replayed as cached on resume",
+         {"state": {"log": "append", "ans": "overwrite"},
+          "nodes": {"fast": node(app("log", "fast")), "ask": node(op("sleep", ms=20), op("interrupt", value="ok?", key="ans")),
+                    "join": node(app("log", {"$fmt": "join {a}", "a": {"$state": "ans"}}))},
+          "edges": [{"from": S, "to": "fast"}, {"from": S, "to": "ask"}, {"from": ["fast", "ask"], "to": "join"}, {"from": "join", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"},
+          {"call": "stream", "resume": "yes", "modes": ["updates", "values", "debug"]}]))
+
+add(case("x_interrupts_parallel_static", "interrupts", "two parallel nodes interrupt; plain resume is refused",
+         {"state": {"a": "overwrite", "b": "overwrite"},
+          "nodes": {"p": node(op("interrupt", value="p?", key="a")), "q": node(op("interrupt", value="q?", key="b"))},
+          "edges": [{"from": S, "to": "p"}, {"from": S, "to": "q"}, {"from": "p", "to": E}, {"from": "q", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "resume", "value": 1}, {"call": "get_state"}]))
+
+add(case("x_interrupt_then_new_input", "interrupts", "new input on an interrupted thread discards the pending task",
+         {"state": {"log": "append", "ans": "overwrite"},
+          "nodes": {"ask": node(op("interrupt", value="q", key="ans")), "after": node(app("log", "after"))},
+          "edges": chain("ask", "after"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"log": ["one"]}}, {"call": "invoke", "input": {"log": ["two"]}}, {"call": "get_state"},
+          {"call": "resume", "value": "x"}]))
+
+add(case("x_subgraph_all_modes", "subgraphs", "subgraph streamed with subgraphs=True in values/updates/custom/debug",
+         {"state": {"log": "append"},
+          "nodes": {"pre": node(app("log", "pre")),
+                    "sub": {"subgraph": {"state": {"log": "append"},
+                                         "nodes": {"s1": node(app("log", "s1"), op("emit", value="e1")), "s2": node(app("log", "s2"))},
+                                         "edges": chain("s1", "s2")}}},
+          "edges": chain("pre", "sub")},
+         [{"call": "stream", "input": {}, "modes": ["values", "updates", "custom", "debug"], "subgraphs": True},
+          {"call": "stream", "input": {}, "modes": ["custom", "updates"]}]))
+
+add(case("x_subgraph_with_send", "subgraphs", "subgraph fans out with Send inside",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"sub": {"subgraph": {"state": {"items": "overwrite", "out": "append"},
+                                         "nodes": {"plan": node(op("set", key="items", value=[1, 2, 3])), "w": node(app("out", {"$arg": "v"}))},
+                                         "edges": [{"from": S, "to": "plan"},
+                                                   {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                                                   {"from": "w", "to": E}]}},
+                    "post": node(app("out", {"$fmt": "n={n}", "n": {"$len": "out"}}))},
+          "edges": chain("sub", "post")},
+         [{"call": "invoke", "input": {}}, {"call": "stream", "input": {}, "modes": "updates", "subgraphs": True}]))
+
+add(case("x_subgraph_error", "subgraphs", "error inside a subgraph surfaces from the parent",
+         {"state": {"log": "append"},
+          "nodes": {"sub": {"subgraph": {"state": {"log": "append"},
+                                         "nodes": {"ok": node(app("log", "ok")), "bad": node(op("fail", type="RuntimeError", message="inner"))},
+                                         "edges": chain("ok", "bad")}}},
+          "edges": chain("sub"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": "updates", "subgraphs": True}, {"call": "get_state"}]))
+
+add(case("x_subgraph_interrupt_twice", "subgraphs", "subgraph node interrupts twice across two resumes",
+         {"state": {"log": "append", "a": "overwrite", "b": "overwrite"},
+          "nodes": {"sub": {"subgraph": {"state": {"log": "append", "a": "overwrite", "b": "overwrite"},
+                                         "nodes": {"x": node(app("log", "x")), "q1": node(op("interrupt", value="a?", key="a")),
+                                                   "q2": node(op("interrupt", value="b?", key="b"))},
+                                         "edges": chain("x", "q1", "q2")}},
+                    "end": node(app("log", {"$fmt": "{a}{b}", "a": {"$state": "a"}, "b": {"$state": "b"}}))},
+          "edges": chain("sub", "end"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}}, {"call": "resume", "value": "1"}, {"call": "get_state"},
+          {"call": "stream", "resume": "2", "modes": ["updates", "values"], "subgraphs": True}]))
+
+add(case("x_messages_parallel_llms", "messages", "two LLM nodes stream in parallel; tokens stay per message",
+         {"state": {"messages": "messages"},
+          "nodes": {"a": node(op("llm", tokens=["a1", "a2", "a3"], id="ma")), "b": node(op("llm", tokens=["b1", "b2"], id="mb")),
+                    "c": node(op("message", role="ai", content="summary", id="mc"))},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"}, {"from": ["a", "b"], "to": "c"}, {"from": "c", "to": E}]},
+         [{"call": "stream", "input": {"messages": [{"role": "user", "content": "go", "id": "u"}]}, "modes": ["messages", "values"]}]))
+
+add(case("x_messages_replace_same_step", "messages", "a node rewrites an input message and adds one; messages mode",
+         {"state": {"messages": "messages"},
+          "nodes": {"a": node(op("message", role="user", content="edited", id="u"), op("message", role="ai", content="answer", id="m1"))},
+          "edges": chain("a"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {"messages": [{"role": "user", "content": "orig", "id": "u"}]}, "modes": ["messages", "updates"]},
+          {"call": "stream", "input": {"messages": [{"role": "user", "content": "again", "id": "u2"}]}, "modes": "messages"}]))
+
+add(case("x_messages_key_custom", "messages", "llm writing to a non-default key with a messages reducer",
+         {"state": {"chat": "messages", "n": "add"},
+          "nodes": {"a": node(op("llm", tokens=["x", "y"], id="m", key="chat"), op("incr", key="n"))},
+          "edges": chain("a")},
+         [{"call": "stream", "input": {}, "modes": ["messages", "updates"]}, {"call": "invoke", "input": {"chat": [{"role": "system", "content": "s", "id": "s"}]}}]))
+
+add(case("x_max_concurrency_2_sleeps", "concurrency", "6 sleeping Sends with max_concurrency 2",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=[5, 4, 3, 2, 1, 0])),
+                    "w": node(op("sleep", ms=15, when={"gt": [{"$arg": "v"}, 2]}), app("out", {"$arg": "v"}), op("emit", value={"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}]},
+         [{"call": "stream", "input": {}, "modes": ["custom", "updates", "values"]}], config={"max_concurrency": 2}))
+
+add(case("x_debug_interrupt_error", "streams", "debug mode with an interrupt and a later error",
+         {"state": {"n": "add"},
+          "nodes": {"a": node(op("incr", key="n")), "ask": node(op("interrupt", value="go?", key="n")),
+                    "bad": node(op("fail", type="ValueError", message="nope"))},
+          "edges": chain("a", "ask", "bad"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {"n": 0}, "modes": "debug"}, {"call": "stream", "resume": 5, "modes": "debug"}]))
+
+add(case("x_threads_config", "threads", "per-call thread ids and update_state on another thread",
+         {"state": {"log": "append"}, "nodes": logger("a"), "edges": chain("a"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"log": ["x"]}, "config": {"thread_id": "t-x"}},
+          {"call": "update_state", "values": {"log": ["y"]}, "config": {"thread_id": "t-y"}},
+          {"call": "invoke", "input": None, "config": {"thread_id": "t-y"}},
+          {"call": "get_state_history", "config": {"thread_id": "t-y"}}, {"call": "get_state"}]))
+
+add(case("x_sqlite_subgraph_interrupt", "sqlite", "subgraph interrupt and resume on the SQLite saver",
+         {"state": {"log": "append", "x": "overwrite"},
+          "nodes": {"sub": {"subgraph": {"state": {"log": "append", "x": "overwrite"},
+                                         "nodes": {"s1": node(app("log", "s1")), "ask": node(op("interrupt", value="v?", key="x"))},
+                                         "edges": chain("s1", "ask")}},
+                    "post": node(app("log", {"$fmt": "post {x}", "x": {"$state": "x"}}))},
+          "edges": chain("sub", "post"), "compile": {"checkpointer": "sqlite"}},
+         [{"call": "invoke", "input": {}}, {"call": "get_state"}, {"call": "stream", "resume": "Z", "modes": ["updates", "values"]},
+          {"call": "get_state_history", "limit": 3}]))
+
+add(case("x_sqlite_error_rerun", "sqlite", "failed parallel step on SQLite, then retry",
+         {"state": {"log": "append", "ok": "overwrite"},
+          "nodes": {"a": node(app("log", "a")), "b": node(op("fail", type="IOError", message="disk", when={"not": {"truthy": {"$state": "ok"}}}), app("log", "b"))},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"}, {"from": "a", "to": E}, {"from": "b", "to": E}],
+          "compile": {"checkpointer": "sqlite"}},
+         [{"call": "invoke", "input": {}}, {"call": "get_state"}, {"call": "update_state", "values": {"ok": True}, "as_node": "a"},
+          {"call": "invoke", "input": None}, {"call": "get_state_history"}]))
+
+add(case("x_fmt_and_expressions", "language", "expression language: $add, $literal, $len, in, and/or/not",
+         {"state": {"s": "overwrite", "log": "append"},
+          "nodes": {"a": node(op("set", key="s", value={"$add": [{"$state": "s"}, "-x", "-y"]}),
+                              app("log", {"$literal": {"$state": "not evaluated"}}),
+                              app("log", "in", when={"in": ["b", ["a", "b"]]}),
+                              app("log", "and", when={"and": [{"ne": [1, 2]}, {"not": {"gt": [1, 2]}}]}),
+                              app("log", "or", when={"or": [False, {"le": [2, 2]}]}),
+                              app("log", {"$fmt": "len={n}", "n": {"$len": "log"}}))},
+          "edges": chain("a")},
+         [{"call": "invoke", "input": {"s": "base", "log": ["seed"]}}]))
+
+add(case("x_undeclared_and_null", "state", "writing null to an overwrite key and undeclared keys from a Send",
+         {"state": {"x": "overwrite", "items": "overwrite", "out": "append"},
+          "nodes": {"a": node(op("set", key="x", value=None), op("set", key="items", value=[1])),
+                    "w": node(op("set", key="ghost", value=1), app("out", {"$arg": "v"}))},
+          "edges": [{"from": S, "to": "a"}, {"type": "send", "from": "a", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}]},
+         [{"call": "stream", "input": {"x": 1}, "modes": ["values", "updates"]}]))
+
+add(case("x_start_fanout_join_checkpointer", "edges", "START fans out, join, history with a checkpointer",
+         {"state": {"log": "append"}, "nodes": logger("p", "q", "j"),
+          "edges": [{"from": S, "to": "p"}, {"from": S, "to": "q"}, {"from": ["p", "q"], "to": "j"}, {"from": "j", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["debug"]}, {"call": "get_state_history"}]))
+
+add(case("x_resume_finished_thread", "interrupts", "invoke(None) and resume on a thread with nothing pending",
+         {"state": {"log": "append"}, "nodes": logger("a"), "edges": chain("a"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}}, {"call": "stream", "input": None, "modes": "updates"},
+          {"call": "resume", "value": "late"}, {"call": "get_state"}]))
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for c in CASES:
+        with open(os.path.join(out, c["name"] + ".json"), "w") as f:
+            json.dump(c, f, indent=1)
+    print(f"{len(CASES)} scenarios written to {out}")
+
+
+if __name__ == "__main__":
+    main()
