@@ -362,6 +362,153 @@ add(case("x_resume_finished_thread", "interrupts", "invoke(None) and resume on a
           {"call": "resume", "value": "late"}, {"call": "get_state"}]))
 
 
+
+# ----------------------------------------------------------------- round 2
+
+def sub(state, nodes, edges):
+    return {"subgraph": {"state": state, "nodes": nodes, "edges": edges}}
+
+
+add(case("x2_nested_subgraphs", "subgraphs", "a subgraph inside a subgraph, streamed with namespaces",
+         {"state": {"log": "append"},
+          "nodes": {"outer": sub({"log": "append"},
+                                 {"o1": node(app("log", "o1")),
+                                  "inner": sub({"log": "append"}, {"i1": node(app("log", "i1"), op("emit", value="deep"))}, chain("i1"))},
+                                 chain("o1", "inner"))},
+          "edges": chain("outer")},
+         [{"call": "stream", "input": {}, "modes": ["updates", "custom"], "subgraphs": True}, {"call": "invoke", "input": {}}]))
+
+add(case("x2_send_to_subgraph", "subgraphs", "Send fan-out to a subgraph node: each gets its arg as input",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=["a", "b"])),
+                    "worker": sub({"v": "overwrite", "out": "append"},
+                                  {"w": node(app("out", {"$fmt": "sub-{v}", "v": {"$state": "v"}}))}, chain("w"))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "worker", "arg": {"v": {"$item": ""}}},
+                    {"from": "worker", "to": E}]},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "stream", "input": {}, "modes": "updates", "subgraphs": True}]))
+
+add(case("x2_interrupt_in_sent_subgraph", "subgraphs", "interrupt inside a subgraph started by Send, with a checkpointer",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=["only"])),
+                    "worker": sub({"v": "overwrite", "out": "append", "ok": "overwrite"},
+                                  {"ask": node(op("interrupt", value={"$fmt": "approve {v}?", "v": {"$state": "v"}}, key="ok")),
+                                   "w": node(app("out", {"$fmt": "{v}:{ok}", "v": {"$state": "v"}, "ok": {"$state": "ok"}}))},
+                                  chain("ask", "w"))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "worker", "arg": {"v": {"$item": ""}}},
+                    {"from": "worker", "to": E}], "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}}, {"call": "get_state"}, {"call": "resume", "value": "yes"}]))
+
+add(case("x2_subgraph_messages_checkpointer", "messages", "LLM in a subgraph with a checkpointer, messages mode both ways",
+         {"state": {"messages": "messages"},
+          "nodes": {"sub": sub({"messages": "messages"}, {"talk": node(op("llm", tokens=["s1", "s2"], id="sm"))}, chain("talk")),
+                    "after": node(op("message", role="ai", content="after", id="am"))},
+          "edges": chain("sub", "after"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {"messages": [{"role": "user", "content": "q", "id": "u1"}]}, "modes": "messages"},
+          {"call": "stream", "input": {"messages": [{"role": "user", "content": "q2", "id": "u2"}]}, "modes": ["messages", "updates"], "subgraphs": True}]))
+
+add(case("x2_goto_from_send_worker", "command", "a Send worker routes with Command(goto)",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=[1, 2])),
+                    "w": node(app("out", {"$arg": "v"}), op("goto", to="fin", when={"eq": [{"$arg": "v"}, 2]})),
+                    "fin": node(app("out", "fin"))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "fin", "to": E}]},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}]))
+
+add(case("x2_join_with_sends", "edges", "a node reached by a join and Send tasks in the same graph",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"a": node(op("set", key="items", value=[7])), "b": node(app("out", "b")),
+                    "w": node(app("out", {"$arg": "v"})), "j": node(app("out", "j"))},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"},
+                    {"type": "send", "from": "a", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": ["a", "b"], "to": "j"}, {"from": "w", "to": E}, {"from": "j", "to": E}]},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}]))
+
+add(case("x2_route_reads_own_writes", "edges", "a router sees its node's own writes but not its siblings'",
+         {"state": {"x": "overwrite", "y": "overwrite", "log": "append"},
+          "nodes": {"a": node(op("set", key="x", value=1)), "b": node(op("sleep", ms=10), op("set", key="y", value=1)),
+                    "seen_both": node(app("log", "both")), "seen_x": node(app("log", "x only"))},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"},
+                    {"type": "route", "from": "a", "rules": [{"when": {"and": [{"eq": [{"$state": "x"}, 1]}, {"eq": [{"$state": "y"}, 1]}]}, "to": "seen_both"}],
+                     "default": "seen_x"},
+                    {"from": "b", "to": E}, {"from": "seen_both", "to": E}, {"from": "seen_x", "to": E}]},
+         [{"call": "invoke", "input": {}}]))
+
+add(case("x2_interrupt_before_start_node", "interrupts", "interrupt_before the first node, resume, and a second run on the thread",
+         {"state": {"log": "append"}, "nodes": logger("a", "b"), "edges": chain("a", "b"),
+          "compile": {"checkpointer": "memory", "interrupt_before": ["a"]}},
+         [{"call": "stream", "input": {"log": ["in"]}, "modes": ["values", "updates"]}, {"call": "get_state"},
+          {"call": "stream", "input": None, "modes": ["values", "updates"]},
+          {"call": "invoke", "input": {"log": ["again"]}}, {"call": "get_state_history", "limit": 5}]))
+
+add(case("x2_interrupt_after_parallel", "interrupts", "interrupt_after one of two parallel nodes",
+         {"state": {"log": "append"}, "nodes": logger("a", "b", "c"),
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"}, {"from": "a", "to": "c"}, {"from": "b", "to": E}, {"from": "c", "to": E}],
+          "compile": {"checkpointer": "memory", "interrupt_after": ["b"]}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"}, {"call": "invoke", "input": None}]))
+
+add(case("x2_resume_stream_values_only", "interrupts", "resume in values mode after a dynamic interrupt in a Send worker",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=["x"])),
+                    "w": node(op("interrupt", value={"$arg": "v"}, key="out", mode="append"))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}], "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": "values"}, {"call": "stream", "resume": "done", "modes": "values"}]))
+
+add(case("x2_update_state_twice_then_history", "state", "two update_state calls and history on a fresh thread",
+         {"state": {"n": "add", "x": "overwrite"},
+          "nodes": {"a": node(op("incr", key="n"))}, "edges": chain("a"), "compile": {"checkpointer": "memory"}},
+         [{"call": "update_state", "values": {"n": 5}}, {"call": "update_state", "values": {"x": "y"}},
+          {"call": "get_state"}, {"call": "invoke", "input": None}, {"call": "get_state_history"}]))
+
+add(case("x2_update_state_as_start", "state", "update_state as __start__ on an existing thread",
+         {"state": {"log": "append"}, "nodes": logger("a"), "edges": chain("a"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"log": ["first"]}}, {"call": "update_state", "values": {"log": ["seeded"]}, "as_node": "__start__"},
+          {"call": "get_state"}, {"call": "invoke", "input": None}]))
+
+add(case("x2_stream_error_first_step", "errors", "a stream whose first node fails emits the input values first",
+         {"state": {"x": "overwrite"}, "nodes": {"a": node(op("fail", type="ZeroDivisionError", message="division by zero"))},
+          "edges": chain("a")},
+         [{"call": "stream", "input": {"x": 1}, "modes": ["values", "updates", "debug"]}]))
+
+add(case("x2_max_concurrency_subgraph", "concurrency", "max_concurrency 1 with parallel subgraph nodes",
+         {"state": {"log": "append"},
+          "nodes": {"s1": sub({"log": "append"}, {"a": node(op("sleep", ms=10), app("log", "s1a"))}, chain("a")),
+                    "s2": sub({"log": "append"}, {"a": node(app("log", "s2a"))}, chain("a"))},
+          "edges": [{"from": S, "to": "s1"}, {"from": S, "to": "s2"}, {"from": "s1", "to": E}, {"from": "s2", "to": E}]},
+         [{"call": "invoke", "input": {}}, {"call": "stream", "input": {}, "modes": "updates", "subgraphs": True}],
+         config={"max_concurrency": 1}))
+
+add(case("x2_recursion_limit_boundary", "recursion", "limit exactly equal to the node steps needed, with a loop",
+         {"state": {"n": "add"},
+          "nodes": {"a": node(op("incr", key="n"))},
+          "edges": [{"from": S, "to": "a"},
+                    {"type": "route", "from": "a", "rules": [{"when": {"lt": [{"$state": "n"}, 3]}, "to": "a"}], "default": E}]},
+         [{"call": "invoke", "input": {}, "config": {"recursion_limit": 3}}, {"call": "invoke", "input": {}, "config": {"recursion_limit": 2}},
+          {"call": "stream", "input": {}, "modes": "values", "config": {"recursion_limit": 1}}]))
+
+add(case("x2_messages_system", "messages", "system and ai messages written by a node, updates and messages modes",
+         {"state": {"messages": "messages"},
+          "nodes": {"a": node(op("message", role="system", content="be brief", id="s"), op("message", role="assistant", content="42", id="t1"))},
+          "edges": chain("a")},
+         [{"call": "stream", "input": {"messages": [{"role": "user", "content": "hi", "id": "u"}]}, "modes": ["updates", "messages"]}]))
+
+add(case("x2_values_interrupt_without_updates", "interrupts", "values mode only: interrupt chunk shape",
+         {"state": {"x": "overwrite", "log": "append"},
+          "nodes": {"a": node(app("log", "a")), "b": node(op("interrupt", value=[1, 2], key="x"))},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"}, {"from": "a", "to": E}, {"from": "b", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {"x": 0}, "modes": "values"}, {"call": "get_state"}, {"call": "stream", "resume": {"k": "v"}, "modes": "values"}]))
+
+add(case("x2_custom_values_from_send", "streams", "custom writes from Send workers and the planner in one stream",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("emit", value="planning"), op("set", key="items", value=[1, 2])),
+                    "w": node(op("emit", value={"w": {"$arg": "v"}}), app("out", {"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}]},
+         [{"call": "stream", "input": {}, "modes": "custom"}, {"call": "stream", "input": {}, "modes": ["custom", "values", "debug"]}]))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
