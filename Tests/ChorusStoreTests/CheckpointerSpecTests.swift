@@ -100,3 +100,66 @@ import Testing
         #expect(forked.values["log"] == ["start", "hi bob"])
     }
 }
+
+@Suite struct DurabilityTests {
+    func chain(_ checkpointer: any Checkpointer) throws -> CompiledGraph {
+        var g = StateGraph(StateSchema([("n", .reducer(.add))]))
+        for i in 0..<10 {
+            g.addNode("n\(i)") { _, _ in .update(["n": 1]) }
+            g.addEdge(i == 0 ? START : "n\(i - 1)", "n\(i)")
+        }
+        return try g.compile(checkpointer: checkpointer)
+    }
+
+    @Test(arguments: CheckpointerKind.allCases)
+    func asyncDurabilitySavesTheSameHistoryBeforeReturning(_ kind: CheckpointerKind) async throws {
+        let dir = TemporaryDirectory()
+        let graph = try chain(try kind.make(in: dir))
+        _ = try await graph.invoke(["n": 0], config: RunConfig(threadId: "sync"))
+        _ = try await graph.invoke(["n": 0], config: RunConfig(threadId: "async", durability: .async))
+        let sync = try await graph.getStateHistory(config: RunConfig(threadId: "sync"))
+        let async = try await graph.getStateHistory(config: RunConfig(threadId: "async"))
+        #expect(async.count == 12)
+        #expect(async.map(\.values) == sync.map(\.values))
+        #expect(async.map(\.next) == sync.map(\.next))
+        #expect(async.map { $0.metadata?.step } == sync.map { $0.metadata?.step })
+    }
+
+    /// A store that fails after a number of saves.
+    final class FailingCheckpointer: Checkpointer {
+        let inner = InMemoryCheckpointer()
+        let remaining = Locked(3)
+        struct DiskFull: Error {}
+
+        func get(threadId: String, namespace: String, id: String?) async throws -> CheckpointTuple? {
+            try await inner.get(threadId: threadId, namespace: namespace, id: id)
+        }
+        func list(threadId: String, namespace: String, before: String?, limit: Int?) async throws -> [CheckpointTuple] {
+            try await inner.list(threadId: threadId, namespace: namespace, before: before, limit: limit)
+        }
+        func put(threadId: String, namespace: String, checkpoint: Checkpoint, metadata: CheckpointMetadata, parentId: String?) async throws {
+            let left = remaining.withLock { n in defer { n -= 1 }; return n }
+            if left <= 0 { throw DiskFull() }
+            try await inner.put(threadId: threadId, namespace: namespace, checkpoint: checkpoint, metadata: metadata, parentId: parentId)
+        }
+        func putWrites(threadId: String, namespace: String, checkpointId: String, taskId: String, writes: [PendingWrite]) async throws {
+            try await inner.putWrites(threadId: threadId, namespace: namespace, checkpointId: checkpointId, taskId: taskId, writes: writes)
+        }
+        func deleteThread(_ threadId: String) async throws { try await inner.deleteThread(threadId) }
+        func save(_ batch: [CheckpointWrite]) async throws {
+            for write in batch {
+                if case .checkpoint(let t, let ns, let cp, let md, let parent) = write {
+                    try await put(threadId: t, namespace: ns, checkpoint: cp, metadata: md, parentId: parent)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [RunConfig.Durability.sync, .async])
+    func aFailedSaveFailsTheRun(_ durability: RunConfig.Durability) async throws {
+        let graph = try chain(FailingCheckpointer())
+        await #expect(throws: FailingCheckpointer.DiskFull.self) {
+            try await graph.invoke(["n": 0], config: RunConfig(durability: durability))
+        }
+    }
+}

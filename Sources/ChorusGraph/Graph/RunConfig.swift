@@ -15,18 +15,33 @@ public struct RunConfig: Sendable {
     public var maxConcurrency: Int?
     /// Free-form tags, passed to run events.
     public var tags: [String]
+    /// When checkpoints are saved (LangGraph's `durability`).
+    public var durability: Durability
+
+    /// When a run's checkpoints reach the checkpointer.
+    public enum Durability: Sendable {
+        /// Each superstep's checkpoint is saved before the next superstep
+        /// starts: a crash loses at most the superstep in flight.
+        case sync
+        /// Checkpoints are saved in the background while the run goes on,
+        /// several per transaction when the store lags, and all are saved
+        /// before the run returns. A crash may also lose steps not yet saved.
+        case async
+    }
 
     public init(
         threadId: String = "1",
         checkpointId: String? = nil,
         recursionLimit: Int = RunConfig.defaultRecursionLimit,
         maxConcurrency: Int? = nil,
-        tags: [String] = []
+        tags: [String] = [],
+        durability: Durability = .sync
     ) {
         self.threadId = threadId
         self.checkpointId = checkpointId
         self.recursionLimit = recursionLimit
         self.maxConcurrency = maxConcurrency
         self.tags = tags
+        self.durability = durability
     }
 }

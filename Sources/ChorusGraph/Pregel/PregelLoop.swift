@@ -49,6 +49,18 @@ final class PregelLoop {
 
     /// Runs to completion; returns the final state and the interrupts it stopped on.
     func run(_ input: RunInput) async throws -> RunResult {
+        do {
+            let result = try await runSteps(input)
+            try await saveQueue?.flush()
+            return result
+        } catch {
+            // Whatever ended the run, what it saved must be on record before it returns.
+            try? await saveQueue?.flush()
+            throw error
+        }
+    }
+
+    private func runSteps(_ input: RunInput) async throws -> RunResult {
         try await load()
         try await first(input)
         do {
@@ -58,6 +70,20 @@ final class PregelLoop {
             return try suppress(interrupt)
         }
         return RunResult(values: emittedValues ? .object(state.stateValues()) : .null, interrupts: [])
+    }
+
+    /// Background saver for `Durability.async`; nil when saves are awaited.
+    private lazy var saveQueue: CheckpointQueue? = {
+        guard let checkpointer, config.durability == .async else { return nil }
+        return CheckpointQueue(checkpointer: checkpointer)
+    }()
+
+    private func save(_ write: CheckpointWrite) async throws {
+        if let saveQueue {
+            try saveQueue.enqueue(write)
+        } else if let checkpointer {
+            try await checkpointer.save([write])
+        }
     }
 
     private func load() async throws {
@@ -291,9 +317,9 @@ final class PregelLoop {
 
     private func putCheckpoint(_ source: CheckpointMetadata.Source) async throws {
         let newId = checkpointer == nil ? "" : CheckpointID.next()
-        if let checkpointer {
-            try await checkpointer.put(threadId: config.threadId, namespace: namespaceText, checkpoint: state.checkpoint(id: newId),
-                                       metadata: CheckpointMetadata(source: source, step: step), parentId: checkpointId.isEmpty ? nil : checkpointId)
+        if checkpointer != nil {
+            try await save(.checkpoint(threadId: config.threadId, namespace: namespaceText, checkpoint: state.checkpoint(id: newId),
+                                       metadata: CheckpointMetadata(source: source, step: step), parentId: checkpointId.isEmpty ? nil : checkpointId))
         }
         checkpointId = newId
         checkpointStep = step
@@ -313,8 +339,8 @@ final class PregelLoop {
         }
         pendingWrites.removeAll { $0.taskId == taskId }
         pendingWrites.append(contentsOf: mine)
-        if let checkpointer, !checkpointId.isEmpty {
-            try await checkpointer.putWrites(threadId: config.threadId, namespace: namespaceText, checkpointId: checkpointId, taskId: taskId, writes: mine)
+        if !checkpointId.isEmpty {
+            try await save(.writes(threadId: config.threadId, namespace: namespaceText, checkpointId: checkpointId, taskId: taskId, writes: mine))
         }
     }
 

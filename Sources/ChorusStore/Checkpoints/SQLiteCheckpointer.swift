@@ -15,7 +15,7 @@ public final class SQLiteCheckpointer: Checkpointer {
     public let messagesKey: String
     /// Versions and blob locations of the newest checkpoint written per
     /// thread namespace, so a put need not read its parent back.
-    private let lastPut = Locked<[String: (id: String, versions: [String: Int], locations: [String: String])]>([:])
+    private let lastPut = Locked<[String: Written]>([:])
 
     public init(database: ChorusDatabase, messagesKey: String = "messages") {
         self.database = database
@@ -100,62 +100,85 @@ public final class SQLiteCheckpointer: Checkpointer {
     // MARK: writing
 
     public func put(threadId: String, namespace: String, checkpoint: Checkpoint, metadata: CheckpointMetadata, parentId: String?) async throws {
-        let key = threadId + "\u{1}" + namespace
-        let cached = lastPut.withLock { $0[key] }
-        let messagesKey = self.messagesKey
-        let locations = try await database.pool.write { db -> [String: String] in
-            var parentVersions: [String: Int] = [:]
-            var parentLocations: [String: String] = [:]
-            if let parentId {
-                if let cached, cached.id == parentId {
-                    parentVersions = cached.versions
-                    parentLocations = cached.locations
-                } else if let row = try Row.fetchOne(db, sql: "SELECT versions_json, locations_json FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
-                                                     arguments: [threadId, namespace, parentId]) {
-                    parentVersions = try Self.decodeInts(row["versions_json"])
-                    parentLocations = (try JSON.parse(row["locations_json"] as String).objectValue ?? [:]).compactMapValues(\.stringValue)
-                }
-            }
-            var locations: [String: String] = [:]
-            let insertBlob = try db.cachedStatement(sql: "INSERT OR REPLACE INTO checkpoint_blobs (thread_id, namespace, channel, checkpoint_id, value_json) VALUES (?, ?, ?, ?, ?)")
-            var changedMessages: Value?
-            for (channel, value) in checkpoint.channelValues {
-                let version = checkpoint.channelVersions[channel]
-                if let version, parentVersions[channel] == version, let at = parentLocations[channel] {
-                    locations[channel] = at
-                } else {
-                    try insertBlob.execute(arguments: [threadId, namespace, channel, checkpoint.id, JSON.serialize(value, sortKeys: false)])
-                    locations[channel] = checkpoint.id
-                    if channel == messagesKey { changedMessages = value }
-                }
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO checkpoints (thread_id, namespace, checkpoint_id, parent_id, step, source, versions_json, seen_json, locations_json, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [threadId, namespace, checkpoint.id, parentId, metadata.step, metadata.source.rawValue,
-                            Self.encode(checkpoint.channelVersions.mapValues { .int($0) }),
-                            Self.encode(checkpoint.versionsSeen.mapValues { .object($0.mapValues { .int($0) }) }),
-                            Self.encode(locations.mapValues { .string($0) }),
-                            Date().timeIntervalSince1970])
-            if namespace.isEmpty {
-                try ThreadIndex.checkpointWritten(db, threadId: threadId, messages: changedMessages)
-            }
-            return locations
-        }
-        lastPut.withLock { $0[key] = (checkpoint.id, checkpoint.channelVersions, locations) }
+        try await save([.checkpoint(threadId: threadId, namespace: namespace, checkpoint: checkpoint, metadata: metadata, parentId: parentId)])
     }
 
     public func putWrites(threadId: String, namespace: String, checkpointId: String, taskId: String, writes: [PendingWrite]) async throws {
-        try await database.pool.write { db in
-            try db.execute(sql: "DELETE FROM checkpoint_writes WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ? AND task_id = ?",
-                           arguments: [threadId, namespace, checkpointId, taskId])
-            let insert = try db.cachedStatement(sql: "INSERT INTO checkpoint_writes (thread_id, namespace, checkpoint_id, task_id, channel, value_json) VALUES (?, ?, ?, ?, ?, ?)")
-            for w in writes {
-                try insert.execute(arguments: [threadId, namespace, checkpointId, taskId, w.channel, JSON.serialize(w.value, sortKeys: false)])
+        try await save([.writes(threadId: threadId, namespace: namespace, checkpointId: checkpointId, taskId: taskId, writes: writes)])
+    }
+
+    /// Saves the batch in one transaction: all of it is on record, or none.
+    public func save(_ batch: [CheckpointWrite]) async throws {
+        let known = lastPut.withLock { $0 }
+        let messagesKey = self.messagesKey
+        let written = try await database.pool.write { db -> [String: Written] in
+            var written: [String: Written] = [:]
+            for write in batch {
+                switch write {
+                case .checkpoint(let thread, let ns, let checkpoint, let metadata, let parentId):
+                    let key = thread + "\u{1}" + ns
+                    let parent = (written[key] ?? known[key]).flatMap { $0.id == parentId ? $0 : nil }
+                    written[key] = try Self.insert(db, thread: thread, namespace: ns, checkpoint: checkpoint, metadata: metadata,
+                                                   parentId: parentId, parent: parent, messagesKey: messagesKey)
+                case .writes(let thread, let ns, let checkpointId, let taskId, let writes):
+                    try db.execute(sql: "DELETE FROM checkpoint_writes WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ? AND task_id = ?",
+                                   arguments: [thread, ns, checkpointId, taskId])
+                    let insert = try db.cachedStatement(sql: "INSERT INTO checkpoint_writes (thread_id, namespace, checkpoint_id, task_id, channel, value_json) VALUES (?, ?, ?, ?, ?, ?)")
+                    for w in writes {
+                        try insert.execute(arguments: [thread, ns, checkpointId, taskId, w.channel, JSON.serialize(w.value, sortKeys: false)])
+                    }
+                }
+            }
+            return written
+        }
+        lastPut.withLock { cache in cache.merge(written) { _, new in new } }
+    }
+
+    /// Versions and blob locations of a checkpoint just written.
+    struct Written: Sendable {
+        let id: String
+        let versions: [String: Int]
+        let locations: [String: String]
+    }
+
+    private static func insert(_ db: Database, thread: String, namespace: String, checkpoint: Checkpoint, metadata: CheckpointMetadata,
+                               parentId: String?, parent known: Written?, messagesKey: String) throws -> Written {
+        var parentVersions: [String: Int] = [:]
+        var parentLocations: [String: String] = [:]
+        if let known {
+            parentVersions = known.versions
+            parentLocations = known.locations
+        } else if let parentId, let row = try Row.fetchOne(db, sql: "SELECT versions_json, locations_json FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
+                                                           arguments: [thread, namespace, parentId]) {
+            parentVersions = try decodeInts(row["versions_json"])
+            parentLocations = (try JSON.parse(row["locations_json"] as String).objectValue ?? [:]).compactMapValues(\.stringValue)
+        }
+        var locations: [String: String] = [:]
+        let insertBlob = try db.cachedStatement(sql: "INSERT OR REPLACE INTO checkpoint_blobs (thread_id, namespace, channel, checkpoint_id, value_json) VALUES (?, ?, ?, ?, ?)")
+        var changedMessages: Value?
+        for (channel, value) in checkpoint.channelValues {
+            if let version = checkpoint.channelVersions[channel], parentVersions[channel] == version, let at = parentLocations[channel] {
+                locations[channel] = at
+            } else {
+                try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, JSON.serialize(value, sortKeys: false)])
+                locations[channel] = checkpoint.id
+                if channel == messagesKey { changedMessages = value }
             }
         }
+        try db.execute(
+            sql: """
+                INSERT INTO checkpoints (thread_id, namespace, checkpoint_id, parent_id, step, source, versions_json, seen_json, locations_json, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [thread, namespace, checkpoint.id, parentId, metadata.step, metadata.source.rawValue,
+                        encode(checkpoint.channelVersions.mapValues { .int($0) }),
+                        encode(checkpoint.versionsSeen.mapValues { .object($0.mapValues { .int($0) }) }),
+                        encode(locations.mapValues { .string($0) }),
+                        Date().timeIntervalSince1970])
+        if namespace.isEmpty {
+            try ThreadIndex.checkpointWritten(db, threadId: thread, messages: changedMessages)
+        }
+        return Written(id: checkpoint.id, versions: checkpoint.channelVersions, locations: locations)
     }
 
     public func deleteThread(_ threadId: String) async throws {
