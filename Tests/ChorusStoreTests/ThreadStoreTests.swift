@@ -29,6 +29,8 @@ import Testing
         _ = try await graph.invoke(["messages": [["role": "user", "content": "and more?", "id": "u2"]]], config: RunConfig(threadId: "a"))
         #expect(try await threads.list().map(\.id) == ["a", "b"])
         #expect(try await threads.get("a")?.messageCount == 4)
+        let transcript = try await threads.transcript("a")
+        #expect(transcript.map { $0["content"] } == ["What is a superstep?\nDetails follow", "reply number 1", "and more?", "reply number 3"])
     }
 
     @Test func searchFindsWordsAndSurvivesOperatorsInTheQuery() async throws {

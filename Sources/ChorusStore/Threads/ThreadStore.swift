@@ -28,18 +28,21 @@ public final class ThreadStore: Sendable {
 
     public func get(_ id: String) async throws -> ThreadRecord? {
         try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM threads WHERE id = ?", arguments: [id]).map(Self.record)
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM threads WHERE id = ?", arguments: [id]).map(Self.record)
         }
     }
 
     /// Threads, most recently active first.
     public func list(includeArchived: Bool = false, limit: Int? = nil) async throws -> [ThreadRecord] {
         try await database.pool.read { db in
-            var sql = "SELECT * FROM threads"
+            var sql = "SELECT \(Self.columns) FROM threads"
             if !includeArchived { sql += " WHERE archived = 0" }
-            sql += " ORDER BY updated_at DESC, id"
+            sql += " ORDER BY updated_at DESC"
             if let limit { sql += " LIMIT \(max(0, limit))" }
-            return try Row.fetchAll(db, sql: sql).map(Self.record)
+            var records: [ThreadRecord] = []
+            let rows = try Row.fetchCursor(db, sql: sql)
+            while let row = try rows.next() { records.append(Self.record(row)) }
+            return records
         }
     }
 
@@ -63,6 +66,13 @@ public final class ThreadStore: Sendable {
             }
             try db.execute(sql: "DELETE FROM threads WHERE id = ?", arguments: [id])
         }
+    }
+
+    /// The thread's messages, read from its latest checkpoint (the only copy
+    /// of a transcript; the search index is derived from it).
+    public func transcript(_ id: String, messagesKey: String = "messages") async throws -> [Value] {
+        let latest = try await SQLiteCheckpointer(database: database, messagesKey: messagesKey).get(threadId: id, namespace: "", id: nil)
+        return latest?.checkpoint.channelValues[messagesKey]?.arrayValue ?? []
     }
 
     /// Messages whose text contains every word of `query` (prefix match on
@@ -96,11 +106,14 @@ public final class ThreadStore: Sendable {
         }
     }
 
+    /// Columns read into a `ThreadRecord`, in the order `record` reads them by position.
+    static let columns = "id, title, kind, provider, model, archived, message_count, created_at, updated_at"
+
     static func record(_ row: Row) -> ThreadRecord {
         ThreadRecord(
-            id: row["id"], title: row["title"], kind: row["kind"], provider: row["provider"], model: row["model"],
-            archived: row["archived"], messageCount: row["message_count"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            id: row[0], title: row[1], kind: row[2], provider: row[3], model: row[4],
+            archived: row[5], messageCount: row[6],
+            createdAt: Date(timeIntervalSince1970: row[7]), updatedAt: Date(timeIntervalSince1970: row[8]))
     }
 }
 
