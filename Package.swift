@@ -13,12 +13,19 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "ChorusGraph"),
         .target(name: "ChorusStore", dependencies: ["ChorusGraph", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusConformance", dependencies: ["ChorusGraph"]),
-        .executableTarget(name: "chorus", dependencies: ["ChorusGraph"]),
+        .target(name: "ChorusModels", dependencies: ["ChorusGraph"]),
+        .target(name: "ChorusTUI"),
+        .target(name: "ChorusAgents", dependencies: ["ChorusGraph", "ChorusModels"]),
+        .target(name: "ChorusApp", dependencies: ["ChorusAgents", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph"]),
+        .executableTarget(name: "chorus", dependencies: [
+            "ChorusApp", "ChorusStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
         .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore"], path: "Benchmarks/chorus-bench"),
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph"]),
@@ -26,6 +33,7 @@ let package = Package(
         .target(name: "ChorusTesting", dependencies: ["ChorusGraph"]),
         .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting"]),
+        .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusAgents", "ChorusApp", "ChorusTUI", "ChorusTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

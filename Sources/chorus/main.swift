@@ -1,17 +1,81 @@
-import ChorusGraph
+import ArgumentParser
+import ChorusApp
+import ChorusStore
+import Foundation
 
-let usage = """
-    chorus — a terminal chat client on an in-process graph engine
+@main
+struct Chorus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chorus",
+        abstract: "A terminal chat client on an in-process graph engine.",
+        version: "0.1.0",
+        subcommands: [Threads.self])
 
-    usage: chorus [--help] [--version]
+    @Option(name: .customLong("print"), help: "Answer one question on stdout and exit (no terminal UI).")
+    var question: String?
 
-    The chat interface is being built; today this binary shows this banner.
-    The engine's conformance runner is `chorus-conformance`, its benchmarks `chorus-bench`.
-    """
+    @Option(help: "Model provider: offline (built in).")
+    var provider = "offline"
 
-let arguments = CommandLine.arguments.dropFirst()
-if arguments.contains("--version") {
-    print("chorus 0.1.0")
-} else {
-    print(usage)
+    @Option(help: "System prompt for --print.")
+    var system: String?
+
+    @Option(name: .customLong("max-tokens"), help: "Most tokens in the reply.")
+    var maxTokens: Int?
+
+    @Flag(help: "With --print: do not save the exchange as a thread.")
+    var ephemeral = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let path = StoreLocation.resolve(flag: global.db, environment: environment)
+        guard let question else {
+            print("chorus 0.1.0 — the chat interface is being built; try `chorus --print \"question\"` or `chorus threads list`.")
+            return
+        }
+        do {
+            let command = PrintCommand(question: question, provider: provider, system: system, maxTokens: maxTokens,
+                                       ephemeral: ephemeral, databasePath: path)
+            let thread = try await command.run(environment: environment) { text in
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+            if let thread { FileHandle.standardError.write(Data("chorus: saved as thread \(thread)\n".utf8)) }
+        } catch {
+            throw ValidationFailure(message: "\(error)")
+        }
+    }
+
+    struct Threads: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Saved threads.", subcommands: [List.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List threads, most recent first.")
+            @Flag(help: "One JSON object per line.") var json = false
+            @Flag(help: "Include archived threads.") var all = false
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                let path = StoreLocation.resolve(flag: global.db, environment: ProcessInfo.processInfo.environment)
+                do {
+                    for line in try await ThreadsListCommand.lines(databasePath: path, json: json, includeArchived: all) { print(line) }
+                } catch {
+                    throw ValidationFailure(message: "\(error)")
+                }
+            }
+        }
+    }
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Database file (default: $CHORUS_DB, else $XDG_DATA_HOME/chorus/chorus.sqlite).")
+    var db: String?
+}
+
+/// Any failure: the message on stderr, exit code 1.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

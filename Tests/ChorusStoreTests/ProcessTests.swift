@@ -6,16 +6,7 @@ import Testing
 
 /// Tests that run `chorus-crash-probe` (built beside the test bundle) as a separate process.
 @Suite(.timeLimit(.minutes(2))) struct ProcessTests {
-    static var probe: String {
-        let here = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = (here as NSString).deletingLastPathComponent
-        while !dir.isEmpty && dir != "/" {
-            let candidate = dir + "/chorus-crash-probe"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = (dir as NSString).deletingLastPathComponent
-        }
-        return "chorus-crash-probe"
-    }
+    static var probe: String { BuiltExecutable.path("chorus-crash-probe") }
 
     /// Lines a child writes, as they arrive.
     static func lines(of handle: FileHandle) -> AsyncStream<String> {

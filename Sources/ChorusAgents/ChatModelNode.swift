@@ -1,0 +1,64 @@
+import ChorusGraph
+import ChorusModels
+import Foundation
+
+/// A graph node that sends the conversation in state to a chat model,
+/// streams its tokens to the `messages` stream, and adds the reply.
+public struct ChatModelNode: Sendable {
+    public let model: any ChatModel
+    public let messagesKey: String
+    public let system: String?
+    public let maxTokens: Int?
+
+    public init(model: any ChatModel, messagesKey: String = "messages", system: String? = nil, maxTokens: Int? = nil) {
+        self.model = model
+        self.messagesKey = messagesKey
+        self.system = system
+        self.maxTokens = maxTokens
+    }
+
+    public func run(_ state: Value, _ context: NodeContext) async throws -> NodeOutput {
+        var messages = (state[messagesKey]?.arrayValue ?? []).compactMap(ChatMessage.init(value:))
+        if let system, messages.first?.role != .system {
+            messages.insert(ChatMessage(role: .system, content: system, id: "system"), at: 0)
+        }
+        let id = "ai-" + UUID().uuidString.lowercased()
+        var text = ""
+        var finished = false
+        var pendingToken: String?
+        do {
+            for try await chunk in model.stream(ChatRequest(messages: messages, maxTokens: maxTokens)) {
+                switch chunk {
+                case .text(let t):
+                    if let previous = pendingToken { context.emitMessageChunk(id: id, content: previous) }
+                    pendingToken = t
+                    text += t
+                case .finish:
+                    finished = true
+                case .usage:
+                    break
+                }
+            }
+        } catch {
+            // What arrived stays visible; the error says why it stopped.
+            if let pendingToken { context.emitMessageChunk(id: id, content: pendingToken) }
+            throw error
+        }
+        // The last token carries the end-of-message mark.
+        context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true)
+        guard finished else { throw ChatModelError.truncated(partial: text) }
+        return .update([messagesKey: .array([ChatMessage(role: .assistant, content: text, id: id).value])])
+    }
+}
+
+/// The `chat` graph: a conversation in `messages` and one model node.
+public enum ChatGraph {
+    public static func make(model: any ChatModel, system: String? = nil, maxTokens: Int? = nil,
+                            checkpointer: (any Checkpointer)?) throws -> CompiledGraph {
+        var graph = StateGraph(StateSchema([("messages", .reducer(.messages))]))
+        let node = ChatModelNode(model: model, system: system, maxTokens: maxTokens)
+        graph.addNode("model") { state, context in try await node.run(state, context) }
+        graph.addEdge(START, "model")
+        return try graph.compile(checkpointer: checkpointer)
+    }
+}

@@ -1,0 +1,83 @@
+import ChorusGraph
+
+/// What to ask a model.
+public struct ChatRequest: Sendable {
+    public var messages: [ChatMessage]
+    public var maxTokens: Int?
+    public var temperature: Double?
+
+    public init(messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil) {
+        self.messages = messages
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+    }
+}
+
+/// One piece of a streamed reply.
+public enum ChatChunk: Sendable, Equatable {
+    /// Text to append to the reply.
+    case text(String)
+    /// Token counts, usually at the end.
+    case usage(Usage)
+    /// Why the reply ended; the last chunk of a complete reply.
+    case finish(FinishReason)
+}
+
+public struct Usage: Sendable, Equatable {
+    public var inputTokens: Int
+    public var outputTokens: Int
+
+    public init(inputTokens: Int, outputTokens: Int) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+public enum FinishReason: String, Sendable, Equatable {
+    case stop, length, toolCalls = "tool_calls", contentFilter = "content_filter"
+}
+
+/// A chat model that streams its reply. Cancelling the consuming task stops
+/// the stream (and, for network providers, closes the connection).
+public protocol ChatModel: Sendable {
+    /// Shown to the user: provider and model, e.g. `offline` or `openai/gpt-4o-mini`.
+    var displayName: String { get }
+    func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error>
+}
+
+/// A whole reply.
+public struct ChatReply: Sendable, Equatable {
+    public var text: String
+    public var usage: Usage?
+    public var finishReason: FinishReason?
+}
+
+extension ChatModel {
+    /// Consumes the stream into one reply. A stream that ends without a finish
+    /// reason is an error, not a silent success.
+    public func invoke(_ request: ChatRequest) async throws -> ChatReply {
+        var reply = ChatReply(text: "", usage: nil, finishReason: nil)
+        for try await chunk in stream(request) {
+            switch chunk {
+            case .text(let t): reply.text += t
+            case .usage(let u): reply.usage = u
+            case .finish(let f): reply.finishReason = f
+            }
+        }
+        guard reply.finishReason != nil else { throw ChatModelError.truncated(partial: reply.text) }
+        return reply
+    }
+}
+
+/// Failures every provider reports the same way.
+public enum ChatModelError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The stream ended before the model said it was done.
+    case truncated(partial: String)
+
+    public var description: String {
+        switch self {
+        case .truncated(let partial):
+            return "the reply ended before the model finished (\(partial.count) characters received)"
+        }
+    }
+}

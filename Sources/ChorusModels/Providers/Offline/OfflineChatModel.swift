@@ -1,0 +1,77 @@
+import ChorusGraph
+
+/// The built-in model used when no provider is configured: deterministic, no
+/// network, streaming a readable reply that quotes the user's last message
+/// verbatim, at a realistic pace (about 2 s for ~100 tokens by default).
+public struct OfflineChatModel: ChatModel {
+    /// Tokens per second; 0 streams as fast as possible.
+    public let tokensPerSecond: Double
+
+    public var displayName: String { "offline" }
+
+    public init(tokensPerSecond: Double = 50) {
+        self.tokensPerSecond = max(0, tokensPerSecond)
+    }
+
+    /// Pace from `CHORUS_OFFLINE_TOKENS_PER_SECOND` (0 = as fast as possible), else the default.
+    public static func fromEnvironment(_ environment: [String: String]) -> OfflineChatModel {
+        if let text = environment["CHORUS_OFFLINE_TOKENS_PER_SECOND"], let rate = Double(text) {
+            return OfflineChatModel(tokensPerSecond: rate)
+        }
+        return OfflineChatModel()
+    }
+
+    /// The full reply to a conversation.
+    public static func reply(to messages: [ChatMessage]) -> String {
+        let last = messages.last { $0.role == .user }?.content ?? ""
+        return "This is Chorus's offline model: no provider is configured, so this reply is written locally. "
+            + "You wrote: “\(last)”. "
+            + "To talk to a real model, set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, or add a provider to "
+            + "~/.config/chorus/config.toml. Meanwhile you can start a new thread, switch between threads, search your "
+            + "history, or run a parallel research session and watch its branches stream side by side. Everything here "
+            + "is saved as a local thread, so nothing you type is lost."
+    }
+
+    /// Splits text into tokens that concatenate back to it exactly: each word with the spaces after it.
+    public static func tokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var inSpace = false
+        for ch in text {
+            if ch.isWhitespace {
+                inSpace = true
+            } else if inSpace {
+                tokens.append(current)
+                current = ""
+                inSpace = false
+            }
+            current.append(ch)
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+
+    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
+        let tokens = Self.tokens(Self.reply(to: request.messages))
+        let limit = request.maxTokens.map { min($0, tokens.count) } ?? tokens.count
+        let delay: Duration? = tokensPerSecond > 0 ? .nanoseconds(Int64(1e9 / tokensPerSecond)) : nil
+        let input = request.messages.reduce(0) { $0 + Self.tokens($1.content).count }
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for token in tokens.prefix(limit) {
+                        if let delay { try await Task.sleep(for: delay) }
+                        try Task.checkCancellation()
+                        continuation.yield(.text(token))
+                    }
+                    continuation.yield(.usage(Usage(inputTokens: input, outputTokens: limit)))
+                    continuation.yield(.finish(limit < tokens.count ? .length : .stop))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ChorusAgents
+import ChorusGraph
+import ChorusModels
+import Testing
+
+@Suite struct OfflineModelTests {
+    @Test func theReplyQuotesTheLastUserMessageVerbatimAndFinishes() async throws {
+        let model = OfflineChatModel(tokensPerSecond: 0)
+        let question = "Why is the sky blue?  (two spaces) «ünïcödé» 🌈"
+        let reply = try await model.invoke(ChatRequest(messages: [
+            ChatMessage(role: .user, content: "earlier", id: "1"), ChatMessage(role: .assistant, content: "ok", id: "2"),
+            ChatMessage(role: .user, content: question, id: "3"),
+        ]))
+        #expect(reply.text.contains("“\(question)”"))
+        #expect(!reply.text.contains("earlier"))
+        #expect(reply.finishReason == .stop)
+        #expect((80...140).contains(reply.usage?.outputTokens ?? 0))
+        let again = try await model.invoke(ChatRequest(messages: [ChatMessage(role: .user, content: question, id: "x")]))
+        #expect(again.text == reply.text)
+    }
+
+    @Test func tokensConcatenateToTheReply() {
+        let text = OfflineChatModel.reply(to: [ChatMessage(role: .user, content: " lead  and trail ", id: "u")])
+        #expect(OfflineChatModel.tokens(text).joined() == text)
+    }
+
+    @Test func maxTokensCutsTheReplyWithReasonLength() async throws {
+        let reply = try await OfflineChatModel(tokensPerSecond: 0).invoke(ChatRequest(messages: [ChatMessage(role: .user, content: "hi", id: "u")], maxTokens: 5))
+        #expect(OfflineChatModel.tokens(reply.text).count == 5)
+        #expect(reply.finishReason == .length)
+    }
+
+    @Test func paceComesFromTheEnvironment() {
+        #expect(OfflineChatModel.fromEnvironment(["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0"]).tokensPerSecond == 0)
+        #expect(OfflineChatModel.fromEnvironment([:]).tokensPerSecond == 50)
+    }
+
+    @Test func theChatGraphStreamsTokensIntoMessagesModeAndKeepsTheReply() async throws {
+        let graph = try ChatGraph.make(model: OfflineChatModel(tokensPerSecond: 0), checkpointer: InMemoryCheckpointer())
+        var streamed = ""
+        var lastMarks = 0
+        for try await part in graph.stream(.state(["messages": [["role": "user", "content": "ping", "id": "u1"]]]), modes: [.messages]) {
+            if case .message(.chunk(_, let content, let isLast), let meta) = part.payload {
+                streamed += content
+                if isLast { lastMarks += 1 }
+                #expect(meta.node == "model")
+            }
+        }
+        #expect(lastMarks == 1)
+        let state = try await graph.getState()
+        let messages = state.values["messages"]?.arrayValue ?? []
+        #expect(messages.count == 2)
+        #expect(messages.last?["content"]?.stringValue == streamed)
+        #expect(streamed.contains("“ping”"))
+    }
+}
