@@ -14,12 +14,17 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "ChorusGraph"),
         .target(name: "ChorusStore", dependencies: ["ChorusGraph", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusConformance", dependencies: ["ChorusGraph"]),
-        .target(name: "ChorusModels", dependencies: ["ChorusGraph"]),
+        .target(name: "ChorusModels", dependencies: [
+            "ChorusGraph", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "ChorusTUI"),
         .target(name: "ChorusAgents", dependencies: ["ChorusGraph", "ChorusModels"]),
         .target(name: "ChorusApp", dependencies: ["ChorusAgents", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph"]),
@@ -28,9 +33,12 @@ let package = Package(
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
         .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore"], path: "Benchmarks/chorus-bench"),
-        .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph"]),
+        .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph", "ChorusTesting"]),
         .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore"], exclude: ["ExtraCases"]),
-        .target(name: "ChorusTesting", dependencies: ["ChorusGraph"]),
+        .target(name: "ChorusTesting", dependencies: [
+            "ChorusGraph", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting"]),
         .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusAgents", "ChorusApp", "ChorusTUI", "ChorusTesting"]),

@@ -14,8 +14,14 @@ struct Chorus: AsyncParsableCommand {
     @Option(name: .customLong("print"), help: "Answer one question on stdout and exit (no terminal UI).")
     var question: String?
 
-    @Option(help: "Model provider: offline (built in).")
-    var provider = "offline"
+    @Option(help: "Model provider: offline, openai, anthropic or ollama (default: from OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_HOST, else offline).")
+    var provider: String?
+
+    @Option(help: "Model name for the provider.")
+    var model: String?
+
+    @Option(name: .customLong("base-url"), help: "Provider URL (OpenAI-compatible: ends in /v1; Anthropic: without /v1).")
+    var baseURL: String?
 
     @Option(help: "System prompt for --print.")
     var system: String?
@@ -36,7 +42,7 @@ struct Chorus: AsyncParsableCommand {
             return
         }
         do {
-            let command = PrintCommand(question: question, provider: provider, system: system, maxTokens: maxTokens,
+            let command = PrintCommand(question: question, provider: provider, model: model, baseURL: baseURL, system: system, maxTokens: maxTokens,
                                        ephemeral: ephemeral, databasePath: path)
             let thread = try await command.run(environment: environment) { text in
                 FileHandle.standardOutput.write(Data(text.utf8))

@@ -1,4 +1,5 @@
 @testable import ChorusGraph
+@_exported import ChorusTesting
 
 /// Counts tasks inside a region and holds them until `width` are inside
 /// together (or every expected task has arrived), so a test can see the
@@ -39,31 +40,6 @@ final class ConcurrencyGate: Sendable {
 
     var peak: Int { state.withLock { $0.peak } }
     var arrived: Int { state.withLock { $0.arrived } }
-}
-
-/// A one-shot signal a test can await.
-final class Signal: Sendable {
-    private let state = Locked<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func fire() {
-        let waiters = state.withLock { s in
-            s.fired = true
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        for w in waiters { w.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s in
-                if s.fired { return true }
-                s.waiters.append(c)
-                return false
-            }
-            if now { c.resume() }
-        }
-    }
 }
 
 /// `START → plan → Send(work, i) × n → END` with `out` appended by each worker.

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct PrintCommandTests {
     final class Output: Sendable {
-        let text = ChorusGraphLocked("")
+        let text = Locked("")
     }
 
     @Test func printStreamsTheAnswerAndSavesTheThread() async throws {
@@ -32,11 +32,41 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/db.sqlite"))
         let bad = PrintCommand(question: "hi", provider: "nope", system: nil, maxTokens: nil, ephemeral: true, databasePath: dir + "/db.sqlite")
         await #expect(throws: UsageError.self) { _ = try await bad.run(environment: [:]) { _ in } }
+        let keyless = PrintCommand(question: "hi", provider: "openai", system: nil, maxTokens: nil, ephemeral: true, databasePath: dir + "/db.sqlite")
+        await #expect(throws: UsageError.self) { _ = try await keyless.run(environment: [:]) { _ in } }
     }
 }
 
-typealias ChorusGraphLocked = ChorusGraph.Locked
 import ChorusGraph
+
+@Suite struct ModelCatalogTests {
+    @Test func theDefaultProviderFollowsTheEnvironment() throws {
+        #expect(ModelCatalog.defaultProvider([:]) == "offline")
+        #expect(ModelCatalog.defaultProvider(["OLLAMA_HOST": "127.0.0.1:11434"]) == "ollama")
+        #expect(ModelCatalog.defaultProvider(["ANTHROPIC_API_KEY": "k", "OLLAMA_HOST": "h"]) == "anthropic")
+        #expect(ModelCatalog.defaultProvider(["OPENAI_API_KEY": "k", "ANTHROPIC_API_KEY": "k"]) == "openai")
+        #expect(try ModelCatalog.model(provider: nil, model: nil, baseURL: nil, environment: ["OPENAI_API_KEY": "k"]).displayName == "openai/gpt-4o-mini")
+        #expect(try ModelCatalog.model(provider: "ollama", model: "qwen", baseURL: nil, environment: [:]).displayName == "ollama/qwen")
+        #expect(try ModelCatalog.model(provider: "openai", model: "local", baseURL: "http://127.0.0.1:8080/v1", environment: [:]).displayName == "openai/local")
+    }
+
+    @Test func printAgainstAnOpenAICompatibleServerOnLoopback() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse([
+            "data: {\"choices\":[{\"delta\":{\"content\":\"real \\u001b[2Jpeer\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n", "data: [DONE]\n\n",
+        ]))
+        let out = Locked("")
+        let command = PrintCommand(question: "q", provider: "openai", model: "local", baseURL: server.baseURL + "/v1", system: "be brief",
+                                   maxTokens: 9, ephemeral: true, databasePath: "/unused")
+        _ = try await command.run(environment: [:]) { t in out.withLock { $0 += t } }
+        #expect(out.withLock { $0 } == "real peer\n")
+        let body = try JSON.parse(try #require(server.requests.first).body)
+        #expect(body["messages"]?.arrayValue?.first?["role"] == "system")
+        #expect(body["max_tokens"] == 9)
+    }
+}
 
 /// The real `chorus` binary, as a script would run it.
 @Suite struct ChorusCommandLineTests {
@@ -44,7 +74,7 @@ import ChorusGraph
         let dir = NSTemporaryDirectory() + "chorus-cli-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let env = ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0", "CHORUS_DB": dir + "/c.sqlite"]
-        let (status, out, err) = try BuiltExecutable.run("chorus", ["--print", "name three reducers"], environment: env)
+        let (status, out, err) = try BuiltExecutable.run("chorus", ["--print", "name three reducers", "--provider", "offline"], environment: env)
         #expect(status == 0)
         #expect(out.contains("“name three reducers”"))
         #expect(err.contains("saved as thread"))

@@ -10,15 +10,21 @@ import Foundation
 /// `ephemeral`.
 public struct PrintCommand: Sendable {
     public var question: String
-    public var provider: String
+    /// Provider name, or nil for the default (see `ModelCatalog.defaultProvider`).
+    public var provider: String?
+    public var model: String?
+    public var baseURL: String?
     public var system: String?
     public var maxTokens: Int?
     public var ephemeral: Bool
     public var databasePath: String
 
-    public init(question: String, provider: String, system: String?, maxTokens: Int?, ephemeral: Bool, databasePath: String) {
+    public init(question: String, provider: String?, model: String? = nil, baseURL: String? = nil, system: String?, maxTokens: Int?,
+                ephemeral: Bool, databasePath: String) {
         self.question = question
         self.provider = provider
+        self.model = model
+        self.baseURL = baseURL
         self.system = system
         self.maxTokens = maxTokens
         self.ephemeral = ephemeral
@@ -27,7 +33,7 @@ public struct PrintCommand: Sendable {
 
     /// Streams the reply through `write` (already sanitized); returns the thread id when saved.
     public func run(environment: [String: String], write: @escaping @Sendable (String) -> Void) async throws -> String? {
-        let model = try ModelCatalog.model(named: provider, environment: environment)
+        let model = try ModelCatalog.model(provider: provider, model: self.model, baseURL: baseURL, environment: environment)
         var checkpointer: (any Checkpointer)?
         var threadId = "ephemeral"
         if !ephemeral {
@@ -48,17 +54,45 @@ public struct PrintCommand: Sendable {
     }
 }
 
-/// Chat models by provider name.
+/// Chat models by provider name, configured from flags and environment
+/// variables (keys are read from the environment and never stored).
 public enum ModelCatalog {
-    public static let builtIn = ["offline"]
+    public static let providers = ["offline", "openai", "anthropic", "ollama"]
 
-    public static func model(named name: String, environment: [String: String]) throws -> any ChatModel {
+    /// With no `--provider`: OpenAI if `OPENAI_API_KEY` is set, else Anthropic
+    /// if `ANTHROPIC_API_KEY` is, else Ollama if `OLLAMA_HOST` is, else offline.
+    public static func defaultProvider(_ environment: [String: String]) -> String {
+        if environment["OPENAI_API_KEY"]?.isEmpty == false { return "openai" }
+        if environment["ANTHROPIC_API_KEY"]?.isEmpty == false { return "anthropic" }
+        if environment["OLLAMA_HOST"]?.isEmpty == false { return "ollama" }
+        return "offline"
+    }
+
+    public static func model(provider: String?, model: String?, baseURL: String?, environment: [String: String]) throws -> any ChatModel {
+        let name = provider ?? defaultProvider(environment)
         switch name {
-        case "offline": return OfflineChatModel.fromEnvironment(environment)
-        case "openai", "anthropic", "ollama":
-            throw UsageError("provider '\(name)' is not available in this build yet; use --provider offline")
+        case "offline":
+            return OfflineChatModel.fromEnvironment(environment)
+        case "openai":
+            let key = environment["OPENAI_API_KEY"]
+            let base = baseURL ?? environment["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1"
+            if (key ?? "").isEmpty && base.contains("api.openai.com") {
+                throw UsageError("provider 'openai' needs OPENAI_API_KEY (or --base-url for a local OpenAI-compatible server)")
+            }
+            return Providers.openAI(baseURL: base, model: model ?? "gpt-4o-mini", apiKey: key)
+        case "anthropic":
+            let key = environment["ANTHROPIC_API_KEY"]
+            let base = baseURL ?? environment["ANTHROPIC_BASE_URL"] ?? "https://api.anthropic.com"
+            if (key ?? "").isEmpty && base.contains("api.anthropic.com") {
+                throw UsageError("provider 'anthropic' needs ANTHROPIC_API_KEY (or --base-url for a compatible server)")
+            }
+            return Providers.anthropic(baseURL: base, model: model ?? "claude-3-5-haiku-latest", apiKey: key)
+        case "ollama":
+            var host = baseURL ?? environment["OLLAMA_HOST"] ?? "http://127.0.0.1:11434"
+            if !host.hasPrefix("http://") && !host.hasPrefix("https://") { host = "http://" + host }
+            return Providers.ollama(baseURL: host, model: model ?? "llama3.2")
         default:
-            throw UsageError("unknown provider '\(name)'; available: \(builtIn.joined(separator: ", "))")
+            throw UsageError("unknown provider '\(name)'; available: \(providers.joined(separator: ", "))")
         }
     }
 }

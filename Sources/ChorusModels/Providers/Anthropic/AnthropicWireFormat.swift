@@ -1,0 +1,84 @@
+import AsyncHTTPClient
+import ChorusGraph
+import NIOCore
+
+/// Anthropic Messages (`POST {base}/v1/messages`, SSE events `message_start`,
+/// `content_block_delta`, `message_delta`, `message_stop`, `ping`, `error`).
+/// The base URL has no `/v1`, as in Anthropic's SDK.
+struct AnthropicWireFormat: ChatWireFormat {
+    let baseURL: String
+    let model: String
+    let apiKey: String?
+    var provider: String { "anthropic" }
+
+    func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
+        var http = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + "/v1/messages")
+        http.method = .POST
+        http.headers.add(name: "content-type", value: "application/json")
+        http.headers.add(name: "anthropic-version", value: "2023-06-01")
+        if let apiKey, !apiKey.isEmpty { http.headers.add(name: "x-api-key", value: apiKey) }
+        let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
+        var body: [String: Value] = [
+            "model": .string(model), "stream": true, "max_tokens": .int(request.maxTokens ?? 4096),
+            "messages": .array(request.messages.filter { $0.role != .system }.map { m in
+                .object(["role": .string(m.role == .assistant ? "assistant" : "user"), "content": .string(m.content)])
+            }),
+        ]
+        if !system.isEmpty { body["system"] = .string(system) }
+        if let t = request.temperature { body["temperature"] = .double(t) }
+        http.body = WireJSON.body(.object(body))
+        return http
+    }
+
+    func makeDecoder() -> any ChatStreamDecoder { Decoder(provider: provider) }
+
+    func error(status: Int, body: String, retryAfter: Double?) -> ChatProviderError {
+        let message = WireJSON.message(fromErrorBody: body)
+        if status == 400, WireJSON.isContextOverflow(body) { return .contextOverflow(provider: provider, message: message) }
+        return WireJSON.commonError(provider: provider, status: status, message: message, retryAfter: retryAfter)
+    }
+
+    struct Decoder: ChatStreamDecoder {
+        let provider: String
+        var parser = SSEParser()
+        var inputTokens = 0
+        var outputTokens = 0
+        var stopReason: FinishReason = .stop
+        var stopped = false
+
+        mutating func feed(_ bytes: ByteBuffer) throws -> [ChatChunk] {
+            var out: [ChatChunk] = []
+            for event in parser.feed(bytes.readableBytesView) {
+                let json = try WireJSON.parse(event.data, provider: provider)
+                switch json["type"]?.stringValue ?? event.type {
+                case "message_start":
+                    inputTokens = json["message"]?["usage"]?["input_tokens"]?.intValue ?? 0
+                case "content_block_delta":
+                    if json["delta"]?["type"] == "text_delta", let text = json["delta"]?["text"]?.stringValue, !text.isEmpty {
+                        out.append(.text(text))
+                    }
+                case "message_delta":
+                    if let reason = json["delta"]?["stop_reason"]?.stringValue {
+                        stopReason = ["max_tokens": .length, "tool_use": .toolCalls][reason] ?? .stop
+                    }
+                    outputTokens = json["usage"]?["output_tokens"]?.intValue ?? outputTokens
+                case "message_stop":
+                    stopped = true
+                    out.append(.usage(Usage(inputTokens: inputTokens, outputTokens: outputTokens)))
+                    out.append(.finish(stopReason))
+                case "error":
+                    throw ChatProviderError.streamError(provider: provider, type: json["error"]?["type"]?.stringValue ?? "error",
+                                                        message: json["error"]?["message"]?.stringValue ?? event.data)
+                default:
+                    break
+                }
+            }
+            return out
+        }
+
+        mutating func finish() throws -> [ChatChunk] {
+            guard stopped else { throw ChatProviderError.connection(provider: provider, detail: "the stream ended before message_stop") }
+            return []
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import ChorusGraph
+import NIOCore
+
+/// One provider's wire protocol: how a request is written and how the
+/// streamed reply is read.
+protocol ChatWireFormat: Sendable {
+    var provider: String { get }
+    func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest
+    func makeDecoder() -> any ChatStreamDecoder
+    /// The error for a non-2xx response (body already read, capped).
+    func error(status: Int, body: String, retryAfter: Double?) -> ChatProviderError
+}
+
+/// Turns response bytes into chunks; `finish` checks the reply ended properly.
+protocol ChatStreamDecoder {
+    mutating func feed(_ bytes: ByteBuffer) throws -> [ChatChunk]
+    mutating func finish() throws -> [ChatChunk]
+}
+
+/// Shared helpers for the JSON bodies of providers.
+enum WireJSON {
+    static func body(_ value: Value) -> HTTPClientRequest.Body {
+        .bytes(ByteBuffer(string: JSON.serialize(value, sortKeys: false)))
+    }
+
+    static func parse(_ text: String, provider: String) throws -> Value {
+        do {
+            return try JSON.parse(text)
+        } catch {
+            throw ChatProviderError.badResponse(provider: provider, detail: "malformed JSON chunk (\(error))")
+        }
+    }
+
+    /// The human part of an error body: `error.message`, `message`, or the text itself (trimmed).
+    static func message(fromErrorBody body: String) -> String {
+        if let value = try? JSON.parse(body) {
+            if let m = value["error"]?["message"]?.stringValue ?? value["error"]?.stringValue ?? value["message"]?.stringValue {
+                return m
+            }
+        }
+        let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? "no details" : String(trimmed.prefix(300))
+    }
+
+    /// Status codes every provider maps the same way.
+    static func commonError(provider: String, status: Int, message: String, retryAfter: Double?) -> ChatProviderError {
+        switch status {
+        case 401, 403: return .unauthorized(provider: provider, message: message)
+        case 404: return .notFound(provider: provider, message: message)
+        case 429: return .rateLimited(provider: provider, retryAfter: retryAfter, message: message)
+        default: return .http(provider: provider, status: status, message: message)
+        }
+    }
+
+    /// True when an error text says the context window was exceeded.
+    static func isContextOverflow(_ text: String) -> Bool {
+        let t = text.lowercased()
+        return t.contains("context_length_exceeded") || t.contains("context length") || t.contains("maximum context")
+            || t.contains("too many tokens") || t.contains("prompt is too long") || t.contains("exceeds the available context")
+            || t.contains("exceed_context_size")
+    }
+}
+
+import Foundation

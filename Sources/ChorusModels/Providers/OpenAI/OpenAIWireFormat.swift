@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import ChorusGraph
+import NIOCore
+
+/// OpenAI-compatible Chat Completions (`POST {base}/chat/completions`, SSE
+/// ending in `data: [DONE]`): OpenAI, OpenRouter, llama.cpp, vLLM, LM Studio,
+/// LiteLLM. The base URL ends in `/v1`, as in OpenAI's SDK.
+struct OpenAIWireFormat: ChatWireFormat {
+    let baseURL: String
+    let model: String
+    let apiKey: String?
+    var provider: String { "openai" }
+
+    func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
+        var http = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + "/chat/completions")
+        http.method = .POST
+        http.headers.add(name: "content-type", value: "application/json")
+        http.headers.add(name: "accept", value: "text/event-stream")
+        if let apiKey, !apiKey.isEmpty { http.headers.add(name: "authorization", value: "Bearer \(apiKey)") }
+        var body: [String: Value] = [
+            "model": .string(model), "stream": true, "stream_options": ["include_usage": true],
+            "messages": .array(request.messages.map { m in
+                var o: [String: Value] = ["role": .string(m.role.rawValue), "content": .string(m.content)]
+                if let id = m.toolCallId { o["tool_call_id"] = .string(id) }
+                return .object(o)
+            }),
+        ]
+        if let maxTokens = request.maxTokens { body["max_tokens"] = .int(maxTokens) }
+        if let t = request.temperature { body["temperature"] = .double(t) }
+        http.body = WireJSON.body(.object(body))
+        return http
+    }
+
+    func makeDecoder() -> any ChatStreamDecoder { Decoder(provider: provider) }
+
+    func error(status: Int, body: String, retryAfter: Double?) -> ChatProviderError {
+        let message = WireJSON.message(fromErrorBody: body)
+        if status == 400, WireJSON.isContextOverflow(body) { return .contextOverflow(provider: provider, message: message) }
+        return WireJSON.commonError(provider: provider, status: status, message: message, retryAfter: retryAfter)
+    }
+
+    struct Decoder: ChatStreamDecoder {
+        let provider: String
+        var parser = SSEParser()
+        var finishReason: FinishReason?
+        var done = false
+
+        mutating func feed(_ bytes: ByteBuffer) throws -> [ChatChunk] {
+            var out: [ChatChunk] = []
+            for event in parser.feed(bytes.readableBytesView) {
+                if event.data == "[DONE]" {
+                    done = true
+                    out.append(.finish(finishReason ?? .stop))
+                    continue
+                }
+                let json = try WireJSON.parse(event.data, provider: provider)
+                if let error = json["error"] {
+                    throw ChatProviderError.streamError(provider: provider, type: error["type"]?.stringValue ?? "error",
+                                                        message: error["message"]?.stringValue ?? "\(error)")
+                }
+                if let choice = json["choices"]?.arrayValue?.first {
+                    if let text = choice["delta"]?["content"]?.stringValue, !text.isEmpty { out.append(.text(text)) }
+                    if let reason = choice["finish_reason"]?.stringValue {
+                        finishReason = FinishReason(rawValue: reason) ?? .stop
+                    }
+                }
+                if let usage = json["usage"], let input = usage["prompt_tokens"]?.intValue, let output = usage["completion_tokens"]?.intValue {
+                    out.append(.usage(Usage(inputTokens: input, outputTokens: output)))
+                }
+            }
+            return out
+        }
+
+        mutating func finish() throws -> [ChatChunk] {
+            guard done else { throw ChatProviderError.connection(provider: provider, detail: "the stream ended before [DONE]") }
+            return []
+        }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        var s = self
+        while s.hasSuffix(suffix) { s.removeLast(suffix.count) }
+        return s
+    }
+}

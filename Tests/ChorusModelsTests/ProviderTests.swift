@@ -1,0 +1,224 @@
+import AsyncHTTPClient
+import ChorusGraph
+import ChorusModels
+import ChorusTesting
+import Testing
+
+/// Providers against our loopback server speaking each wire format byte for byte.
+@Suite(.timeLimit(.minutes(1))) struct ProviderTests {
+    static let fast = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
+    static let key = "sk-test-SECRET-1234"
+
+    func collect(_ model: any ChatModel, _ text: String = "hi") async -> (text: String, chunks: [ChatChunk], error: (any Error)?) {
+        var chunks: [ChatChunk] = []
+        do {
+            for try await chunk in model.stream(ChatRequest(messages: [ChatMessage(role: .user, content: text, id: "u")], maxTokens: 50)) {
+                chunks.append(chunk)
+            }
+            return (Self.text(chunks), chunks, nil)
+        } catch {
+            return (Self.text(chunks), chunks, error)
+        }
+    }
+
+    static func text(_ chunks: [ChatChunk]) -> String {
+        chunks.map { if case .text(let t) = $0 { t } else { "" } }.joined()
+    }
+
+    static func openAIChunk(_ text: String) -> String {
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\(JSON.serialize(.string(text)))},\"finish_reason\":null}]}\n\n"
+    }
+    static let openAIEnd = [
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+        "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9}}\n\n",
+        "data: [DONE]\n\n",
+    ]
+
+    @Test func openAIStreamsTextUsageAndFinish() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("Hel"), "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}", "}]}\r\n\r\n"] + Self.openAIEnd))
+        let model = Providers.openAI(baseURL: server.baseURL + "/v1", model: "gpt-test", apiKey: Self.key, retry: Self.fast)
+        let result = await collect(model)
+        #expect(result.error == nil)
+        #expect(result.text == "Hello")
+        #expect(result.chunks.contains(.usage(Usage(inputTokens: 7, outputTokens: 2))))
+        #expect(result.chunks.last == .finish(.stop))
+        let request = try #require(server.requests.first)
+        #expect(request.uri == "/v1/chat/completions")
+        #expect(request.header("authorization") == "Bearer \(Self.key)")
+        let body = try JSON.parse(request.body)
+        #expect(body["stream"] == true)
+        #expect(body["stream_options"]?["include_usage"] == true)
+        #expect(body["messages"]?.arrayValue?.first?["role"] == "user")
+    }
+
+    @Test func anthropicStreamsMessagesEvents() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse([
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"usage\":{\"input_tokens\":11,\"output_tokens\":1}}}\n\n",
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+            "event: ping\ndata: {\"type\": \"ping\"}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Bon\"}}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"jour\"}}\n\n",
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":{\"output_tokens\":2}}\n\n",
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+        ]))
+        let model = Providers.anthropic(baseURL: server.baseURL, model: "claude-test", apiKey: Self.key, retry: Self.fast)
+        let result = await collect(model)
+        #expect(result.error == nil)
+        #expect(result.text == "Bonjour")
+        #expect(result.chunks.suffix(2) == [.usage(Usage(inputTokens: 11, outputTokens: 2)), .finish(.length)])
+        let request = try #require(server.requests.first)
+        #expect(request.uri == "/v1/messages")
+        #expect(request.header("x-api-key") == Self.key)
+        #expect(request.header("anthropic-version") == "2023-06-01")
+        #expect(try JSON.parse(request.body)["max_tokens"] == 50)
+    }
+
+    @Test func ollamaStreamsNDJSONSplitAnywhere() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue([.head(status: 200, headers: [("content-type", "application/x-ndjson")]),
+                        .body("{\"message\":{\"role\":\"assistant\",\"content\":\"Ol\"},\"done\":false}\n{\"message\":{\"role\":\"assistant\",\"con"),
+                        .body("tent\":\"á\"},\"done\":false}\n"),
+                        .body("{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":3,\"eval_count\":2}\n")])
+        let result = await collect(Providers.ollama(baseURL: server.baseURL, model: "llama", retry: Self.fast))
+        #expect(result.error == nil)
+        #expect(result.text == "Olá")
+        #expect(result.chunks.last == .finish(.stop))
+        #expect(server.requests.first?.uri == "/api/chat")
+    }
+
+    @Test func rateLimitsAndServerErrorsAreRetriedBeforeTheFirstToken() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.error(429, "{\"error\":{\"message\":\"slow down\"}}", headers: [("retry-after", "0")]))
+        server.enqueue(LoopbackHTTPServer.error(500, "{\"error\":{\"message\":\"boom\"}}"))
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("ok")] + Self.openAIEnd))
+        let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: Self.key, retry: Self.fast))
+        #expect(result.error == nil)
+        #expect(result.text == "ok")
+        #expect(server.requests.count == 3)
+    }
+
+    @Test func anthropicOverloadedIsRetriedThenReported() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        for _ in 0..<3 {
+            server.enqueue(LoopbackHTTPServer.error(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"))
+        }
+        let result = await collect(Providers.anthropic(baseURL: server.baseURL, model: "c", apiKey: Self.key, retry: Self.fast))
+        #expect(result.error as? ChatProviderError == .http(provider: "anthropic", status: 529, message: "Overloaded"))
+        #expect(server.requests.count == 3)
+    }
+
+    @Test(arguments: [
+        (401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-test-SECRET-1234\"}}",
+         ChatProviderError.unauthorized(provider: "openai", message: "Incorrect API key provided: [redacted]")),
+        (404, "{\"error\":{\"message\":\"The model `nope` does not exist\"}}",
+         ChatProviderError.notFound(provider: "openai", message: "The model `nope` does not exist")),
+        (400, "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens\",\"code\":\"context_length_exceeded\"}}",
+         ChatProviderError.contextOverflow(provider: "openai", message: "This model's maximum context length is 8192 tokens")),
+    ])
+    func clientErrorsAreTypedNotRetriedAndNeverShowTheKey(status: Int, body: String, expected: ChatProviderError) async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.error(status, body))
+        let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "nope", apiKey: Self.key, retry: Self.fast))
+        let error = try #require(result.error as? ChatProviderError)
+        #expect(error == expected)
+        #expect(!"\(error)".contains(Self.key))
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func aCutAfterTheFirstTokenKeepsThePartialReplyAndIsNotRetried() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("partial "), Self.openAIChunk("answer")]) + [.cut])
+        let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast))
+        #expect(result.text == "partial answer")
+        #expect(result.error is ChatProviderError)
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func aStreamWithoutItsEndMarkerIsAnError() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("no done")]))
+        let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: .none))
+        #expect(result.text == "no done")
+        #expect(result.error as? ChatProviderError == .connection(provider: "openai", detail: "the stream ended before [DONE]"))
+        let invoked = await #expect(throws: ChatProviderError.self) {
+            server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("again")]))
+            _ = try await Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: .none)
+                .invoke(ChatRequest(messages: [ChatMessage(role: .user, content: "x", id: "u")]))
+        }
+        #expect(invoked != nil)
+    }
+
+    @Test func aMalformedChunkIsABadResponse() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("a"), "data: {not json\n\n"]))
+        let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast))
+        guard case .badResponse? = result.error as? ChatProviderError else {
+            Issue.record("expected badResponse, got \(String(describing: result.error))")
+            return
+        }
+        #expect(result.text == "a")
+    }
+
+    @Test func anthropicErrorEventMidStreamIsReported() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse([
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n",
+            "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+        ]))
+        let result = await collect(Providers.anthropic(baseURL: server.baseURL, model: "c", apiKey: Self.key, retry: Self.fast))
+        #expect(result.text == "Hi")
+        #expect(result.error as? ChatProviderError == .streamError(provider: "anthropic", type: "overloaded_error", message: "Overloaded"))
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func aStalledStreamTimesOut() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(2), read: .milliseconds(200))
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("wait")]) + [.pause(milliseconds: 3000)] + [.body("data: [DONE]\n\n")])
+        let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, client: client, retry: Self.fast))
+        #expect(result.text == "wait")
+        #expect(result.error as? ChatProviderError == .connection(provider: "openai", detail: "no data from the server for too long"))
+        try await client.shutdown()
+    }
+
+    @Test func cancellingTheConsumerEndsTheStream() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("first")]) + [.pause(milliseconds: 20_000)])
+        let model = Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast)
+        let got = Signal()
+        let consumer = Task {
+            var text = ""
+            for try await chunk in model.stream(ChatRequest(messages: [ChatMessage(role: .user, content: "x", id: "u")])) {
+                if case .text(let t) = chunk { text += t; got.fire() }
+            }
+            return text
+        }
+        await got.wait()
+        consumer.cancel()
+        // A cancelled consumer's iteration ends at once with what it had; had the
+        // HTTP stream not been closed, it would end 20 s later with an error.
+        let outcome = await consumer.result
+        guard case .success(let text) = outcome else {
+            Issue.record("expected the cancelled stream to end quietly, got \(outcome)")
+            return
+        }
+        #expect(text == "first")
+    }
+}
