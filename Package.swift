@@ -32,7 +32,7 @@ let package = Package(
             "ChorusApp", "ChorusStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
-        .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore"], path: "Benchmarks/chorus-bench"),
+        .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore", "ChorusModels", "ChorusTesting"], path: "Benchmarks/chorus-bench"),
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph", "ChorusTesting"]),
         .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore"], exclude: ["ExtraCases"]),
         .target(name: "ChorusTesting", dependencies: [

@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
 # The project's whole test command (README's second command; CI runs it).
-# Builds every target, then runs the test suite under ThreadSanitizer.
+# Installs what the system lacks, starts a real llama.cpp server on loopback
+# for the provider tests (shared/llm-servers; ~9 min the first time on a
+# machine, then cached), builds every target and runs the suite under
+# ThreadSanitizer. CHORUS_SKIP_REAL_PEER=1 skips the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+LLM="../shared/llm-servers/llm-servers.sh"
+if [ "${CHORUS_SKIP_REAL_PEER:-0}" != 1 ] && [ -f "$LLM" ]; then
+  if bash "$LLM" install >&2 && bash "$LLM" start >&2; then
+    eval "$(bash "$LLM" env)"
+    trap 'bash "$LLM" stop >&2 || true' EXIT
+  else
+    echo "test.sh: WARNING: llama-server could not be installed or started; real-peer tests will be skipped" >&2
+  fi
+fi
 swift build
 swift test --sanitize=thread --scratch-path .build-tsan 2>&1 | tee /tmp/chorus-test.log
+exit "${PIPESTATUS[0]}"

@@ -40,11 +40,13 @@ struct ScenarioOp: Sendable {
                 update[key] = .object(merged)
             case "message":
                 let key = op.fields["key"]?.stringValue ?? "messages"
-                let message = try MessageList.coerce(.object([
+                var fields: [String: Value] = [
                     "role": try eval.evaluate(op.field("role")),
                     "content": try eval.evaluate(op.field("content")),
                     "id": try eval.evaluate(op.field("id")),
-                ]))
+                ]
+                if let callId = op.fields["tool_call_id"] { fields["tool_call_id"] = try eval.evaluate(callId) }
+                let message = try MessageList.coerce(.object(fields))
                 update[key] = .array((update[key]?.arrayValue ?? []) + [message])
             case "emit":
                 context.write(custom: try eval.evaluate(op.field("value")))
@@ -64,7 +66,8 @@ struct ScenarioOp: Sendable {
                     }
                 }
             case "fail":
-                throw ScenarioFailure(errorType: op.fields["type"]?.stringValue ?? "Exception", raw: op.fields["message"]?.stringValue ?? "")
+                throw ScenarioFailure(errorType: op.fields["type"]?.stringValue ?? "Exception",
+                                      raw: PythonText.str(try eval.evaluate(op.fields["message"] ?? "")))
             case "sleep":
                 let ms = op.fields["ms"]?.doubleValue ?? 0
                 try await Task.sleep(for: .microseconds(Int(ms * 1000)))

@@ -71,7 +71,7 @@ public struct ScenarioRunner: Sendable {
             do {
                 out["state"] = Normalize.snapshot(try await graph.getState(config: config))
             } catch {
-                out["error"] = Normalize.error(error)
+                out["state"] = .object(["error": Normalize.error(error)])
             }
         case "get_state_history":
             do {
@@ -83,7 +83,7 @@ public struct ScenarioRunner: Sendable {
                     ])
                 })
             } catch {
-                out["error"] = Normalize.error(error)
+                out["history"] = .object(["error": Normalize.error(error)])
             }
         case "update_state":
             do {

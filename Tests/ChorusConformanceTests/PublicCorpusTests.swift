@@ -45,7 +45,7 @@ struct PublicCorpusTests {
 
     @Test("the extra cases are present")
     func extraCasesArePresent() {
-        #expect(Corpus.extraCaseFiles().count >= 58)
+        #expect(Corpus.extraCaseFiles().count >= 122)
     }
 
     @Test("every public and extra case reproduces LangGraph's output", arguments: Corpus.caseFiles() + Corpus.extraCaseFiles())

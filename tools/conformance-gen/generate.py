@@ -169,7 +169,7 @@ def make_node(ops):
                     else:
                         upd[op["key"]] = r
             elif k == "fail":
-                raise exc_class(op["type"])(op["message"])
+                raise exc_class(op["type"])(str(ev(op["message"], inp)))
             elif k == "sleep":
                 await asyncio.sleep(op["ms"] / 1000)
             elif k == "goto":
@@ -385,10 +385,18 @@ async def run_case(case, tmpdir):
                     if e:
                         out["error"] = e
                 elif kindc == "get_state":
-                    out["state"] = snapshot(await graph.aget_state(config))
+                    try:
+                        out["state"] = snapshot(await graph.aget_state(config))
+                    except Exception as e:  # noqa: BLE001
+                        out["state"] = {"error": err(e)}
                 elif kindc == "get_state_history":
-                    hist = [s async for s in graph.aget_state_history(config, limit=call.get("limit"))]
-                    out["history"] = [{"step": s.metadata["step"], "source": s.metadata["source"], "next": list(s.next), "values": norm(s.values)} for s in hist]
+                    try:
+                        hist = [s async for s in graph.aget_state_history(config, limit=call.get("limit"))]
+                    except Exception as e:  # noqa: BLE001
+                        out["history"] = {"error": err(e)}
+                        hist = None
+                    if hist is not None:
+                        out["history"] = [{"step": s.metadata["step"], "source": s.metadata["source"], "next": list(s.next), "values": norm(s.values)} for s in hist]
                 elif kindc == "update_state":
                     await graph.aupdate_state(config, call.get("values"), as_node=call.get("as_node"))
             except Exception as e:  # noqa: BLE001

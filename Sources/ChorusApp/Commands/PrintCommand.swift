@@ -75,17 +75,11 @@ public enum ModelCatalog {
             return OfflineChatModel.fromEnvironment(environment)
         case "openai":
             let key = environment["OPENAI_API_KEY"]
-            let base = baseURL ?? environment["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1"
-            if (key ?? "").isEmpty && base.contains("api.openai.com") {
-                throw UsageError("provider 'openai' needs OPENAI_API_KEY (or --base-url for a local OpenAI-compatible server)")
-            }
+            let base = try endpoint(baseURL ?? environment["OPENAI_BASE_URL"], default: "https://api.openai.com/v1", key: key, keyName: "OPENAI_API_KEY", provider: name)
             return Providers.openAI(baseURL: base, model: model ?? "gpt-4o-mini", apiKey: key)
         case "anthropic":
             let key = environment["ANTHROPIC_API_KEY"]
-            let base = baseURL ?? environment["ANTHROPIC_BASE_URL"] ?? "https://api.anthropic.com"
-            if (key ?? "").isEmpty && base.contains("api.anthropic.com") {
-                throw UsageError("provider 'anthropic' needs ANTHROPIC_API_KEY (or --base-url for a compatible server)")
-            }
+            let base = try endpoint(baseURL ?? environment["ANTHROPIC_BASE_URL"], default: "https://api.anthropic.com", key: key, keyName: "ANTHROPIC_API_KEY", provider: name)
             return Providers.anthropic(baseURL: base, model: model ?? "claude-3-5-haiku-latest", apiKey: key)
         case "ollama":
             var host = baseURL ?? environment["OLLAMA_HOST"] ?? "http://127.0.0.1:11434"
@@ -94,6 +88,15 @@ public enum ModelCatalog {
         default:
             throw UsageError("unknown provider '\(name)'; available: \(providers.joined(separator: ", "))")
         }
+    }
+
+    /// The URL to use; the cloud default needs a key, a URL of your own may not.
+    private static func endpoint(_ given: String?, default cloud: String, key: String?, keyName: String, provider: String) throws -> String {
+        if let given { return given }
+        if (key ?? "").isEmpty {
+            throw UsageError("provider '\(provider)' needs \(keyName) (or --base-url for a compatible server of your own)")
+        }
+        return cloud
     }
 }
 

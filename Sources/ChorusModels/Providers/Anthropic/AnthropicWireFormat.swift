@@ -33,9 +33,7 @@ struct AnthropicWireFormat: ChatWireFormat {
     func makeDecoder() -> any ChatStreamDecoder { Decoder(provider: provider) }
 
     func error(status: Int, body: String, retryAfter: Double?) -> ChatProviderError {
-        let message = WireJSON.message(fromErrorBody: body)
-        if status == 400, WireJSON.isContextOverflow(body) { return .contextOverflow(provider: provider, message: message) }
-        return WireJSON.commonError(provider: provider, status: status, message: message, retryAfter: retryAfter)
+        WireJSON.error(provider: provider, status: status, body: body, retryAfter: retryAfter)
     }
 
     struct Decoder: ChatStreamDecoder {

@@ -43,6 +43,14 @@ enum WireJSON {
         return trimmed.isEmpty ? "no details" : String(trimmed.prefix(300))
     }
 
+    /// The error for a failed response as the cloud APIs report it: a 400 about
+    /// the context window is an overflow, other codes as `commonError`.
+    static func error(provider: String, status: Int, body: String, retryAfter: Double?) -> ChatProviderError {
+        let message = message(fromErrorBody: body)
+        if status == 400, isContextOverflow(body) { return .contextOverflow(provider: provider, message: message) }
+        return commonError(provider: provider, status: status, message: message, retryAfter: retryAfter)
+    }
+
     /// Status codes every provider maps the same way.
     static func commonError(provider: String, status: Int, message: String, retryAfter: Double?) -> ChatProviderError {
         switch status {
