@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "ChorusGraph"),
@@ -27,7 +28,9 @@ let package = Package(
         ]),
         .target(name: "ChorusTUI"),
         .target(name: "ChorusAgents", dependencies: ["ChorusGraph", "ChorusModels"]),
-        .target(name: "ChorusApp", dependencies: ["ChorusAgents", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph"]),
+        .target(name: "ChorusApp", dependencies: [
+            "ChorusAgents", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .executableTarget(name: "chorus", dependencies: [
             "ChorusApp", "ChorusStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -34,6 +34,9 @@ struct Chorus: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(help: "Config file (default: $XDG_CONFIG_HOME/chorus/config.toml or ~/.config/chorus/config.toml).")
+    var config: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let path = StoreLocation.resolve(flag: global.db, environment: environment)
@@ -42,8 +45,9 @@ struct Chorus: AsyncParsableCommand {
             return
         }
         do {
+            let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
             let command = PrintCommand(question: question, provider: provider, model: model, baseURL: baseURL, system: system, maxTokens: maxTokens,
-                                       ephemeral: ephemeral, databasePath: path)
+                                       ephemeral: ephemeral, databasePath: path, config: settings)
             let thread = try await command.run(environment: environment) { text in
                 FileHandle.standardOutput.write(Data(text.utf8))
             }

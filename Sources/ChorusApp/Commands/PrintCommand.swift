@@ -18,9 +18,11 @@ public struct PrintCommand: Sendable {
     public var maxTokens: Int?
     public var ephemeral: Bool
     public var databasePath: String
+    public var config: ChorusConfig
 
     public init(question: String, provider: String?, model: String? = nil, baseURL: String? = nil, system: String?, maxTokens: Int?,
-                ephemeral: Bool, databasePath: String) {
+                ephemeral: Bool, databasePath: String, config: ChorusConfig = ChorusConfig()) {
+        self.config = config
         self.question = question
         self.provider = provider
         self.model = model
@@ -33,7 +35,7 @@ public struct PrintCommand: Sendable {
 
     /// Streams the reply through `write` (already sanitized); returns the thread id when saved.
     public func run(environment: [String: String], write: @escaping @Sendable (String) -> Void) async throws -> String? {
-        let model = try ModelCatalog.model(provider: provider, model: self.model, baseURL: baseURL, environment: environment)
+        let model = try ModelCatalog.model(provider: provider, model: self.model, baseURL: baseURL, environment: environment, config: config)
         var checkpointer: (any Checkpointer)?
         var threadId = "ephemeral"
         if !ephemeral {
@@ -68,8 +70,17 @@ public enum ModelCatalog {
         return "offline"
     }
 
-    public static func model(provider: String?, model: String?, baseURL: String?, environment: [String: String]) throws -> any ChatModel {
-        let name = provider ?? defaultProvider(environment)
+    public static func model(provider: String?, model: String?, baseURL: String?, environment: [String: String],
+                             config: ChorusConfig = ChorusConfig()) throws -> any ChatModel {
+        let name = provider ?? config.defaultProvider ?? defaultProvider(environment)
+        if let named = config.providers[name] {
+            var env = environment
+            // A named provider reads its key from the variable it names (and no other).
+            let keyName = named.kind == "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"
+            env[keyName] = named.apiKeyEnv.flatMap { environment[$0] }
+            if named.kind == "ollama", let base = named.baseURL { env["OLLAMA_HOST"] = base }
+            return try self.model(provider: named.kind, model: model ?? named.model, baseURL: baseURL ?? named.baseURL, environment: env)
+        }
         switch name {
         case "offline":
             return OfflineChatModel.fromEnvironment(environment)

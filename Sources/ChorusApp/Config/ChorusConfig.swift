@@ -1,0 +1,123 @@
+import Foundation
+import TOMLKit
+
+/// `~/.config/chorus/config.toml`: named providers and the default one.
+///
+/// ```toml
+/// default_provider = "local"
+///
+/// [providers.local]
+/// kind = "openai"                      # openai | anthropic | ollama | offline
+/// base_url = "http://127.0.0.1:8088/v1"
+/// model = "smollm2"
+///
+/// [providers.work]
+/// kind = "anthropic"
+/// model = "claude-3-5-haiku-latest"
+/// api_key_env = "WORK_ANTHROPIC_KEY"   # the NAME of an environment variable, never the key
+/// ```
+public struct ChorusConfig: Sendable, Equatable {
+    public struct Provider: Sendable, Equatable {
+        public var kind: String
+        public var baseURL: String?
+        public var model: String?
+        public var apiKeyEnv: String?
+
+        public init(kind: String, baseURL: String?, model: String?, apiKeyEnv: String?) {
+            self.kind = kind
+            self.baseURL = baseURL
+            self.model = model
+            self.apiKeyEnv = apiKeyEnv
+        }
+    }
+
+    public var defaultProvider: String?
+    public var providers: [String: Provider] = [:]
+
+    public init(defaultProvider: String? = nil, providers: [String: Provider] = [:]) {
+        self.defaultProvider = defaultProvider
+        self.providers = providers
+    }
+
+    /// `--config`, else `$XDG_CONFIG_HOME/chorus/config.toml`, else `~/.config/chorus/config.toml`.
+    public static func path(flag: String?, environment: [String: String]) -> String {
+        if let flag, !flag.isEmpty { return flag }
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/chorus/config.toml" }
+        return (environment["HOME"] ?? ".") + "/.config/chorus/config.toml"
+    }
+
+    /// Reads the file; a missing file is an empty config, a malformed one an error naming the line.
+    public static func load(path: String) throws -> ChorusConfig {
+        guard FileManager.default.fileExists(atPath: path) else { return ChorusConfig() }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(path: path, line: nil, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws -> ChorusConfig {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
+        }
+        var config = ChorusConfig()
+        for key in table.keys {
+            switch key {
+            case "default_provider":
+                guard let name = table[key]?.string else { throw ConfigError(path: path, line: nil, message: "default_provider must be a string") }
+                config.defaultProvider = name
+            case "providers":
+                guard let providers = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "providers must be a table of [providers.NAME] sections") }
+                for name in providers.keys {
+                    guard let section = providers[name]?.table else {
+                        throw ConfigError(path: path, line: nil, message: "providers.\(name) must be a table")
+                    }
+                    config.providers[name] = try provider(section, name: name, path: path)
+                }
+            case "theme", "keys":
+                continue
+            default:
+                throw ConfigError(path: path, line: nil, message: "unknown setting '\(key)'")
+            }
+        }
+        if let name = config.defaultProvider, config.providers[name] == nil, !ModelCatalog.providers.contains(name) {
+            throw ConfigError(path: path, line: nil, message: "default_provider '\(name)' is neither a [providers.\(name)] section nor a built-in provider")
+        }
+        return config
+    }
+
+    private static func provider(_ section: TOMLTable, name: String, path: String) throws -> Provider {
+        func string(_ key: String) throws -> String? {
+            guard let value = section[key] else { return nil }
+            guard let s = value.string else { throw ConfigError(path: path, line: nil, message: "providers.\(name).\(key) must be a string") }
+            return s
+        }
+        for key in section.keys where !["kind", "base_url", "model", "api_key_env"].contains(key) {
+            if key == "api_key" {
+                throw ConfigError(path: path, line: nil, message: "providers.\(name).api_key: keys do not belong in files; put the key in an environment variable and set api_key_env to its name")
+            }
+            throw ConfigError(path: path, line: nil, message: "providers.\(name): unknown setting '\(key)'")
+        }
+        guard let kind = try string("kind") else { throw ConfigError(path: path, line: nil, message: "providers.\(name) needs kind = \"openai\" | \"anthropic\" | \"ollama\" | \"offline\"") }
+        guard ModelCatalog.providers.contains(kind) else {
+            throw ConfigError(path: path, line: nil, message: "providers.\(name).kind '\(kind)' is not one of \(ModelCatalog.providers.joined(separator: ", "))")
+        }
+        return Provider(kind: kind, baseURL: try string("base_url"), model: try string("model"), apiKeyEnv: try string("api_key_env"))
+    }
+}
+
+/// A problem in the config file, with where it is.
+public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let path: String
+    public let line: Int?
+    public let message: String
+
+    public var description: String {
+        "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
+    }
+}

@@ -1,0 +1,57 @@
+import ChorusApp
+import ChorusModels
+import Testing
+
+@Suite struct ConfigTests {
+    let sample = """
+        default_provider = "local"
+
+        [providers.local]
+        kind = "openai"
+        base_url = "http://127.0.0.1:8088/v1"
+        model = "smollm2"
+
+        [providers.work]
+        kind = "anthropic"
+        model = "claude-test"
+        api_key_env = "WORK_KEY"
+        """
+
+    @Test func namedProvidersAndTheDefault() throws {
+        let config = try ChorusConfig.parse(sample, path: "c.toml")
+        #expect(config.defaultProvider == "local")
+        #expect(config.providers["work"] == ChorusConfig.Provider(kind: "anthropic", baseURL: nil, model: "claude-test", apiKeyEnv: "WORK_KEY"))
+        #expect(try ModelCatalog.model(provider: nil, model: nil, baseURL: nil, environment: [:], config: config).displayName == "openai/smollm2")
+        #expect(try ModelCatalog.model(provider: "work", model: nil, baseURL: nil, environment: ["WORK_KEY": "k"], config: config).displayName == "anthropic/claude-test")
+        #expect(throws: UsageError.self) {
+            try ModelCatalog.model(provider: "work", model: nil, baseURL: nil, environment: ["ANTHROPIC_API_KEY": "not this one"], config: config)
+        }
+    }
+
+    @Test func aSyntaxErrorNamesItsLine() {
+        #expect {
+            try ChorusConfig.parse("default_provider = \"local\"\n\n[providers.local\nkind = \"openai\"\n", path: "/x/config.toml")
+        } throws: { error in
+            guard let e = error as? ConfigError else { return false }
+            return e.line == 3 && "\(e)".hasPrefix("/x/config.toml:3:")
+        }
+    }
+
+    @Test(arguments: [
+        "[providers.p]\nkind = \"openai\"\napi_key = \"sk-123\"\n",
+        "[providers.p]\nkind = \"gpt\"\n",
+        "[providers.p]\nmodel = \"m\"\n",
+        "default_provider = \"ghost\"\n",
+        "default_provider = 3\n",
+        "colour = \"red\"\n",
+    ])
+    func badSettingsAreRefusedClearly(_ text: String) {
+        #expect(throws: ConfigError.self) { try ChorusConfig.parse(text, path: "c.toml") }
+    }
+
+    @Test func aMissingFileIsAnEmptyConfig() throws {
+        #expect(try ChorusConfig.load(path: "/nonexistent/chorus/config.toml") == ChorusConfig())
+        #expect(ChorusConfig.path(flag: nil, environment: ["XDG_CONFIG_HOME": "/cfg"]) == "/cfg/chorus/config.toml")
+        #expect(ChorusConfig.path(flag: nil, environment: ["HOME": "/h"]) == "/h/.config/chorus/config.toml")
+    }
+}
