@@ -9,12 +9,14 @@ public struct ChatModelNode: Sendable {
     public let messagesKey: String
     public let system: String?
     public let maxTokens: Int?
+    public let tools: [ToolSpec]
 
-    public init(model: any ChatModel, messagesKey: String = "messages", system: String? = nil, maxTokens: Int? = nil) {
+    public init(model: any ChatModel, messagesKey: String = "messages", system: String? = nil, maxTokens: Int? = nil, tools: [ToolSpec] = []) {
         self.model = model
         self.messagesKey = messagesKey
         self.system = system
         self.maxTokens = maxTokens
+        self.tools = tools
     }
 
     public func run(_ state: Value, _ context: NodeContext) async throws -> NodeOutput {
@@ -24,15 +26,18 @@ public struct ChatModelNode: Sendable {
         }
         let id = "ai-" + UUID().uuidString.lowercased()
         var text = ""
+        var calls: [ToolCall] = []
         var finished = false
         var pendingToken: String?
         do {
-            for try await chunk in model.stream(ChatRequest(messages: messages, maxTokens: maxTokens)) {
+            for try await chunk in model.stream(ChatRequest(messages: messages, tools: tools, maxTokens: maxTokens)) {
                 switch chunk {
                 case .text(let t):
                     if let previous = pendingToken { context.emitMessageChunk(id: id, content: previous) }
                     pendingToken = t
                     text += t
+                case .toolCall(let call):
+                    calls.append(call)
                 case .finish:
                     finished = true
                 case .usage:
@@ -47,7 +52,7 @@ public struct ChatModelNode: Sendable {
         // The last token carries the end-of-message mark.
         context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true)
         guard finished else { throw ChatModelError.truncated(partial: text) }
-        return .update([messagesKey: .array([ChatMessage(role: .assistant, content: text, id: id).value])])
+        return .update([messagesKey: .array([ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls).value])])
     }
 }
 

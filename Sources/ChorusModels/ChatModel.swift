@@ -3,13 +3,28 @@ import ChorusGraph
 /// What to ask a model.
 public struct ChatRequest: Sendable {
     public var messages: [ChatMessage]
+    public var tools: [ToolSpec]
     public var maxTokens: Int?
     public var temperature: Double?
 
-    public init(messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil) {
+    public init(messages: [ChatMessage], tools: [ToolSpec] = [], maxTokens: Int? = nil, temperature: Double? = nil) {
         self.messages = messages
+        self.tools = tools
         self.maxTokens = maxTokens
         self.temperature = temperature
+    }
+}
+
+/// A tool the model may call: a name, what it does, and a JSON Schema of its arguments.
+public struct ToolSpec: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var parameters: Value
+
+    public init(name: String, description: String, parameters: Value) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
     }
 }
 
@@ -17,6 +32,8 @@ public struct ChatRequest: Sendable {
 public enum ChatChunk: Sendable, Equatable {
     /// Text to append to the reply.
     case text(String)
+    /// A complete tool call, assembled from the provider's deltas.
+    case toolCall(ToolCall)
     /// Token counts, usually at the end.
     case usage(Usage)
     /// Why the reply ended; the last chunk of a complete reply.
@@ -48,6 +65,7 @@ public protocol ChatModel: Sendable {
 /// A whole reply.
 public struct ChatReply: Sendable, Equatable {
     public var text: String
+    public var toolCalls: [ToolCall] = []
     public var usage: Usage?
     public var finishReason: FinishReason?
 }
@@ -60,6 +78,7 @@ extension ChatModel {
         for try await chunk in stream(request) {
             switch chunk {
             case .text(let t): reply.text += t
+            case .toolCall(let call): reply.toolCalls.append(call)
             case .usage(let u): reply.usage = u
             case .finish(let f): reply.finishReason = f
             }

@@ -20,14 +20,29 @@ struct AnthropicWireFormat: ChatWireFormat {
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         var body: [String: Value] = [
             "model": .string(model), "stream": true, "max_tokens": .int(request.maxTokens ?? 4096),
-            "messages": .array(request.messages.filter { $0.role != .system }.map { m in
-                .object(["role": .string(m.role == .assistant ? "assistant" : "user"), "content": .string(m.content)])
-            }),
+            "messages": .array(request.messages.filter { $0.role != .system }.map(Self.message)),
         ]
+        if !request.tools.isEmpty {
+            body["tools"] = .array(request.tools.map { ["name": .string($0.name), "description": .string($0.description), "input_schema": $0.parameters] })
+        }
         if !system.isEmpty { body["system"] = .string(system) }
         if let t = request.temperature { body["temperature"] = .double(t) }
         http.body = WireJSON.body(.object(body))
         return http
+    }
+
+    /// Tool calls become `tool_use` blocks, tool results `tool_result` blocks in a user turn.
+    static func message(_ m: ChatMessage) -> Value {
+        switch m.role {
+        case .tool:
+            return ["role": "user", "content": [["type": "tool_result", "tool_use_id": .string(m.toolCallId ?? ""), "content": .string(m.content)]]]
+        case .assistant where !m.toolCalls.isEmpty:
+            var blocks: [Value] = m.content.isEmpty ? [] : [["type": "text", "text": .string(m.content)]]
+            blocks += m.toolCalls.map { ["type": "tool_use", "id": .string($0.id), "name": .string($0.name), "input": $0.arguments] }
+            return ["role": "assistant", "content": .array(blocks)]
+        default:
+            return ["role": .string(m.role == .assistant ? "assistant" : "user"), "content": .string(m.content)]
+        }
     }
 
     func makeDecoder() -> any ChatStreamDecoder { Decoder(provider: provider) }
@@ -43,6 +58,8 @@ struct AnthropicWireFormat: ChatWireFormat {
         var outputTokens = 0
         var stopReason: FinishReason = .stop
         var stopped = false
+        /// The tool_use block being streamed: its id, name and partial JSON input.
+        var tool: (id: String, name: String, json: String)?
 
         mutating func feed(_ bytes: ByteBuffer) throws -> [ChatChunk] {
             var out: [ChatChunk] = []
@@ -51,9 +68,21 @@ struct AnthropicWireFormat: ChatWireFormat {
                 switch json["type"]?.stringValue ?? event.type {
                 case "message_start":
                     inputTokens = json["message"]?["usage"]?["input_tokens"]?.intValue ?? 0
+                case "content_block_start":
+                    if json["content_block"]?["type"] == "tool_use" {
+                        tool = (json["content_block"]?["id"]?.stringValue ?? "", json["content_block"]?["name"]?.stringValue ?? "", "")
+                    }
                 case "content_block_delta":
                     if json["delta"]?["type"] == "text_delta", let text = json["delta"]?["text"]?.stringValue, !text.isEmpty {
                         out.append(.text(text))
+                    } else if json["delta"]?["type"] == "input_json_delta", let part = json["delta"]?["partial_json"]?.stringValue {
+                        tool?.json += part
+                    }
+                case "content_block_stop":
+                    if let call = tool {
+                        let input = call.json.isEmpty ? Value.object([:]) : try WireJSON.parse(call.json, provider: provider)
+                        out.append(.toolCall(ToolCall(id: call.id, name: call.name, arguments: input)))
+                        tool = nil
                     }
                 case "message_delta":
                     if let reason = json["delta"]?["stop_reason"]?.stringValue {

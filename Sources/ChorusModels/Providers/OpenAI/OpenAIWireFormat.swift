@@ -22,9 +22,20 @@ struct OpenAIWireFormat: ChatWireFormat {
             "messages": .array(request.messages.map { m in
                 var o: [String: Value] = ["role": .string(m.role.rawValue), "content": .string(m.content)]
                 if let id = m.toolCallId { o["tool_call_id"] = .string(id) }
+                if !m.toolCalls.isEmpty {
+                    o["tool_calls"] = .array(m.toolCalls.map { call in
+                        ["id": .string(call.id), "type": "function",
+                         "function": ["name": .string(call.name), "arguments": .string(JSON.serialize(call.arguments))]]
+                    })
+                }
                 return .object(o)
             }),
         ]
+        if !request.tools.isEmpty {
+            body["tools"] = .array(request.tools.map { tool in
+                ["type": "function", "function": ["name": .string(tool.name), "description": .string(tool.description), "parameters": tool.parameters]]
+            })
+        }
         if let maxTokens = request.maxTokens { body["max_tokens"] = .int(maxTokens) }
         if let t = request.temperature { body["temperature"] = .double(t) }
         http.body = WireJSON.body(.object(body))
@@ -42,12 +53,20 @@ struct OpenAIWireFormat: ChatWireFormat {
         var parser = SSEParser()
         var finishReason: FinishReason?
         var done = false
+        /// Tool calls being assembled, by the index the deltas give.
+        var calls: [Int: (id: String, name: String, arguments: String)] = [:]
 
         mutating func feed(_ bytes: ByteBuffer) throws -> [ChatChunk] {
             var out: [ChatChunk] = []
             for event in parser.feed(bytes.readableBytesView) {
                 if event.data == "[DONE]" {
                     done = true
+                    for index in calls.keys.sorted() {
+                        let call = calls[index]!
+                        let arguments = call.arguments.isEmpty ? Value.object([:]) : try WireJSON.parse(call.arguments, provider: provider)
+                        out.append(.toolCall(ToolCall(id: call.id, name: call.name, arguments: arguments)))
+                    }
+                    calls = [:]
                     out.append(.finish(finishReason ?? .stop))
                     continue
                 }
@@ -58,6 +77,14 @@ struct OpenAIWireFormat: ChatWireFormat {
                 }
                 if let choice = json["choices"]?.arrayValue?.first {
                     if let text = choice["delta"]?["content"]?.stringValue, !text.isEmpty { out.append(.text(text)) }
+                    for delta in choice["delta"]?["tool_calls"]?.arrayValue ?? [] {
+                        let index = delta["index"]?.intValue ?? 0
+                        var call = calls[index] ?? ("", "", "")
+                        if let id = delta["id"]?.stringValue { call.id = id }
+                        if let name = delta["function"]?["name"]?.stringValue { call.name += name }
+                        if let part = delta["function"]?["arguments"]?.stringValue { call.arguments += part }
+                        calls[index] = call
+                    }
                     if let reason = choice["finish_reason"]?.stringValue {
                         finishReason = FinishReason(rawValue: reason) ?? .stop
                     }
