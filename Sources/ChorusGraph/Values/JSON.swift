@@ -212,6 +212,19 @@ public enum JSON {
 
         mutating func parseString() throws(ParseError) -> String {
             index += 1
+            // Fast path: no escapes, so the text is the bytes up to the closing quote.
+            let start = index
+            while index < bytes.count {
+                let c = bytes[index]
+                if c == UInt8(ascii: "\"") {
+                    guard let s = String(validating: bytes[start..<index], as: UTF8.self) else { throw fail("invalid UTF-8") }
+                    index += 1
+                    return s
+                }
+                if c == UInt8(ascii: "\\") || c < 0x20 { break }
+                index += 1
+            }
+            index = start
             var buffer: [UInt8] = []
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }

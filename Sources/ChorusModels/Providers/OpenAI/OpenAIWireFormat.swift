@@ -70,6 +70,11 @@ struct OpenAIWireFormat: ChatWireFormat {
                     out.append(.finish(finishReason ?? .stop))
                     continue
                 }
+                if let delta = OpenAIDeltaScanner.scan(event.data) {
+                    if let text = delta.content, !text.isEmpty { out.append(.text(text)) }
+                    if let reason = delta.finishReason { finishReason = FinishReason(rawValue: reason) ?? .stop }
+                    continue
+                }
                 let json = try WireJSON.parse(event.data, provider: provider)
                 if let error = json["error"] {
                     throw ChatProviderError.streamError(provider: provider, type: error["type"]?.stringValue ?? "error",
