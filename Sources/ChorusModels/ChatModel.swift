@@ -59,8 +59,12 @@ public enum FinishReason: String, Sendable, Equatable {
 public protocol ChatModel: Sendable {
     /// Shown to the user: provider and model, e.g. `offline` or `openai/gpt-4o-mini`.
     var displayName: String { get }
-    func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error>
+    func stream(_ request: ChatRequest) -> ChatStream
 }
+
+/// A streamed reply: chunks, then the error if the reply failed. Cancelling
+/// the consumer (or dropping the stream) stops the provider.
+public typealias ChatStream = BatchingStream<ChatChunk>
 
 /// A whole reply.
 public struct ChatReply: Sendable, Equatable {

@@ -12,13 +12,13 @@ final class ScriptedModel: ChatModel {
 
     init(_ replies: [[ChatChunk]]) { self.replies = Locked(replies) }
 
-    func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
+    func stream(_ request: ChatRequest) -> ChatStream {
         asked.withLock { $0.append(request) }
         let reply = replies.withLock { $0.isEmpty ? [.text("done"), .finish(.stop)] : $0.removeFirst() }
-        return AsyncThrowingStream { c in
-            for chunk in reply { c.yield(chunk) }
-            c.finish()
-        }
+        let (stream, c) = ChatStream.makeStream()
+        for chunk in reply { c.yield(chunk) }
+        c.finish()
+        return stream
     }
 }
 

@@ -59,7 +59,7 @@ public final class CompiledGraph: Sendable {
         subgraphs: Bool = false,
         config: RunConfig = RunConfig()
     ) -> RunStream {
-        let buffer = StreamBuffer()
+        let buffer = StreamBuffer<StreamPart>()
         let sink = RunSink(modes: modes, subgraphs: subgraphs) { part in buffer.yield(part) }
         let run = Task {
             do {

@@ -214,14 +214,18 @@ public enum JSON {
             index += 1
             // Fast path: no escapes, so the text is the bytes up to the closing quote.
             let start = index
+            var ascii = true
             while index < bytes.count {
                 let c = bytes[index]
                 if c == UInt8(ascii: "\"") {
-                    guard let s = String(validating: bytes[start..<index], as: UTF8.self) else { throw fail("invalid UTF-8") }
+                    let text = bytes[start..<index]
                     index += 1
+                    if ascii { return String(decoding: text, as: UTF8.self) }
+                    guard let s = String(validating: text, as: UTF8.self) else { throw fail("invalid UTF-8") }
                     return s
                 }
                 if c == UInt8(ascii: "\\") || c < 0x20 { break }
+                if c >= 0x80 { ascii = false }
                 index += 1
             }
             index = start

@@ -19,24 +19,60 @@ public struct SSEParser: Sendable {
 
     /// Feeds bytes; returns the events they complete.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [SSEEvent] where Bytes.Element == UInt8 {
+        var input = Array(bytes)
+        if atStart {
+            let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+            var used = 0
+            while used < input.count && bomProgress < 3 && input[used] == bom[bomProgress] {
+                bomProgress += 1
+                used += 1
+            }
+            if bomProgress == 3 || used < input.count {
+                atStart = false
+                if bomProgress < 3 {
+                    // Not a BOM after all: the bytes taken for one are text.
+                    input = Array(bom.prefix(bomProgress)) + input[used...]
+                } else {
+                    input.removeFirst(used)
+                }
+                bomProgress = 0
+            } else {
+                return []
+            }
+        }
         var events: [SSEEvent] = []
-        for byte in bytes {
-            if atStart {
-                let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-                if byte == bom[bomProgress] {
-                    bomProgress += 1
-                    if bomProgress == 3 { atStart = false }
+        var start = 0
+        var i = 0
+        let count = input.count
+        while i < count {
+            let byte = input[i]
+            if byte == 0x0A || byte == 0x0D {
+                if afterCR && byte == 0x0A && i == start && line.isEmpty {
+                    afterCR = false
+                    i += 1
+                    start = i
                     continue
                 }
-                atStart = false
-                if bomProgress > 0 {
-                    let partial = Array(bom.prefix(bomProgress))
-                    bomProgress = 0
-                    for b in partial { consume(b, into: &events) }
+                if line.isEmpty {
+                    endLine(input[start..<i], into: &events)
+                } else {
+                    line.append(contentsOf: input[start..<i])
+                    endLine(line[...], into: &events)
+                    line.removeAll(keepingCapacity: true)
                 }
+                afterCR = byte == 0x0D
+                i += 1
+                if afterCR && i < count && input[i] == 0x0A {
+                    afterCR = false
+                    i += 1
+                }
+                start = i
+                continue
             }
-            consume(byte, into: &events)
+            afterCR = false
+            i += 1
         }
+        if start < count { line.append(contentsOf: input[start..<count]) }
         return events
     }
 
@@ -49,51 +85,36 @@ public struct SSEParser: Sendable {
         return []
     }
 
-    private mutating func consume(_ byte: UInt8, into events: inout [SSEEvent]) {
-        if afterCR {
-            afterCR = false
-            if byte == 0x0A { return }
-        }
-        switch byte {
-        case 0x0D:
-            afterCR = true
-            endLine(into: &events)
-        case 0x0A:
-            endLine(into: &events)
-        default:
-            line.append(byte)
-        }
-    }
+    private static let dataName: [UInt8] = Array("data".utf8)
+    private static let eventName: [UInt8] = Array("event".utf8)
+    private static let idName: [UInt8] = Array("id".utf8)
+    private static let retryName: [UInt8] = Array("retry".utf8)
 
-    private mutating func endLine(into events: inout [SSEEvent]) {
-        defer { line = [] }
+    private mutating func endLine(_ line: ArraySlice<UInt8>, into events: inout [SSEEvent]) {
         if line.isEmpty {
             dispatch(into: &events)
             return
         }
-        if line[0] == UInt8(ascii: ":") { return }
-        var name = line[...]
+        if line.first == UInt8(ascii: ":") { return }
+        var name = line
         var value: ArraySlice<UInt8> = []
         if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             name = line[..<colon]
             value = line[(colon + 1)...]
             if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
         }
-        switch String(decoding: name, as: UTF8.self) {
-        case "event":
-            eventType = String(decoding: value, as: UTF8.self)
-        case "data":
+        if name.elementsEqual(Self.dataName) {
             if hasData { data.append(0x0A) }
             data.append(contentsOf: value)
             hasData = true
-        case "id":
+        } else if name.elementsEqual(Self.eventName) {
+            eventType = String(decoding: value, as: UTF8.self)
+        } else if name.elementsEqual(Self.idName) {
             if !value.contains(0) { lastEventId = String(decoding: value, as: UTF8.self) }
-        case "retry":
+        } else if name.elementsEqual(Self.retryName) {
             if !value.isEmpty, value.allSatisfy({ (0x30...0x39).contains($0) }) {
                 retry = Int(String(decoding: value, as: UTF8.self))
             }
-        default:
-            break
         }
     }
 

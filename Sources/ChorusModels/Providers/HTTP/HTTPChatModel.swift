@@ -23,43 +23,43 @@ public struct HTTPChatModel: ChatModel {
         self.secret = secret
     }
 
-    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                var attempt = 0
-                var delivered = false
-                while true {
-                    attempt += 1
-                    do {
-                        try await once(request) { chunk in
-                            if case .text = chunk { delivered = true }
-                            continuation.yield(chunk)
-                        }
-                        continuation.finish()
+    public func stream(_ request: ChatRequest) -> ChatStream {
+        let (stream, continuation) = ChatStream.makeStream()
+        let task = Task {
+            var attempt = 0
+            var delivered = false
+            while true {
+                attempt += 1
+                do {
+                    try await once(request) { chunk in
+                        if case .text = chunk { delivered = true }
+                        continuation.yield(chunk)
+                    }
+                    continuation.finish()
+                    return
+                } catch {
+                    if Task.isCancelled {
+                        continuation.finish(throwing: CancellationError())
                         return
-                    } catch {
-                        if Task.isCancelled {
+                    }
+                    let failure = redact(map(error))
+                    if !delivered, failure.isRetryable, attempt < retry.maxAttempts {
+                        let wait = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
+                        do {
+                            try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                        } catch {
                             continuation.finish(throwing: CancellationError())
                             return
                         }
-                        let failure = redact(map(error))
-                        if !delivered, failure.isRetryable, attempt < retry.maxAttempts {
-                            let wait = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
-                            do {
-                                try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
-                            } catch {
-                                continuation.finish(throwing: CancellationError())
-                                return
-                            }
-                            continue
-                        }
-                        continuation.finish(throwing: failure)
-                        return
+                        continue
                     }
+                    continuation.finish(throwing: failure)
+                    return
                 }
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
+        continuation.onTermination { task.cancel() }
+        return stream
     }
 
     private func once(_ request: ChatRequest, deliver: (ChatChunk) -> Void) async throws {

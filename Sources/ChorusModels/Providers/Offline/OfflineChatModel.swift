@@ -51,27 +51,27 @@ public struct OfflineChatModel: ChatModel {
         return tokens
     }
 
-    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
+    public func stream(_ request: ChatRequest) -> ChatStream {
         let tokens = Self.tokens(Self.reply(to: request.messages))
         let limit = request.maxTokens.map { min($0, tokens.count) } ?? tokens.count
         let delay: Duration? = tokensPerSecond > 0 ? .nanoseconds(Int64(1e9 / tokensPerSecond)) : nil
         let input = request.messages.reduce(0) { $0 + Self.tokens($1.content).count }
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for token in tokens.prefix(limit) {
-                        if let delay { try await Task.sleep(for: delay) }
-                        try Task.checkCancellation()
-                        continuation.yield(.text(token))
-                    }
-                    continuation.yield(.usage(Usage(inputTokens: input, outputTokens: limit)))
-                    continuation.yield(.finish(limit < tokens.count ? .length : .stop))
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
+        let (stream, continuation) = ChatStream.makeStream()
+        let task = Task {
+            do {
+                for token in tokens.prefix(limit) {
+                    if let delay { try await Task.sleep(for: delay) }
+                    try Task.checkCancellation()
+                    continuation.yield(.text(token))
                 }
+                continuation.yield(.usage(Usage(inputTokens: input, outputTokens: limit)))
+                continuation.yield(.finish(limit < tokens.count ? .length : .stop))
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
+        continuation.onTermination { task.cancel() }
+        return stream
     }
 }

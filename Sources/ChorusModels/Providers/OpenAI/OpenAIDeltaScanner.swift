@@ -119,13 +119,15 @@ struct OpenAIDeltaScanner {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
         let start = i + 1
         var j = start
+        var ascii = true
         while j < bytes.count {
             let c = bytes[j]
             if c == UInt8(ascii: "\"") {
                 i = j + 1
-                return String(validating: bytes[start..<j], as: UTF8.self)
+                return ascii ? String(decoding: bytes[start..<j], as: UTF8.self) : String(validating: bytes[start..<j], as: UTF8.self)
             }
             if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            if c >= 0x80 { ascii = false }
             j += 1
         }
         return nil

@@ -1,33 +1,51 @@
 
-/// The stream of one run: an `AsyncSequence` of `StreamPart`s that throws the
-/// run's error. The consumer takes everything buffered in one lock, so a fast
-/// producer (a token stream) costs one wake-up per batch, not per part.
-/// Dropping the iterator, or cancelling the consuming task, stops the run.
-public struct RunStream: AsyncSequence, Sendable {
-    public typealias Element = StreamPart
+/// The stream of one run: its parts, then the run's error if it failed.
+public typealias RunStream = BatchingStream<StreamPart>
 
-    let buffer: StreamBuffer
-    private let lifetime: StreamLifetime
+/// A throwing `AsyncSequence` fed by a producer task. The consumer takes
+/// everything buffered in one lock, so a fast producer (a token stream) costs
+/// one wake-up per batch, not per element. Dropping the iterator, or
+/// cancelling the consuming task, calls the producer's termination handler.
+public struct BatchingStream<Element: Sendable>: AsyncSequence, Sendable {
+    let buffer: StreamBuffer<Element>
+    private let lifetime: StreamLifetime<Element>
 
-    init(buffer: StreamBuffer) {
+    init(buffer: StreamBuffer<Element>) {
         self.buffer = buffer
         self.lifetime = StreamLifetime(buffer)
+    }
+
+    /// A stream and the handle its producer writes to.
+    public static func makeStream() -> (stream: BatchingStream, continuation: Continuation) {
+        let buffer = StreamBuffer<Element>()
+        return (BatchingStream(buffer: buffer), Continuation(buffer: buffer))
+    }
+
+    /// The producer's side.
+    public struct Continuation: Sendable {
+        let buffer: StreamBuffer<Element>
+
+        public func yield(_ element: Element) { buffer.yield(element) }
+        /// Ends the stream, with `error` when the producer failed.
+        public func finish(throwing error: (any Error)? = nil) { buffer.finish(throwing: error) }
+        /// Called once when the consumer goes away (drop or cancel).
+        public func onTermination(_ action: @escaping @Sendable () -> Void) { buffer.setOnTermination(action) }
     }
 
     public func makeAsyncIterator() -> Iterator { Iterator(buffer: buffer, lifetime: lifetime) }
 
     public struct Iterator: AsyncIteratorProtocol {
-        let buffer: StreamBuffer
-        let lifetime: StreamLifetime
-        private var batch: [StreamPart] = []
+        let buffer: StreamBuffer<Element>
+        let lifetime: StreamLifetime<Element>
+        private var batch: [Element] = []
         private var position = 0
 
-        init(buffer: StreamBuffer, lifetime: StreamLifetime) {
+        init(buffer: StreamBuffer<Element>, lifetime: StreamLifetime<Element>) {
             self.buffer = buffer
             self.lifetime = lifetime
         }
 
-        public mutating func next() async throws -> StreamPart? {
+        public mutating func next() async throws -> Element? {
             if position < batch.count {
                 position += 1
                 return batch[position - 1]
@@ -41,17 +59,19 @@ public struct RunStream: AsyncSequence, Sendable {
 }
 
 /// Ends the run when the last copy of the stream and its iterators is gone.
-final class StreamLifetime: Sendable {
-    let buffer: StreamBuffer
-    init(_ buffer: StreamBuffer) { self.buffer = buffer }
+final class StreamLifetime<Element: Sendable>: Sendable {
+    let buffer: StreamBuffer<Element>
+    init(_ buffer: StreamBuffer<Element>) { self.buffer = buffer }
     deinit { buffer.terminate() }
 }
 
 /// The queue between a run and its consumer.
-final class StreamBuffer: Sendable {
+final class StreamBuffer<Element: Sendable>: Sendable {
+    private enum Answer { case items([Element]), failure(any Error), wait }
+
     private struct State {
-        var items: [StreamPart] = []
-        var waiter: CheckedContinuation<[StreamPart], any Error>?
+        var items: [Element] = []
+        var waiter: CheckedContinuation<[Element], any Error>?
         var finished = false
         var failure: (any Error)?
         var onTermination: (@Sendable () -> Void)?
@@ -63,8 +83,8 @@ final class StreamBuffer: Sendable {
         state.withLock { $0.onTermination = action }
     }
 
-    func yield(_ part: StreamPart) {
-        let waiter: CheckedContinuation<[StreamPart], any Error>? = state.withLock { s in
+    func yield(_ part: Element) {
+        let waiter: CheckedContinuation<[Element], any Error>? = state.withLock { s in
             if s.finished { return nil }
             if let w = s.waiter {
                 s.waiter = nil
@@ -78,7 +98,7 @@ final class StreamBuffer: Sendable {
 
     /// The run is over (with `error` when it failed).
     func finish(throwing error: (any Error)? = nil) {
-        let waiter: CheckedContinuation<[StreamPart], any Error>? = state.withLock { s in
+        let waiter: CheckedContinuation<[Element], any Error>? = state.withLock { s in
             if s.finished { return nil }
             s.finished = true
             guard let w = s.waiter else {
@@ -94,7 +114,7 @@ final class StreamBuffer: Sendable {
 
     /// The consumer went away: stop the run and wake anyone waiting.
     func terminate() {
-        let (action, waiter) = state.withLock { s -> ((@Sendable () -> Void)?, CheckedContinuation<[StreamPart], any Error>?) in
+        let (action, waiter) = state.withLock { s -> ((@Sendable () -> Void)?, CheckedContinuation<[Element], any Error>?) in
             s.finished = true
             s.items = []
             let a = s.onTermination
@@ -108,10 +128,9 @@ final class StreamBuffer: Sendable {
     }
 
     /// Everything buffered, waiting for at least one part; empty at the end.
-    func takeAll() async throws -> [StreamPart] {
+    func takeAll() async throws -> [Element] {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<[StreamPart], any Error>) in
-                enum Answer { case items([StreamPart]), failure(any Error), wait }
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<[Element], any Error>) in
                 let answer: Answer = state.withLock { s in
                     if !s.items.isEmpty {
                         defer { s.items = [] }
