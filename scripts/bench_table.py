@@ -78,6 +78,11 @@ def main():
         v = fig(ch, path)
         if v is not None:
             print(f"| {name} | | {num(v)} | | < 50 ms: {'met' if v < 50 else 'NOT met'} |")
+    sse = fig(ch, "providers.sse_tokens_per_s")
+    if sse is not None:
+        print(f"| Chorus providers: SSE tokens/s parsed from a loopback server (OpenAI provider) | | {num(sse)} | | ≥ 1,000,000: {'met' if sse >= 1e6 else 'NOT met'} |")
+        wall, slowest = fig(ch, "providers.concurrent_wall_ms"), fig(ch, "providers.slowest_stream_ms")
+        print(f"| Chorus providers: 64 concurrent streams × 2,000 tokens, maxConcurrency 64: wall / slowest stream, ms | | {num(wall)} / {num(slowest)} | | all complete, no stall |")
     for k in ("k8", "k32", "k200"):
         w, ideal, peak = fig(ch, f"concurrency.{k}.wall_s"), fig(ch, f"concurrency.{k}.ideal_s"), fig(ch, f"concurrency.{k}.peak_inflight")
         lw = fig(lg, f"concurrency.{k}.wall_s")
