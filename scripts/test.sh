@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # The project's whole test command (README's second command; CI runs it).
-# Installs what the system lacks, starts a real llama.cpp server on loopback
-# for the provider tests (shared/llm-servers; ~9 min the first time on a
-# machine, then cached), builds every target and runs the suite under
-# ThreadSanitizer. CHORUS_SKIP_REAL_PEER=1 skips the server.
+# Installs what the system lacks, starts a real llama.cpp server and a LiteLLM
+# fault-injecting proxy on loopback for the provider tests (shared/llm-servers;
+# ~10 min the first time on a machine, then cached), builds every target and
+# runs the suite under ThreadSanitizer. CHORUS_SKIP_REAL_PEER=1 skips the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 LLM="../shared/llm-servers/llm-servers.sh"
 if [ "${CHORUS_SKIP_REAL_PEER:-0}" != 1 ] && [ -f "$LLM" ]; then
-  if bash "$LLM" install >&2 && bash "$LLM" start >&2; then
+  if bash "$LLM" install --with-litellm >&2 && bash "$LLM" start >&2; then
+    trap 'bash "$LLM" stop-litellm >&2 || true; bash "$LLM" stop >&2 || true' EXIT
+    bash "$LLM" start-litellm >&2 || echo "test.sh: WARNING: the LiteLLM proxy did not start; its fault tests will be skipped" >&2
     eval "$(bash "$LLM" env)"
-    trap 'bash "$LLM" stop >&2 || true' EXIT
   else
     echo "test.sh: WARNING: llama-server could not be installed or started; real-peer tests will be skipped" >&2
   fi

@@ -66,7 +66,7 @@ enum WireJSON {
         let t = text.lowercased()
         return t.contains("context_length_exceeded") || t.contains("context length") || t.contains("maximum context")
             || t.contains("too many tokens") || t.contains("prompt is too long") || t.contains("exceeds the available context")
-            || t.contains("exceed_context_size")
+            || t.contains("exceed_context_size") || t.contains("context window exceeded") || t.contains("contextwindowexceeded")
     }
 }
 
