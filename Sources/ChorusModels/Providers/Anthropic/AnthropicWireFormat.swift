@@ -12,10 +12,7 @@ struct AnthropicWireFormat: ChatWireFormat {
     var provider: String { "anthropic" }
 
     func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
-        var http = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + "/v1/messages")
-        http.method = .POST
-        http.headers.add(name: "content-type", value: "application/json")
-        http.headers.add(name: "anthropic-version", value: "2023-06-01")
+        var http = WireJSON.post(baseURL, "/v1/messages", headers: [("anthropic-version", "2023-06-01")])
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "x-api-key", value: apiKey) }
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         var body: [String: Value] = [

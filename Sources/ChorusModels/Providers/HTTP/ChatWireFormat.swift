@@ -20,6 +20,15 @@ protocol ChatStreamDecoder {
 
 /// Shared helpers for the JSON bodies of providers.
 enum WireJSON {
+    /// A JSON `POST` to `path` under `baseURL` (trailing slashes ignored), with extra headers.
+    static func post(_ baseURL: String, _ path: String, headers: [(String, String)] = []) -> HTTPClientRequest {
+        var http = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + path)
+        http.method = .POST
+        http.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { http.headers.add(name: name, value: value) }
+        return http
+    }
+
     static func body(_ value: Value) -> HTTPClientRequest.Body {
         .bytes(ByteBuffer(string: JSON.serialize(value, sortKeys: false)))
     }

@@ -9,9 +9,7 @@ struct OllamaWireFormat: ChatWireFormat {
     var provider: String { "ollama" }
 
     func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
-        var http = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + "/api/chat")
-        http.method = .POST
-        http.headers.add(name: "content-type", value: "application/json")
+        var http = WireJSON.post(baseURL, "/api/chat")
         var body: [String: Value] = [
             "model": .string(model), "stream": true,
             "messages": .array(request.messages.map { .object(["role": .string($0.role.rawValue), "content": .string($0.content)]) }),

@@ -12,10 +12,7 @@ struct OpenAIWireFormat: ChatWireFormat {
     var provider: String { "openai" }
 
     func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
-        var http = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + "/chat/completions")
-        http.method = .POST
-        http.headers.add(name: "content-type", value: "application/json")
-        http.headers.add(name: "accept", value: "text/event-stream")
+        var http = WireJSON.post(baseURL, "/chat/completions", headers: [("accept", "text/event-stream")])
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "authorization", value: "Bearer \(apiKey)") }
         var body: [String: Value] = [
             "model": .string(model), "stream": true, "stream_options": ["include_usage": true],
