@@ -70,14 +70,12 @@ final class GraphTopology: Sendable {
         stateKeySet = Set(schema.keys)
     }
 
-    func node(_ name: String) -> NodeSpec? { nodeIndex[name].map { nodes[$0] } }
-
     /// Fresh, empty channels for a new thread.
     func makeChannels() -> [any Channel] {
         var channels: [any Channel] = schema.keys.map { schema.makeChannel($0) }
         channels.append(EphemeralChannel())
         channels.append(TopicChannel())
-        for b in branchChannel where b >= 0 { _ = b; channels.append(EphemeralChannel()) }
+        for _ in branchChannel.filter({ $0 >= 0 }) { channels.append(EphemeralChannel()) }
         for j in joinNames { channels.append(NamedBarrierChannel(names: j.sources)) }
         return channels
     }

@@ -139,6 +139,4 @@ struct NodeSpec: Sendable {
     /// Writes of static and join edges, made whenever the node finishes.
     let edgeWrites: [(String, Value)]
     let routers: [Router]
-
-    var isHidden: Bool { name == START }
 }

@@ -134,6 +134,13 @@ public final class SQLiteCheckpointer: Checkpointer {
         lastPut.withLock { cache in cache.merge(written) { _, new in new } }
     }
 
+    /// Removes everything saved for a thread: checkpoints, values, pending writes, search index.
+    static func deleteSaved(_ db: Database, threadId: String) throws {
+        for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes", "message_index"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ?", arguments: [threadId])
+        }
+    }
+
     /// Versions and blob locations of a checkpoint just written.
     struct Written: Sendable {
         let id: String
@@ -182,11 +189,7 @@ public final class SQLiteCheckpointer: Checkpointer {
     }
 
     public func deleteThread(_ threadId: String) async throws {
-        try await database.pool.write { db in
-            for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes", "message_index"] {
-                try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ?", arguments: [threadId])
-            }
-        }
+        try await database.pool.write { db in try Self.deleteSaved(db, threadId: threadId) }
         lastPut.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(threadId + "\u{1}") } }
     }
 }

@@ -61,9 +61,7 @@ public final class ThreadStore: Sendable {
     /// Deletes the thread and everything saved for it.
     public func delete(_ id: String) async throws {
         try await database.pool.write { db in
-            for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes", "message_index"] {
-                try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ?", arguments: [id])
-            }
+            try SQLiteCheckpointer.deleteSaved(db, threadId: id)
             try db.execute(sql: "DELETE FROM threads WHERE id = ?", arguments: [id])
         }
     }

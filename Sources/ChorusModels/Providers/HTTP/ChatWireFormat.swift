@@ -79,4 +79,13 @@ enum WireJSON {
     }
 }
 
+extension String {
+    /// The string without any number of trailing `suffix`es (`"http://h/v1//"` → `"http://h/v1"`).
+    func trimmingSuffix(_ suffix: String) -> String {
+        var s = self
+        while s.hasSuffix(suffix) { s.removeLast(suffix.count) }
+        return s
+    }
+}
+
 import Foundation

@@ -104,11 +104,3 @@ struct OpenAIWireFormat: ChatWireFormat {
         }
     }
 }
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        var s = self
-        while s.hasSuffix(suffix) { s.removeLast(suffix.count) }
-        return s
-    }
-}
