@@ -34,17 +34,23 @@ public final class LoopbackHTTPServer: Sendable {
 
     private let channel: any NIOCore.Channel
     private let state: Locked<(scripts: [[Step]], requests: [Request])>
+    /// Accepted connections, closed with the server so a client's pooled
+    /// connection can never reach a later server that reuses the port.
+    private let connections: Locked<[any NIOCore.Channel]>
     public let port: Int
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     public init() async throws {
         let state = Locked<(scripts: [[Step]], requests: [Request])>(([], []))
+        let connections = Locked<[any NIOCore.Channel]>([])
         self.state = state
+        self.connections = connections
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
+                connections.withLock { $0.append(channel) }
+                return channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
                     channel.pipeline.addHandler(ScriptHandler(state: state))
                 }
             }
@@ -62,6 +68,7 @@ public final class LoopbackHTTPServer: Sendable {
 
     public func shutdown() async {
         try? await channel.close()
+        for connection in connections.withLock({ $0 }) { try? await connection.close() }
     }
 
     // MARK: replies for the wire protocols
