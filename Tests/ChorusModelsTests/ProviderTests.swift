@@ -188,9 +188,11 @@ import Testing
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(2), read: .milliseconds(200))
+        // The idle limit leaves room for the first chunk to arrive on a loaded
+        // machine (the suite runs in parallel, under ThreadSanitizer in CI).
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(1))
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("wait")]) + [.pause(milliseconds: 3000)] + [.body("data: [DONE]\n\n")])
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("wait")]) + [.pause(milliseconds: 6000)] + [.body("data: [DONE]\n\n")])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, client: client, retry: Self.fast))
         #expect(result.text == "wait")
         #expect(result.error as? ChatProviderError == .connection(provider: "openai", detail: "no data from the server for too long"))
