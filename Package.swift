@@ -27,12 +27,14 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "ChorusTUI"),
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "ChorusCurses", dependencies: ["CNcursesw", "ChorusTUI", "ChorusGraph"]),
         .target(name: "ChorusAgents", dependencies: ["ChorusGraph", "ChorusModels"]),
         .target(name: "ChorusApp", dependencies: [
             "ChorusAgents", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "chorus", dependencies: [
-            "ChorusApp", "ChorusStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ChorusApp", "ChorusCurses", "ChorusStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
         .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore", "ChorusModels", "ChorusTesting"], path: "Benchmarks/chorus-bench"),

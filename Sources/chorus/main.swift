@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChorusApp
+import ChorusCurses
 import ChorusStore
 import Foundation
 
@@ -37,11 +38,14 @@ struct Chorus: AsyncParsableCommand {
     @Option(help: "Config file (default: $XDG_CONFIG_HOME/chorus/config.toml or ~/.config/chorus/config.toml).")
     var config: String?
 
+    @Option(help: "Theme of the chat interface: dark, light, high-contrast, basic, or a themes/NAME.toml of yours.")
+    var theme: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let path = StoreLocation.resolve(flag: global.db, environment: environment)
         guard let question else {
-            print("chorus 0.1.0 — the chat interface is being built; try `chorus --print \"question\"` or `chorus threads list`.")
+            try await runChat(path: path, environment: environment)
             return
         }
         do {
@@ -54,6 +58,31 @@ struct Chorus: AsyncParsableCommand {
             if let thread { FileHandle.standardError.write(Data("chorus: saved as thread \(thread)\n".utf8)) }
         } catch {
             throw ValidationFailure(message: "\(error)")
+        }
+    }
+
+    /// The terminal chat app; every setting is checked before the screen is taken over.
+    private func runChat(path: String, environment: [String: String]) async throws {
+        let startedAt = Date()
+        var curses: CursesTerminal?
+        let chat: ChatCommand
+        do {
+            let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
+            chat = try ChatCommand(databasePath: path, config: settings, theme: theme, provider: provider, environment: environment) {
+                let terminal = try CursesTerminal()
+                curses = terminal
+                return terminal
+            }
+        } catch {
+            throw ValidationFailure(message: "\(error)")
+        }
+        await chat.runtime.run()
+        await curses?.stop()
+        if let trace = environment["CHORUS_TRACE"], !trace.isEmpty,
+           let handle = FileHandle(forWritingAtPath: trace) ?? (FileManager.default.createFile(atPath: trace, contents: nil) ? FileHandle(forWritingAtPath: trace) : nil) {
+            handle.seekToEndOfFile()
+            handle.write(Data((chat.traceLine(startedAt: startedAt) + "\n").utf8))
+            try? handle.close()
         }
     }
 

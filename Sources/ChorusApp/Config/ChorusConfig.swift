@@ -33,6 +33,10 @@ public struct ChorusConfig: Sendable, Equatable {
 
     public var defaultProvider: String?
     public var providers: [String: Provider] = [:]
+    /// Theme name for the terminal app (`theme = "light"`).
+    public var theme: String?
+    /// `[keys]`: action name → key names, e.g. `new_thread = ["ctrl-t"]`.
+    public var keys: [String: [String]] = [:]
 
     public init(defaultProvider: String? = nil, providers: [String: Provider] = [:]) {
         self.defaultProvider = defaultProvider
@@ -79,8 +83,25 @@ public struct ChorusConfig: Sendable, Equatable {
                     }
                     config.providers[name] = try provider(section, name: name, path: path)
                 }
-            case "theme", "keys":
-                continue
+            case "theme":
+                guard let name = table[key]?.string else { throw ConfigError(path: path, line: nil, message: "theme must be a string") }
+                config.theme = name
+            case "keys":
+                guard let keys = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "keys must be a [keys] table") }
+                for action in keys.keys {
+                    if let one = keys[action]?.string {
+                        config.keys[action] = [one]
+                    } else if let many = keys[action]?.array, many.allSatisfy({ $0.string != nil }) {
+                        config.keys[action] = many.compactMap { $0.string }
+                    } else {
+                        throw ConfigError(path: path, line: nil, message: "keys.\(action) must be a key name or a list of them")
+                    }
+                }
+                do {
+                    _ = try Keymap(overrides: config.keys)
+                } catch {
+                    throw ConfigError(path: path, line: nil, message: "\(error)")
+                }
             default:
                 throw ConfigError(path: path, line: nil, message: "unknown setting '\(key)'")
             }

@@ -1,0 +1,46 @@
+import ChorusGraph
+import ChorusStore
+import ChorusTUI
+import Foundation
+
+/// `chorus` with no question: the terminal chat app. Everything that can
+/// fail (config, database, theme, keys) is checked here, before the
+/// terminal is touched, so a mistake is reported on a normal screen.
+public struct ChatCommand {
+    public let runtime: AppRuntime
+
+    /// Builds the app for `terminal`, which is created only once the rest is valid.
+    public init(databasePath: String, config: ChorusConfig, theme: String?, provider: String?,
+                environment: [String: String], terminal: () throws -> any TerminalDevice) throws {
+        let themes = try ThemeCatalog.load(directories: ThemeCatalog.directories(environment: environment))
+        let selected = try ThemeCatalog.select(theme ?? config.theme, from: themes)
+        let keymap = try Keymap(overrides: config.keys)
+        if let provider, !ModelCatalog.providers.contains(provider), config.providers[provider] == nil {
+            throw UsageError("unknown provider '\(provider)'; available: \((ModelCatalog.providers + config.providers.keys.sorted()).joined(separator: ", "))")
+        }
+        let database = try ChorusDatabase(path: databasePath)
+        let service = ChatService(database: database, environment: environment, config: config)
+        let chosen = provider ?? service.defaultProvider
+        // Fails now, not at the first message, when the provider cannot be built (a missing key).
+        _ = try service.model(for: chosen)
+        var choices = service.providerChoices()
+        if !choices.contains(chosen) { choices.append(chosen) }
+        let model = AppModel(theme: selected, themes: themes.isEmpty ? [.fallback] : themes, keymap: keymap,
+                             defaultProvider: chosen, providerChoices: choices)
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/state")
+        runtime = AppRuntime(model: model, terminal: try terminal(), service: service, clipboardPath: state + "/chorus/clipboard.txt")
+    }
+
+    /// One JSON line about the session for `CHORUS_TRACE`: first frame time, frame view times, memory.
+    public func traceLine(startedAt: Date) -> String {
+        let stats = runtime.frameTimes
+        var rss = 0
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
+            rss = Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        }
+        let first = runtime.firstFrameAt.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "null"
+        return String(format: "{\"event\":\"session\",\"started\":%.3f,\"first_frame\":%@,\"frames\":%d,\"view_p50_ms\":%.3f,\"view_p99_ms\":%.3f,\"view_max_ms\":%.3f,\"peak_rss_kib\":%d}",
+                      startedAt.timeIntervalSince1970, first, stats.samples.count, stats.percentile(0.5), stats.percentile(0.99), stats.percentile(1), rss)
+    }
+}

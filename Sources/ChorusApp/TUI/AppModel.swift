@@ -1,0 +1,90 @@
+import ChorusStore
+import ChorusTUI
+import Foundation
+
+/// Everything the chat screen shows. Only `update` changes it; `view` draws it.
+public struct AppModel {
+    /// The thread key of a conversation not yet saved (created on first send).
+    public static let draft = ""
+
+    public var width = 80
+    public var height = 24
+    public var threads: [ThreadRecord] = []
+    /// The thread on screen: a saved thread's id, or `draft`.
+    public var current = AppModel.draft
+    public var conversations: [String: [TranscriptEntry]] = [:]
+    /// Replies streaming now, by thread key.
+    public var replies: [String: ReplyProgress] = [:]
+    public var editor = TextEditor()
+    public var transcript = TranscriptView()
+    public var history: [String] = []
+    /// Position while browsing history with Up/Down (nil: not browsing).
+    public var historyIndex: Int?
+    public var showThreadList = true
+    public var focus: Focus = .input
+    /// Highlighted row of the thread list when it has focus.
+    public var listSelection = 0
+    public var overlay: Overlay?
+    public var theme: Theme
+    public var themes: [Theme]
+    public var keymap: Keymap
+    /// Provider for new threads (a name from ModelCatalog or config).
+    public var defaultProvider: String
+    /// The provider chosen for the draft before it is saved.
+    public var draftProvider: String?
+    /// Providers the model picker offers.
+    public var providerChoices: [String]
+    /// A one-line notice in the status bar (errors, "copied …").
+    public var notice: String?
+    public var now = Date()
+    public var quitting = false
+
+    public enum Focus: Sendable, Equatable { case input, threadList }
+
+    public init(theme: Theme, themes: [Theme], keymap: Keymap, defaultProvider: String, providerChoices: [String]) {
+        self.theme = theme
+        self.themes = themes
+        self.keymap = keymap
+        self.defaultProvider = defaultProvider
+        self.providerChoices = providerChoices
+    }
+
+    /// The current conversation's entries.
+    public var entries: [TranscriptEntry] { conversations[current] ?? [] }
+
+    public var currentThread: ThreadRecord? { threads.first { $0.id == current } }
+
+    /// Provider of the current thread (its own choice, else the default).
+    public var currentProvider: String { provider(of: current) }
+
+    public func provider(of key: String) -> String {
+        if key == AppModel.draft { return draftProvider ?? defaultProvider }
+        return threads.first { $0.id == key }?.provider ?? defaultProvider
+    }
+
+    /// Whether the current thread is streaming a reply.
+    public var isReplying: Bool { replies[current] != nil }
+}
+
+/// A reply being streamed: where it goes and how far it got.
+public struct ReplyProgress: Sendable, Equatable {
+    public var entryId: String
+    public var startedAt: Date
+    public var tokens = 0
+    public var node: String?
+    public var step: Int?
+}
+
+/// A box drawn over the chat.
+public enum Overlay: Equatable {
+    case help
+    /// Ctrl-K: fuzzy filter over thread titles.
+    case switcher(query: TextEditor, selection: Int)
+    /// Ctrl-F: full-text search over all messages.
+    case search(query: TextEditor, hits: [SearchHit], selection: Int)
+    case confirmDelete(threadId: String)
+    case rename(threadId: String, title: TextEditor)
+    case modelPicker(selection: Int)
+    /// Ctrl-Y: pick a message with Up/Down, Enter copies it.
+    case copy(index: Int)
+}

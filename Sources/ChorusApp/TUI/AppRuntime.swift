@@ -1,0 +1,158 @@
+import ChorusGraph
+import ChorusTUI
+import Foundation
+
+/// Runs the app: feeds every message through `Update.update`, performs the
+/// effects, and presents at most one frame per 16 ms however fast tokens
+/// arrive. Returns when the user quits.
+public final class AppRuntime {
+    private var model: AppModel
+    private let terminal: any TerminalDevice
+    private let service: ChatService
+    private let messages: AsyncStream<Msg>
+    private let inbox: AsyncStream<Msg>.Continuation
+    private var replyTasks: [String: Task<Void, Never>] = [:]
+    /// Store work still running, awaited before exit.
+    private let effectTasks = Locked<[UUID: Task<Void, Never>]>([:])
+    private let frameInterval: Duration = .milliseconds(16)
+    /// View times of every frame, for the trace.
+    public private(set) var frameTimes = FrameStats()
+    /// When the first frame was handed to the terminal.
+    public private(set) var firstFrameAt: Date?
+    private let clipboardPath: String
+
+    public init(model: AppModel, terminal: any TerminalDevice, service: ChatService, clipboardPath: String) {
+        self.model = model
+        self.terminal = terminal
+        self.service = service
+        self.clipboardPath = clipboardPath
+        (messages, inbox) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// Runs until quit (or the terminal's events end).
+    public func run() async {
+        let inbox = self.inbox
+        let terminalEvents = terminal.events
+        let events = Task {
+            for await event in terminalEvents { inbox.yield(.terminal(event)) }
+            inbox.yield(.terminal(.key(.ctrl("q"))))
+        }
+        let replying = Locked(false)
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                if replying.withLock({ $0 }) { inbox.yield(.tick(Date())) }
+            }
+        }
+        defer {
+            events.cancel()
+            ticker.cancel()
+        }
+        perform(.loadThreads)
+        var frameDue = false
+        var lastFrame = ContinuousClock.now - .seconds(1)
+        for await msg in messages {
+            model.now = Date()
+            if case .frame = msg {
+                frameDue = false
+                lastFrame = ContinuousClock.now
+                draw()
+                continue
+            }
+            for effect in Update.update(&model, msg) { perform(effect) }
+            // A draft's reply goes on under its new thread's id.
+            if case .threadCreated(let record) = msg, let task = replyTasks.removeValue(forKey: AppModel.draft) {
+                replyTasks[record.id] = task
+            }
+            if model.quitting { break }
+            replying.withLock { $0 = !model.replies.isEmpty }
+            if !frameDue {
+                frameDue = true
+                let due = lastFrame + frameInterval
+                if due <= ContinuousClock.now {
+                    inbox.yield(.frame)
+                } else {
+                    Task { try? await Task.sleep(until: due); inbox.yield(.frame) }
+                }
+            }
+        }
+        await shutDown()
+    }
+
+    private func draw() {
+        let start = ContinuousClock.now
+        let buffer = AppView.render(&model)
+        terminal.present(buffer)
+        frameTimes.record(ContinuousClock.now - start)
+        if firstFrameAt == nil { firstFrameAt = Date() }
+    }
+
+    /// Cancels streaming replies and waits (up to 2 s) for their partial text to be saved.
+    private func shutDown() async {
+        for task in replyTasks.values { task.cancel() }
+        let pending = Array(replyTasks.values) + effectTasks.withLock { Array($0.values) }
+        let all = Task { for task in pending { await task.value } }
+        let deadline = Task { try? await Task.sleep(for: .seconds(2)); all.cancel() }
+        await all.value
+        deadline.cancel()
+    }
+
+    private func perform(_ effect: Effect) {
+        let inbox = self.inbox
+        let service = self.service
+        let send: @Sendable (Msg) -> Void = { inbox.yield($0) }
+        switch effect {
+        case .loadThreads:
+            background { send(.threadsLoaded(try await service.listThreads())) }
+        case .loadTranscript(let id):
+            background { send(.transcriptLoaded(threadId: id, try await service.transcript(id))) }
+        case .startReply(let key, let userId, let text, let entryId, let provider):
+            replyTasks[key] = Task {
+                await service.reply(threadKey: key, userId: userId, text: text, entryId: entryId, provider: provider, send: send)
+            }
+        case .regenerate(let id, let removing, let entryId, let provider):
+            replyTasks[id] = Task {
+                await service.regenerate(threadId: id, removing: removing, entryId: entryId, provider: provider, send: send)
+            }
+        case .removeMessages(let id, let ids):
+            background { try await service.removeMessages(threadId: id, ids: ids) }
+        case .cancelReply(let key):
+            replyTasks.removeValue(forKey: key)?.cancel()
+        case .rename(let id, let title):
+            background { try await service.threads.rename(id, to: title) }
+        case .delete(let id):
+            background {
+                try await service.threads.delete(id)
+                send(.threadsLoaded(try await service.listThreads()))
+            }
+        case .archive(let id):
+            background { try await service.threads.setArchived(id, true) }
+        case .setProvider(let id, let provider):
+            background { try await service.threads.setModel(id, provider: provider, model: nil) }
+        case .search(let query):
+            background { send(.searchResults(query: query, try await service.threads.search(query, limit: 30))) }
+        case .copy(let text):
+            terminal.copyToClipboard(text)
+            let path = clipboardPath
+            background {
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                send(.notice("copied \(text.count) characters (clipboard via OSC 52, and \(path))"))
+            }
+        case .quit:
+            break
+        }
+    }
+
+    /// Runs store work off the loop; a failure becomes a status-bar notice.
+    private func background(_ work: @escaping @Sendable () async throws -> Void) {
+        let inbox = self.inbox
+        let id = UUID()
+        let tasks = effectTasks
+        let task = Task {
+            do { try await work() } catch { inbox.yield(.notice("\(error)")) }
+            tasks.withLock { $0[id] = nil }
+        }
+        tasks.withLock { $0[id] = task }
+    }
+}

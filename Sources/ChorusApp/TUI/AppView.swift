@@ -1,0 +1,57 @@
+import ChorusTUI
+
+/// Draws the model into a buffer the size of the terminal. Pure except for
+/// the widgets' view state (transcript line cache and scroll, the editor's
+/// scroll), which lives in the model like ratatui's StatefulWidget state.
+public enum AppView {
+    public static func render(_ m: inout AppModel) -> Buffer {
+        var buffer = Buffer(width: m.width, height: m.height, fill: Cell(" ", style: m.theme[.text]))
+        guard m.width > 0, m.height > 2 else { return buffer }
+        let (main, status) = buffer.area.splitRows(-1)
+        StatusBar.render(m, into: &buffer, area: status)
+        var chat = main
+        let panelWidth = m.showThreadList ? ThreadListPanel.width(for: m.width) : 0
+        if panelWidth > 0 {
+            let (panel, rest) = main.splitColumns(panelWidth)
+            ThreadListPanel.render(m, into: &buffer, area: panel)
+            for y in rest.y..<rest.maxY { buffer.write("│", x: rest.x, y: y, style: m.theme[.border]) }
+            chat = Rect(x: rest.x + 1, y: rest.y, width: rest.width - 1, height: rest.height)
+        }
+        let inner = Rect(x: chat.x + 1, y: chat.y, width: chat.width - 2, height: chat.height)
+        let inputRows = m.editor.rowCount(width: max(1, inner.width), maxRows: min(8, max(1, inner.height / 3)))
+        let (transcriptArea, inputBlock) = inner.splitRows(-(inputRows + 1))
+        if case .copy(let index) = m.overlay, index < m.entries.count {
+            m.transcript.selectedId = m.entries[index].id
+        } else {
+            m.transcript.selectedId = nil
+        }
+        m.transcript.render(m.entries, into: &buffer, area: transcriptArea, theme: m.theme)
+        if m.entries.isEmpty { welcome(m, into: &buffer, area: transcriptArea) }
+        let (rule, inputArea) = inputBlock.splitRows(1)
+        buffer.write(String(repeating: "─", count: chat.width), x: chat.x, y: rule.y, style: m.theme[.border], limit: chat.maxX)
+        if m.transcript.linesAbove > 0, m.transcript.scrollFromBottom > 0 {
+            buffer.write(" ↑ \(m.transcript.linesAbove) more ", x: rule.x + 1, y: rule.y, style: m.theme[.dim], limit: rule.maxX)
+        }
+        let placeholder = m.isReplying ? "replying… Esc cancels" : "Message (Enter sends, Ctrl-J new line, F1 help)"
+        m.editor.render(into: &buffer, area: inputArea, style: m.theme[.input], placeholder: placeholder, placeholderStyle: m.theme[.inputPlaceholder])
+        if m.focus != .input { buffer.cursor = nil }
+        if m.overlay != nil {
+            buffer.cursor = nil
+            OverlayView.render(&m, into: &buffer)
+        }
+        return buffer
+    }
+
+    private static func welcome(_ m: AppModel, into buffer: inout Buffer, area: Rect) {
+        let lines = [
+            "Chorus — chat with \(m.currentProvider)",
+            "",
+            "Type a message and press Enter. Ctrl-T new thread, Ctrl-K switch,",
+            "Ctrl-F search, Ctrl-O model, F5 theme, F1 all keys.",
+        ]
+        for (i, line) in lines.enumerated() where i < area.height {
+            let x = area.x + max(0, (area.width - CellWidth.of(line)) / 2)
+            buffer.write(line, x: x, y: area.y + area.height / 3 + i, style: i == 0 ? m.theme[.heading] : m.theme[.dim], limit: area.maxX)
+        }
+    }
+}

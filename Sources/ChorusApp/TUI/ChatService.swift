@@ -1,0 +1,141 @@
+import ChorusAgents
+import ChorusGraph
+import ChorusModels
+import ChorusStore
+import ChorusTUI
+import Foundation
+
+/// What the chat screen needs from the store and the models: threads,
+/// transcripts, and replies streamed through the chat graph into `Msg`s.
+public final class ChatService: Sendable {
+    let threads: ThreadStore
+    let checkpointer: SQLiteCheckpointer
+    let environment: [String: String]
+    let config: ChorusConfig
+
+    public init(database: ChorusDatabase, environment: [String: String], config: ChorusConfig) {
+        threads = ThreadStore(database: database)
+        checkpointer = SQLiteCheckpointer(database: database)
+        self.environment = environment
+        self.config = config
+    }
+
+    /// Provider names the model picker offers: offline, the built-ins whose
+    /// key or host is set, and every configured provider.
+    public func providerChoices() -> [String] {
+        var names = ["offline"]
+        if environment["OPENAI_API_KEY"]?.isEmpty == false { names.append("openai") }
+        if environment["ANTHROPIC_API_KEY"]?.isEmpty == false { names.append("anthropic") }
+        if environment["OLLAMA_HOST"]?.isEmpty == false { names.append("ollama") }
+        names += config.providers.keys.sorted()
+        return names
+    }
+
+    public var defaultProvider: String { config.defaultProvider ?? ModelCatalog.defaultProvider(environment) }
+
+    func listThreads() async throws -> [ThreadRecord] { try await threads.list() }
+
+    /// The saved conversation as transcript entries (tool traffic left out).
+    func transcript(_ id: String) async throws -> [TranscriptEntry] {
+        let label = try await threads.get(id)?.provider ?? "assistant"
+        return try await threads.transcript(id).compactMap { Self.entry($0, label: label) }
+    }
+
+    static func entry(_ message: Value, label: String) -> TranscriptEntry? {
+        let type = message["type"]?.stringValue ?? message["role"]?.stringValue ?? ""
+        let id = message["id"]?.stringValue ?? UUID().uuidString
+        let content = SafeText.sanitize(message["content"]?.stringValue ?? "")
+        switch type {
+        case "human", "user":
+            return TranscriptEntry(id: id, role: .user, label: "You", text: content)
+        case "ai", "assistant":
+            if content.isEmpty, message["tool_calls"] != nil { return nil }
+            var status = TranscriptEntry.Status.done
+            if message["status"]?.stringValue == "cancelled" { status = .cancelled }
+            if message["status"]?.stringValue == "failed" { status = .failed(message["error"]?.stringValue ?? "failed") }
+            return TranscriptEntry(id: id, role: .assistant, label: label, text: content, status: status)
+        default:
+            return nil
+        }
+    }
+
+    /// Saves the draft as a thread when needed, then streams the reply.
+    func reply(threadKey: String, userId: String, text: String, entryId: String, provider: String,
+               send: @escaping @Sendable (Msg) -> Void) async {
+        var threadId = threadKey
+        if threadKey == AppModel.draft {
+            do {
+                let record = try await threads.create(provider: provider)
+                threadId = record.id
+                send(.threadCreated(record))
+            } catch {
+                send(.replyEnded(threadId: threadKey, entryId: entryId, .failed("cannot save the thread: \(error)")))
+                return
+            }
+        }
+        let input: Value = ["messages": [["type": "human", "content": .string(text), "id": .string(userId)]]]
+        await stream(threadId: threadId, input: input, entryId: entryId, provider: provider, send: send)
+    }
+
+    /// Removes the last reply and streams a new one.
+    func regenerate(threadId: String, removing ids: [String], entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
+        do {
+            try await removeMessages(threadId: threadId, ids: ids)
+        } catch {
+            send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
+            return
+        }
+        await stream(threadId: threadId, input: ["messages": []], entryId: entryId, provider: provider, send: send)
+    }
+
+    func removeMessages(threadId: String, ids: [String]) async throws {
+        let graph = try ChatGraph.make(model: OfflineChatModel(), checkpointer: checkpointer)
+        let removals = ids.map { Value.object(["type": "remove", "id": .string($0)]) }
+        _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": .array(removals)], asNode: "model")
+    }
+
+    private func stream(threadId: String, input: Value, entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
+        var messageId = entryId
+        var text = ""
+        let graph: CompiledGraph
+        do {
+            let model = try model(for: provider)
+            graph = try ChatGraph.make(model: model, checkpointer: checkpointer)
+        } catch {
+            send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
+            return
+        }
+        do {
+            for try await part in graph.stream(.state(input), modes: [.messages], config: RunConfig(threadId: threadId)) {
+                guard case .message(.chunk(let id, let content, _), let meta) = part.payload, !content.isEmpty else { continue }
+                messageId = id
+                text += content
+                send(.token(threadId: threadId, entryId: id, text: content, node: meta.node, step: meta.step))
+            }
+            try Task.checkCancellation()
+            send(.replyEnded(threadId: threadId, entryId: messageId, .done))
+        } catch {
+            let cancelled = Task.isCancelled || error is CancellationError
+            // What arrived is kept, marked, in a save the cancellation does not stop.
+            var partial: [String: Value] = ["type": "ai", "content": .string(text), "id": .string(messageId),
+                                            "status": cancelled ? "cancelled" : "failed"]
+            if !cancelled { partial["error"] = .string("\(error)") }
+            let saved = partial
+            await Task.detached {
+                _ = try? await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": [.object(saved)]], asNode: "model")
+            }.value
+            send(.replyEnded(threadId: threadId, entryId: messageId, cancelled ? .cancelled : .failed("\(error)")))
+        }
+    }
+
+    /// The chat model for a thread's provider: a provider name, or `provider/model` as `--print` saves it.
+    func model(for provider: String) throws -> any ChatModel {
+        var name = provider
+        var model: String?
+        if config.providers[name] == nil, let slash = name.firstIndex(of: "/"), ModelCatalog.providers.contains(String(name[..<slash])) {
+            model = String(name[name.index(after: slash)...])
+            name = String(name[..<slash])
+        }
+        return try ModelCatalog.model(provider: name, model: model, baseURL: nil, environment: environment, config: config)
+    }
+}

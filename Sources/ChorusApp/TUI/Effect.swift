@@ -1,0 +1,19 @@
+/// Work `update` asks for; the runtime performs it and reports back with `Msg`s.
+public enum Effect: Sendable, Equatable {
+    case loadThreads
+    case loadTranscript(threadId: String)
+    /// Sends `text` in thread `threadKey` (the draft is saved first) and streams the reply into `entryId`.
+    case startReply(threadKey: String, userId: String, text: String, entryId: String, provider: String)
+    /// Streams a new reply to the conversation as it is (regenerate).
+    case regenerate(threadId: String, removing: [String], entryId: String, provider: String)
+    /// Removes messages from a thread (edit-last).
+    case removeMessages(threadId: String, ids: [String])
+    case cancelReply(threadKey: String)
+    case rename(threadId: String, title: String)
+    case delete(threadId: String)
+    case archive(threadId: String)
+    case setProvider(threadId: String, provider: String)
+    case search(String)
+    case copy(String)
+    case quit
+}

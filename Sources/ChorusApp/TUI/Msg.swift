@@ -1,0 +1,27 @@
+import ChorusStore
+import ChorusTUI
+import Foundation
+
+/// Everything that can happen to the app, as one value `update` handles.
+public enum Msg: Sendable {
+    case terminal(TerminalEvent)
+    /// A frame is due (rendering is coalesced to one per 16 ms).
+    case frame
+    /// Once a second while a reply streams, for the elapsed time.
+    case tick(Date)
+    case threadsLoaded([ThreadRecord])
+    case transcriptLoaded(threadId: String, [TranscriptEntry])
+    /// The draft became a saved thread on its first message.
+    case threadCreated(ThreadRecord)
+    case token(threadId: String, entryId: String, text: String, node: String, step: Int)
+    case replyEnded(threadId: String, entryId: String, ReplyOutcome)
+    case searchResults(query: String, [SearchHit])
+    /// A line for the status bar: a store or model failure, "copied …".
+    case notice(String)
+}
+
+/// How a reply ended.
+public enum ReplyOutcome: Sendable, Equatable {
+    case done, cancelled
+    case failed(String)
+}

@@ -1,0 +1,88 @@
+import ChorusStore
+import ChorusTUI
+
+/// The boxes drawn over the chat: help, quick switcher, search, rename,
+/// delete confirmation, model picker, copy.
+enum OverlayView {
+    static func render(_ m: inout AppModel, into buffer: inout Buffer) {
+        guard let overlay = m.overlay else { return }
+        let theme = m.theme
+        let screen = buffer.area
+        func box(_ title: String, width: Int, height: Int) -> Rect {
+            Box.draw(into: &buffer, area: screen.centered(width: width, height: height), title: title,
+                     border: theme[.border], fill: theme[.overlay], titleStyle: theme[.overlayTitle])
+        }
+        switch overlay {
+        case .help:
+            var rows = Action.allCases.compactMap { action -> (String, String)? in
+                let keys = m.keymap.keys(for: action)
+                guard action.threadNumber == nil, !keys.isEmpty else { return nil }
+                return (keys.map(\.label).joined(separator: " / "), action.summary)
+            }
+            let jumps = (1...9).compactMap { n in Action(rawValue: "thread_\(n)").flatMap { m.keymap.keys(for: $0).first?.label } }
+            if !jumps.isEmpty { rows.append((jumps.count == 9 && jumps[0] == "Alt-1" ? "Alt-1 … Alt-9" : jumps.joined(separator: " "), "open thread N of the list")) }
+            let inner = box("Keys — any key closes", width: 72, height: rows.count + 4)
+            let keyWidth = min(22, rows.map { CellWidth.of($0.0) }.max() ?? 10)
+            for (i, row) in rows.enumerated() where i < inner.height - 1 {
+                buffer.write(row.0, x: inner.x + 1, y: inner.y + i, style: theme[.key], limit: inner.x + 1 + keyWidth)
+                buffer.write(row.1, x: inner.x + 3 + keyWidth, y: inner.y + i, style: theme[.overlay], limit: inner.maxX)
+            }
+            buffer.write("Thread list (Tab): ↑↓ move · Enter open · r rename · d delete · a archive · / filter",
+                         x: inner.x + 1, y: inner.maxY - 1, style: theme[.dim], limit: inner.maxX)
+        case .switcher(var query, let selection):
+            let matches = Update.switcherMatches(m, query.text)
+            let inner = box("Switch thread", width: 64, height: min(screen.height - 2, 16))
+            render(field: &query, label: "› ", into: &buffer, at: inner, theme: theme)
+            list(matches.map { SafeText.sanitize(m.threads[$0].displayTitle, keepNewlines: false) }, selection: selection,
+                 into: &buffer, area: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1), theme: theme,
+                 empty: m.threads.isEmpty ? "no saved threads yet" : "no match")
+            m.overlay = .switcher(query: query, selection: selection)
+        case .search(var query, let hits, let selection):
+            let inner = box("Search messages", width: 76, height: min(screen.height - 2, 18))
+            render(field: &query, label: "search: ", into: &buffer, at: inner, theme: theme)
+            let titles = Dictionary(m.threads.map { ($0.id, $0.displayTitle) }, uniquingKeysWith: { a, _ in a })
+            let rows = hits.map { hit in
+                SafeText.sanitize((titles[hit.threadId] ?? "thread") + " — " + hit.snippet, keepNewlines: false)
+            }
+            list(rows, selection: selection, into: &buffer,
+                 area: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1), theme: theme,
+                 empty: query.isEmpty ? "type to search every message" : "no match")
+            m.overlay = .search(query: query, hits: hits, selection: selection)
+        case .confirmDelete(let id):
+            let title = SafeText.sanitize(m.threads.first { $0.id == id }?.displayTitle ?? "this thread", keepNewlines: false)
+            let inner = box("Delete thread", width: 56, height: 5)
+            buffer.write("Delete “\(title)”", x: inner.x + 1, y: inner.y, style: theme[.overlay], limit: inner.maxX - 1)
+            buffer.write("and all its messages? y deletes, any other key keeps it", x: inner.x + 1, y: inner.y + 1, style: theme[.warning], limit: inner.maxX)
+        case .rename(let id, var title):
+            let inner = box("Rename thread", width: 60, height: 4)
+            render(field: &title, label: "title: ", into: &buffer, at: inner, theme: theme)
+            buffer.write("Enter saves · Esc cancels", x: inner.x + 1, y: inner.y + 1, style: theme[.dim], limit: inner.maxX)
+            m.overlay = .rename(threadId: id, title: title)
+        case .modelPicker(let selection):
+            let inner = box("Model for this thread", width: 50, height: min(screen.height - 2, m.providerChoices.count + 3))
+            list(m.providerChoices.map { $0 == m.currentProvider ? $0 + "  (current)" : $0 }, selection: selection, into: &buffer,
+                 area: inner, theme: theme, empty: "no providers")
+        case .copy:
+            buffer.write(" copy: ↑↓ choose · Enter copies (clipboard + file) · Esc ", x: 1, y: 0, style: theme[.statusAccent], limit: screen.maxX)
+        }
+    }
+
+    private static func render(field: inout TextEditor, label: String, into buffer: inout Buffer, at area: Rect, theme: Theme) {
+        let x = buffer.write(label, x: area.x + 1, y: area.y, style: theme[.key], limit: area.maxX)
+        field.render(into: &buffer, area: Rect(x: x, y: area.y, width: area.maxX - x, height: 1), style: theme[.input])
+    }
+
+    private static func list(_ rows: [String], selection: Int, into buffer: inout Buffer, area: Rect, theme: Theme, empty: String) {
+        guard area.height > 0 else { return }
+        if rows.isEmpty {
+            buffer.write(empty, x: area.x + 1, y: area.y, style: theme[.dim], limit: area.maxX)
+            return
+        }
+        let first = max(0, min(selection - area.height / 2, rows.count - area.height))
+        for (offset, row) in rows.dropFirst(first).prefix(area.height).enumerated() {
+            let style = first + offset == selection ? theme[.selection] : theme[.overlay]
+            buffer.fill(Rect(x: area.x, y: area.y + offset, width: area.width, height: 1), style: style)
+            buffer.write(row, x: area.x + 1, y: area.y + offset, style: style, limit: area.maxX - 1)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ChorusTUI
+import Foundation
+
+/// The bottom row: thread, model, the running graph's progress, hints or a notice.
+enum StatusBar {
+    static func render(_ m: AppModel, into buffer: inout Buffer, area: Rect) {
+        let theme = m.theme
+        buffer.fill(area, style: theme[.statusBar])
+        var x = buffer.write(" chorus ", x: area.x, y: area.y, style: theme[.statusAccent], limit: area.maxX)
+        x = buffer.write(" " + m.currentProvider + " ", x: x, y: area.y, style: theme[.statusBar], limit: area.maxX)
+        if let progress = m.replies[m.current] {
+            let elapsed = max(0, m.now.timeIntervalSince(progress.startedAt))
+            let node = progress.node.map { "\($0) · step \(progress.step ?? 0)" } ?? "waiting for model"
+            let text = String(format: "│ ● %@ · %.1fs · %d tok ", node, elapsed, progress.tokens)
+            x = buffer.write(text, x: x, y: area.y, style: theme[.statusAccent], limit: area.maxX)
+        }
+        let others = m.replies.keys.filter { $0 != m.current }.count
+        if others > 0 { x = buffer.write("│ \(others) streaming elsewhere ", x: x, y: area.y, style: theme[.statusBar], limit: area.maxX) }
+        let hint: String
+        if let notice = m.notice {
+            hint = notice
+        } else if m.transcript.scrollFromBottom > 0 {
+            hint = "scrolled · End or Ctrl-Down to follow"
+        } else {
+            hint = "F1 help · Ctrl-B threads · Ctrl-K switch · Ctrl-Q quit"
+        }
+        let width = CellWidth.of(hint) + 1
+        let start = max(x + 1, area.maxX - width)
+        buffer.write(hint, x: start, y: area.y, style: m.notice != nil ? theme[.statusAccent] : theme[.statusBar], limit: area.maxX)
+    }
+}

@@ -1,0 +1,178 @@
+import ChorusStore
+import ChorusTUI
+import Foundation
+
+/// The only code that changes the model: one message in, effects out.
+public enum Update {
+    public static func update(_ m: inout AppModel, _ msg: Msg) -> [Effect] {
+        switch msg {
+        case .terminal(let event):
+            return terminal(&m, event)
+        case .frame:
+            return []
+        case .tick(let date):
+            m.now = date
+            return []
+        case .threadsLoaded(let records):
+            m.threads = records
+            m.listSelection = min(m.listSelection, max(0, records.count - 1))
+            return []
+        case .transcriptLoaded(let id, let entries):
+            if m.replies[id] == nil { m.conversations[id] = entries }
+            return []
+        case .threadCreated(let record):
+            m.threads.removeAll { $0.id == record.id }
+            m.threads.insert(record, at: 0)
+            m.conversations[record.id] = m.conversations.removeValue(forKey: AppModel.draft)
+            m.replies[record.id] = m.replies.removeValue(forKey: AppModel.draft)
+            if m.current == AppModel.draft { m.current = record.id }
+            return []
+        case .token(let id, let messageId, let text, let node, let step):
+            guard var progress = m.replies[id], var entries = m.conversations[id],
+                  let index = entries.lastIndex(where: { $0.id == progress.entryId }) else { return [] }
+            // The first token names the message as the store will know it.
+            if messageId != progress.entryId {
+                entries[index].id = messageId
+                progress.entryId = messageId
+            }
+            entries[index].text += SafeText.sanitize(text)
+            progress.tokens += 1
+            progress.node = node
+            progress.step = step
+            m.conversations[id] = entries
+            m.replies[id] = progress
+            return []
+        case .replyEnded(let id, let entryId, let outcome):
+            // A cancelled reply was closed when Esc was pressed; a newer reply keeps streaming.
+            if m.replies[id]?.entryId == entryId {
+                m.replies[id] = nil
+                if var entries = m.conversations[id], let index = entries.lastIndex(where: { $0.id == entryId }) {
+                    switch outcome {
+                    case .done: entries[index].status = .done
+                    case .cancelled: entries[index].status = .cancelled
+                    case .failed(let reason): entries[index].status = .failed(SafeText.sanitize(reason, keepNewlines: false))
+                    }
+                    m.conversations[id] = entries
+                }
+            }
+            return [.loadThreads]
+        case .searchResults(let query, let hits):
+            if case .search(let editor, _, _) = m.overlay, editor.text == query {
+                m.overlay = .search(query: editor, hits: hits, selection: 0)
+            }
+            return []
+        case .notice(let message):
+            m.notice = SafeText.sanitize(message, keepNewlines: false)
+            return []
+        }
+    }
+
+    private static func terminal(_ m: inout AppModel, _ event: TerminalEvent) -> [Effect] {
+        switch event {
+        case .resize(let width, let height):
+            m.width = width
+            m.height = height
+            return []
+        case .wheel(let lines):
+            m.transcript.scroll(by: -lines)
+            return []
+        case .paste(let text):
+            let clean = SafeText.sanitize(text)
+            if m.overlay != nil { return overlayText(&m, clean.replacingOccurrences(of: "\n", with: " ")) }
+            m.focus = .input
+            m.editor.insert(clean)
+            return []
+        case .key(let key):
+            m.notice = nil
+            if m.overlay != nil { return overlayKey(&m, key) }
+            if m.focus == .threadList, let effects = listKey(&m, key) { return effects }
+            return chatKey(&m, key)
+        }
+    }
+
+    // MARK: actions shared by keys and overlays
+
+    /// Threads in list order (archived ones are not loaded).
+    static func switchTo(_ m: inout AppModel, _ id: String) -> [Effect] {
+        guard id != m.current else { return [] }
+        m.current = id
+        m.transcript.reset()
+        m.historyIndex = nil
+        if let index = m.threads.firstIndex(where: { $0.id == id }) { m.listSelection = index }
+        if id != AppModel.draft, m.conversations[id] == nil || m.replies[id] == nil {
+            return [.loadTranscript(threadId: id)]
+        }
+        return []
+    }
+
+    static func send(_ m: inout AppModel) -> [Effect] {
+        let text = m.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return [] }
+        if m.isReplying {
+            m.notice = "a reply is streaming; Esc cancels it"
+            return []
+        }
+        let userId = "user-" + UUID().uuidString.lowercased()
+        let entryId = "pending-" + UUID().uuidString.lowercased()
+        let provider = m.currentProvider
+        var entries = m.entries
+        entries.append(TranscriptEntry(id: userId, role: .user, label: "You", text: SafeText.sanitize(text)))
+        entries.append(TranscriptEntry(id: entryId, role: .assistant, label: provider, text: "", status: .streaming))
+        m.conversations[m.current] = entries
+        m.replies[m.current] = ReplyProgress(entryId: entryId, startedAt: m.now)
+        if m.history.last != text { m.history.append(text) }
+        m.historyIndex = nil
+        m.editor.setText("")
+        m.transcript.scrollFromBottom = 0
+        return [.startReply(threadKey: m.current, userId: userId, text: text, entryId: entryId, provider: provider)]
+    }
+
+    static func cancel(_ m: inout AppModel) -> [Effect] {
+        guard let progress = m.replies.removeValue(forKey: m.current) else { return [] }
+        if var entries = m.conversations[m.current], let index = entries.lastIndex(where: { $0.id == progress.entryId }) {
+            entries[index].status = .cancelled
+            m.conversations[m.current] = entries
+        }
+        return [.cancelReply(threadKey: m.current)]
+    }
+
+    static func regenerate(_ m: inout AppModel) -> [Effect] {
+        guard !m.isReplying, m.current != AppModel.draft, var entries = m.conversations[m.current] else { return [] }
+        guard let last = entries.last, last.role == .assistant else {
+            m.notice = "nothing to regenerate"
+            return []
+        }
+        entries.removeLast()
+        let entryId = "pending-" + UUID().uuidString.lowercased()
+        let provider = m.currentProvider
+        entries.append(TranscriptEntry(id: entryId, role: .assistant, label: provider, text: "", status: .streaming))
+        m.conversations[m.current] = entries
+        m.replies[m.current] = ReplyProgress(entryId: entryId, startedAt: m.now)
+        m.transcript.scrollFromBottom = 0
+        return [.regenerate(threadId: m.current, removing: [last.id], entryId: entryId, provider: provider)]
+    }
+
+    static func editLast(_ m: inout AppModel) -> [Effect] {
+        guard !m.isReplying, var entries = m.conversations[m.current],
+              let index = entries.lastIndex(where: { $0.role == .user }) else { return [] }
+        let removed = entries[index...].map(\.id)
+        m.editor.setText(entries[index].text)
+        entries.removeSubrange(index...)
+        m.conversations[m.current] = entries
+        m.focus = .input
+        return m.current == AppModel.draft ? [] : [.removeMessages(threadId: m.current, ids: removed)]
+    }
+
+    static func moveThread(_ m: inout AppModel, by delta: Int) -> [Effect] {
+        guard !m.threads.isEmpty else { return [] }
+        let index = m.threads.firstIndex { $0.id == m.current }
+        let next: Int
+        if let index { next = (index + delta + m.threads.count) % m.threads.count } else { next = delta > 0 ? 0 : m.threads.count - 1 }
+        return switchTo(&m, m.threads[next].id)
+    }
+
+    static func newThread(_ m: inout AppModel) -> [Effect] {
+        if m.replies[AppModel.draft] == nil, m.conversations[AppModel.draft]?.isEmpty == false { m.conversations[AppModel.draft] = [] }
+        return switchTo(&m, AppModel.draft)
+    }
+}
