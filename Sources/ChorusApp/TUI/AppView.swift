@@ -43,15 +43,13 @@ public enum AppView {
     }
 
     private static func welcome(_ m: AppModel, into buffer: inout Buffer, area: Rect) {
-        let lines = [
-            "Chorus — chat with \(m.currentProvider)",
-            "",
-            "Type a message and press Enter. Ctrl-T new thread, Ctrl-K switch,",
-            "Ctrl-F search, Ctrl-O model, F5 theme, F1 all keys.",
-        ]
-        for (i, line) in lines.enumerated() where i < area.height {
-            let x = area.x + max(0, (area.width - CellWidth.of(line)) / 2)
-            buffer.write(line, x: x, y: area.y + area.height / 3 + i, style: i == 0 ? m.theme[.heading] : m.theme[.dim], limit: area.maxX)
+        let intro = "Type a message and press Enter. Ctrl-T new thread, Ctrl-K switch, Ctrl-F search, Ctrl-O model, F5 theme, F1 all keys."
+        let width = min(area.width - 2, 64)
+        let lines = [StyledLine("Chorus — chat with \(m.currentProvider)", style: m.theme[.heading]), StyledLine()]
+            + WordWrap.wrap(intro, width: max(1, width), style: m.theme[.dim])
+        for (i, line) in lines.enumerated() where area.height / 3 + i < area.height {
+            let x = area.x + max(0, (area.width - line.width) / 2)
+            buffer.write(line, x: x, y: area.y + area.height / 3 + i, limit: area.maxX)
         }
     }
 }

@@ -15,6 +15,19 @@ public struct ThreadRecord: Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
+    public init(id: String, title: String?, kind: String, provider: String?, model: String?, archived: Bool, messageCount: Int,
+                createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.provider = provider
+        self.model = model
+        self.archived = archived
+        self.messageCount = messageCount
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
     /// The title to show: the title, else "New thread".
     public var displayTitle: String { title ?? "New thread" }
 }

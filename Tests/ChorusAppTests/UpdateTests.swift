@@ -1,0 +1,175 @@
+import ChorusTesting
+import ChorusTUI
+import Testing
+@testable import ChorusApp
+
+@Suite struct UpdateTests {
+    @Test func enterSendsAndStartsAReplyInTheDraft() throws {
+        var m = try makeModel()
+        m.type("hi there")
+        let effects = m.press(.enter)
+        guard case .startReply(let key, _, let text, let entryId, let provider)? = effects.first else {
+            Issue.record("no reply started: \(effects)")
+            return
+        }
+        #expect(key == AppModel.draft && text == "hi there" && provider == "offline")
+        #expect(m.editor.isEmpty)
+        #expect(m.entries.map(\.role) == [.user, .assistant])
+        #expect(m.replies[AppModel.draft]?.entryId == entryId)
+    }
+
+    @Test func ctrlJAndPasteAddLinesWithoutSending() throws {
+        var m = try makeModel()
+        m.type("a")
+        let effects1 = m.press(.ctrl("j"))
+        #expect(effects1.isEmpty)
+        m.feed(.terminal(.paste("line 1\nline 2\n\u{1B}[2Jend")))
+        #expect(m.editor.text == "a\nline 1\nline 2\nend")
+        #expect(m.entries.isEmpty)
+    }
+
+    @Test func tokensAreSanitizedAndRoutedToTheirThread() throws {
+        var m = try makeModel()
+        m.type("question")
+        m.press(.enter)
+        let created = thread("t1", "question")
+        m.feed(.threadCreated(created))
+        #expect(m.current == "t1")
+        // Switch away while the reply streams; tokens keep landing in t1.
+        m.press(.ctrl("t"))
+        #expect(m.current == AppModel.draft)
+        m.feed(.token(threadId: "t1", entryId: "ai-1", text: "safe \u{1B}]52;c;ZXZpbA==\u{07}text\u{1B}[2J", node: "model", step: 1))
+        #expect(m.entries.isEmpty)
+        let reply = m.conversations["t1"]?.last
+        #expect(reply?.id == "ai-1")
+        #expect(reply?.text == "safe text")
+        #expect(reply?.status == .streaming)
+        m.feed(.replyEnded(threadId: "t1", entryId: "ai-1", .done))
+        #expect(m.conversations["t1"]?.last?.status == .done)
+        #expect(m.replies.isEmpty)
+    }
+
+    @Test func escCancelsKeepingThePartialText() throws {
+        var m = try makeModel()
+        m.feed(.threadsLoaded([thread("t1", "old")]))
+        m.press(.alt("1"))
+        m.feed(.transcriptLoaded(threadId: "t1", []))
+        m.type("go")
+        m.press(.enter)
+        m.feed(.token(threadId: "t1", entryId: "ai-9", text: "partial", node: "model", step: 1))
+        let effects2 = m.press(.escape)
+        #expect(effects2 == [.cancelReply(threadKey: "t1")])
+        #expect(m.entries.last?.status == .cancelled)
+        #expect(m.entries.last?.text == "partial")
+        // The late end of the cancelled run changes nothing; a new message can be sent.
+        m.feed(.replyEnded(threadId: "t1", entryId: "ai-9", .cancelled))
+        m.type("again")
+        let effects3 = m.press(.enter)
+        #expect(effects3.count == 1)
+    }
+
+    @Test func quitKeysAndHelp() throws {
+        var m = try makeModel()
+        m.type("x")
+        let effects4 = m.press(.ctrl("d"))
+        #expect(effects4.isEmpty)
+        m.press(.backspace)
+        m.type("?")
+        #expect(m.overlay == .help)
+        m.press(.character("q"))
+        #expect(m.overlay == nil)
+        let effects5 = m.press(.ctrl("d"))
+        #expect(effects5 == [.quit])
+        #expect(m.quitting)
+    }
+
+    @Test func historyOnUpWhenTheInputIsEmpty() throws {
+        var m = try makeModel()
+        m.type("first")
+        m.press(.enter)
+        m.feed(.replyEnded(threadId: AppModel.draft, entryId: m.replies[AppModel.draft]!.entryId, .done))
+        m.press(.up)
+        #expect(m.editor.text == "first")
+        m.press(.down)
+        #expect(m.editor.isEmpty)
+    }
+
+    @Test func threadKeysSwitchAndLoadTranscripts() throws {
+        var m = try makeModel()
+        m.feed(.threadsLoaded([thread("a", "Alpha"), thread("b", "Beta"), thread("c", "Gamma")]))
+        let effects6 = m.press(.ctrl("n"))
+        #expect(effects6 == [.loadTranscript(threadId: "a")])
+        let effects7 = m.press(.ctrl("n"))
+        #expect(effects7 == [.loadTranscript(threadId: "b")])
+        let effects8 = m.press(.ctrl("p"))
+        #expect(effects8 == [.loadTranscript(threadId: "a")])
+        let effects9 = m.press(.alt("3"))
+        #expect(effects9 == [.loadTranscript(threadId: "c")])
+        m.press(.ctrl("k"))
+        m.type("bet")
+        let effects10 = m.press(.enter)
+        #expect(effects10 == [.loadTranscript(threadId: "b")])
+    }
+
+    @Test func deleteAsksFirst() throws {
+        var m = try makeModel()
+        m.feed(.threadsLoaded([thread("a", "Alpha"), thread("b", "Beta")]))
+        m.press(.tab)
+        #expect(m.focus == .threadList)
+        m.press(.character("j"), .character("d"))
+        #expect(m.overlay == .confirmDelete(threadId: "b"))
+        let effects11 = m.press(.character("n"))
+        #expect(effects11.isEmpty)
+        #expect(m.threads.count == 2)
+        m.press(.character("d"))
+        let effects12 = m.press(.character("y"))
+        #expect(effects12 == [.delete(threadId: "b")])
+        #expect(m.threads.map(\.id) == ["a"])
+    }
+
+    @Test func reboundKeysReplaceTheDefaults() throws {
+        var m = try makeModel(keys: ["new_thread": ["alt-n"], "quit": ["ctrl-x"]])
+        m.feed(.threadsLoaded([thread("a", "Alpha")]))
+        m.press(.alt("1"))
+        m.press(.ctrl("t"))
+        #expect(m.current == "a")
+        m.press(.alt("n"))
+        #expect(m.current == AppModel.draft)
+        let effects13 = m.press(.ctrl("x"))
+        #expect(effects13 == [.quit])
+        #expect(throws: KeymapError.self) { try Keymap(overrides: ["fly": ["ctrl-z"]]) }
+        #expect(throws: KeymapError.self) { try Keymap(overrides: ["quit": ["hyper-q"]]) }
+    }
+
+    @Test func regenerateAndEditLast() throws {
+        var m = try makeModel()
+        m.feed(.threadsLoaded([thread("a", "Alpha")]))
+        m.press(.alt("1"))
+        m.feed(.transcriptLoaded(threadId: "a", [
+            TranscriptEntry(id: "u1", role: .user, label: "You", text: "question"),
+            TranscriptEntry(id: "r1", role: .assistant, label: "offline", text: "answer"),
+        ]))
+        let effects = m.press(.ctrl("r"))
+        guard case .regenerate("a", ["r1"], let entryId, "offline")? = effects.first else {
+            Issue.record("\(effects)")
+            return
+        }
+        #expect(m.entries.last?.status == .streaming)
+        m.feed(.replyEnded(threadId: "a", entryId: entryId, .done))
+        let effects14 = m.press(.alt("e"))
+        #expect(effects14 == [.removeMessages(threadId: "a", ids: ["u1", entryId])])
+        #expect(m.editor.text == "question")
+        #expect(m.entries.isEmpty)
+    }
+
+    @Test func modelPickerSetsTheThreadsProvider() throws {
+        var m = try makeModel()
+        m.feed(.threadsLoaded([thread("a", "Alpha")]))
+        m.press(.alt("1"))
+        m.press(.ctrl("o"))
+        m.press(.down)
+        let effects15 = m.press(.enter)
+        #expect(effects15 == [.setProvider(threadId: "a", provider: "local")])
+        #expect(m.currentProvider == "local")
+    }
+}
