@@ -68,7 +68,8 @@ struct Chorus: AsyncParsableCommand {
         let chat: ChatCommand
         do {
             let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
-            chat = try ChatCommand(databasePath: path, config: settings, theme: theme, provider: provider, environment: environment) {
+            chat = try ChatCommand(databasePath: path, config: settings, theme: theme,
+                                   flags: ProviderFlags(provider: provider, model: model, baseURL: baseURL), environment: environment) {
                 let terminal = try CursesTerminal()
                 curses = terminal
                 return terminal

@@ -10,8 +10,9 @@ public struct ChatCommand {
     public let runtime: AppRuntime
 
     /// Builds the app for `terminal`, which is created only once the rest is valid.
-    public init(databasePath: String, config: ChorusConfig, theme: String?, provider: String?,
+    public init(databasePath: String, config: ChorusConfig, theme: String?, flags: ProviderFlags,
                 environment: [String: String], terminal: () throws -> any TerminalDevice) throws {
+        let provider = flags.provider
         let themes = try ThemeCatalog.load(directories: ThemeCatalog.directories(environment: environment))
         let selected = try ThemeCatalog.select(theme ?? config.theme, from: themes)
         let keymap = try Keymap(overrides: config.keys)
@@ -19,8 +20,8 @@ public struct ChatCommand {
             throw UsageError("unknown provider '\(provider)'; available: \((ModelCatalog.providers + config.providers.keys.sorted()).joined(separator: ", "))")
         }
         let database = try ChorusDatabase(path: databasePath)
-        let service = ChatService(database: database, environment: environment, config: config)
-        let chosen = provider ?? service.defaultProvider
+        let service = ChatService(database: database, environment: environment, config: config, flags: flags)
+        let chosen = service.defaultProvider
         // Fails now, not at the first message, when the provider cannot be built (a missing key).
         _ = try service.model(for: chosen)
         var choices = service.providerChoices()

@@ -12,12 +12,15 @@ public final class ChatService: Sendable {
     let checkpointer: SQLiteCheckpointer
     let environment: [String: String]
     let config: ChorusConfig
+    /// `--model` and `--base-url`, which apply to the provider named by `--provider`.
+    let flags: ProviderFlags
 
-    public init(database: ChorusDatabase, environment: [String: String], config: ChorusConfig) {
+    public init(database: ChorusDatabase, environment: [String: String], config: ChorusConfig, flags: ProviderFlags = ProviderFlags()) {
         threads = ThreadStore(database: database)
         checkpointer = SQLiteCheckpointer(database: database)
         self.environment = environment
         self.config = config
+        self.flags = flags
     }
 
     /// Provider names the model picker offers: offline, the built-ins whose
@@ -31,7 +34,7 @@ public final class ChatService: Sendable {
         return names
     }
 
-    public var defaultProvider: String { config.defaultProvider ?? ModelCatalog.defaultProvider(environment) }
+    public var defaultProvider: String { flags.provider ?? config.defaultProvider ?? ModelCatalog.defaultProvider(environment) }
 
     func listThreads() async throws -> [ThreadRecord] { try await threads.list() }
 
@@ -130,6 +133,9 @@ public final class ChatService: Sendable {
 
     /// The chat model for a thread's provider: a provider name, or `provider/model` as `--print` saves it.
     func model(for provider: String) throws -> any ChatModel {
+        if provider == flags.provider, flags.model != nil || flags.baseURL != nil {
+            return try ModelCatalog.model(provider: provider, model: flags.model, baseURL: flags.baseURL, environment: environment, config: config)
+        }
         var name = provider
         var model: String?
         if config.providers[name] == nil, let slash = name.firstIndex(of: "/"), ModelCatalog.providers.contains(String(name[..<slash])) {
@@ -137,5 +143,18 @@ public final class ChatService: Sendable {
             name = String(name[..<slash])
         }
         return try ModelCatalog.model(provider: name, model: model, baseURL: nil, environment: environment, config: config)
+    }
+}
+
+/// The provider flags of the command line.
+public struct ProviderFlags: Sendable {
+    public var provider: String?
+    public var model: String?
+    public var baseURL: String?
+
+    public init(provider: String? = nil, model: String? = nil, baseURL: String? = nil) {
+        self.provider = provider
+        self.model = model
+        self.baseURL = baseURL
     }
 }

@@ -1,0 +1,155 @@
+import ChorusGraph
+import ChorusTesting
+import Foundation
+import Testing
+
+/// `chorus` in a real terminal (tmux): keys in, screen out. Each test gets
+/// its own tmux server, database and config folder.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct EndToEndTests {
+    let dir: String
+    let binary = BuiltExecutable.path("chorus")
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "chorus-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    /// Starts chorus on the offline model at `tokensPerSecond`.
+    func start(tokensPerSecond: Int = 0, arguments: [String] = ["--provider", "offline"], width: Int = 100, height: Int = 30) throws -> TmuxSession {
+        try TmuxSession(command: [binary] + arguments, environment: [
+            "CHORUS_DB": dir + "/chorus.sqlite", "CHORUS_OFFLINE_TOKENS_PER_SECOND": "\(tokensPerSecond)",
+            "HOME": dir, "XDG_CONFIG_HOME": dir + "/config", "XDG_STATE_HOME": dir + "/state", "LANG": "C.UTF-8",
+        ], width: width, height: height)
+    }
+
+    /// The offline reply's last word (a single word cannot be wrapped apart).
+    static let replyEnd = "lost."
+
+    func text(_ screen: [String]?) -> String { (screen ?? []).joined(separator: "\n") }
+
+    @Test func sendStreamAndQuitRestoresTheTerminal() async throws {
+        let tmux = try start(tokensPerSecond: 200)
+        #expect(try await tmux.waitFor("Message (Enter sends") != nil)
+        try tmux.send("hello from tmux", literal: true)
+        try tmux.send("Enter")
+        let streaming = try await tmux.waitFor { $0.joined().contains("You wrote") && !$0.joined().contains(Self.replyEnd) }
+        #expect(streaming != nil, "tokens should appear before the reply is complete")
+        let done = try await tmux.waitFor(Self.replyEnd)
+        #expect(text(done).contains("You wrote: “hello from tmux”"))
+        try tmux.send("C-q")
+        let exited = try await tmux.waitFor("[exited 0]")
+        #expect(exited != nil)
+        // Back on the normal screen: no UI left behind.
+        #expect(!text(exited).contains("Threads"))
+        let (status, out, _) = try BuiltExecutable.run("chorus", ["threads", "list", "--db", dir + "/chorus.sqlite"])
+        #expect(status == 0)
+        #expect(out.contains("hello from tmux"))
+    }
+
+    @Test func escCancelsAndThePartialReplyIsKept() async throws {
+        let tmux = try start(tokensPerSecond: 15)
+        #expect(try await tmux.waitFor("Message (Enter sends") != nil)
+        try tmux.send("cancel me", literal: true)
+        try tmux.send("Enter")
+        #expect(try await tmux.waitFor("offline model") != nil)
+        try tmux.send("Escape")
+        let cancelled = try await tmux.waitFor("[cancelled]")
+        #expect(cancelled != nil)
+        #expect(!text(cancelled).contains(Self.replyEnd))
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor("[exited 0]") != nil)
+        // Reopened, the thread still shows what arrived, marked.
+        let again = try start()
+        #expect(try await again.waitFor("cancel me") != nil)
+        try again.send("M-1")
+        let reopened = try await again.waitFor("[cancelled]")
+        #expect(text(reopened).contains("offline model"))
+        try again.send("C-q")
+    }
+
+    @Test func switchingThreadsWhileAReplyStreamsKeepsItStreaming() async throws {
+        let tmux = try start(tokensPerSecond: 40)
+        #expect(try await tmux.waitFor("Message (Enter sends") != nil)
+        try tmux.send("first thread", literal: true)
+        try tmux.send("Enter")
+        #expect(try await tmux.waitFor("offline model") != nil)
+        try tmux.send("C-t")
+        #expect(try await tmux.waitFor("Chorus — chat with") != nil)
+        try tmux.send("second thread", literal: true)
+        try tmux.send("Enter")
+        #expect(try await tmux.waitFor(Self.replyEnd) != nil)
+        // Back to the first: its reply finished in its own thread.
+        try tmux.send("C-n")
+        let first = try await tmux.waitFor { $0.joined().contains("“first thread”") && $0.joined().contains(Self.replyEnd) }
+        #expect(first != nil)
+        #expect(!text(first).contains("“second thread”"))
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor("[exited 0]") != nil)
+    }
+
+    @Test func resizeStormLeavesAConsistentScreen() async throws {
+        let tmux = try start(tokensPerSecond: 60)
+        #expect(try await tmux.waitFor("Message (Enter sends") != nil)
+        try tmux.send("resize while streaming", literal: true)
+        try tmux.send("Enter")
+        for i in 0..<20 {
+            try tmux.resize(width: 50 + (i * 7) % 60, height: 12 + (i * 5) % 20)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try tmux.resize(width: 90, height: 24)
+        let screen = try await tmux.waitFor(Self.replyEnd)
+        #expect(screen != nil, "the app survives and finishes the reply")
+        let rows = screen ?? []
+        #expect(rows.last { !$0.isEmpty }?.hasPrefix(" chorus ") == true, "status bar on the last row")
+        // The thread list's border is in one column on every row above the status bar.
+        let borderColumns = Set(rows.dropLast().filter { !$0.isEmpty }.compactMap { row in row.firstIndex(of: "│").map { row[..<$0].count } })
+        #expect(borderColumns.count == 1)
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor("[exited 0]") != nil)
+    }
+
+    @Test func wideCharactersAndPaste() async throws {
+        let tmux = try start()
+        #expect(try await tmux.waitFor("Message (Enter sends") != nil)
+        try tmux.paste("第一行 漢字\nsecond 😀 line\nthird")
+        let pasted = try await tmux.waitFor("third")
+        #expect(!text(pasted).contains("You wrote"), "a paste is not sent")
+        #expect(text(pasted).contains("second 😀 line"))
+        try tmux.send("Enter")
+        let sent = try await tmux.waitFor(Self.replyEnd)
+        #expect(text(sent).contains("第一行 漢字"))
+        #expect(text(sent).contains("You wrote: “第一行 漢字"))
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor("[exited 0]") != nil)
+    }
+
+    @Test func escapeSequencesFromTheModelAreShownAsText() async throws {
+        let server = try await LoopbackHTTPServer()
+        let chunk = { (text: String) in
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\(JSON.serialize(.string(text)))},\"finish_reason\":null}]}\n\n"
+        }
+        server.enqueue(LoopbackHTTPServer.sse([
+            chunk("before \u{1B}]52;c;cHduZWQ=\u{07}"), chunk("\u{1B}[2J\u{1B}[Hafter"),
+            "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n", "data: [DONE]\n\n",
+        ]))
+        let tmux = try start(arguments: ["--provider", "openai", "--base-url", server.baseURL + "/v1", "--model", "evil"])
+        #expect(try await tmux.waitFor("Message (Enter sends") != nil)
+        try tmux.send("hi", literal: true)
+        try tmux.send("Enter")
+        let screen = try await tmux.waitFor("after")
+        #expect(text(screen).contains("before after"))
+        // The screen was not cleared (the question is still there) and nothing reached the clipboard.
+        #expect(text(screen).contains("You"))
+        let buffers = try? BuiltExecutable.run("tmux", ["-L", tmux.socket, "list-buffers"]).1
+        #expect(buffers?.contains("pwned") != true)
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor("[exited 0]") != nil)
+        await server.shutdown()
+    }
+
+    @Test func notATerminalIsAnError() throws {
+        let (status, _, err) = try BuiltExecutable.run("chorus", ["--db", dir + "/chorus.sqlite"], environment: ["HOME": dir])
+        #expect(status != 0)
+        #expect(err.contains("not a terminal"))
+    }
+}
