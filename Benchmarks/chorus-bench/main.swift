@@ -9,6 +9,7 @@ let allWorkloads: [(String, () async throws -> Value)] = [
     ("chain100", Chain100.run), ("fanout1000", Fanout1000.run), ("concurrency", Concurrency.run),
     ("tokens", Tokens.run), ("checkpoint", CheckpointWorkload.run), ("widestate", WideState.run),
     ("startup", Startup.run), ("store", StoreWorkload.run), ("providers", ProviderStreams.run),
+    ("events", EventStream.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -3,7 +3,8 @@ import ChorusModels
 import Foundation
 
 /// A graph node that sends the conversation in state to a chat model,
-/// streams its tokens to the `messages` stream, and adds the reply.
+/// streams its tokens to the `messages` stream and to the run's events
+/// (`modelStart`, `token`, `modelEnd`), and adds the reply.
 public struct ChatModelNode: Sendable {
     public let model: any ChatModel
     public let messagesKey: String
@@ -29,6 +30,8 @@ public struct ChatModelNode: Sendable {
         var calls: [ToolCall] = []
         var finished = false
         var pendingToken: String?
+        var usage: Usage?
+        let report = context.modelCall(name: model.displayName, messageId: id)
         do {
             for try await chunk in model.stream(ChatRequest(messages: messages, tools: tools, maxTokens: maxTokens)) {
                 switch chunk {
@@ -36,12 +39,13 @@ public struct ChatModelNode: Sendable {
                     if let previous = pendingToken { context.emitMessageChunk(id: id, content: previous) }
                     pendingToken = t
                     text += t
+                    report.token(t)
                 case .toolCall(let call):
                     calls.append(call)
                 case .finish:
                     finished = true
-                case .usage:
-                    break
+                case .usage(let u):
+                    usage = u
                 }
             }
         } catch {
@@ -51,6 +55,7 @@ public struct ChatModelNode: Sendable {
         }
         // The last token carries the end-of-message mark.
         context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true)
+        report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
         return .update([messagesKey: .array([ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls).value])])
     }

@@ -14,8 +14,9 @@ public struct AgentTool: Sendable {
 
 /// LangGraph's `create_react_agent`: the model and a tool node in a loop
 /// until the model answers without calling a tool. Parallel tool calls run
-/// concurrently under the run's `maxConcurrency`; a failing tool's error is
-/// returned to the model as the tool's result.
+/// concurrently under the run's `maxConcurrency`, each reported to the run's
+/// events (`toolStart`, `toolEnd`); a failing tool's error is returned to the
+/// model as the tool's result.
 public enum ReactAgent {
     public static func make(model: any ChatModel, tools: [AgentTool], system: String? = nil, maxTokens: Int? = nil,
                             checkpointer: (any Checkpointer)? = nil) throws -> CompiledGraph {
@@ -26,6 +27,7 @@ public enum ReactAgent {
         graph.addNode("tools") { state, context in
             let calls = lastToolCalls(state)
             let results = try await context.concurrentMap(calls) { call -> Value in
+                let report = context.toolStart(name: call.name, input: call.arguments)
                 let output: String
                 if let tool = byName[call.name] {
                     do {
@@ -36,6 +38,7 @@ public enum ReactAgent {
                 } else {
                     output = "Error: \(call.name) is not a valid tool, try one of [\(byName.keys.sorted().joined(separator: ", "))]."
                 }
+                report.end(output: .string(output))
                 return ChatMessage(role: .tool, content: output, id: "tool-\(call.id)", toolCallId: call.id).value
             }
             return .update(["messages": .array(results)])

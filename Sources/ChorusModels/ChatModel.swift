@@ -6,12 +6,16 @@ public struct ChatRequest: Sendable {
     public var tools: [ToolSpec]
     public var maxTokens: Int?
     public var temperature: Double?
+    /// Ask for a JSON reply following a schema; nil for free text.
+    public var responseFormat: ResponseFormat?
 
-    public init(messages: [ChatMessage], tools: [ToolSpec] = [], maxTokens: Int? = nil, temperature: Double? = nil) {
+    public init(messages: [ChatMessage], tools: [ToolSpec] = [], maxTokens: Int? = nil, temperature: Double? = nil,
+                responseFormat: ResponseFormat? = nil) {
         self.messages = messages
         self.tools = tools
         self.maxTokens = maxTokens
         self.temperature = temperature
+        self.responseFormat = responseFormat
     }
 }
 

@@ -44,9 +44,19 @@ import Testing
         "default_provider = \"ghost\"\n",
         "default_provider = 3\n",
         "colour = \"red\"\n",
+        "[research]\nbranches = 0\n",
+        "[research]\nmax_concurrency = \"four\"\n",
+        "[research]\nplanner = \"ghost\"\n",
+        "[research]\ndepth = 2\n",
     ])
     func badSettingsAreRefusedClearly(_ text: String) {
         #expect(throws: ConfigError.self) { try ChorusConfig.parse(text, path: "c.toml") }
+    }
+
+    @Test func theResearchSectionSetsDefaultsAndPerRoleProviders() throws {
+        let config = try ChorusConfig.parse(sample + "\n[research]\nbranches = 6\nmax_concurrency = 2\nplanner = \"work\"\nresearcher = \"local\"\nsynthesizer = \"offline\"\n", path: "c.toml")
+        #expect(config.research == ChorusConfig.Research(branches: 6, maxConcurrency: 2, planner: "work", researcher: "local", synthesizer: "offline"))
+        #expect(try ChorusConfig.parse(sample, path: "c.toml").research == ChorusConfig.Research())
     }
 
     @Test func aMissingFileIsAnEmptyConfig() throws {

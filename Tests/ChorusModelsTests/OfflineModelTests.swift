@@ -54,3 +54,34 @@ import Testing
         #expect(streamed.contains("“ping”"))
     }
 }
+
+@Suite struct StructuredOutputTests {
+    static let listSchema: Value = [
+        "type": "object", "required": ["sub_questions"],
+        "properties": ["sub_questions": ["type": "array", "items": ["type": "string"], "minItems": 5, "maxItems": 5],
+                       "confidence": ["type": "number", "minimum": 0.5], "kind": ["enum": ["survey", "deep"]]],
+    ]
+
+    @Test func offlineJSONFollowsTheSchemaAndDerivesFromTheQuestion() async throws {
+        let request = ChatRequest(messages: [ChatMessage(role: .user, content: "Why do cats purr?", id: "u")],
+                                  responseFormat: ResponseFormat(name: "plan", schema: Self.listSchema))
+        let reply = try await OfflineChatModel(tokensPerSecond: 0).invoke(request)
+        let value = try JSON.parse(reply.text)
+        let items = try #require(value["sub_questions"]?.arrayValue).compactMap(\.stringValue)
+        #expect(items.count == 5)
+        #expect(Set(items).count == 5)
+        #expect(items.allSatisfy { $0.hasSuffix("Why do cats purr?") })
+        #expect(value["confidence"] == 0.5)
+        #expect(value["kind"] == "survey")
+        #expect(reply.finishReason == .stop)
+        // Streamed in several tokens, and the same every time.
+        #expect(OfflineChatModel.tokens(reply.text).count > 5)
+        #expect(try await OfflineChatModel(tokensPerSecond: 0).invoke(request).text == reply.text)
+    }
+
+    @Test(arguments: [0, 2, 7])
+    func arraysRespectMinAndMaxItems(n: Int) {
+        let schema: Value = ["type": "array", "items": ["type": "string"], "minItems": .int(n), "maxItems": .int(n)]
+        #expect(SchemaFiller.fill(schema, from: "q").arrayValue?.count == n)
+    }
+}

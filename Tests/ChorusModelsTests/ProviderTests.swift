@@ -92,6 +92,33 @@ import Testing
         #expect(server.requests.first?.uri == "/api/chat")
     }
 
+    @Test func aResponseFormatGoesOnTheWireOfEveryProvider() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        let schema: Value = ["type": "object", "properties": ["items": ["type": "array", "items": ["type": "string"]]]]
+        let request = ChatRequest(messages: [ChatMessage(role: .system, content: "Be brief.", id: "s"), ChatMessage(role: .user, content: "hi", id: "u")],
+                                  responseFormat: ResponseFormat(name: "plan", schema: schema))
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("{}")] + Self.openAIEnd))
+        _ = try await Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: Self.key, retry: Self.fast).invoke(request)
+        server.enqueue(LoopbackHTTPServer.sse([
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":1}}}\n\n",
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+        ]))
+        _ = try await Providers.anthropic(baseURL: server.baseURL, model: "m", apiKey: Self.key, retry: Self.fast).invoke(request)
+        server.enqueue([.head(status: 200, headers: [("content-type", "application/x-ndjson")]),
+                        .body("{\"message\":{\"role\":\"assistant\",\"content\":\"{}\"},\"done\":true,\"done_reason\":\"stop\"}\n")])
+        _ = try await Providers.ollama(baseURL: server.baseURL, model: "m", retry: Self.fast).invoke(request)
+
+        let bodies = try server.requests.map { try JSON.parse($0.body) }
+        #expect(bodies.count == 3)
+        #expect(bodies[0]["response_format"] == ["type": "json_schema", "json_schema": ["name": "plan", "schema": schema, "strict": true]])
+        let system = try #require(bodies[1]["system"]?.stringValue)
+        #expect(system.hasPrefix("Be brief.\n\n"))
+        #expect(system.contains(JSON.serialize(schema)))
+        #expect(bodies[1]["response_format"] == nil)
+        #expect(bodies[2]["format"] == schema)
+    }
+
     @Test func rateLimitsAndServerErrorsAreRetriedBeforeTheFirstToken() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }

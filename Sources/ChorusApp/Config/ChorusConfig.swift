@@ -15,6 +15,13 @@ import TOMLKit
 /// kind = "anthropic"
 /// model = "claude-3-5-haiku-latest"
 /// api_key_env = "WORK_ANTHROPIC_KEY"   # the NAME of an environment variable, never the key
+///
+/// [research]                           # `chorus research`
+/// branches = 4
+/// max_concurrency = 4
+/// planner = "work"                     # provider names, per role
+/// researcher = "local"
+/// synthesizer = "work"
 /// ```
 public struct ChorusConfig: Sendable, Equatable {
     public struct Provider: Sendable, Equatable {
@@ -31,16 +38,35 @@ public struct ChorusConfig: Sendable, Equatable {
         }
     }
 
+    /// `[research]`: defaults of `chorus research` and the provider of each role.
+    public struct Research: Sendable, Equatable {
+        public var branches: Int?
+        public var maxConcurrency: Int?
+        public var planner: String?
+        public var researcher: String?
+        public var synthesizer: String?
+
+        public init(branches: Int? = nil, maxConcurrency: Int? = nil, planner: String? = nil, researcher: String? = nil, synthesizer: String? = nil) {
+            self.branches = branches
+            self.maxConcurrency = maxConcurrency
+            self.planner = planner
+            self.researcher = researcher
+            self.synthesizer = synthesizer
+        }
+    }
+
     public var defaultProvider: String?
     public var providers: [String: Provider] = [:]
     /// Theme name for the terminal app (`theme = "light"`).
     public var theme: String?
     /// `[keys]`: action name → key names, e.g. `new_thread = ["ctrl-t"]`.
     public var keys: [String: [String]] = [:]
+    public var research = Research()
 
-    public init(defaultProvider: String? = nil, providers: [String: Provider] = [:]) {
+    public init(defaultProvider: String? = nil, providers: [String: Provider] = [:], research: Research = Research()) {
         self.defaultProvider = defaultProvider
         self.providers = providers
+        self.research = research
     }
 
     /// `--config`, else `$XDG_CONFIG_HOME/chorus/config.toml`, else `~/.config/chorus/config.toml`.
@@ -83,6 +109,9 @@ public struct ChorusConfig: Sendable, Equatable {
                     }
                     config.providers[name] = try provider(section, name: name, path: path)
                 }
+            case "research":
+                guard let section = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "research must be a [research] section") }
+                config.research = try research(section, path: path)
             case "theme":
                 guard let name = table[key]?.string else { throw ConfigError(path: path, line: nil, message: "theme must be a string") }
                 config.theme = name
@@ -109,7 +138,33 @@ public struct ChorusConfig: Sendable, Equatable {
         if let name = config.defaultProvider, config.providers[name] == nil, !ModelCatalog.providers.contains(name) {
             throw ConfigError(path: path, line: nil, message: "default_provider '\(name)' is neither a [providers.\(name)] section nor a built-in provider")
         }
+        for (role, name) in [("planner", config.research.planner), ("researcher", config.research.researcher), ("synthesizer", config.research.synthesizer)] {
+            if let name, config.providers[name] == nil, !ModelCatalog.providers.contains(name) {
+                throw ConfigError(path: path, line: nil, message: "research.\(role) '\(name)' is neither a [providers.\(name)] section nor a built-in provider")
+            }
+        }
         return config
+    }
+
+    private static func research(_ section: TOMLTable, path: String) throws -> Research {
+        var research = Research()
+        for key in section.keys {
+            switch key {
+            case "branches", "max_concurrency":
+                guard let n = section[key]?.int, n >= 1 else { throw ConfigError(path: path, line: nil, message: "research.\(key) must be a whole number of at least 1") }
+                if key == "branches" { research.branches = n } else { research.maxConcurrency = n }
+            case "planner", "researcher", "synthesizer":
+                guard let name = section[key]?.string else { throw ConfigError(path: path, line: nil, message: "research.\(key) must be a provider name") }
+                switch key {
+                case "planner": research.planner = name
+                case "researcher": research.researcher = name
+                default: research.synthesizer = name
+                }
+            default:
+                throw ConfigError(path: path, line: nil, message: "research: unknown setting '\(key)'")
+            }
+        }
+        return research
     }
 
     private static func provider(_ section: TOMLTable, name: String, path: String) throws -> Provider {

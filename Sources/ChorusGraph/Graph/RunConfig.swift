@@ -17,6 +17,10 @@ public struct RunConfig: Sendable {
     public var tags: [String]
     /// When checkpoints are saved (LangGraph's `durability`).
     public var durability: Durability
+    /// A budget of node tasks shared with other runs (see `CompiledGraph.gather`):
+    /// each node task holds one of its permits while it runs, on top of `maxConcurrency`.
+    /// Subgraph nodes take none; the nodes inside them do.
+    public var limiter: ConcurrencyLimiter?
 
     /// When a run's checkpoints reach the checkpointer.
     public enum Durability: Sendable {
@@ -35,7 +39,8 @@ public struct RunConfig: Sendable {
         recursionLimit: Int = RunConfig.defaultRecursionLimit,
         maxConcurrency: Int? = nil,
         tags: [String] = [],
-        durability: Durability = .sync
+        durability: Durability = .sync,
+        limiter: ConcurrencyLimiter? = nil
     ) {
         self.threadId = threadId
         self.checkpointId = checkpointId
@@ -43,5 +48,6 @@ public struct RunConfig: Sendable {
         self.maxConcurrency = maxConcurrency
         self.tags = tags
         self.durability = durability
+        self.limiter = limiter
     }
 }

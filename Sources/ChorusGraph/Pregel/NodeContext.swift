@@ -14,14 +14,37 @@ public struct NodeContext: Sendable {
     let sink: RunSink
     let steps: [Int]
     let resumes: TaskResumes
+    /// This task's identity in run events; nil when no one listens to them.
+    let origin: EventOrigin?
 
     /// Unique id of this task, stable across attempts of the same superstep.
     public var taskId: String { task.id }
 
     /// Writes a value to the `custom` stream (LangGraph's `get_stream_writer()`).
     public func write(custom value: Value) {
+        if let events = sink.events, let origin { events.emit(.custom(value), from: origin) }
         guard sink.wants(.custom, namespace: namespace) else { return }
         sink.emit(namespace, steps, .custom(value))
+    }
+
+    /// True when someone consumes the run's events (`CompiledGraph.events`).
+    public var reportsEvents: Bool { origin != nil }
+
+    /// Starts reporting a chat-model call (`modelStart`) to the run's events;
+    /// report its tokens and end through the returned reporter.
+    public func modelCall(name: String, messageId: String) -> ModelCallReporter {
+        guard let events = sink.events, let origin else { return ModelCallReporter(reporter: nil, origin: nil, messageId: messageId) }
+        let call = origin.child()
+        events.emit(.modelStart(model: name), from: call)
+        return ModelCallReporter(reporter: events, origin: call, messageId: messageId)
+    }
+
+    /// Reports the start of a tool call (`toolStart`); report its output through the returned reporter.
+    public func toolStart(name: String, input: Value) -> ToolCallReporter {
+        guard let events = sink.events, let origin else { return ToolCallReporter(reporter: nil, origin: nil, name: name) }
+        let call = origin.child()
+        events.emit(.toolStart(name: name, input: input), from: call)
+        return ToolCallReporter(reporter: events, origin: call, name: name)
     }
 
     /// True when someone is listening to `messages`; chat models may skip chunk work otherwise.
@@ -58,8 +81,11 @@ struct NestedRunContext: Sendable {
     let resuming: Bool
     let nullResume: NullResume?
     let sink: RunSink
+    /// Run-event ids of the runs enclosing this graph's tasks, outermost first.
+    let parentIds: [String]
 
     static func root(sink: RunSink, checkpointer: (any Checkpointer)?) -> NestedRunContext {
-        NestedRunContext(checkpointer: checkpointer, namespace: [], steps: [], resuming: false, nullResume: nil, sink: sink)
+        NestedRunContext(checkpointer: checkpointer, namespace: [], steps: [], resuming: false, nullResume: nil, sink: sink,
+                         parentIds: sink.events.map { [$0.runId] } ?? [])
     }
 }

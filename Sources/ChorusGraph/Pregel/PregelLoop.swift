@@ -417,6 +417,7 @@ final class TaskEnvironment: Sendable {
     let resuming: Bool
     let nullResume: NullResume?
     let savedResumes: [String: [Value]]
+    let parentIds: [String]
 
     init(loop: PregelLoop) {
         graph = loop.graph
@@ -429,6 +430,7 @@ final class TaskEnvironment: Sendable {
         checkpointer = loop.checkpointer
         resuming = loop.isResuming
         nullResume = loop.nullResume
+        parentIds = loop.context.parentIds
         var saved: [String: [Value]] = [:]
         for w in loop.pendingWrites where w.channel == Reserved.resume && w.taskId != Reserved.nullTaskId {
             saved[w.taskId] = w.value.arrayValue ?? []
@@ -436,8 +438,39 @@ final class TaskEnvironment: Sendable {
         savedResumes = saved
     }
 
-    /// Runs one task to an outcome; never throws.
+    /// Runs one task to an outcome; never throws. A node (not a subgraph)
+    /// first takes a permit of the config's shared limiter, if any.
     func execute(_ task: PregelTask) async -> TaskOutcome {
+        guard let limiter = config.limiter, case .action = graph.topology.nodes[task.node].kind else {
+            return await reported(task)
+        }
+        do {
+            return try await limiter.withPermit { await reported(task) }
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    /// Runs a task, reporting its start and end (or error) to the run's events when someone listens.
+    private func reported(_ task: PregelTask) async -> TaskOutcome {
+        let origin: EventOrigin? = task.isHidden ? nil : sink.events.map { events in
+            let origin = EventOrigin(id: EventReporter.newId(), parentIds: parentIds, node: task.name, task: task.id, step: step, namespace: namespace)
+            events.emit(.nodeStart, from: origin)
+            return origin
+        }
+        let outcome = await run(task, origin: origin)
+        if let events = sink.events, let origin {
+            switch outcome {
+            case .success, .interrupted: events.emit(.nodeEnd, from: origin)
+            case .failed(let error) where !(error is CancellationError):
+                events.emit(.nodeError(message: ErrorReport.message(of: error)), from: origin)
+            case .failed: break
+            }
+        }
+        return outcome
+    }
+
+    private func run(_ task: PregelTask, origin: EventOrigin?) async -> TaskOutcome {
         let node = graph.topology.nodes[task.node]
         let saved = savedResumes.isEmpty ? [] : savedResumes[task.id] ?? []
         let resumes = saved.isEmpty && nullResume == nil ? TaskResumes.none : TaskResumes(values: saved, fallback: nullResume)
@@ -453,10 +486,10 @@ final class TaskEnvironment: Sendable {
                 output = .update(input)
             case .action(let action):
                 let context = NodeContext(node: task.name, step: step, namespace: namespace, config: config, task: task,
-                                          sink: sink, steps: steps, resumes: resumes)
+                                          sink: sink, steps: steps, resumes: resumes, origin: origin)
                 output = try await action(task.input, context)
             case .subgraph(let subgraph):
-                let result = try await subgraph.runNested(input: task.input, config: config, context: nestedContext(for: task))
+                let result = try await subgraph.runNested(input: task.input, config: config, context: nestedContext(for: task, origin: origin))
                 output = .update(result.objectValue ?? [:])
             }
             if tracksMessages, let update = output.updateValues {
@@ -471,8 +504,8 @@ final class TaskEnvironment: Sendable {
         }
     }
 
-    private func nestedContext(for task: PregelTask) -> NestedRunContext {
+    private func nestedContext(for task: PregelTask, origin: EventOrigin?) -> NestedRunContext {
         NestedRunContext(checkpointer: checkpointer, namespace: namespace + ["\(task.name):\(task.id)"], steps: steps,
-                         resuming: resuming, nullResume: nullResume, sink: sink)
+                         resuming: resuming, nullResume: nullResume, sink: sink, parentIds: origin.map { $0.parentIds + [$0.id] } ?? [])
     }
 }

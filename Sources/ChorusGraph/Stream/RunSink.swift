@@ -1,9 +1,11 @@
 
 /// Where a run's stream parts go. Shared by a run, its node tasks and its
 /// subgraphs; parts from subgraphs are dropped unless `subgraphs` is set.
+/// Run events go to `events`, nil when no one listens to them.
 final class RunSink: Sendable {
     let modes: Set<StreamMode>
     let subgraphs: Bool
+    let events: EventReporter?
     /// `modes` as bits, checked on every emit.
     private let mask: UInt8
     private let deliver: @Sendable (StreamPart) -> Void
@@ -11,9 +13,10 @@ final class RunSink: Sendable {
     /// `last` is the id whose chunks are streaming, so a run of chunks hashes its id once.
     private let seenMessages = Locked<(ids: Set<String>, last: String)>(([], ""))
 
-    init(modes: Set<StreamMode>, subgraphs: Bool, deliver: @escaping @Sendable (StreamPart) -> Void) {
+    init(modes: Set<StreamMode>, subgraphs: Bool, events: EventReporter? = nil, deliver: @escaping @Sendable (StreamPart) -> Void) {
         self.modes = modes
         self.subgraphs = subgraphs
+        self.events = events
         self.mask = modes.reduce(0) { $0 | $1.bit }
         self.deliver = deliver
     }

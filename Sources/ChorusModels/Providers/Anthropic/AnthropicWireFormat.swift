@@ -14,7 +14,9 @@ struct AnthropicWireFormat: ChatWireFormat {
     func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
         var http = WireJSON.post(baseURL, "/v1/messages", headers: [("anthropic-version", "2023-06-01")])
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "x-api-key", value: apiKey) }
-        let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
+        // Anthropic has no structured-output field: the schema goes in the system prompt.
+        let system = (request.messages.filter { $0.role == .system }.map(\.content) + [request.responseFormat?.instruction].compactMap { $0 })
+            .joined(separator: "\n\n")
         var body: [String: Value] = [
             "model": .string(model), "stream": true, "max_tokens": .int(request.maxTokens ?? 4096),
             "messages": .array(request.messages.filter { $0.role != .system }.map(Self.message)),

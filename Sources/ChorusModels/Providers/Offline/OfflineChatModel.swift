@@ -3,6 +3,8 @@ import ChorusGraph
 /// The built-in model used when no provider is configured: deterministic, no
 /// network, streaming a readable reply that quotes the user's last message
 /// verbatim, at a realistic pace (about 2 s for ~100 tokens by default).
+/// Asked for structured output, it streams JSON that satisfies the schema,
+/// derived from the last user message (`SchemaFiller`).
 public struct OfflineChatModel: ChatModel {
     /// Tokens per second; 0 streams as fast as possible.
     public let tokensPerSecond: Double
@@ -51,8 +53,15 @@ public struct OfflineChatModel: ChatModel {
         return tokens
     }
 
+    /// The full reply to a request: JSON filling its response format, else `reply(to:)`.
+    public static func reply(to request: ChatRequest) -> String {
+        guard let format = request.responseFormat else { return reply(to: request.messages) }
+        let last = request.messages.last { $0.role == .user }?.content ?? ""
+        return JSON.serialize(SchemaFiller.fill(format.schema, from: last))
+    }
+
     public func stream(_ request: ChatRequest) -> ChatStream {
-        let tokens = Self.tokens(Self.reply(to: request.messages))
+        let tokens = Self.tokens(Self.reply(to: request))
         let limit = request.maxTokens.map { min($0, tokens.count) } ?? tokens.count
         let delay: Duration? = tokensPerSecond > 0 ? .nanoseconds(Int64(1e9 / tokensPerSecond)) : nil
         let input = request.messages.reduce(0) { $0 + Self.tokens($1.content).count }

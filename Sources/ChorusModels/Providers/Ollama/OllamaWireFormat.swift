@@ -14,6 +14,7 @@ struct OllamaWireFormat: ChatWireFormat {
             "model": .string(model), "stream": true,
             "messages": .array(request.messages.map { .object(["role": .string($0.role.rawValue), "content": .string($0.content)]) }),
         ]
+        if let format = request.responseFormat { body["format"] = format.schema }
         var options: [String: Value] = [:]
         if let maxTokens = request.maxTokens { options["num_predict"] = .int(maxTokens) }
         if let t = request.temperature { options["temperature"] = .double(t) }

@@ -35,6 +35,9 @@ struct OpenAIWireFormat: ChatWireFormat {
         }
         if let maxTokens = request.maxTokens { body["max_tokens"] = .int(maxTokens) }
         if let t = request.temperature { body["temperature"] = .double(t) }
+        if let format = request.responseFormat {
+            body["response_format"] = ["type": "json_schema", "json_schema": ["name": .string(format.name), "schema": format.schema, "strict": true]]
+        }
         http.body = WireJSON.body(.object(body))
         return http
     }

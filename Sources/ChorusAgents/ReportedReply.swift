@@ -1,0 +1,27 @@
+import ChorusGraph
+import ChorusModels
+
+extension ChatModel {
+    /// Streams a whole text reply inside a node, reporting the call to the
+    /// run's events (`modelStart`, each `token`, `modelEnd` with usage). A
+    /// reply that ends without a finish reason is an error.
+    func replyText(to request: ChatRequest, context: NodeContext, messageId: String) async throws -> String {
+        let report = context.modelCall(name: displayName, messageId: messageId)
+        var text = ""
+        var usage: Usage?
+        var finished = false
+        for try await chunk in stream(request) {
+            switch chunk {
+            case .text(let t):
+                text += t
+                report.token(t)
+            case .toolCall: break
+            case .usage(let u): usage = u
+            case .finish: finished = true
+            }
+        }
+        report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) })
+        guard finished else { throw ChatModelError.truncated(partial: text) }
+        return text
+    }
+}

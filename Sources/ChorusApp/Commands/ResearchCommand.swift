@@ -1,0 +1,177 @@
+import ChorusAgents
+import ChorusGraph
+import ChorusModels
+import ChorusStore
+import ChorusTUI
+import Foundation
+
+/// `chorus research "question"`: parallel research without a terminal UI.
+/// A planner splits the question into N sub-questions, researchers answer
+/// them at most K at a time, a synthesizer writes the answer (see
+/// `ResearchGraph`). The run is saved as a thread of kind `research`, so a
+/// run stopped midway resumes with `resumeThread` without redoing finished
+/// branches.
+///
+/// Output: with `jsonl`, every run event as one JSON line (`event`,
+/// `run_id`, `ts`, and `node`, `task`, `step` … for task events) and a last
+/// `final` line with the `answer`; otherwise branch progress through
+/// `progress` and the answer through `write`, sanitized for a terminal.
+public struct ResearchCommand: Sendable {
+    public var question: String
+    /// Sub-questions; nil for `[research] branches`, else 4.
+    public var branches: Int?
+    /// Researchers in flight at once; nil for `[research] max_concurrency`, else 4.
+    public var maxConcurrency: Int?
+    /// Provider for every role; nil for each role's `[research]` provider, else the default.
+    public var provider: String?
+    public var model: String?
+    public var baseURL: String?
+    public var jsonl: Bool
+    /// A research thread to resume instead of starting a new one.
+    public var resumeThread: String?
+    public var databasePath: String
+    public var config: ChorusConfig
+
+    public init(question: String, branches: Int? = nil, maxConcurrency: Int? = nil, provider: String? = nil, model: String? = nil,
+                baseURL: String? = nil, jsonl: Bool = false, resumeThread: String? = nil, databasePath: String,
+                config: ChorusConfig = ChorusConfig()) {
+        self.question = question
+        self.branches = branches
+        self.maxConcurrency = maxConcurrency
+        self.provider = provider
+        self.model = model
+        self.baseURL = baseURL
+        self.jsonl = jsonl
+        self.resumeThread = resumeThread
+        self.databasePath = databasePath
+        self.config = config
+    }
+
+    /// Runs the research; `write` gets stdout text (JSON lines or the answer),
+    /// `progress` stderr lines (without newline). Returns the thread id.
+    @discardableResult
+    public func run(environment: [String: String], write: @escaping @Sendable (String) -> Void,
+                    progress: @escaping @Sendable (String) -> Void) async throws -> String {
+        let n = branches ?? config.research.branches ?? 4
+        let k = maxConcurrency ?? config.research.maxConcurrency ?? 4
+        guard n >= 1, k >= 1 else { throw UsageError("branches and max concurrency must be at least 1") }
+        func model(_ role: String?) throws -> any ChatModel {
+            try ModelCatalog.model(provider: provider ?? role, model: self.model, baseURL: baseURL, environment: environment, config: config)
+        }
+        let planner = try model(config.research.planner)
+        let researcher = try model(config.research.researcher)
+        let synthesizer = try model(config.research.synthesizer)
+
+        let database = try ChorusDatabase(path: databasePath)
+        let store = ThreadStore(database: database)
+        let threadId: String
+        let input: RunInput
+        if let resumeThread {
+            guard let thread = try await store.get(resumeThread), thread.kind == "research" else {
+                throw UsageError("no research thread \(resumeThread)")
+            }
+            threadId = thread.id
+            input = .continue
+        } else {
+            threadId = try await store.create(title: question, kind: "research", provider: researcher.displayName).id
+            input = .state(["question": .string(question)])
+        }
+        let graph = try ResearchGraph.make(planner: planner, researcher: researcher, synthesizer: synthesizer, branches: n,
+                                           checkpointer: SQLiteCheckpointer(database: database))
+        var lines = JSONLines()
+        var text = TextProgress()
+        for try await event in graph.events(input, config: RunConfig(threadId: threadId, maxConcurrency: k, tags: ["research"])) {
+            if jsonl { lines.handle(event, write: write) } else { text.handle(event, write: write, progress: progress) }
+        }
+        return threadId
+    }
+
+    /// Events as JSON lines; the researcher's branch number is added to its task's events.
+    struct JSONLines {
+        var branchOfTask: [String: Int] = [:]
+
+        mutating func handle(_ event: RunEvent, write: (String) -> Void) {
+            var o: [String: Value] = ["run_id": .string(event.runId), "ts": .double(event.timestamp), "id": .string(event.id),
+                                      "parent_ids": .array(event.parentIds.map { .string($0) })]
+            if let node = event.node { o["node"] = .string(node) }
+            if let task = event.task {
+                o["task"] = .string(task)
+                o["namespace"] = .array(event.namespace.map { .string($0) })
+            }
+            if let step = event.step { o["step"] = .int(step) }
+            if !event.tags.isEmpty { o["tags"] = .array(event.tags.map { .string($0) }) }
+            switch event.kind {
+            case .runStart: o["event"] = "run_start"
+            case .runEnd(let output):
+                o["event"] = "run_end"
+                write(JSON.serialize(.object(o)) + "\n")
+                let final: Value = ["event": "final", "run_id": .string(event.runId), "ts": .double(Date().timeIntervalSince1970),
+                                    "answer": output["answer"] ?? .null, "findings": output["findings"] ?? .array([])]
+                write(JSON.serialize(final) + "\n")
+                return
+            case .runError(let message):
+                o["event"] = "run_error"
+                o["message"] = .string(message)
+            case .nodeStart: o["event"] = "node_start"
+            case .nodeEnd: o["event"] = "node_end"
+            case .nodeError(let message):
+                o["event"] = "node_error"
+                o["message"] = .string(message)
+            case .modelStart(let model):
+                o["event"] = "model_start"
+                o["model"] = .string(model)
+            case .token(let text, let messageId):
+                o["event"] = "token"
+                o["text"] = .string(text)
+                o["message_id"] = .string(messageId)
+            case .modelEnd(let usage):
+                o["event"] = "model_end"
+                o["usage"] = usage.map { ["input_tokens": $0.inputTokens.map(Value.int) ?? .null, "output_tokens": $0.outputTokens.map(Value.int) ?? .null] } ?? .null
+            case .toolStart(let name, let input):
+                o["event"] = "tool_start"
+                o["name"] = .string(name)
+                o["input"] = input
+            case .toolEnd(let name, let output):
+                o["event"] = "tool_end"
+                o["name"] = .string(name)
+                o["output"] = output
+            case .custom(let data):
+                o["event"] = "custom"
+                o["data"] = data
+                if let task = event.task, let branch = data["branch"]?.intValue { branchOfTask[task] = branch }
+            }
+            if let task = event.task, let branch = branchOfTask[task] { o["branch"] = .int(branch) }
+            write(JSON.serialize(.object(o)) + "\n")
+        }
+    }
+
+    /// Branch progress lines and the streamed answer, all sanitized.
+    struct TextProgress {
+        var streamed = ""
+
+        mutating func handle(_ event: RunEvent, write: (String) -> Void, progress: (String) -> Void) {
+            switch event.kind {
+            case .nodeStart where event.node == "planner":
+                progress("planning…")
+            case .nodeStart where event.node == "synthesizer":
+                progress("synthesizing…")
+            case .custom(let data):
+                guard let branch = data["branch"]?.intValue, let status = data["status"]?.stringValue else { return }
+                let of = data["of"]?.intValue.map { "/\($0)" } ?? ""
+                var line = "[\(branch)\(of)] \(status): \(data["sub_question"]?.stringValue ?? "")"
+                if let error = data["error"]?.stringValue { line += " (\(error))" }
+                progress(SafeText.sanitize(line, keepNewlines: false))
+            case .token(let text, _) where event.node == "synthesizer":
+                streamed += text
+                write(SafeText.sanitize(text))
+            case .runEnd(let output):
+                // What the graph added after the model's reply (e.g. the failed branches).
+                let answer = output["answer"]?.stringValue ?? ""
+                let rest = answer.hasPrefix(streamed) ? String(answer.dropFirst(streamed.count)) : "\n" + answer
+                write(SafeText.sanitize(rest) + "\n")
+            default:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// Reports one chat-model call of a node to the run's event stream: `token`
+/// for each piece of the reply, then `end`. Returned by
+/// `NodeContext.modelCall(name:messageId:)`; does nothing when no one listens.
+public struct ModelCallReporter: Sendable {
+    let reporter: EventReporter?
+    let origin: EventOrigin?
+    let messageId: String
+
+    /// True when events are being consumed; callers may skip work otherwise.
+    public var isActive: Bool { reporter != nil }
+
+    /// Reports a token of the reply.
+    @inline(__always)
+    public func token(_ text: String) {
+        guard let reporter, let origin else { return }
+        reporter.emit(.token(text: text, messageId: messageId), from: origin)
+    }
+
+    /// Reports the end of the call, with its token counts when known.
+    public func end(usage: RunEvent.Usage? = nil) {
+        guard let reporter, let origin else { return }
+        reporter.emit(.modelEnd(usage: usage), from: origin)
+    }
+}
