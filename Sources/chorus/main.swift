@@ -10,7 +10,7 @@ struct Chorus: AsyncParsableCommand {
         commandName: "chorus",
         abstract: "A terminal chat client on an in-process graph engine.",
         version: "0.1.0",
-        subcommands: [Threads.self])
+        subcommands: [Threads.self, Research.self])
 
     @Option(name: .customLong("print"), help: "Answer one question on stdout and exit (no terminal UI).")
     var question: String?
@@ -84,6 +84,42 @@ struct Chorus: AsyncParsableCommand {
             handle.seekToEndOfFile()
             handle.write(Data((chat.traceLine(startedAt: startedAt) + "\n").utf8))
             try? handle.close()
+        }
+    }
+
+    struct Research: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Parallel research without the terminal UI: a planner, N researchers (at most K at once), a synthesizer.",
+            discussion: "With --jsonl every run event is a JSON line (event, run_id, ts; node, task, step for task events) and the last line is {\"event\":\"final\",\"answer\":…}. Otherwise branch progress goes to stderr and the answer to stdout.")
+
+        @Argument(help: "The research question.") var question: String?
+        @Flag(help: "Write the event stream as JSON lines.") var jsonl = false
+        @Option(name: .customLong("max-concurrency"), help: "Researchers running at once (default: [research] max_concurrency, else 4).") var maxConcurrency: Int?
+        @Option(help: "Number of sub-questions (default: [research] branches, else 4).") var branches: Int?
+        @Option(help: "Provider for every role (default: each role's [research] provider, else the default provider).") var provider: String?
+        @Option(help: "Model name for the provider.") var model: String?
+        @Option(name: .customLong("base-url"), help: "Provider URL.") var baseURL: String?
+        @Option(help: "Resume a stopped research thread by id (finished branches are not rerun).") var resume: String?
+        @Option(help: "Config file.") var config: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            guard question != nil || resume != nil else { throw ValidationError("give a question, or --resume THREAD") }
+            do {
+                let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
+                let command = ResearchCommand(question: question ?? "", branches: branches, maxConcurrency: maxConcurrency, provider: provider,
+                                              model: model, baseURL: baseURL, jsonl: jsonl, resumeThread: resume,
+                                              databasePath: StoreLocation.resolve(flag: global.db, environment: environment), config: settings)
+                let thread = try await command.run(environment: environment) { text in
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                } progress: { line in
+                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                }
+                if !jsonl { FileHandle.standardError.write(Data("chorus: saved as research thread \(thread)\n".utf8)) }
+            } catch {
+                throw ValidationFailure(message: "\(error)")
+            }
         }
     }
 

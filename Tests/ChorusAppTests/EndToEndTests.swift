@@ -147,6 +147,33 @@ import Testing
         await server.shutdown()
     }
 
+    @Test func researchRunNeverHasMoreThanKBranchesRunning() async throws {
+        try FileManager.default.createDirectory(atPath: dir + "/config/chorus", withIntermediateDirectories: true)
+        try "[research]\nbranches = 6\nmax_concurrency = 2\n".write(toFile: dir + "/config/chorus/config.toml", atomically: true, encoding: .utf8)
+        let tmux = try start(tokensPerSecond: 80, width: 120, height: 40)
+        #expect(try await tmux.waitFor("Message (Enter sends") != nil)
+        try tmux.send("/research how do panes work", literal: true)
+        try tmux.send("Enter")
+        var sawQueuedWhileRunning = false
+        var mostRunning = 0
+        let finished = try await tmux.waitFor(timeout: .seconds(90)) { rows in
+            let screen = rows.joined(separator: "\n")
+            let running = screen.components(separatedBy: "] running").count - 1
+            mostRunning = max(mostRunning, running)
+            if running > 0, screen.contains("] queued") { sawQueuedWhileRunning = true }
+            return screen.contains("✓ done")
+        }
+        #expect(finished != nil)
+        #expect(mostRunning <= 2, "never more than max_concurrency panes running")
+        #expect(mostRunning >= 1)
+        #expect(sawQueuedWhileRunning, "queued branches visibly wait")
+        #expect(text(finished).contains("done 6 · failed 0"))
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor("[exited 0]") != nil)
+        let (_, out, _) = try BuiltExecutable.run("chorus", ["threads", "list", "--json", "--db", dir + "/chorus.sqlite"])
+        #expect(out.contains("\"kind\":\"research\""))
+    }
+
     @Test func notATerminalIsAnError() throws {
         let (status, _, err) = try BuiltExecutable.run("chorus", ["--db", dir + "/chorus.sqlite"], environment: ["HOME": dir])
         #expect(status != 0)

@@ -14,14 +14,15 @@ import Foundation
 /// the findings as [1], [2]…. A branch that fails is recorded as failed and
 /// the answer says so; if all fail the run fails. Each researcher reports
 /// `{"branch", "of", "status": "running" | "done" | "failed", "sub_question"}`
-/// as a custom event. With a checkpointer, a run stopped mid-fan-out resumes
+/// as a custom event, and the planner reports `{"plan": [...]}`; a
+/// `ResearchControl` cancels single branches. With a checkpointer, a run stopped mid-fan-out resumes
 /// (`RunInput.continue`) without rerunning finished branches.
 ///
 /// State: `question` (input), `sub_questions`, `findings` (appended, see
 /// `ResearchFinding`), `answer`, and `messages` (the question and the answer).
 public enum ResearchGraph {
     public static func make(planner: any ChatModel, researcher: any ChatModel, synthesizer: any ChatModel, branches: Int,
-                            checkpointer: (any Checkpointer)?) throws -> CompiledGraph {
+                            checkpointer: (any Checkpointer)?, control: ResearchControl? = nil) throws -> CompiledGraph {
         let n = max(1, branches)
         var graph = StateGraph(StateSchema([
             ("question", .lastValue), ("sub_questions", .lastValue), ("findings", .reducer(.append)),
@@ -30,6 +31,8 @@ public enum ResearchGraph {
         graph.addNode("planner") { state, context in
             let question = state["question"]?.stringValue ?? ""
             let plan = try await Self.plan(question, branches: n, model: planner, context: context)
+            // The whole plan at once, so a UI can show the branches still queued.
+            context.write(custom: ["plan": .array(plan.map { .string($0) })])
             return .update([
                 "sub_questions": .array(plan.map { .string($0) }),
                 "messages": [ChatMessage(role: .user, content: question, id: "question-\(context.taskId)").value],
@@ -43,7 +46,7 @@ public enum ResearchGraph {
             }
         }
         graph.addNode("researcher") { input, context in
-            .update(["findings": [try await Self.research(input, model: researcher, context: context).value]])
+            .update(["findings": [try await Self.research(input, model: researcher, context: context, control: control).value]])
         }
         graph.addEdge("researcher", "synthesizer")
         graph.addNode("synthesizer") { state, context in
@@ -74,7 +77,7 @@ public enum ResearchGraph {
     }
 
     /// One branch. Failures other than cancellation become a failed finding.
-    static func research(_ input: Value, model: any ChatModel, context: NodeContext) async throws -> ResearchFinding {
+    static func research(_ input: Value, model: any ChatModel, context: NodeContext, control: ResearchControl?) async throws -> ResearchFinding {
         let index = input["index"]?.intValue ?? 0
         let subQuestion = input["sub_question"]?.stringValue ?? ""
         func report(_ status: String, error: String? = nil) {
@@ -88,7 +91,11 @@ public enum ResearchGraph {
         let request = ChatRequest(messages: [ChatMessage(role: .system, content: system, id: "researcher-system"),
                                              ChatMessage(role: .user, content: subQuestion, id: "researcher-question")])
         do {
-            let text = try await model.replyText(to: request, context: context, messageId: "branch-\(index)-\(context.taskId)")
+            let call: @Sendable () async throws -> String = {
+                try await model.replyText(to: request, context: context, messageId: "branch-\(index)-\(context.taskId)")
+            }
+            let text: String
+            if let control { text = try await control.run(branch: index, call) } else { text = try await call() }
             report("done")
             return ResearchFinding(index: index, subQuestion: subQuestion, status: .done, text: text)
         } catch is CancellationError {

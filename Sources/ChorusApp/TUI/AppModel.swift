@@ -13,6 +13,10 @@ public struct AppModel {
     /// The thread on screen: a saved thread's id, or `draft`.
     public var current = AppModel.draft
     public var conversations: [String: [TranscriptEntry]] = [:]
+    /// Research runs by thread id, live or loaded.
+    public var research: [String: ResearchState] = [:]
+    /// In a research thread: show its transcript (question and answer) instead of the panes.
+    public var researchTranscript = false
     /// Replies streaming now, by thread key.
     public var replies: [String: ReplyProgress] = [:]
     public var editor = TextEditor()
@@ -60,6 +64,12 @@ public struct AppModel {
     public func provider(of key: String) -> String {
         if key == AppModel.draft { return draftProvider ?? defaultProvider }
         return threads.first { $0.id == key }?.provider ?? defaultProvider
+    }
+
+    /// The research shown, when the current thread is a research thread.
+    public var currentResearch: ResearchState? {
+        guard !researchTranscript else { return nil }
+        return research[current]
     }
 
     /// Whether the current thread is streaming a reply.

@@ -1,3 +1,4 @@
+import ChorusAgents
 import ChorusGraph
 import ChorusTUI
 import Foundation
@@ -12,6 +13,10 @@ public final class AppRuntime {
     private let messages: AsyncStream<Msg>
     private let inbox: AsyncStream<Msg>.Continuation
     private var replyTasks: [String: Task<Void, Never>] = [:]
+    /// Per research thread: cancels single branches.
+    private var researchControls: [String: ResearchControl] = [:]
+    /// A research run not yet saved as a thread (its id arrives with `researchStarted`).
+    private var pendingResearch: (task: Task<Void, Never>, control: ResearchControl)?
     /// Store work still running, awaited before exit.
     private let effectTasks = Locked<[UUID: Task<Void, Never>]>([:])
     private let frameInterval: Duration = .milliseconds(16)
@@ -60,6 +65,11 @@ public final class AppRuntime {
                 continue
             }
             for effect in Update.update(&model, msg) { perform(effect) }
+            if case .researchStarted(let record, _) = msg, let pending = pendingResearch {
+                replyTasks[record.id] = pending.task
+                researchControls[record.id] = pending.control
+                pendingResearch = nil
+            }
             // A draft's reply goes on under its new thread's id.
             if case .threadCreated(let record) = msg, let task = replyTasks.removeValue(forKey: AppModel.draft) {
                 replyTasks[record.id] = task
@@ -89,6 +99,7 @@ public final class AppRuntime {
 
     /// Cancels streaming replies and waits (up to 2 s) for their partial text to be saved.
     private func shutDown() async {
+        pendingResearch?.task.cancel()
         for task in replyTasks.values { task.cancel() }
         let pending = Array(replyTasks.values) + effectTasks.withLock { Array($0.values) }
         let all = Task { for task in pending { await task.value } }
@@ -139,6 +150,17 @@ public final class AppRuntime {
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
                 send(.notice("copied \(text.count) characters (clipboard via OSC 52, and \(path))"))
             }
+        case .startResearch(let question):
+            let control = ResearchControl()
+            pendingResearch = (Task { await service.research(question: question, resume: nil, control: control, send: send) }, control)
+        case .resumeResearch(let id):
+            let control = ResearchControl()
+            researchControls[id] = control
+            replyTasks[id] = Task { await service.research(question: "", resume: id, control: control, send: send) }
+        case .cancelBranch(let id, let index):
+            researchControls[id]?.cancel(branch: index)
+        case .loadResearch(let id):
+            background { send(.researchLoaded(threadId: id, try await service.savedResearch(id))) }
         case .quit:
             break
         }

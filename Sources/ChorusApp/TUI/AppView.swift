@@ -25,14 +25,24 @@ public enum AppView {
         } else {
             m.transcript.selectedId = nil
         }
-        m.transcript.render(m.entries, into: &buffer, area: transcriptArea, theme: m.theme)
-        if m.entries.isEmpty { welcome(m, into: &buffer, area: transcriptArea) }
+        if let research = m.currentResearch {
+            ResearchView.render(research, now: m.now, theme: m.theme, into: &buffer, area: transcriptArea)
+        } else {
+            m.transcript.render(m.entries, into: &buffer, area: transcriptArea, theme: m.theme)
+            if m.entries.isEmpty { welcome(m, into: &buffer, area: transcriptArea) }
+        }
         let (rule, inputArea) = inputBlock.splitRows(1)
         buffer.write(String(repeating: "─", count: chat.width), x: chat.x, y: rule.y, style: m.theme[.border], limit: chat.maxX)
         if m.transcript.linesAbove > 0, m.transcript.scrollFromBottom > 0 {
             buffer.write(" ↑ \(m.transcript.linesAbove) more ", x: rule.x + 1, y: rule.y, style: m.theme[.dim], limit: rule.maxX)
         }
-        let placeholder = m.isReplying ? "replying… Esc cancels" : "Message (Enter sends, Ctrl-J new line, F1 help)"
+        let placeholder: String
+        if let research = m.research[m.current] {
+            placeholder = research.isActive ? "←→↑↓ pane · Enter zoom · c cancel branch · Esc stop run · t transcript"
+                : "←→↑↓ pane · Enter zoom · r resume · t transcript · /research QUESTION starts another"
+        } else {
+            placeholder = m.isReplying ? "replying… Esc cancels" : "Message (Enter sends, Ctrl-J new line, /research QUESTION, F1 help)"
+        }
         m.editor.render(into: &buffer, area: inputArea, style: m.theme[.input], placeholder: placeholder, placeholderStyle: m.theme[.inputPlaceholder])
         if m.focus != .input { buffer.cursor = nil }
         if m.overlay != nil {
@@ -43,7 +53,7 @@ public enum AppView {
     }
 
     private static func welcome(_ m: AppModel, into buffer: inout Buffer, area: Rect) {
-        let intro = "Type a message and press Enter. Ctrl-T new thread, Ctrl-K switch, Ctrl-F search, Ctrl-O model, F5 theme, F1 all keys."
+        let intro = "Type a message and press Enter, or /research QUESTION for a parallel research run. Ctrl-T new thread, Ctrl-K switch, Ctrl-F search, Ctrl-O model, F5 theme, F1 all keys."
         let width = min(area.width - 2, 64)
         let lines = [StyledLine("Chorus — chat with \(m.currentProvider)", style: m.theme[.heading]), StyledLine()]
             + WordWrap.wrap(intro, width: max(1, width), style: m.theme[.dim])

@@ -158,3 +158,50 @@ public struct ProviderFlags: Sendable {
         self.baseURL = baseURL
     }
 }
+
+extension ChatService {
+    /// Research settings: `[research]` of config.toml, else 4 branches, 4 at once.
+    var researchBranches: Int { config.research.branches ?? 4 }
+    var researchConcurrency: Int { config.research.maxConcurrency ?? 4 }
+
+    /// Runs (or, with `resume`, continues) a research thread, reporting every run event.
+    func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async {
+        let id: String
+        let graph: CompiledGraph
+        do {
+            let planner = try model(for: config.research.planner ?? defaultProvider)
+            let researcher = try model(for: config.research.researcher ?? defaultProvider)
+            let synthesizer = try model(for: config.research.synthesizer ?? defaultProvider)
+            graph = try ResearchGraph.make(planner: planner, researcher: researcher, synthesizer: synthesizer, branches: researchBranches,
+                                           checkpointer: checkpointer, control: control)
+            if let threadId {
+                id = threadId
+            } else {
+                let record = try await threads.create(title: question, kind: "research", provider: researcher.displayName)
+                id = record.id
+                send(.researchStarted(record, ResearchState(question: SafeText.sanitize(question, keepNewlines: false),
+                                                            maxConcurrency: researchConcurrency, startedAt: Date())))
+            }
+        } catch {
+            send(.notice("research: \(error)"))
+            return
+        }
+        let input: RunInput = threadId == nil ? .state(["question": .string(question)]) : .continue
+        do {
+            for try await event in graph.events(input, config: RunConfig(threadId: id, maxConcurrency: researchConcurrency, tags: ["research"])) {
+                send(.researchEvent(threadId: id, event))
+            }
+        } catch {
+            // The event stream already reported the error (runError) unless the run was cancelled.
+        }
+    }
+
+    /// A saved research run's state.
+    func savedResearch(_ id: String) async throws -> ResearchState {
+        let saved = try await checkpointer.get(threadId: id, namespace: "", id: nil)
+        let values = Value.object(saved?.checkpoint.channelValues ?? [:])
+        var state = ResearchState(saved: values, maxConcurrency: researchConcurrency, at: Date())
+        if state.question.isEmpty, let title = try await threads.get(id)?.title { state.question = SafeText.sanitize(title, keepNewlines: false) }
+        return state
+    }
+}

@@ -14,6 +14,12 @@ public enum Effect: Sendable, Equatable {
     case archive(threadId: String)
     case setProvider(threadId: String, provider: String)
     case search(String)
+    /// Starts a research run on `question` in a new research thread.
+    case startResearch(question: String)
+    /// Goes on with a stopped research run; finished branches are kept.
+    case resumeResearch(threadId: String)
+    case cancelBranch(threadId: String, index: Int)
+    case loadResearch(threadId: String)
     case copy(String)
     case quit
 }

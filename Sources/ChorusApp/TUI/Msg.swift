@@ -1,3 +1,4 @@
+import ChorusGraph
 import ChorusStore
 import ChorusTUI
 import Foundation
@@ -16,6 +17,10 @@ public enum Msg: Sendable {
     case token(threadId: String, entryId: String, text: String, node: String, step: Int)
     case replyEnded(threadId: String, entryId: String, ReplyOutcome)
     case searchResults(query: String, [SearchHit])
+    /// A research run was saved as a thread and starts.
+    case researchStarted(ThreadRecord, ResearchState)
+    case researchEvent(threadId: String, RunEvent)
+    case researchLoaded(threadId: String, ResearchState)
     /// A line for the status bar: a store or model failure, "copied …".
     case notice(String)
 }

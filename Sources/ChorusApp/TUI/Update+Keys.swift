@@ -15,6 +15,11 @@ extension Update {
         default:
             break
         }
+        if let effects = researchKey(&m, key) { return effects }
+        if m.researchTranscript, m.research[m.current] != nil, m.editor.isEmpty, key == .character("t") {
+            m.researchTranscript = false
+            return []
+        }
         if let action = m.keymap.action(for: key) { return perform(&m, action) }
         m.focus = .input
         switch key {

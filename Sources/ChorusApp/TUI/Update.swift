@@ -61,6 +61,18 @@ public enum Update {
                 m.overlay = .search(query: editor, hits: hits, selection: 0)
             }
             return []
+        case .researchStarted(let record, let state):
+            m.threads.removeAll { $0.id == record.id }
+            m.threads.insert(record, at: 0)
+            m.research[record.id] = state
+            return switchTo(&m, record.id)
+        case .researchEvent(let id, let event):
+            m.research[id]?.apply(event, now: m.now)
+            if m.research[id]?.isActive == false { return [.loadThreads] }
+            return []
+        case .researchLoaded(let id, let state):
+            if m.research[id]?.isActive != true { m.research[id] = state }
+            return []
         case .notice(let message):
             m.notice = SafeText.sanitize(message, keepNewlines: false)
             return []
@@ -99,15 +111,34 @@ public enum Update {
         m.transcript.reset()
         m.historyIndex = nil
         if let index = m.threads.firstIndex(where: { $0.id == id }) { m.listSelection = index }
-        if id != AppModel.draft, m.conversations[id] == nil || m.replies[id] == nil {
-            return [.loadTranscript(threadId: id)]
+        m.researchTranscript = false
+        var effects: [Effect] = []
+        if m.threads.first(where: { $0.id == id })?.kind == "research", m.research[id]?.isActive != true {
+            effects.append(.loadResearch(threadId: id))
         }
-        return []
+        if id != AppModel.draft, m.conversations[id] == nil || m.replies[id] == nil {
+            effects.append(.loadTranscript(threadId: id))
+        }
+        return effects
     }
 
     static func send(_ m: inout AppModel) -> [Effect] {
         let text = m.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return [] }
+        if text.hasPrefix("/research") {
+            let question = text.dropFirst("/research".count).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !question.isEmpty else {
+                m.notice = "usage: /research QUESTION"
+                return []
+            }
+            if m.history.last != text { m.history.append(text) }
+            m.editor.setText("")
+            return [.startResearch(question: question)]
+        }
+        if m.research[m.current] != nil {
+            m.notice = "a research thread takes no chat messages: /research QUESTION starts another, Ctrl-T a chat"
+            return []
+        }
         if m.isReplying {
             m.notice = "a reply is streaming; Esc cancels it"
             return []

@@ -62,6 +62,21 @@ public struct RunEvent: Sendable {
     public let tags: [String]
     /// Seconds since 1970 when the event was emitted.
     public let timestamp: Double
+
+    /// An event as a run reports it (public for tests and replays of recorded runs).
+    public init(kind: Kind, runId: String, id: String, parentIds: [String], node: String?, task: String?, step: Int?,
+                namespace: [String], tags: [String], timestamp: Double) {
+        self.kind = kind
+        self.runId = runId
+        self.id = id
+        self.parentIds = parentIds
+        self.node = node
+        self.task = task
+        self.step = step
+        self.namespace = namespace
+        self.tags = tags
+        self.timestamp = timestamp
+    }
 }
 
 /// Who emits events: identity stamped on every event of one run, task, model

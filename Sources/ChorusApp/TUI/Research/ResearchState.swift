@@ -1,0 +1,121 @@
+import ChorusGraph
+import ChorusTUI
+import Foundation
+
+/// A research run as the research view shows it: the plan, one pane per
+/// branch, the answer, and the graph's progress. Built from run events (live)
+/// or from a saved run's state.
+public struct ResearchState: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        case planning, researching, synthesizing, done, cancelled
+        case failed(String)
+    }
+
+    /// One sub-question's pane.
+    public struct Branch: Sendable, Equatable {
+        public enum Status: String, Sendable { case queued, running, done, failed }
+        public var index: Int
+        public var subQuestion: String
+        public var status: Status = .queued
+        public var text = ""
+        public var tokens = 0
+        public var startedAt: Date?
+        public var endedAt: Date?
+        public var error: String?
+    }
+
+    public var question: String
+    public var phase: Phase = .planning
+    public var branches: [Branch] = []
+    public var answer = ""
+    public var maxConcurrency: Int
+    public var step = 0
+    public var startedAt: Date
+    public var endedAt: Date?
+    /// Branch by the task that runs it, learned from its first event.
+    var branchOfTask: [String: Int] = [:]
+    /// Highest number of branches running at once so far.
+    public var peakRunning = 0
+    /// The pane with focus (0-based), and whether it fills the screen.
+    public var focus = 0
+    public var zoomed = false
+    /// First pane shown when there are more than fit.
+    public var firstVisible = 0
+
+    public init(question: String, maxConcurrency: Int, startedAt: Date) {
+        self.question = question
+        self.maxConcurrency = maxConcurrency
+        self.startedAt = startedAt
+    }
+
+    public var running: Int { branches.filter { $0.status == .running }.count }
+    public var queued: Int { branches.filter { $0.status == .queued }.count }
+    public var isActive: Bool {
+        switch phase {
+        case .planning, .researching, .synthesizing: return true
+        default: return false
+        }
+    }
+
+    /// Applies one run event.
+    public mutating func apply(_ event: RunEvent, now: Date) {
+        if let step = event.step { self.step = max(self.step, step) }
+        switch event.kind {
+        case .nodeStart where event.node == "synthesizer":
+            phase = .synthesizing
+        case .custom(let data):
+            if let plan = data["plan"]?.arrayValue {
+                branches = plan.enumerated().map { Branch(index: $0.offset + 1, subQuestion: SafeText.sanitize($0.element.stringValue ?? "", keepNewlines: false)) }
+                phase = .researching
+                return
+            }
+            guard let index = data["branch"]?.intValue, let status = data["status"]?.stringValue.flatMap(Branch.Status.init) else { return }
+            if let task = event.task { branchOfTask[task] = index }
+            guard let i = branches.firstIndex(where: { $0.index == index }) else {
+                branches.append(Branch(index: index, subQuestion: SafeText.sanitize(data["sub_question"]?.stringValue ?? "", keepNewlines: false)))
+                return apply(event, now: now)
+            }
+            branches[i].status = status
+            if status == .running { branches[i].startedAt = now; branches[i].text = ""; branches[i].tokens = 0 }
+            if status == .done || status == .failed { branches[i].endedAt = now }
+            if let error = data["error"]?.stringValue { branches[i].error = SafeText.sanitize(error, keepNewlines: false) }
+            peakRunning = max(peakRunning, running)
+        case .token(let text, _):
+            if event.node == "synthesizer" {
+                answer += SafeText.sanitize(text)
+            } else if let task = event.task, let index = branchOfTask[task], let i = branches.firstIndex(where: { $0.index == index }) {
+                branches[i].text += SafeText.sanitize(text)
+                branches[i].tokens += 1
+            }
+        case .runEnd(let output):
+            if let full = output["answer"]?.stringValue { answer = SafeText.sanitize(full) }
+            phase = .done
+            endedAt = now
+        case .runError(let message):
+            phase = .failed(SafeText.sanitize(message, keepNewlines: false))
+            endedAt = now
+        default:
+            break
+        }
+    }
+
+    /// The state of a saved run (`sub_questions`, `findings`, `answer`).
+    public init(saved values: Value, maxConcurrency: Int, at date: Date) {
+        self.init(question: SafeText.sanitize(values["question"]?.stringValue ?? "", keepNewlines: false), maxConcurrency: maxConcurrency, startedAt: date)
+        let plan = values["sub_questions"]?.arrayValue ?? []
+        branches = plan.enumerated().map { Branch(index: $0.offset + 1, subQuestion: SafeText.sanitize($0.element.stringValue ?? "", keepNewlines: false)) }
+        for finding in values["findings"]?.arrayValue ?? [] {
+            guard let index = finding["index"]?.intValue, let i = branches.firstIndex(where: { $0.index == index }) else { continue }
+            branches[i].status = finding["status"]?.stringValue == "failed" ? .failed : .done
+            branches[i].text = SafeText.sanitize(finding["text"]?.stringValue ?? "")
+            branches[i].error = finding["error"]?.stringValue.map { SafeText.sanitize($0, keepNewlines: false) }
+        }
+        answer = SafeText.sanitize(values["answer"]?.stringValue ?? "")
+        if !answer.isEmpty {
+            phase = .done
+        } else {
+            phase = .cancelled  // stopped before the end; it can be resumed
+        }
+        endedAt = date
+    }
+}

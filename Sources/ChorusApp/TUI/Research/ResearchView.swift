@@ -1,0 +1,116 @@
+import ChorusTUI
+import Foundation
+
+/// The research view: the question, a progress strip, a grid of branch
+/// panes that adapts to the terminal (up to 16 at once, the rest a page
+/// away), and the answer as it is written.
+enum ResearchView {
+    /// At most this many panes on screen.
+    static let maxPanes = 16
+
+    static func render(_ state: ResearchState, now: Date, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        buffer.fill(area, style: theme[.text])
+        guard area.height >= 3 else { return }
+        buffer.write("Research: " + state.question, x: area.x, y: area.y, style: theme[.heading], limit: area.maxX)
+        buffer.write(strip(state, now: now), x: area.x, y: area.y + 1, style: theme[.dim], limit: area.maxX)
+        var body = Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2)
+        if state.zoomed, state.focus < state.branches.count {
+            pane(state.branches[state.focus], focused: true, now: now, theme: theme, into: &buffer, area: body)
+            return
+        }
+        let showAnswer = !state.answer.isEmpty || state.phase == .synthesizing
+        if showAnswer {
+            let answerRows = state.phase == .done ? max(4, body.height * 3 / 5) : max(4, body.height / 3)
+            let (grid, answer) = body.splitRows(-min(body.height, answerRows))
+            body = grid
+            renderAnswer(state, theme: theme, into: &buffer, area: answer)
+        }
+        if state.branches.isEmpty {
+            buffer.write(state.phase == .planning ? "planning the sub-questions…" : "", x: body.x + 1, y: body.y, style: theme[.dim], limit: body.maxX)
+            return
+        }
+        let layout = grid(count: state.branches.count, area: body)
+        let first = visibleStart(state, perPage: layout.columns * layout.rows)
+        for slot in 0..<(layout.columns * layout.rows) {
+            let index = first + slot
+            guard index < state.branches.count else { break }
+            let column = slot % layout.columns, row = slot / layout.columns
+            let x = body.x + column * body.width / layout.columns
+            let nextX = body.x + (column + 1) * body.width / layout.columns
+            let y = body.y + row * layout.paneHeight
+            pane(state.branches[index], focused: index == state.focus, now: now, theme: theme, into: &buffer,
+                 area: Rect(x: x, y: y, width: nextX - x, height: layout.paneHeight))
+        }
+        let hidden = state.branches.count - min(state.branches.count, layout.columns * layout.rows)
+        if hidden > 0 {
+            buffer.write(" \(first + 1)–\(min(state.branches.count, first + layout.columns * layout.rows)) of \(state.branches.count) · PgUp/PgDn ",
+                         x: body.x + 1, y: body.maxY - 1, style: theme[.statusAccent], limit: body.maxX)
+        }
+    }
+
+    /// Columns, rows and pane height for `count` panes in `area`.
+    static func grid(count: Int, area: Rect) -> (columns: Int, rows: Int, paneHeight: Int) {
+        let visible = min(count, maxPanes)
+        let columns = max(1, min(4, area.width / 34, visible))
+        let wantedRows = (visible + columns - 1) / columns
+        let rows = max(1, min(wantedRows, area.height / 4))
+        return (columns, rows, max(3, area.height / rows))
+    }
+
+    /// The first pane shown: the page holding the focused pane.
+    static func visibleStart(_ state: ResearchState, perPage: Int) -> Int {
+        guard perPage > 0 else { return 0 }
+        return (state.focus / perPage) * perPage
+    }
+
+    static func strip(_ state: ResearchState, now: Date) -> String {
+        let elapsed = (state.endedAt ?? now).timeIntervalSince(state.startedAt)
+        let phase: String
+        switch state.phase {
+        case .planning: phase = "● planner"
+        case .researching: phase = "● researcher"
+        case .synthesizing: phase = "● synthesizer"
+        case .done: phase = "✓ done"
+        case .cancelled: phase = "■ stopped (r resumes)"
+        case .failed(let why): phase = "✗ failed: " + why
+        }
+        let done = state.branches.filter { $0.status == .done }.count
+        let failed = state.branches.filter { $0.status == .failed }.count
+        return String(format: "%@ · step %d · in flight %d/%d · queued %d · done %d · failed %d · %.1fs",
+                      phase, state.step, state.running, state.maxConcurrency, state.queued, done, failed, elapsed)
+    }
+
+    static func pane(_ branch: ResearchState.Branch, focused: Bool, now: Date, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        let border: Style
+        switch branch.status {
+        case .queued: border = theme[.dim]
+        case .running: border = theme[.assistantLabel]
+        case .done: border = theme[.success]
+        case .failed: border = theme[.error]
+        }
+        var elapsed = ""
+        if let start = branch.startedAt { elapsed = String(format: " %.1fs", (branch.endedAt ?? now).timeIntervalSince(start)) }
+        let title = "[\(branch.index)] \(branch.status.rawValue)\(elapsed) \(branch.tokens) tok"
+        let inner = Box.draw(into: &buffer, area: area, title: focused ? "▶ " + title : title,
+                             border: focused ? border.adding(.bold) : border, fill: theme[.text], titleStyle: focused ? theme[.statusAccent] : border)
+        guard inner.height > 0, inner.width > 0 else { return }
+        var lines = WordWrap.wrap(branch.subQuestion, width: inner.width, style: theme[.dim])
+        let wrapped = branch.error.map { WordWrap.wrap("error: " + $0, width: inner.width, style: theme[.error]) }
+            ?? MarkdownRenderer(theme: theme, width: inner.width).render(branch.text.suffix(4000))
+        let room = max(0, inner.height - min(lines.count, 2))
+        lines = Array(lines.prefix(2)) + Array(wrapped.suffix(room))
+        for (i, line) in lines.prefix(inner.height).enumerated() {
+            buffer.write(line, x: inner.x, y: inner.y + i, limit: inner.maxX)
+        }
+    }
+
+    static func renderAnswer(_ state: ResearchState, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        let inner = Box.draw(into: &buffer, area: area, title: state.phase == .done ? "Answer" : "Answer (writing…)",
+                             border: theme[.border], fill: theme[.text], titleStyle: theme[.heading])
+        guard inner.height > 0 else { return }
+        let lines = MarkdownRenderer(theme: theme, width: inner.width).render(state.answer)
+        for (i, line) in lines.suffix(inner.height).enumerated() {
+            buffer.write(line, x: inner.x, y: inner.y + i, limit: inner.maxX)
+        }
+    }
+}

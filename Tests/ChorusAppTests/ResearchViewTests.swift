@@ -1,0 +1,107 @@
+import ChorusGraph
+import ChorusStore
+import ChorusTesting
+import ChorusTUI
+import Foundation
+import Testing
+@testable import ChorusApp
+
+@Suite struct ResearchViewTests {
+    func event(_ kind: RunEvent.Kind, node: String, task: String?, step: Int = 2) -> RunEvent {
+        RunEvent(kind: kind, runId: "run", id: task ?? "run", parentIds: ["run"], node: node, task: task, step: step,
+                 namespace: [], tags: [], timestamp: 0)
+    }
+
+    /// A research thread on screen with three branches, two running.
+    func model() throws -> AppModel {
+        var m = try makeModel(width: 100, height: 30)
+        let record = ThreadRecordFixture.research("r1", "Why is the sky blue?")
+        m.feed(.researchStarted(record, ResearchState(question: "Why is the sky blue?", maxConcurrency: 2, startedAt: m.now)))
+        m.feed(.researchEvent(threadId: "r1", event(.custom(["plan": ["Scattering", "Wavelengths", "Sunsets"]]), node: "planner", task: "p", step: 1)))
+        for (task, index, question) in [("ta", 1, "Scattering"), ("tb", 2, "Wavelengths")] {
+            m.feed(.researchEvent(threadId: "r1", event(.custom(["branch": .int(index), "of": 3, "status": "running", "sub_question": .string(question)]),
+                                                         node: "researcher", task: task)))
+        }
+        return m
+    }
+
+    @Test func everyBranchsTokensLandInItsOwnPane() throws {
+        var m = try model()
+        // Tokens interleave across tasks, as they do when branches run together.
+        for i in 0..<12 {
+            let (task, word) = i % 2 == 0 ? ("ta", "alpha\(i) ") : ("tb", "beta\(i) ")
+            m.feed(.researchEvent(threadId: "r1", event(.token(text: word, messageId: "m-\(task)"), node: "researcher", task: task)))
+        }
+        let buffer = AppView.render(&m)
+        let panes = panesByTitle(buffer)
+        #expect(panes.count == 3)
+        let first = try #require(panes[1]), second = try #require(panes[2]), third = try #require(panes[3])
+        #expect(first.contains("alpha10") && !first.contains("beta"))
+        #expect(second.contains("beta11") && !second.contains("alpha"))
+        #expect(third.contains("Sunsets") && !third.contains("alpha") && !third.contains("beta"))
+        #expect(buffer.lines[1].contains("in flight 2/2 · queued 1"))
+        #expect(m.research["r1"]?.branches.map(\.tokens) == [6, 6, 0])
+    }
+
+    @Test func escapeSequencesInBranchTextAreStripped() throws {
+        var m = try model()
+        m.feed(.researchEvent(threadId: "r1", event(.token(text: "ok\u{1B}]52;c;eA==\u{07}\u{1B}[2Jdone", messageId: "m"), node: "researcher", task: "ta")))
+        #expect(m.research["r1"]?.branches[0].text == "okdone")
+    }
+
+    @Test func cancelKeysAndZoom() throws {
+        var m = try model()
+        m.press(.right)
+        #expect(m.research["r1"]?.focus == 1)
+        let cancelBranch = m.press(.character("c"))
+        #expect(cancelBranch == [.cancelBranch(threadId: "r1", index: 2)])
+        m.press(.enter)
+        let zoomed = AppView.render(&m).lines.joined(separator: "\n")
+        #expect(zoomed.contains("[2] running") && !zoomed.contains("[1] running"))
+        m.press(.escape)
+        #expect(m.research["r1"]?.zoomed == false)
+        let stop = m.press(.escape)
+        #expect(stop == [.cancelReply(threadKey: "r1")])
+        #expect(m.research["r1"]?.phase == .cancelled)
+    }
+
+    @Test func researchScreen() throws {
+        var m = try model()
+        m.feed(.researchEvent(threadId: "r1", event(.token(text: "Rayleigh **scattering** favours short waves.", messageId: "m"), node: "researcher", task: "ta")))
+        m.feed(.researchEvent(threadId: "r1", event(.custom(["branch": 1, "of": 3, "status": "done", "sub_question": "Scattering"]), node: "researcher", task: "ta")))
+        #expect(Golden.mismatch(m.screen(), named: "research") == nil)
+    }
+
+    /// Text inside each pane, by the branch number in its title.
+    func panesByTitle(_ buffer: Buffer) -> [Int: String] {
+        var result: [Int: String] = [:]
+        let lines = buffer.lines
+        for (y, line) in lines.enumerated() {
+            var search = line[...]
+            while let open = search.range(of: "┌") {
+                let x = line.distance(from: line.startIndex, to: open.lowerBound)
+                let title = line[open.upperBound...].prefix(40)
+                if let bracket = title.firstIndex(of: "["), let close = title.firstIndex(of: "]"), let n = Int(title[title.index(after: bracket)..<close]) {
+                    let closeCorner = line[open.upperBound...].firstIndex(of: "┐").map { line.distance(from: line.startIndex, to: $0) } ?? line.count
+                    var text = ""
+                    var row = y + 1
+                    while row < lines.count, Array(lines[row])[x] != "└" {
+                        text += String(Array(lines[row])[(x + 1)..<closeCorner]) + "\n"
+                        row += 1
+                    }
+                    result[n] = text
+                }
+                search = line[open.upperBound...]
+            }
+        }
+        return result
+    }
+}
+
+enum ThreadRecordFixture {
+    static func research(_ id: String, _ title: String) -> ChorusStore.ThreadRecord {
+        var record = thread(id, title)
+        record.kind = "research"
+        return record
+    }
+}
