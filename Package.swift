@@ -37,7 +37,8 @@ let package = Package(
             "ChorusApp", "ChorusCurses", "ChorusStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
-        .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore", "ChorusModels", "ChorusTesting"], path: "Benchmarks/chorus-bench"),
+        .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore", "ChorusModels", "ChorusApp", "ChorusTUI", "ChorusTesting"],
+                          path: "Benchmarks/chorus-bench"),
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph", "ChorusTesting"]),
         .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore"], exclude: ["ExtraCases"]),
         .target(name: "ChorusTesting", dependencies: [

@@ -9,7 +9,8 @@ let allWorkloads: [(String, () async throws -> Value)] = [
     ("chain100", Chain100.run), ("fanout1000", Fanout1000.run), ("concurrency", Concurrency.run),
     ("tokens", Tokens.run), ("checkpoint", CheckpointWorkload.run), ("widestate", WideState.run),
     ("startup", Startup.run), ("store", StoreWorkload.run), ("providers", ProviderStreams.run),
-    ("events", EventStream.run),
+    ("events", EventStream.run), ("tui", TerminalApp.chat), ("research-tui", TerminalApp.research),
+    ("tui-startup", TerminalStartup.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

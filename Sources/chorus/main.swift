@@ -77,12 +77,12 @@ struct Chorus: AsyncParsableCommand {
         } catch {
             throw ValidationFailure(message: "\(error)")
         }
-        await chat.runtime.run()
+        let session = await chat.runtime.run()
         await curses?.stop()
         if let trace = environment["CHORUS_TRACE"], !trace.isEmpty,
            let handle = FileHandle(forWritingAtPath: trace) ?? (FileManager.default.createFile(atPath: trace, contents: nil) ? FileHandle(forWritingAtPath: trace) : nil) {
             handle.seekToEndOfFile()
-            handle.write(Data((chat.traceLine(startedAt: startedAt) + "\n").utf8))
+            handle.write(Data((ChatCommand.traceLine(session, startedAt: startedAt) + "\n").utf8))
             try? handle.close()
         }
     }

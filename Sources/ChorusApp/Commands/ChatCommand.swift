@@ -33,14 +33,14 @@ public struct ChatCommand {
     }
 
     /// One JSON line about the session for `CHORUS_TRACE`: first frame time, frame view times, memory.
-    public func traceLine(startedAt: Date) -> String {
-        let stats = runtime.frameTimes
+    public static func traceLine(_ session: SessionStats, startedAt: Date) -> String {
+        let stats = session.frameTimes
         var rss = 0
         if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
             rss = Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
         }
-        let first = runtime.firstFrameAt.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "null"
+        let first = session.firstFrameAt.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "null"
         return String(format: "{\"event\":\"session\",\"started\":%.3f,\"first_frame\":%@,\"frames\":%d,\"view_p50_ms\":%.3f,\"view_p99_ms\":%.3f,\"view_max_ms\":%.3f,\"peak_rss_kib\":%d}",
                       startedAt.timeIntervalSince1970, first, stats.samples.count, stats.percentile(0.5), stats.percentile(0.99), stats.percentile(1), rss)
     }

@@ -20,10 +20,8 @@ public final class AppRuntime {
     /// Store work still running, awaited before exit.
     private let effectTasks = Locked<[UUID: Task<Void, Never>]>([:])
     private let frameInterval: Duration = .milliseconds(16)
-    /// View times of every frame, for the trace.
-    public private(set) var frameTimes = FrameStats()
-    /// When the first frame was handed to the terminal.
-    public private(set) var firstFrameAt: Date?
+    private var frameTimes = FrameStats()
+    private var firstFrameAt: Date?
     private let clipboardPath: String
 
     public init(model: AppModel, terminal: any TerminalDevice, service: ChatService, clipboardPath: String) {
@@ -34,8 +32,8 @@ public final class AppRuntime {
         (messages, inbox) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
-    /// Runs until quit (or the terminal's events end).
-    public func run() async {
+    /// Runs until quit (or the terminal's events end); returns frame timings.
+    public func run() async -> SessionStats {
         let inbox = self.inbox
         let terminalEvents = terminal.events
         let events = Task {
@@ -78,7 +76,10 @@ public final class AppRuntime {
             replying.withLock { $0 = !model.replies.isEmpty }
             if !frameDue {
                 frameDue = true
-                let due = lastFrame + frameInterval
+                // What the user does shows at once; streamed tokens share one frame per 16 ms.
+                let interactive: Bool
+                if case .terminal = msg { interactive = true } else { interactive = false }
+                let due = interactive ? lastFrame + .milliseconds(1) : lastFrame + frameInterval
                 if due <= ContinuousClock.now {
                     inbox.yield(.frame)
                 } else {
@@ -87,6 +88,7 @@ public final class AppRuntime {
             }
         }
         await shutDown()
+        return SessionStats(frameTimes: frameTimes, firstFrameAt: firstFrameAt)
     }
 
     private func draw() {
@@ -177,4 +179,10 @@ public final class AppRuntime {
         }
         tasks.withLock { $0[id] = task }
     }
+}
+
+/// How a session went: the time of every frame (view and present) and when the first was shown.
+public struct SessionStats: Sendable {
+    public var frameTimes: FrameStats
+    public var firstFrameAt: Date?
 }
