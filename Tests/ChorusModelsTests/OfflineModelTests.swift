@@ -1,6 +1,6 @@
 import ChorusAgents
 import ChorusGraph
-import ChorusModels
+@testable import ChorusModels
 import Testing
 
 @Suite struct OfflineModelTests {
@@ -83,5 +83,12 @@ import Testing
     func arraysRespectMinAndMaxItems(n: Int) {
         let schema: Value = ["type": "array", "items": ["type": "string"], "minItems": .int(n), "maxItems": .int(n)]
         #expect(SchemaFiller.fill(schema, from: "q").arrayValue?.count == n)
+    }
+}
+
+@Suite struct OfflineTokenCountTests {
+    @Test(arguments: ["", "one", "two words", "  leading", "trailing  ", "a\nb\tc\r\nd", "many   spaces  here ", "漢字 テスト"])
+    func countMatchesTheTokens(text: String) {
+        #expect(OfflineChatModel.tokenCount(text) == OfflineChatModel.tokens(text).count)
     }
 }

@@ -28,18 +28,17 @@ public enum Update {
             if m.current == AppModel.draft { m.current = record.id }
             return []
         case .token(let id, let messageId, let text, let node, let step):
-            guard var progress = m.replies[id], var entries = m.conversations[id],
-                  let index = entries.lastIndex(where: { $0.id == progress.entryId }) else { return [] }
+            guard var progress = m.replies[id], let index = m.conversations[id]?.lastIndex(where: { $0.id == progress.entryId }) else { return [] }
+            // In place: a long conversation is not copied per token.
             // The first token names the message as the store will know it.
             if messageId != progress.entryId {
-                entries[index].id = messageId
+                m.conversations[id]![index].id = messageId
                 progress.entryId = messageId
             }
-            entries[index].text += SafeText.sanitize(text)
+            m.conversations[id]![index].text += SafeText.sanitize(text)
             progress.tokens += 1
             progress.node = node
             progress.step = step
-            m.conversations[id] = entries
             m.replies[id] = progress
             return []
         case .replyEnded(let id, let entryId, let outcome):

@@ -60,11 +60,24 @@ public struct OfflineChatModel: ChatModel {
         return JSON.serialize(SchemaFiller.fill(format.schema, from: last))
     }
 
+    /// `tokens(text).count` without building the tokens (a long conversation is
+    /// counted on every reply): runs that start after whitespace, plus the first.
+    static func tokenCount(_ text: String) -> Int {
+        var count = text.isEmpty ? 0 : 1
+        var inSpace = false
+        for byte in text.utf8 {
+            let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !space, inSpace { count += 1 }
+            inSpace = space
+        }
+        return count
+    }
+
     public func stream(_ request: ChatRequest) -> ChatStream {
         let tokens = Self.tokens(Self.reply(to: request))
         let limit = request.maxTokens.map { min($0, tokens.count) } ?? tokens.count
         let delay: Duration? = tokensPerSecond > 0 ? .nanoseconds(Int64(1e9 / tokensPerSecond)) : nil
-        let input = request.messages.reduce(0) { $0 + Self.tokens($1.content).count }
+        let input = request.messages.reduce(0) { $0 + Self.tokenCount($1.content) }
         let (stream, continuation) = ChatStream.makeStream()
         let task = Task {
             do {
