@@ -28,7 +28,8 @@ import Testing
     func text(_ screen: [String]?) -> String { (screen ?? []).joined(separator: "\n") }
 
     @Test func sendStreamAndQuitRestoresTheTerminal() async throws {
-        let tmux = try start(tokensPerSecond: 200)
+        // Slow enough (~2 s a reply) that a half-written reply is on screen for several captures.
+        let tmux = try start(tokensPerSecond: 50)
         #expect(try await tmux.waitFor("Message (Enter sends") != nil)
         try tmux.send("hello from tmux", literal: true)
         try tmux.send("Enter")

@@ -164,7 +164,8 @@ import Testing
     @Test func aCutAfterTheFirstTokenKeepsThePartialReplyAndIsNotRetried() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("partial "), Self.openAIChunk("answer")]) + [.cut])
+        // The pause lets both chunks reach the client before the connection drops, so the cut is always after them.
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("partial "), Self.openAIChunk("answer")]) + [.pause(milliseconds: 100), .cut])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast))
         #expect(result.text == "partial answer")
         #expect(result.error is ChatProviderError)
