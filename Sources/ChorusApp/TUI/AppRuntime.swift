@@ -74,11 +74,14 @@ public final class AppRuntime {
             }
             if model.quitting { break }
             replying.withLock { $0 = !model.replies.isEmpty }
-            if !frameDue {
+            // What the user does shows at once, even when a token frame is already scheduled.
+            let interactive: Bool
+            if case .terminal = msg { interactive = true } else { interactive = false }
+            if interactive, frameDue {
+                inbox.yield(.frame)
+            } else if !frameDue {
                 frameDue = true
-                // What the user does shows at once; streamed tokens share one frame per 16 ms.
-                let interactive: Bool
-                if case .terminal = msg { interactive = true } else { interactive = false }
+                // Streamed tokens share one frame per 16 ms.
                 let due = interactive ? lastFrame + .milliseconds(1) : lastFrame + frameInterval
                 if due <= ContinuousClock.now {
                     inbox.yield(.frame)

@@ -96,12 +96,24 @@ enum ResearchView {
         guard inner.height > 0, inner.width > 0 else { return }
         var lines = WordWrap.wrap(branch.subQuestion, width: inner.width, style: theme[.dim])
         let wrapped = branch.error.map { WordWrap.wrap("error: " + $0, width: inner.width, style: theme[.error]) }
-            ?? MarkdownRenderer(theme: theme, width: inner.width).render(branch.text.suffix(4000))
+            ?? MarkdownRenderer(theme: theme, width: inner.width).render(tail(branch.text, fitting: inner))
         let room = max(0, inner.height - min(lines.count, 2))
         lines = Array(lines.prefix(2)) + Array(wrapped.suffix(room))
         for (i, line) in lines.prefix(inner.height).enumerated() {
             buffer.write(line, x: inner.x, y: inner.y + i, limit: inner.maxX)
         }
+    }
+
+    /// The end of a branch's text, about two panes' worth: a live pane shows
+    /// only its last lines, and 16 panes re-render every frame.
+    static func tail(_ text: String, fitting area: Rect) -> Substring {
+        let budget = max(200, area.width * area.height * 2)
+        let utf8 = text.utf8
+        guard utf8.count > budget else { return text[...] }
+        var start = utf8.index(utf8.endIndex, offsetBy: -budget)
+        // Start at a line or word boundary so the first shown line is not a cut word.
+        while start < utf8.endIndex, utf8[start] != 0x20, utf8[start] != 0x0A { start = utf8.index(after: start) }
+        return text[start...]
     }
 
     static func renderAnswer(_ state: ResearchState, theme: Theme, into buffer: inout Buffer, area: Rect) {
