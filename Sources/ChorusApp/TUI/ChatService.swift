@@ -92,6 +92,7 @@ public final class ChatService: Sendable {
     }
 
     func removeMessages(threadId: String, ids: [String]) async throws {
+        // The chat graph's shape does not depend on its model; only its state is touched here.
         let graph = try ChatGraph.make(model: OfflineChatModel(), checkpointer: checkpointer)
         let removals = ids.map { Value.object(["type": "remove", "id": .string($0)]) }
         _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": .array(removals)], asNode: "model")

@@ -103,7 +103,7 @@ public enum Update {
 
     // MARK: actions shared by keys and overlays
 
-    /// Threads in list order (archived ones are not loaded).
+    /// Shows thread `id` (or the draft), loading its transcript or research state.
     static func switchTo(_ m: inout AppModel, _ id: String) -> [Effect] {
         guard id != m.current else { return [] }
         m.current = id
