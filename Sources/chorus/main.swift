@@ -15,14 +15,7 @@ struct Chorus: AsyncParsableCommand {
     @Option(name: .customLong("print"), help: "Answer one question on stdout and exit (no terminal UI).")
     var question: String?
 
-    @Option(help: "Model provider: offline, openai, anthropic or ollama (default: from OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_HOST, else offline).")
-    var provider: String?
-
-    @Option(help: "Model name for the provider.")
-    var model: String?
-
-    @Option(name: .customLong("base-url"), help: "Provider URL (OpenAI-compatible: ends in /v1; Anthropic: without /v1).")
-    var baseURL: String?
+    @OptionGroup var providerOptions: ProviderOptions
 
     @Option(help: "System prompt for --print.")
     var system: String?
@@ -35,9 +28,6 @@ struct Chorus: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Config file (default: $XDG_CONFIG_HOME/chorus/config.toml or ~/.config/chorus/config.toml).")
-    var config: String?
-
     @Option(help: "Theme of the chat interface: dark, light, high-contrast, basic, or a themes/NAME.toml of yours.")
     var theme: String?
 
@@ -49,8 +39,8 @@ struct Chorus: AsyncParsableCommand {
             return
         }
         do {
-            let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
-            let command = PrintCommand(question: question, provider: provider, model: model, baseURL: baseURL, system: system, maxTokens: maxTokens,
+            let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
+            let command = PrintCommand(question: question, provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL, system: system, maxTokens: maxTokens,
                                        ephemeral: ephemeral, databasePath: path, config: settings)
             let thread = try await command.run(environment: environment) { text in
                 FileHandle.standardOutput.write(Data(text.utf8))
@@ -67,9 +57,9 @@ struct Chorus: AsyncParsableCommand {
         var curses: CursesTerminal?
         let chat: ChatCommand
         do {
-            let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
+            let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
             chat = try ChatCommand(databasePath: path, config: settings, theme: theme,
-                                   flags: ProviderFlags(provider: provider, model: model, baseURL: baseURL), environment: environment) {
+                                   flags: ProviderFlags(provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL), environment: environment) {
                 let terminal = try CursesTerminal()
                 curses = terminal
                 return terminal
@@ -96,20 +86,18 @@ struct Chorus: AsyncParsableCommand {
         @Flag(help: "Write the event stream as JSON lines.") var jsonl = false
         @Option(name: .customLong("max-concurrency"), help: "Researchers running at once (default: [research] max_concurrency, else 4).") var maxConcurrency: Int?
         @Option(help: "Number of sub-questions (default: [research] branches, else 4).") var branches: Int?
-        @Option(help: "Provider for every role (default: each role's [research] provider, else the default provider).") var provider: String?
-        @Option(help: "Model name for the provider.") var model: String?
-        @Option(name: .customLong("base-url"), help: "Provider URL.") var baseURL: String?
+        /// Shared with the root command (which would otherwise take these flags): the provider for every role.
+        @OptionGroup var providerOptions: ProviderOptions
         @Option(help: "Resume a stopped research thread by id (finished branches are not rerun).") var resume: String?
-        @Option(help: "Config file.") var config: String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             guard question != nil || resume != nil else { throw ValidationError("give a question, or --resume THREAD") }
             do {
-                let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
-                let command = ResearchCommand(question: question ?? "", branches: branches, maxConcurrency: maxConcurrency, provider: provider,
-                                              model: model, baseURL: baseURL, jsonl: jsonl, resumeThread: resume,
+                let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
+                let command = ResearchCommand(question: question ?? "", branches: branches, maxConcurrency: maxConcurrency,
+                                              provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL, jsonl: jsonl, resumeThread: resume,
                                               databasePath: StoreLocation.resolve(flag: global.db, environment: environment), config: settings)
                 let thread = try await command.run(environment: environment) { text in
                     FileHandle.standardOutput.write(Data(text.utf8))
@@ -148,6 +136,23 @@ struct Chorus: AsyncParsableCommand {
 struct GlobalOptions: ParsableArguments {
     @Option(help: "Database file (default: $CHORUS_DB, else $XDG_DATA_HOME/chorus/chorus.sqlite).")
     var db: String?
+
+    @Option(help: "Config file (default: $XDG_CONFIG_HOME/chorus/config.toml or ~/.config/chorus/config.toml).")
+    var config: String?
+}
+
+/// Which model to talk to. A group, so that `chorus research --provider X`
+/// fills the subcommand's value (a plain option of the same name on the root
+/// command would take it).
+struct ProviderOptions: ParsableArguments {
+    @Option(help: "Model provider: offline, openai, anthropic, ollama or a [providers.NAME] of config.toml (default: from OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_HOST, else offline).")
+    var provider: String?
+
+    @Option(help: "Model name for the provider.")
+    var model: String?
+
+    @Option(name: .customLong("base-url"), help: "Provider URL (OpenAI-compatible: ends in /v1; Anthropic: without /v1).")
+    var baseURL: String?
 }
 
 /// Any failure: the message on stderr, exit code 1.
