@@ -84,3 +84,29 @@ import Testing
         #expect(BufferDiff(from: a, to: b).runs == [.init(x: 0, y: 0, style: .plain, text: "漢")])
     }
 }
+
+@Suite struct TranscriptViewTests {
+    let entries = (0..<40).map { TranscriptEntry(id: "e\($0)", role: .user, label: "L\($0)", text: "text \($0)") }
+
+    @Test func followsTheEndAndScrollsToTheTop() {
+        var view = TranscriptView()
+        var buffer = Buffer(width: 20, height: 6)
+        view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
+        #expect(buffer.text(row: 3) == "L39")
+        view.scrollFromBottom = Int.max / 2
+        view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
+        #expect(buffer.text(row: 0) == "L0")
+        #expect(view.linesAbove == 0)
+    }
+
+    @Test func theSelectedEntryIsScrolledIntoViewAndHighlighted() {
+        var view = TranscriptView()
+        view.selectedId = "e5"
+        var buffer = Buffer(width: 20, height: 6)
+        view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
+        let row = try? #require((0..<6).first { buffer.text(row: $0) == "L5" })
+        #expect(row != nil)
+        if let row { #expect(buffer[0, row].style.attributes.contains(.reverse)) }
+        #expect(view.scrollFromBottom > 0)
+    }
+}

@@ -39,20 +39,29 @@ public struct TranscriptView: Sendable {
         buffer.fill(area, style: theme[.text])
         guard !area.isEmpty else { return }
         let needed = scrollFromBottom + area.height
-        var collected: [StyledLine] = []
+        // Entries newest first, each block once; one join at the end (inserting at the front
+        // per entry was quadratic when scrolled to the top of a long thread).
+        var blocks: [[StyledLine]] = []
+        var total = 0
+        var selectedBlock: Int?
         var index = entries.count - 1
-        var selection: (start: Int, end: Int)?
         var foundSelection = selectedId == nil
-        while index >= 0, collected.count < needed || !foundSelection {
+        while index >= 0, total < needed || !foundSelection {
             let entry = entries[index]
             let lines = self.lines(for: entry, width: area.width, theme: theme)
-            collected.insert(contentsOf: lines, at: 0)
-            if let s = selection { selection = (s.start + lines.count, s.end + lines.count) }
             if entry.id == selectedId {
-                selection = (0, lines.count)
+                selectedBlock = blocks.count
                 foundSelection = true
             }
+            blocks.append(lines)
+            total += lines.count
             index -= 1
+        }
+        let collected = Array(blocks.reversed().joined())
+        var selection: (start: Int, end: Int)?
+        if let selectedBlock {
+            let end = total - blocks[..<selectedBlock].reduce(0) { $0 + $1.count }
+            selection = (end - blocks[selectedBlock].count, end)
         }
         // Entries above the window are not rendered at all.
         // Keep the selected entry in view.
