@@ -1,17 +1,6 @@
 import Testing
 @testable import ChorusGraph
 
-/// Collects every event of a run (and the error it ended with, if any).
-func collectEvents(_ graph: CompiledGraph, _ input: RunInput, config: RunConfig = RunConfig()) async -> (events: [RunEvent], error: (any Error)?) {
-    var events: [RunEvent] = []
-    do {
-        for try await event in graph.events(input, config: config) { events.append(event) }
-        return (events, nil)
-    } catch {
-        return (events, error)
-    }
-}
-
 /// `START → plan → Send(worker, i) × n`; each worker is a model call that
 /// streams `tokens` tokens `"w<i>.<j>"`, all workers inside `gate` together.
 func streamingFanOut(_ n: Int, tokens: Int, gate: ConcurrencyGate) throws -> CompiledGraph {
@@ -163,19 +152,7 @@ extension RunEvent.Kind {
 
     @Test func cancellingTheConsumerCancelsTheRun() async throws {
         let started = Signal(), cancelled = Signal()
-        var g = StateGraph(StateSchema([("x", .lastValue)]))
-        g.addNode("sleeper") { _, _ in
-            started.fire()
-            do {
-                try await Task.sleep(for: .seconds(3600))
-            } catch {
-                cancelled.fire()
-                throw error
-            }
-            return .none
-        }
-        g.addEdge(START, "sleeper")
-        let graph = try g.compile()
+        let graph = try sleeperGraph(started: started, cancelled: cancelled)
         let consumer = Task {
             for try await _ in graph.events(.state([:])) {}
         }

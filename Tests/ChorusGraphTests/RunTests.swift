@@ -51,25 +51,6 @@ import Testing
 }
 
 @Suite(.timeLimit(.minutes(1))) struct CancellationTests {
-    /// A node that waits until cancelled and reports it.
-    func sleeperGraph(started: Signal, cancelled: Signal) throws -> CompiledGraph {
-        var g = StateGraph(StateSchema([("x", .lastValue)]))
-        g.addNode("first") { _, _ in .update(["x": 1]) }
-        g.addNode("sleeper") { _, _ in
-            started.fire()
-            do {
-                try await Task.sleep(for: .seconds(3600))
-            } catch {
-                cancelled.fire()
-                throw error
-            }
-            return .none
-        }
-        g.addEdge(START, "first")
-        g.addEdge("first", "sleeper")
-        return try g.compile()
-    }
-
     @Test func cancellingTheConsumerCancelsRunningNodes() async throws {
         let started = Signal(), cancelled = Signal()
         let graph = try sleeperGraph(started: started, cancelled: cancelled)

@@ -15,3 +15,22 @@ func fanOutGraph(_ n: Int, checkpointer: (any Checkpointer)? = nil, work: @escap
     g.addEdge("work", END)
     return try g.compile(checkpointer: checkpointer)
 }
+
+/// A node that waits until cancelled and reports it.
+func sleeperGraph(started: Signal, cancelled: Signal) throws -> CompiledGraph {
+    var g = StateGraph(StateSchema([("x", .lastValue)]))
+    g.addNode("first") { _, _ in .update(["x": 1]) }
+    g.addNode("sleeper") { _, _ in
+        started.fire()
+        do {
+            try await Task.sleep(for: .seconds(3600))
+        } catch {
+            cancelled.fire()
+            throw error
+        }
+        return .none
+    }
+    g.addEdge(START, "first")
+    g.addEdge("first", "sleeper")
+    return try g.compile()
+}

@@ -32,16 +32,6 @@ extension ChatRequest {
     var lastUserText: String { messages.last { $0.role == .user }?.content ?? "" }
 }
 
-/// The events of a research run, and the error it ended with.
-func researchEvents(_ graph: CompiledGraph, _ input: RunInput, config: RunConfig) async -> (events: [RunEvent], error: (any Error)?) {
-    var events: [RunEvent] = []
-    do {
-        for try await event in graph.events(input, config: config) { events.append(event) }
-        return (events, nil)
-    } catch {
-        return (events, error)
-    }
-}
 
 @Suite(.timeLimit(.minutes(1))) struct ResearchGraphTests {
     let offline = OfflineChatModel(tokensPerSecond: 0)
@@ -55,7 +45,7 @@ func researchEvents(_ graph: CompiledGraph, _ input: RunInput, config: RunConfig
             return OfflineChatModel.reply(to: request.messages)
         }
         let graph = try ResearchGraph.make(planner: offline, researcher: researcher, synthesizer: offline, branches: n, checkpointer: nil)
-        let (events, error) = await researchEvents(graph, .state(["question": "How do tides work?"]), config: RunConfig(maxConcurrency: k))
+        let (events, error) = await collectEvents(graph, .state(["question": "How do tides work?"]), config: RunConfig(maxConcurrency: k))
         #expect(error == nil)
         var inFlight = 0, peak = 0
         for event in events where event.node == "researcher" {
@@ -101,7 +91,7 @@ func researchEvents(_ graph: CompiledGraph, _ input: RunInput, config: RunConfig
         let researcher = ClosureModel { _ in throw ChatProviderError.connection(provider: "openai", detail: "refused") }
         let graph = try ResearchGraph.make(planner: offline, researcher: researcher, synthesizer: offline, branches: 2, checkpointer: nil)
         await #expect(throws: ResearchError.self) { try await graph.invoke(["question": "q"]) }
-        let (events, _) = await researchEvents(graph, .state(["question": "q"]), config: RunConfig())
+        let (events, _) = await collectEvents(graph, .state(["question": "q"]), config: RunConfig())
         #expect(events.last?.kind.isRunError == true)
         #expect(events.contains { $0.node == "synthesizer" && $0.kind.isNodeError })
     }
