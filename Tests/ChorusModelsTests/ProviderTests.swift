@@ -165,7 +165,7 @@ import Testing
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
         // The pause lets both chunks reach the client before the connection drops, so the cut is always after them.
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("partial "), Self.openAIChunk("answer")]) + [.pause(milliseconds: 100), .cut])
+        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("partial "), Self.openAIChunk("answer")]) + [.pause(milliseconds: 500), .cut])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast))
         #expect(result.text == "partial answer")
         #expect(result.error is ChatProviderError)
