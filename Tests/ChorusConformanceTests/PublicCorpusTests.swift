@@ -4,16 +4,23 @@ import ChorusStore
 import Foundation
 import Testing
 
-/// Locates `shared/conformance/cases`, which sits beside the repository.
+/// The public corpus: the copy in the repository (`conformance/cases`) and,
+/// when `../shared/conformance/cases` sits beside the repository, any case
+/// there that the copy lacks or that differs from it (a newer recording).
 enum Corpus {
-    static var casesDirectory: String {
-        let here = #filePath
-        let root = here.components(separatedBy: "/Tests/").first!
-        return root + "/../shared/conformance/cases"
-    }
+    static let repositoryRoot = #filePath.components(separatedBy: "/Tests/").first!
+    static let casesDirectory = repositoryRoot + "/conformance/cases"
+    static let sharedCasesDirectory = repositoryRoot + "/../shared/conformance/cases"
 
     static func caseFiles() -> [String] {
-        (try? FileIO.jsonFiles(in: casesDirectory)) ?? []
+        let own = (try? FileIO.jsonFiles(in: casesDirectory)) ?? []
+        let shared = (try? FileIO.jsonFiles(in: sharedCasesDirectory)) ?? []
+        let ownByName = Dictionary(own.map { (($0 as NSString).lastPathComponent, $0) }, uniquingKeysWith: { a, _ in a })
+        let newer = shared.filter { path in
+            guard let mine = ownByName[(path as NSString).lastPathComponent] else { return true }
+            return (try? FileIO.read(mine)) != (try? FileIO.read(path))
+        }
+        return own + newer
     }
 
     /// Cases we generated with real LangGraph 1.2.22 (tools/conformance-gen).
@@ -40,7 +47,8 @@ enum Corpus {
 struct PublicCorpusTests {
     @Test("the corpus is present and non-trivial")
     func corpusIsPresent() {
-        #expect(Corpus.caseFiles().count >= 50, "expected the public cases at \(Corpus.casesDirectory)")
+        #expect(((try? FileIO.jsonFiles(in: Corpus.casesDirectory)) ?? []).count >= 53,
+                "expected the public cases at \(Corpus.casesDirectory)")
     }
 
     @Test("the extra cases are present")
