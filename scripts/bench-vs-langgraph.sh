@@ -18,10 +18,14 @@ done
 mkdir -p "$OUT"
 bash "$BENCH/langgraph/setup.sh" >&2
 swift build -c release --product chorus-bench >&2
+marker="chorus-bench-$$-$(date +%s)"
+export CHORUS_PROCESS_MARKER="$marker"
 for i in $(seq 1 "$RUNS"); do
   echo "[bench-vs-langgraph] run $i/$RUNS: LangGraph" >&2
   "$BENCH/langgraph/.venv/bin/python" "$BENCH/langgraph/bench.py" ${ARGS[@]+"${ARGS[@]}"} > "$OUT/langgraph-$i.json"
   echo "[bench-vs-langgraph] run $i/$RUNS: Chorus" >&2
   .build/release/chorus-bench ${ARGS[@]+"${ARGS[@]}"} > "$OUT/chorus-$i.json"
 done
+unset CHORUS_PROCESS_MARKER
+bash scripts/leftover-processes.sh "$marker"
 python3 scripts/bench_table.py "$OUT" "$RUNS"

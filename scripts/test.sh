@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The project's whole test command (README's second command; CI runs it).
 # Installs what the system lacks, starts a real llama.cpp server and a LiteLLM
-# fault-injecting proxy on loopback for the provider tests (shared/llm-servers;
-# ~10 min the first time on a machine, then cached), builds every target and
-# runs the suite under ThreadSanitizer. CHORUS_SKIP_REAL_PEER=1 skips the servers.
+# fault-injecting proxy on loopback for the provider tests
+# (scripts/llm-servers; ~10 min the first time on a machine, then cached),
+# builds every target and runs the suite under ThreadSanitizer. Every process
+# the suite starts carries a marker in its environment; none may be left
+# running afterwards. CHORUS_SKIP_REAL_PEER=1 skips the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-LLM="../shared/llm-servers/llm-servers.sh"
-if [ "${CHORUS_SKIP_REAL_PEER:-0}" != 1 ] && [ -f "$LLM" ]; then
+LLM="scripts/llm-servers/llm-servers.sh"
+if [ "${CHORUS_SKIP_REAL_PEER:-0}" != 1 ]; then
   if bash "$LLM" install --with-litellm >&2 && bash "$LLM" start >&2; then
     trap 'bash "$LLM" stop-litellm >&2 || true; bash "$LLM" stop >&2 || true' EXIT
     bash "$LLM" start-litellm >&2 || echo "test.sh: WARNING: the LiteLLM proxy did not start; its fault tests will be skipped" >&2
@@ -18,5 +20,14 @@ if [ "${CHORUS_SKIP_REAL_PEER:-0}" != 1 ] && [ -f "$LLM" ]; then
   fi
 fi
 swift build
-swift test --sanitize=thread --scratch-path .build-tsan 2>&1 | tee /tmp/chorus-test.log
-exit "${PIPESTATUS[0]}"
+marker="chorus-test-$$-$(date +%s)"
+log="$(mktemp -t chorus-test.XXXXXX.log)"
+status=0
+CHORUS_PROCESS_MARKER="$marker" swift test --sanitize=thread --scratch-path .build-tsan 2>&1 | tee "$log" || status=$?
+bash scripts/leftover-processes.sh "$marker" || status=1
+skips="$(grep -E '(Suite|Test) .* skipped' "$log" | sed -E 's/^[^A-Za-z]*//' | sort -u || true)"
+if [ -n "$skips" ]; then
+  echo "test.sh: WARNING: $(printf '%s\n' "$skips" | wc -l) suites or tests were skipped:" >&2
+  printf '  %s\n' "$skips" >&2
+fi
+exit "$status"

@@ -1,39 +1,18 @@
 import ChorusGraph
-#if canImport(Glibc)
-import Glibc
-#endif
+import ChorusProcess
+import Foundation
 
 /// `startup`: fresh processes of this binary in child modes, timed by the parent.
 enum Startup {
     /// Runs this executable with `--child MODE`; returns (wall seconds, stdout).
     static func launch(_ mode: String) throws -> (Double, String) {
         let exe = CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : "/proc/self/exe"
-        var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw BenchFailure(what: "pipe") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
-        let args = [exe, "--child", mode]
-        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var pid: pid_t = 0
         let t0 = Bench.now()
-        guard posix_spawn(&pid, exe, &actions, nil, &argv, environ) == 0 else { throw BenchFailure(what: "spawn \(exe)") }
-        close(pipeFDs[1])
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = read(pipeFDs[0], &buffer, buffer.count)
-            if n <= 0 { break }
-            output.append(contentsOf: buffer[0..<n])
-        }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        let child = try ChildProcess(exe, ["--child", mode], standardOutput: .pipe)
+        let output = child.standardOutput!.readDataToEndOfFile()
+        let termination = child.waitUntilExit()
         let wall = Double(Bench.now() - t0) / 1e9
-        close(pipeFDs[0])
-        posix_spawn_file_actions_destroy(&actions)
-        guard status == 0 else { throw BenchFailure(what: "child \(mode) exited with \(status)") }
+        guard termination == .exited(0) else { throw BenchFailure(what: "child \(mode) \(termination)") }
         return (wall, String(decoding: output, as: UTF8.self))
     }
 

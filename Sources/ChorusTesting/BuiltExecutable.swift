@@ -1,3 +1,4 @@
+import ChorusProcess
 import Foundation
 
 /// Finds an executable of this package built beside the running test bundle.
@@ -14,18 +15,14 @@ public enum BuiltExecutable {
     }
 
     /// Runs it to completion; returns (exit status, stdout, stderr).
+    /// A signal ending it is reported as 128 + the signal, as a shell does.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path(name))
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let result = try ChildProcess.run(path(name), arguments,
+                                          environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+        let status: Int32 = switch result.termination {
+        case .exited(let code): code
+        case .signalled(let signal): 128 + signal
+        }
+        return (status, result.stdout, result.stderr)
     }
 }

@@ -1,4 +1,8 @@
+import ChorusProcess
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real terminal for end-to-end tests: a detached tmux session on its own
 /// server socket running one command; keys go in with `send-keys`, the
@@ -6,6 +10,8 @@ import Foundation
 public final class TmuxSession: Sendable {
     public let socket: String
     public let target = "t"
+    /// The tmux server's pid, killed with its process group if `kill-server` fails.
+    public let serverPid: pid_t?
 
     /// Starts `command` in a `width` × `height` terminal with `environment`.
     public init(command: [String], environment: [String: String], width: Int = 100, height: Int = 30) throws {
@@ -14,11 +20,21 @@ public final class TmuxSession: Sendable {
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(key)=\(value)"] }
         // Keep the pane after exit so its last screen and status can be read.
         args += [command.map(Self.quote).joined(separator: " ") + "; echo \"[exited $?]\"; sleep 600"]
-        try tmux(args, output: false)
-        try tmux(["set-option", "-t", target, "-g", "remain-on-exit", "on"])
+        try Self.tmux(socket, args, output: false)
+        try Self.tmux(socket, ["set-option", "-t", target, "-g", "remain-on-exit", "on"])
+        serverPid = (try? Self.tmux(socket, ["display-message", "-p", "#{pid}"]))
+            .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    deinit { _ = try? tmux(["kill-server"]) }
+    /// Stops the server and everything in the session; runs when the test ends, also when it fails.
+    deinit {
+        _ = try? tmux(["kill-server"])
+        guard let serverPid else { return }
+        // The server is a daemon in a session of its own (its pid is its group id).
+        let deadline = ContinuousClock.now + .seconds(5)
+        while kill(serverPid, 0) == 0 && ContinuousClock.now < deadline { usleep(10_000) }
+        if kill(serverPid, 0) == 0 { kill(-serverPid, SIGKILL) }
+    }
 
     /// Types keys: tmux key names (`Enter`, `C-t`, `Escape`) or literal text with `literal`.
     public func send(_ keys: String..., literal: Bool = false) throws {
@@ -66,21 +82,18 @@ public final class TmuxSession: Sendable {
 
     @discardableResult
     private func tmux(_ args: [String], output: Bool = true) throws -> String {
-        let process = Process()
-        // Foundation learns that a child exited when the descriptors it gave
-        // it close; a tmux server forked from this child would hold them
-        // forever, so every descriptor above stderr is closed first.
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done; exec tmux \"$@\"",
-                             "tmux", "-L", socket, "-f", "/dev/null"] + args
-        let out = Pipe()
-        process.standardOutput = output ? out : FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TmuxError(arguments: args, status: process.terminationStatus) }
+        try Self.tmux(socket, args, output: output)
+    }
+
+    /// Runs the tmux client through `ChildProcess`, so the server it forks
+    /// starts with a clean signal mask and none of this process's descriptors.
+    @discardableResult
+    private static func tmux(_ socket: String, _ args: [String], output: Bool = true) throws -> String {
+        let client = try ChildProcess("tmux", ["-L", socket, "-f", "/dev/null"] + args,
+                                      standardOutput: output ? .pipe : .null, standardError: .null)
+        let data = client.standardOutput?.readDataToEndOfFile() ?? Data()
+        let termination = client.waitUntilExit()
+        guard termination == .exited(0) else { throw TmuxError(arguments: args, termination: termination) }
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -89,6 +102,6 @@ public final class TmuxSession: Sendable {
 
 public struct TmuxError: Error, CustomStringConvertible {
     public let arguments: [String]
-    public let status: Int32
-    public var description: String { "tmux \(arguments.joined(separator: " ")) exited with \(status)" }
+    public let termination: ChildProcess.Termination
+    public var description: String { "tmux \(arguments.joined(separator: " ")) \(termination)" }
 }

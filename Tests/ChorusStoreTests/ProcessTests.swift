@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusProcess
 import ChorusStore
 import ChorusTesting
 import Foundation
@@ -8,50 +9,19 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct ProcessTests {
     static var probe: String { BuiltExecutable.path("chorus-crash-probe") }
 
-    /// Lines a child writes, as they arrive.
-    static func lines(of handle: FileHandle) -> AsyncStream<String> {
-        AsyncStream { continuation in
-            let pending = Locked(Data())
-            handle.readabilityHandler = { h in
-                let data = h.availableData
-                if data.isEmpty {
-                    h.readabilityHandler = nil
-                    continuation.finish()
-                    return
-                }
-                let complete: [String] = pending.withLock { buffer in
-                    buffer.append(data)
-                    var lines: [String] = []
-                    while let newline = buffer.firstIndex(of: 0x0A) {
-                        lines.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
-                        buffer.removeSubrange(buffer.startIndex...newline)
-                    }
-                    return lines
-                }
-                for line in complete { continuation.yield(line) }
-            }
-        }
-    }
-
     @Test func killDashNineLosesOnlyTheStepInFlightAndNothingRunsTwice() async throws {
         let dir = TemporaryDirectory()
         let db = dir.file("crash.sqlite"), ran = dir.file("ran.log")
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: Self.probe)
-        child.arguments = ["run", db, ran, "crash"]
-        let out = Pipe()
-        child.standardOutput = out
-        try child.run()
+        let child = try ChildProcess(Self.probe, ["run", db, ran, "crash"], standardOutput: .pipe)
         // Wait until `fast` has finished (its write is committed) while `slow` sleeps.
         var seen = ""
-        for await line in Self.lines(of: out.fileHandleForReading) {
+        for await line in lines(of: child.standardOutput!) {
             seen += line + "\n"
             if line == "finished fast" { break }
         }
         #expect(seen.contains("finished fast"))
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        #expect(child.terminationReason == .uncaughtSignal)
+        child.sendSignal(SIGKILL)
+        #expect(await child.terminationStatus() == .signalled(SIGKILL))
         #expect(RanLog.read(ran) == ["fast"])
 
         let database = try ChorusDatabase(path: db)
@@ -70,18 +40,11 @@ import Testing
         let db = dir.file("shared.sqlite")
         _ = try ChorusDatabase(path: db)
         let count = 25
-        let children = try ["p", "q"].map { prefix -> Process in
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: Self.probe)
-            child.arguments = ["hammer", db, prefix, String(count)]
-            let errors = Pipe()
-            child.standardError = errors
-            try child.run()
-            return child
+        let children = try ["p", "q"].map { prefix in
+            try ChildProcess(Self.probe, ["hammer", db, prefix, String(count)], standardError: .null)
         }
         for child in children {
-            child.waitUntilExit()
-            #expect(child.terminationStatus == 0)
+            #expect(await child.terminationStatus() == .exited(0))
         }
         let database = try ChorusDatabase(path: db)
         let threads = ThreadStore(database: database)
