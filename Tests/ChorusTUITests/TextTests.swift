@@ -99,6 +99,24 @@ import Testing
 }
 
 @Suite struct TextEditorTests {
+    @Test("a grapheme cluster typed one scalar at a time becomes one character, as when pasted",
+          arguments: ["👨\u{200D}👩\u{200D}👧", "🇫🇷", "e\u{301}", "👍🏽", "❤\u{FE0F}"])
+    func clustersTypedKeyByKey(_ cluster: String) {
+        var typed = TextEditor(text: "x "), pasted = TextEditor(text: "x ")
+        for scalar in cluster.unicodeScalars { typed.insert(String(scalar)) }
+        pasted.insert(cluster)
+        #expect(typed == pasted)
+        #expect(typed.characters == ["x", " ", Character(cluster)])
+        #expect(typed.cursor == 3)
+        typed.insert("!")
+        #expect(typed.text == "x " + cluster + "!")
+        typed.left()
+        typed.left()
+        typed.insert("a")
+        #expect(typed.text == "x a" + cluster + "!", "typing before a cluster leaves it whole")
+        #expect(typed.cursor == 3)
+    }
+
     @Test func editsAndMovesByWord() {
         var editor = TextEditor()
         editor.insert("hello brave world")

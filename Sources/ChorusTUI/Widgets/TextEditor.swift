@@ -21,10 +21,16 @@ public struct TextEditor: Sendable, Equatable {
         scrollRow = 0
     }
 
+    /// Inserts `text` at the cursor. Text typed one scalar at a time (a ZWJ
+    /// emoji, a flag's two regional indicators, a combining accent) joins the
+    /// character it extends, exactly as when the whole cluster is pasted.
     public mutating func insert(_ text: String) {
-        let new = Array(text)
-        characters.insert(contentsOf: new, at: cursor)
-        cursor += new.count
+        let start = cursor > 0 ? cursor - 1 : cursor
+        let end = cursor < characters.count ? cursor + 1 : cursor
+        let typed = String(characters[start..<cursor]) + text
+        let merged = Array(typed + String(characters[cursor..<end]))
+        characters.replaceSubrange(start..<end, with: merged)
+        cursor = start + min(Array(typed).count, merged.count)
     }
 
     public mutating func backspace() {
