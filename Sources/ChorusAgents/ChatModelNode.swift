@@ -46,6 +46,8 @@ public struct ChatModelNode: Sendable {
                     finished = true
                 case .usage(let u):
                     usage = u
+                case .retrying(let notice):
+                    report.retry(attempt: notice.attempt, maxAttempts: notice.maxAttempts, delay: notice.delay, reason: notice.reason)
                 }
             }
         } catch {

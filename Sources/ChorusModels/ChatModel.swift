@@ -42,6 +42,8 @@ public enum ChatChunk: Sendable, Equatable {
     case usage(Usage)
     /// Why the reply ended; the last chunk of a complete reply.
     case finish(FinishReason)
+    /// The call failed before its first token and is tried again after a delay.
+    case retrying(RetryNotice)
 }
 
 public struct Usage: Sendable, Equatable {
@@ -89,6 +91,7 @@ extension ChatModel {
             case .toolCall(let call): reply.toolCalls.append(call)
             case .usage(let u): reply.usage = u
             case .finish(let f): reply.finishReason = f
+            case .retrying: break
             }
         }
         guard reply.finishReason != nil else { throw ChatModelError.truncated(partial: reply.text) }

@@ -49,6 +49,21 @@ import Testing
         #expect(m.research["r1"]?.branches[0].text == "okdone")
     }
 
+    @Test func aRetryingBranchShowsItUntilItsNextToken() throws {
+        var m = try model()
+        m.feed(.researchEvent(threadId: "r1", event(.modelRetry(attempt: 2, maxAttempts: 4, delay: 2, reason: "openai: refused"),
+                                                     node: "researcher", task: "tb")))
+        var screen = AppView.render(&m).lines.joined(separator: "\n")
+        #expect(screen.contains("[2] retrying in 2s "))
+        #expect(screen.contains("[1] running"))
+        m.feed(.researchEvent(threadId: "r1", event(.token(text: "back", messageId: "m-tb"), node: "researcher", task: "tb")))
+        screen = AppView.render(&m).lines.joined(separator: "\n")
+        #expect(screen.contains("[2] running") && !screen.contains("retrying"))
+        // The planner's retry shows in the progress strip.
+        m.feed(.researchEvent(threadId: "r1", event(.modelRetry(attempt: 3, maxAttempts: 4, delay: 5, reason: "429"), node: "synthesizer", task: "s")))
+        #expect(m.research["r1"]?.retry?.attempt == 3)
+    }
+
     @Test func cancelKeysAndZoom() throws {
         var m = try model()
         m.press(.right)

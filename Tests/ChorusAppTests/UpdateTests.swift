@@ -49,6 +49,24 @@ import Testing
         #expect(m.replies.isEmpty)
     }
 
+    @Test func aProviderRetryShowsInTheStatusBarUntilTheFirstToken() throws {
+        var m = try makeModel(width: 100)
+        m.feed(.threadsLoaded([thread("t1", "old")]))
+        m.press(.alt("1"))
+        m.feed(.transcriptLoaded(threadId: "t1", []))
+        m.type("go")
+        m.press(.enter)
+        m.feed(.retrying(threadId: "t1", ProviderRetry(attempt: 2, maxAttempts: 4, at: m.now.addingTimeInterval(2.2),
+                                                      reason: "connection refused\u{1B}[2J")))
+        #expect(m.screen().last?.contains("retrying in 3s (attempt 2 of 4)") == true)
+        #expect(m.replies["t1"]?.retry?.reason == "connection refused")
+        m.feed(.tick(m.now.addingTimeInterval(2)))
+        #expect(m.screen().last?.contains("retrying in 1s (attempt 2 of 4)") == true)
+        m.feed(.token(threadId: "t1", entryId: "ai-9", text: "hello", node: "model", step: 1))
+        #expect(m.screen().last?.contains("retrying") == false)
+        #expect(m.screen().last?.contains("model · step 1") == true)
+    }
+
     @Test func escCancelsKeepingThePartialText() throws {
         var m = try makeModel()
         m.feed(.threadsLoaded([thread("t1", "old")]))

@@ -32,6 +32,7 @@ extension RunEvent.Kind {
         case .modelStart: "modelStart"
         case .token: "token"
         case .modelEnd: "modelEnd"
+        case .modelRetry: "modelRetry"
         case .toolStart: "toolStart"
         case .toolEnd: "toolEnd"
         case .custom: "custom"

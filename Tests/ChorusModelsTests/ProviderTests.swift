@@ -129,6 +129,14 @@ import Testing
         #expect(result.error == nil)
         #expect(result.text == "ok")
         #expect(server.requests.count == 3)
+        // Each retry is announced before the reply, with its attempt, delay and the redacted reason.
+        let notices = result.chunks.compactMap { if case .retrying(let n) = $0 { n } else { nil } }
+        #expect(notices.map(\.attempt) == [2, 3])
+        #expect(notices.allSatisfy { $0.maxAttempts == 3 && $0.delay >= 0 && $0.delay <= Self.fast.maxDelay })
+        #expect(notices.first?.delay == 0, "Retry-After: 0 is honoured")
+        #expect(notices.first?.reason.contains("slow down") == true)
+        #expect(notices.last?.reason.contains("boom") == true)
+        #expect(result.chunks.firstIndex { if case .text = $0 { true } else { false } }! > 1)
     }
 
     @Test func anthropicOverloadedIsRetriedThenReported() async throws {
@@ -164,7 +172,8 @@ import Testing
     @Test func aCutAfterTheFirstTokenKeepsThePartialReplyAndIsNotRetried() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
-        // The pause lets both chunks reach the client before the connection drops, so the cut is always after them.
+        // The pause lets both chunks reach the client before the connection drops: AsyncHTTPClient drops
+        // body parts that arrive in the same read as the close (see README, "Known faults").
         server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("partial "), Self.openAIChunk("answer")]) + [.pause(milliseconds: 500), .cut])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast))
         #expect(result.text == "partial answer")

@@ -21,7 +21,7 @@ struct RealPeerTests {
             case .text(let t): text += t
             case .finish(let f): finish = f
             case .usage(let u): usage = u
-            case .toolCall: break
+            case .toolCall, .retrying: break
             }
         }
         #expect(!text.isEmpty)

@@ -1,6 +1,7 @@
 import ChorusApp
 import ChorusGraph
 import ChorusStore
+import ChorusTesting
 import Foundation
 import Testing
 
@@ -75,5 +76,54 @@ import Testing
             try await ResearchCommand(question: "q", provider: "offline", resumeThread: "nope", databasePath: path)
                 .run(environment: environment, write: { _ in }, progress: { _ in })
         }
+    }
+
+    @Test("an empty question is refused before anything runs or is saved", arguments: ["", "   ", "\n\t"])
+    func emptyQuestionIsAnError(_ question: String) async throws {
+        let path = temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        await #expect(throws: UsageError.self) {
+            try await ResearchCommand(question: question, provider: "offline", databasePath: path)
+                .run(environment: environment, write: { _ in }, progress: { _ in })
+        }
+        #expect(!FileManager.default.fileExists(atPath: path), "nothing was saved")
+    }
+
+    @Test func theExecutableExitsOneOnAnEmptyQuestion() throws {
+        let dir = NSTemporaryDirectory() + "chorus-research-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (status, out, err) = try BuiltExecutable.run("chorus", ["research", "", "--provider", "offline", "--db", dir + "/db.sqlite"])
+        #expect(status == 1)
+        #expect(out.isEmpty)
+        #expect(err.contains("question is empty"))
+    }
+
+    @Test func aProviderRetryIsAnEventInJSONLAndALineInTextMode() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        let plan = #"{"sub_questions": ["first?", "second?"]}"#
+        for _ in 0..<2 {
+            server.enqueue(LoopbackHTTPServer.error(429, #"{"error":{"message":"warming up"}}"#, headers: [("retry-after", "0")]))
+            server.enqueue(LoopbackHTTPServer.sse([ProviderTests.openAIChunk(plan)] + ProviderTests.openAIEnd))
+        }
+        let config = ChorusConfig(providers: ["flaky": .init(kind: "openai", baseURL: server.baseURL + "/v1", model: "m", apiKeyEnv: nil)],
+                                  research: .init(branches: 2, planner: "flaky", researcher: "offline", synthesizer: "offline"))
+        let path = temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let output = Output()
+        try await ResearchCommand(question: "q", jsonl: true, databasePath: path, config: config)
+            .run(environment: environment, write: { t in output.out.withLock { $0 += t } }, progress: { _ in })
+        let lines = try output.out.withLock { $0 }.split(separator: "\n").map { try JSON.parse(String($0)) }
+        let retries = lines.filter { $0["event"] == "retry" }
+        #expect(retries.count == 1)
+        #expect(retries.first?["attempt"] == 2)
+        #expect(retries.first?["delay"]?.doubleValue == 0)
+        #expect(retries.first?["node"] == "planner")
+        #expect(retries.first?["message"]?.stringValue?.contains("warming up") == true)
+        #expect(lines.last?["findings"]?.arrayValue?.count == 2)
+
+        try await ResearchCommand(question: "q", databasePath: path, config: config)
+            .run(environment: environment, write: { _ in }, progress: { line in output.err.withLock { $0.append(line) } })
+        #expect(output.err.withLock { $0 }.contains { $0.hasPrefix("planner: ") && $0.contains("retrying in 0.0s (attempt 2 of 4)") })
     }
 }

@@ -55,6 +55,9 @@ public struct ResearchCommand: Sendable {
         let n = branches ?? config.research.branches ?? 4
         let k = maxConcurrency ?? config.research.maxConcurrency ?? 4
         guard n >= 1, k >= 1 else { throw UsageError("branches and max concurrency must be at least 1") }
+        if resumeThread == nil && question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw UsageError("the research question is empty: give a question, or --resume THREAD_ID")
+        }
         func model(_ role: String?) throws -> any ChatModel {
             try ModelCatalog.model(provider: provider ?? role, model: self.model, baseURL: baseURL, environment: environment, config: config)
         }
@@ -124,6 +127,12 @@ public struct ResearchCommand: Sendable {
                 o["event"] = "token"
                 o["text"] = .string(text)
                 o["message_id"] = .string(messageId)
+            case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
+                o["event"] = "retry"
+                o["attempt"] = .int(attempt)
+                o["max_attempts"] = .int(maxAttempts)
+                o["delay"] = .double(delay)
+                o["message"] = .string(reason)
             case .modelEnd(let usage):
                 o["event"] = "model_end"
                 o["usage"] = usage.map { ["input_tokens": $0.inputTokens.map(Value.int) ?? .null, "output_tokens": $0.outputTokens.map(Value.int) ?? .null] } ?? .null
@@ -161,6 +170,10 @@ public struct ResearchCommand: Sendable {
                 var line = "[\(branch)\(of)] \(status): \(data["sub_question"]?.stringValue ?? "")"
                 if let error = data["error"]?.stringValue { line += " (\(error))" }
                 progress(SafeText.sanitize(line, keepNewlines: false))
+            case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
+                let who = event.node ?? "model"
+                progress(SafeText.sanitize(String(format: "%@: %@; retrying in %.1fs (attempt %d of %d)",
+                                                  who, reason, delay, attempt, maxAttempts), keepNewlines: false))
             case .token(let text, _) where event.node == "synthesizer":
                 streamed += text
                 write(SafeText.sanitize(text))

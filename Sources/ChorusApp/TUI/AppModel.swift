@@ -83,6 +83,8 @@ public struct ReplyProgress: Sendable, Equatable {
     public var tokens = 0
     public var node: String?
     public var step: Int?
+    /// Set while the model call waits to be tried again.
+    public var retry: ProviderRetry?
 }
 
 /// A box drawn over the chat.

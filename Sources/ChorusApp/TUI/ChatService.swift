@@ -110,11 +110,18 @@ public final class ChatService: Sendable {
             return
         }
         do {
-            for try await part in graph.stream(.state(input), modes: [.messages], config: RunConfig(threadId: threadId)) {
-                guard case .message(.chunk(let id, let content, _), let meta) = part.payload, !content.isEmpty else { continue }
-                messageId = id
-                text += content
-                send(.token(threadId: threadId, entryId: id, text: content, node: meta.node, step: meta.step))
+            for try await event in graph.events(.state(input), config: RunConfig(threadId: threadId)) {
+                switch event.kind {
+                case .token(let content, let id) where !content.isEmpty:
+                    messageId = id
+                    text += content
+                    send(.token(threadId: threadId, entryId: id, text: content, node: event.node ?? "", step: event.step ?? 0))
+                case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
+                    send(.retrying(threadId: threadId, ProviderRetry(attempt: attempt, maxAttempts: maxAttempts,
+                                                                     at: Date().addingTimeInterval(delay), reason: reason)))
+                default:
+                    break
+                }
             }
             try Task.checkCancellation()
             send(.replyEnded(threadId: threadId, entryId: messageId, .done))

@@ -16,6 +16,8 @@ public enum Msg: Sendable {
     case threadCreated(ThreadRecord)
     case token(threadId: String, entryId: String, text: String, node: String, step: Int)
     case replyEnded(threadId: String, entryId: String, ReplyOutcome)
+    /// The thread's model call failed before its first token and is tried again.
+    case retrying(threadId: String, ProviderRetry)
     case searchResults(query: String, [SearchHit])
     /// A research run was saved as a thread and starts.
     case researchStarted(ThreadRecord, ResearchState)

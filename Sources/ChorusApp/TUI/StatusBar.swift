@@ -10,7 +10,8 @@ enum StatusBar {
         x = buffer.write(" " + m.currentProvider + " ", x: x, y: area.y, style: theme[.statusBar], limit: area.maxX)
         if let progress = m.replies[m.current] {
             let elapsed = max(0, m.now.timeIntervalSince(progress.startedAt))
-            let node = progress.node.map { "\($0) · step \(progress.step ?? 0)" } ?? "waiting for model"
+            let node = progress.retry?.label(now: m.now)
+                ?? progress.node.map { "\($0) · step \(progress.step ?? 0)" } ?? "waiting for model"
             let text = String(format: "│ ● %@ · %.1fs · %d tok ", node, elapsed, progress.tokens)
             x = buffer.write(text, x: x, y: area.y, style: theme[.statusAccent], limit: area.maxX)
         }

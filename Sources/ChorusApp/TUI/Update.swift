@@ -39,7 +39,12 @@ public enum Update {
             progress.tokens += 1
             progress.node = node
             progress.step = step
+            progress.retry = nil
             m.replies[id] = progress
+            return []
+        case .retrying(let id, let retry):
+            m.replies[id]?.retry = ProviderRetry(attempt: retry.attempt, maxAttempts: retry.maxAttempts, at: retry.at,
+                                                 reason: SafeText.sanitize(retry.reason, keepNewlines: false))
             return []
         case .replyEnded(let id, let entryId, let outcome):
             // A cancelled reply was closed when Esc was pressed; a newer reply keeps streaming.

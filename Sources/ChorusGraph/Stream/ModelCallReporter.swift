@@ -16,6 +16,12 @@ public struct ModelCallReporter: Sendable {
         reporter.emit(.token(text: text, messageId: messageId), from: origin)
     }
 
+    /// Reports that the call failed before its first token and is tried again after `delay` seconds.
+    public func retry(attempt: Int, maxAttempts: Int, delay: Double, reason: String) {
+        guard let reporter, let origin else { return }
+        reporter.emit(.modelRetry(attempt: attempt, maxAttempts: maxAttempts, delay: delay, reason: reason), from: origin)
+    }
+
     /// Reports the end of the call, with its token counts when known.
     public func end(usage: RunEvent.Usage? = nil) {
         guard let reporter, let origin else { return }

@@ -24,6 +24,9 @@ public struct RunEvent: Sendable {
         case token(text: String, messageId: String)
         /// A chat-model call ended, with its token counts when known.
         case modelEnd(usage: Usage?)
+        /// A chat-model call failed before its first token; attempt `attempt`
+        /// (of at most `maxAttempts`) starts after `delay` seconds.
+        case modelRetry(attempt: Int, maxAttempts: Int, delay: Double, reason: String)
         /// A tool call started.
         case toolStart(name: String, input: Value)
         /// A tool call ended.

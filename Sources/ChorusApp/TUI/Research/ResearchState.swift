@@ -22,6 +22,8 @@ public struct ResearchState: Sendable, Equatable {
         public var startedAt: Date?
         public var endedAt: Date?
         public var error: String?
+        /// Set while the branch's model call waits to be tried again.
+        public var retry: ProviderRetry?
     }
 
     public var question: String
@@ -34,6 +36,8 @@ public struct ResearchState: Sendable, Equatable {
     public var endedAt: Date?
     /// Branch by the task that runs it, learned from its first event.
     var branchOfTask: [String: Int] = [:]
+    /// Set while the planner's or synthesizer's model call waits to be tried again.
+    public var retry: ProviderRetry?
     /// Highest number of branches running at once so far.
     public var peakRunning = 0
     /// The pane with focus (0-based), and whether it fills the screen.
@@ -76,6 +80,7 @@ public struct ResearchState: Sendable, Equatable {
                 return apply(event, now: now)
             }
             branches[i].status = status
+            branches[i].retry = nil
             if status == .running { branches[i].startedAt = now; branches[i].text = ""; branches[i].tokens = 0 }
             if status == .done || status == .failed { branches[i].endedAt = now }
             if let error = data["error"]?.stringValue { branches[i].error = SafeText.sanitize(error, keepNewlines: false) }
@@ -83,10 +88,18 @@ public struct ResearchState: Sendable, Equatable {
         case .token(let text, _):
             if event.node == "synthesizer" {
                 answer += SafeText.sanitize(text)
-            } else if let task = event.task, let index = branchOfTask[task], let i = branches.firstIndex(where: { $0.index == index }) {
+                retry = nil
+            } else if let i = branchIndex(of: event) {
                 branches[i].text += SafeText.sanitize(text)
                 branches[i].tokens += 1
+                branches[i].retry = nil
             }
+        case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
+            let pending = ProviderRetry(attempt: attempt, maxAttempts: maxAttempts, at: now.addingTimeInterval(delay),
+                                        reason: SafeText.sanitize(reason, keepNewlines: false))
+            if let i = branchIndex(of: event) { branches[i].retry = pending } else { retry = pending }
+        case .nodeEnd, .nodeError:
+            if let i = branchIndex(of: event) { branches[i].retry = nil } else { retry = nil }
         case .runEnd(let output):
             if let full = output["answer"]?.stringValue { answer = SafeText.sanitize(full) }
             phase = .done
@@ -97,6 +110,12 @@ public struct ResearchState: Sendable, Equatable {
         default:
             break
         }
+    }
+
+    /// The pane of the branch whose task emitted `event`, if any.
+    private func branchIndex(of event: RunEvent) -> Int? {
+        guard let task = event.task, let index = branchOfTask[task] else { return nil }
+        return branches.firstIndex { $0.index == index }
     }
 
     /// The state of a saved run (`sub_questions`, `findings`, `answer`).

@@ -67,9 +67,9 @@ enum ResearchView {
         let elapsed = (state.endedAt ?? now).timeIntervalSince(state.startedAt)
         let phase: String
         switch state.phase {
-        case .planning: phase = "● planner"
+        case .planning: phase = "● planner" + (state.retry.map { " " + $0.label(now: now) } ?? "")
         case .researching: phase = "● researcher"
-        case .synthesizing: phase = "● synthesizer"
+        case .synthesizing: phase = "● synthesizer" + (state.retry.map { " " + $0.label(now: now) } ?? "")
         case .done: phase = "✓ done"
         case .cancelled: phase = "■ stopped (r resumes)"
         case .failed(let why): phase = "✗ failed: " + why
@@ -90,7 +90,8 @@ enum ResearchView {
         }
         var elapsed = ""
         if let start = branch.startedAt { elapsed = String(format: " %.1fs", (branch.endedAt ?? now).timeIntervalSince(start)) }
-        let title = "[\(branch.index)] \(branch.status.rawValue)\(elapsed) \(branch.tokens) tok"
+        let status = branch.retry?.label(now: now, attempts: false) ?? branch.status.rawValue
+        let title = "[\(branch.index)] \(status)\(elapsed) \(branch.tokens) tok"
         let inner = Box.draw(into: &buffer, area: area, title: focused ? "▶ " + title : title,
                              border: focused ? border.adding(.bold) : border, fill: theme[.text], titleStyle: focused ? theme[.statusAccent] : border)
         guard inner.height > 0, inner.width > 0 else { return }

@@ -45,6 +45,8 @@ public struct HTTPChatModel: ChatModel {
                     let failure = redact(map(error))
                     if !delivered, failure.isRetryable, attempt < retry.maxAttempts {
                         let wait = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
+                        continuation.yield(.retrying(RetryNotice(attempt: attempt + 1, maxAttempts: retry.maxAttempts,
+                                                                 delay: wait, reason: failure.description)))
                         do {
                             try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
                         } catch {
