@@ -1,0 +1,63 @@
+import ChorusGraph
+import ChorusProcess
+import ChorusStore
+import ChorusTesting
+import Foundation
+import Testing
+
+/// A research run killed with SIGKILL midway and resumed with `--resume`,
+/// through the built `chorus` executable and a real SQLite file.
+@Suite(.timeLimit(.minutes(2))) struct ResearchCrashTests {
+    /// The branches whose findings are committed in the thread's latest checkpoint.
+    static func committedBranches(database: ChorusDatabase, threadId: String) async throws -> Set<Int> {
+        let latest = try await SQLiteCheckpointer(database: database).get(threadId: threadId, namespace: "", id: nil)
+        let findings = latest?.pendingWrites.filter { $0.channel == "findings" } ?? []
+        return Set(findings.flatMap { write in (write.value.arrayValue ?? [write.value]).compactMap { $0["index"]?.intValue } })
+    }
+
+    @Test func killDashNineWithFourOfSixBranchesDoneResumesOnlyTheRest() async throws {
+        let dir = NSTemporaryDirectory() + "chorus-research-kill-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/db.sqlite"
+        let common = ["--provider", "offline", "--db", db, "--jsonl"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["CHORUS_OFFLINE_TOKENS_PER_SECOND"] = "100"  // about a second per branch
+        let child = try ChildProcess(BuiltExecutable.path("chorus"),
+                                     ["research", "Why is the sky blue?", "--branches", "6", "--max-concurrency", "2"] + common,
+                                     environment: environment, standardOutput: .pipe, standardError: .null)
+        var done = 0
+        for await line in lines(of: child.standardOutput!) {
+            let event = try JSON.parse(line)
+            if event["event"] == "custom", event["data"]?["status"] == "done" { done += 1 }
+            if done == 4 { break }
+        }
+        #expect(done == 4)
+        // Kill as soon as the fourth finding is on disk (the event can come just before its commit).
+        let database = try ChorusDatabase(path: db)
+        let threadId = try #require(try await ThreadStore(database: database).list().first { $0.kind == "research" }?.id)
+        var committed: Set<Int> = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while committed.count < 4 && ContinuousClock.now < deadline {
+            committed = try await Self.committedBranches(database: database, threadId: threadId)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        child.sendSignal(SIGKILL)
+        #expect(await child.terminationStatus() == .signalled(SIGKILL))
+        committed = try await Self.committedBranches(database: database, threadId: threadId)
+        #expect(committed.count >= 4 && committed.count < 6, "committed before the kill: \(committed.sorted())")
+
+        let (status, out, err) = try BuiltExecutable.run("chorus", ["research", "--resume", threadId] + common,
+                                                          environment: ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0"])
+        #expect(status == 0, "\(err)")
+        let events = try out.split(separator: "\n").map { try JSON.parse(String($0)) }
+        let rerun = Set(events.filter { $0["event"] == "custom" && $0["data"]?["status"] == "running" }
+            .compactMap { $0["data"]?["branch"]?.intValue })
+        #expect(rerun == Set(1...6).subtracting(committed), "branches run again after the resume")
+        let final = try #require(events.last)
+        #expect(final["event"] == "final")
+        #expect(final["findings"]?.arrayValue?.count == 6)
+        #expect(final["findings"]?.arrayValue?.allSatisfy { $0["status"] == "done" } == true)
+        #expect(final["answer"]?.stringValue?.isEmpty == false)
+    }
+}
