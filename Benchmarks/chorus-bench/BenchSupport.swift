@@ -60,14 +60,20 @@ enum Bench {
     }
 
     /// Peak resident set of this process in KiB (`VmHWM`).
-    static func peakRSSKiB() -> Int {
+    static func peakRSSKiB() -> Int { statusKiB("VmHWM") }
+
+    /// Current resident set of this process in KiB (`VmRSS`).
+    static func currentRSSKiB() -> Int { statusKiB("VmRSS") }
+
+    /// A `… kB` field of `/proc/self/status`.
+    private static func statusKiB(_ field: String) -> Int {
         guard let f = fopen("/proc/self/status", "r") else { return 0 }
         defer { fclose(f) }
         var bytes = [UInt8](repeating: 0, count: 8192)
         let n = fread(&bytes, 1, bytes.count, f)
         let text = String(decoding: bytes[0..<n], as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(String(line.dropFirst(6)).trimmed(" \tkB")) ?? 0
+        for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(String(line.dropFirst(field.count + 1)).trimmed(" \tkB")) ?? 0
         }
         return 0
     }

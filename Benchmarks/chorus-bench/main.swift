@@ -12,6 +12,8 @@ let allWorkloads: [(String, () async throws -> Value)] = [
     ("events", EventStream.run), ("tui", TerminalApp.chat), ("research-tui", TerminalApp.research),
     ("tui-startup", TerminalStartup.run),
 ]
+/// Workloads run only when named: too long for the default run.
+let namedOnlyWorkloads: [(String, () async throws -> Value)] = [("soak", Soak.run)]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if let i = arguments.firstIndex(of: "--child"), i + 1 < arguments.count {
@@ -30,14 +32,15 @@ for arg in arguments {
     if arg == "--scale" { skipNext = true; continue }
     if !arg.hasPrefix("--") { names.append(arg) }
 }
-for name in names where !allWorkloads.contains(where: { $0.0 == name }) {
-    Bench.log("unknown workload \(name); known: \(allWorkloads.map(\.0).joined(separator: " "))")
+for name in names where !(allWorkloads + namedOnlyWorkloads).contains(where: { $0.0 == name }) {
+    Bench.log("unknown workload \(name); known: \((allWorkloads + namedOnlyWorkloads).map(\.0).joined(separator: " "))")
     exit(2)
 }
 let started = Bench.now()
 let loadStart = Bench.loadavg()
 var workloads: [String: Value] = [:]
-for (name, run) in allWorkloads where names.isEmpty || names.contains(name) {
+let selected = names.isEmpty ? allWorkloads : (allWorkloads + namedOnlyWorkloads).filter { names.contains($0.0) }
+for (name, run) in selected {
     Bench.log("\(name)…")
     do {
         workloads[name] = try await run()
