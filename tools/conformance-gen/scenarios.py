@@ -509,6 +509,50 @@ add(case("x2_custom_values_from_send", "streams", "custom writes from Send worke
          [{"call": "stream", "input": {}, "modes": "custom"}, {"call": "stream", "input": {}, "modes": ["custom", "values", "debug"]}]))
 
 
+# ----------------------------------------------------------------- round 3: issue 20
+
+def fan(names, checkpointer="memory", **compile):
+    """START fans out to every node of `names`; each ends."""
+    return ([{"from": S, "to": n} for n in names] + [{"from": n, "to": E} for n in names],
+            {"checkpointer": checkpointer, **compile})
+
+
+edges, comp = fan(["bad", "fast", "slow"])
+add(case("x3_error_cancels_running_sibling", "errors",
+         "a failure cancels a sibling still running (recorded as CancelledError()); a sibling that finished keeps its writes",
+         {"state": {"log": "append"},
+          "nodes": {"fast": node(app("log", "fast")), "bad": node(op("sleep", ms=30), op("fail", type="ValueError", message="boom")),
+                    "slow": node(op("sleep", ms=5000), app("log", "slow"))},
+          "edges": edges, "compile": comp},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values", "debug"]}, {"call": "get_state"},
+          {"call": "invoke", "input": None}, {"call": "get_state_history", "limit": 2}]))
+
+# memory: on LangGraph's SQLite saver the stream returns before the first
+# cancelled task's write is committed, so state_after would miss it.
+edges, comp = fan(["a", "b", "c", "d"])
+add(case("x3_error_cancels_waiting_siblings", "errors",
+         "max_concurrency 1: tasks still waiting for a slot when one fails are cancelled and recorded",
+         {"state": {"log": "append"},
+          "nodes": {"a": node(app("log", "a")), "b": node(op("fail", type="RuntimeError", message="b failed")),
+                    "c": node(app("log", "c")), "d": node(app("log", "d"))},
+          "edges": edges, "compile": comp},
+         [{"call": "stream", "input": {}, "modes": ["updates", "debug"]}, {"call": "get_state"}],
+         config={"max_concurrency": 1}))
+
+add(case("x3_error_cancels_sends_max_concurrency", "errors",
+         "max_concurrency 2 over four Sends: one finished, one fails, one running and one waiting are cancelled",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=[1, 2, 3, 4])),
+                    "w": node(op("sleep", ms=30, when={"eq": [{"$arg": "v"}, 2]}),
+                              op("fail", type="KeyError", message="w2", when={"eq": [{"$arg": "v"}, 2]}),
+                              op("sleep", ms=5000, when={"ge": [{"$arg": "v"}, 3]}),
+                              app("out", {"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"}],
+         config={"max_concurrency": 2}))
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)

@@ -1,0 +1,78 @@
+import Testing
+@testable import ChorusGraph
+
+/// `START → each of names → END`; `body` runs for every node.
+func fanGraph(_ names: [String], checkpointer: (any Checkpointer)? = InMemoryCheckpointer(),
+              body: @escaping @Sendable (String) async throws -> Void) throws -> CompiledGraph {
+    var g = StateGraph(StateSchema([("log", .reducer(.append))]))
+    for name in names {
+        g.addNode(name) { _, _ in
+            try await body(name)
+            return .update(["log": [.string(name)]])
+        }
+        g.addEdge(START, name)
+        g.addEdge(name, END)
+    }
+    return try g.compile(checkpointer: checkpointer)
+}
+
+/// Errors of the snapshot's tasks by task name; `"done"` for a finished task.
+func taskErrors(_ state: StateSnapshot) -> [String: String] {
+    var out: [String: String] = [:]
+    for task in state.tasks { out[task.name] = task.error ?? (task.result != nil ? "done" : "none") }
+    return out
+}
+
+@Suite(.timeLimit(.minutes(1))) struct CancelledSiblingTests {
+    @Test func aFailureRecordsTheRunningSiblingAsCancelledAndKeepsTheFinishedOne() async throws {
+        let release = Signal(), cancelled = Signal()
+        let graph = try fanGraph(["bad", "fast", "slow"]) { name in
+            switch name {
+            case "bad":
+                await release.wait()
+                throw GraphError(.valueError, "boom")
+            case "slow":
+                do { try await Task.sleep(for: .seconds(3600)) } catch {
+                    cancelled.fire()
+                    throw error
+                }
+            default: break
+            }
+        }
+        await #expect(throws: GraphError(.valueError, "boom")) {
+            for try await part in graph.stream(.state([:]), modes: [.updates]) {
+                // `fast` is recorded once its update is out; only then does `bad` fail.
+                if case .updates(let u) = part.payload, u["fast"] != nil { release.fire() }
+            }
+        }
+        await cancelled.wait()
+        let state = try await graph.getState()
+        #expect(taskErrors(state) == ["fast": "done", "bad": "ValueError('boom')", "slow": "CancelledError()"])
+        #expect(state.next.sorted() == ["bad", "slow"])
+        #expect(state.values["log"] == ["fast"])
+    }
+
+    @Test func tasksWaitingForASlotAreRecordedAsCancelled() async throws {
+        let ran = Locked<[String]>([])
+        let graph = try fanGraph(["a", "b", "c", "d"]) { name in
+            ran.withLock { $0.append(name) }
+            if name == "b" { throw GraphError(.runtime, "b failed") }
+        }
+        await #expect(throws: GraphError(.runtime, "b failed")) {
+            try await graph.invoke([:], config: RunConfig(maxConcurrency: 1))
+        }
+        #expect(ran.withLock { $0 } == ["a", "b"])
+        let state = try await graph.getState()
+        #expect(taskErrors(state) == ["a": "done", "b": "RuntimeError('b failed')", "c": "CancelledError()", "d": "CancelledError()"])
+        // The retry reruns every task that did not finish, and only those.
+        ran.withLock { $0 = [] }
+        await #expect(throws: GraphError.self) { try await graph.invoke(.continue, config: RunConfig(maxConcurrency: 1)) }
+        #expect(ran.withLock { $0 } == ["b"])
+    }
+
+    @Test func aLoneFailingTaskIsRecordedWithItsOwnError() async throws {
+        let graph = try fanGraph(["only"]) { _ in throw GraphError(.valueError, "alone") }
+        await #expect(throws: GraphError.self) { try await graph.invoke([:]) }
+        #expect(taskErrors(try await graph.getState()) == ["only": "ValueError('alone')"])
+    }
+}
