@@ -76,3 +76,22 @@ func taskErrors(_ state: StateSnapshot) -> [String: String] {
         #expect(taskErrors(try await graph.getState()) == ["only": "ValueError('alone')"])
     }
 }
+
+@Suite struct RecursionLimitBelowOneTests {
+    @Test(arguments: [0, -1])
+    func aLimitBelowOneIsRefusedBeforeAnythingRuns(limit: Int) async throws {
+        let ran = Locked(0)
+        let graph = try fanGraph(["a"]) { _ in ran.withLock { $0 += 1 } }
+        let refused = GraphError(.valueError, "recursion_limit must be at least 1")
+        await #expect(throws: refused) { try await graph.invoke([:], config: RunConfig(recursionLimit: limit)) }
+        var parts = 0
+        await #expect(throws: refused) {
+            for try await _ in graph.stream(.state([:]), modes: [.values, .debug], config: RunConfig(recursionLimit: limit)) { parts += 1 }
+        }
+        #expect(parts == 0)
+        #expect(ran.withLock { $0 } == 0)
+        #expect(try await graph.getState().metadata == nil)
+        _ = try await graph.invoke([:], config: RunConfig(recursionLimit: 2))
+        #expect(ran.withLock { $0 } == 1)
+    }
+}

@@ -553,6 +553,23 @@ add(case("x3_error_cancels_sends_max_concurrency", "errors",
          [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"}],
          config={"max_concurrency": 2}))
 
+add(case("x3_recursion_limit_below_one", "recursion",
+         "recursion_limit below 1 is refused with ValueError before anything runs, on a fresh and an existing thread",
+         {"state": {"log": "append"}, "nodes": logger("a"), "edges": chain("a"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"log": ["x"]}, "config": {"recursion_limit": 0}},
+          {"call": "stream", "input": {"log": ["x"]}, "modes": ["values", "debug"], "config": {"recursion_limit": -1}},
+          {"call": "invoke", "input": {"log": ["y"]}, "config": {"recursion_limit": 2}},
+          {"call": "invoke", "input": None, "config": {"recursion_limit": 0}},
+          {"call": "stream", "input": {"log": ["z"]}, "modes": "updates", "config": {"recursion_limit": 0}},
+          {"call": "get_state_history"}]))
+
+add(case("x3_recursion_limit_zero_no_checkpointer", "recursion",
+         "recursion_limit 0 without a checkpointer, from the case config",
+         {"state": {"n": "add"}, "nodes": {"a": node(op("incr", key="n"))}, "edges": chain("a")},
+         [{"call": "invoke", "input": {"n": 1}}, {"call": "stream", "input": {"n": 1}, "modes": ["values", "updates"]},
+          {"call": "invoke", "input": {"n": 1}, "config": {"recursion_limit": 2}}],
+         config={"recursion_limit": 0}))
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)

@@ -61,6 +61,7 @@ final class PregelLoop {
     }
 
     private func runSteps(_ input: RunInput) async throws -> RunResult {
+        if config.recursionLimit < 1 { throw GraphError.recursionLimitBelowOne }
         try await load()
         try await first(input)
         do {

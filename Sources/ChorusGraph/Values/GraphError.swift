@@ -29,6 +29,8 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
         )
     }
 
+    static let recursionLimitBelowOne = GraphError(.valueError, "recursion_limit must be at least 1")
+
     static func recursion(limit: Int) -> GraphError {
         GraphError(
             .recursionLimit,
