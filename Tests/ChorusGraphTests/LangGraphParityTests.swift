@@ -77,6 +77,59 @@ func taskErrors(_ state: StateSnapshot) -> [String: String] {
     }
 }
 
+@Suite struct ClearPendingStepTests {
+    @Test func updateStateWithNoValuesAsEndClearsThePendingStep() async throws {
+        let ran = Locked<[String]>([])
+        var g = StateGraph(StateSchema([("log", .reducer(.append))]))
+        for name in ["a", "b"] {
+            g.addNode(name) { _, _ in
+                ran.withLock { $0.append(name) }
+                return .update(["log": [.string(name)]])
+            }
+        }
+        g.addEdge(START, "a")
+        g.addEdge("a", "b")
+        let graph = try g.compile(checkpointer: InMemoryCheckpointer(), interruptBefore: ["b"])
+        _ = try await graph.invoke([:])
+        #expect(try await graph.getState().next == ["b"])
+
+        await #expect(throws: GraphError(.invalidUpdate, "Node __end__ does not exist")) {
+            try await graph.updateState(values: ["log": ["x"]], asNode: END)
+        }
+        try await graph.updateState(values: nil, asNode: END)
+        let cleared = try await graph.getState()
+        #expect(cleared.next == [])
+        #expect(cleared.metadata == CheckpointMetadata(source: .update, step: 2))
+        #expect(cleared.values["log"] == ["a"])
+
+        let result = try await graph.invoke(.continue)
+        #expect(result.values["log"] == ["a"])
+        #expect(ran.withLock { $0 } == ["a"])
+        #expect(try await graph.getState().metadata?.step == 2)
+    }
+
+    @Test func clearingAfterAFailureKeepsWhatFinished() async throws {
+        let graph = try fanGraph(["a", "b", "c"]) { name in
+            if name == "b" { throw GraphError(.valueError, "no") }
+        }
+        await #expect(throws: GraphError.self) { try await graph.invoke(["log": ["in"]], config: RunConfig(maxConcurrency: 1)) }
+        try await graph.updateState(values: nil, asNode: END)
+        let state = try await graph.getState()
+        #expect(state.values["log"] == ["in", "a"])
+        #expect(state.next == [])
+        #expect(state.tasks.isEmpty)
+    }
+
+    @Test func clearingAFreshThreadWritesAnEmptyStep() async throws {
+        let graph = try fanGraph(["a"]) { _ in }
+        try await graph.updateState(config: RunConfig(threadId: "fresh"), values: nil, asNode: END)
+        let state = try await graph.getState(config: RunConfig(threadId: "fresh"))
+        #expect(state.metadata == CheckpointMetadata(source: .update, step: 0))
+        #expect(state.values["log"] == [])
+        #expect(state.next == [])
+    }
+}
+
 @Suite struct RecursionLimitBelowOneTests {
     @Test(arguments: [0, -1])
     func aLimitBelowOneIsRefusedBeforeAnythingRuns(limit: Int) async throws {

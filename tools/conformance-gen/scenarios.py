@@ -553,6 +553,35 @@ add(case("x3_error_cancels_sends_max_concurrency", "errors",
          [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"}],
          config={"max_concurrency": 2}))
 
+add(case("x3_update_state_end_clears_breakpoint", "state",
+         "update_state(None, as_node=END) while paused clears the pending step; invoke(None) then runs nothing",
+         {"state": {"log": "append"}, "nodes": logger("a", "b"), "edges": chain("a", "b"),
+          "compile": {"checkpointer": "memory", "interrupt_before": ["b"]}},
+         [{"call": "invoke", "input": {}}, {"call": "update_state", "values": None, "as_node": E}, {"call": "get_state"},
+          {"call": "invoke", "input": None}, {"call": "get_state_history"},
+          {"call": "update_state", "values": {"log": ["x"]}, "as_node": E},
+          {"call": "update_state", "values": None, "as_node": E}, {"call": "get_state"},
+          {"call": "update_state", "values": None, "as_node": E, "config": {"thread_id": "fresh"}},
+          {"call": "invoke", "input": {"log": ["again"]}}]))
+
+edges, comp = fan(["bad", "fast", "slow"], checkpointer="sqlite")
+add(case("x3_update_state_end_after_error", "state",
+         "update_state(None, as_node=END) after a failed step keeps the finished sibling's writes and clears the rest",
+         {"state": {"log": "append"},
+          "nodes": {"fast": node(app("log", "fast")), "bad": node(op("sleep", ms=30), op("fail", type="ValueError", message="boom")),
+                    "slow": node(op("sleep", ms=5000), app("log", "slow"))},
+          "edges": edges, "compile": comp},
+         [{"call": "invoke", "input": {"log": ["in"]}}, {"call": "update_state", "values": None, "as_node": E},
+          {"call": "invoke", "input": None}, {"call": "get_state_history", "limit": 2}]))
+
+add(case("x3_update_state_end_dynamic_interrupt", "state",
+         "update_state(None, as_node=END) drops a pending dynamic interrupt; a later resume runs nothing",
+         {"state": {"log": "append", "ans": "overwrite"},
+          "nodes": {"ask": node(app("log", "ask"), op("interrupt", value="ok?", key="ans")), "after": node(app("log", "after"))},
+          "edges": chain("ask", "after"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}}, {"call": "update_state", "values": None, "as_node": E}, {"call": "get_state"},
+          {"call": "resume", "value": "late"}, {"call": "get_state_history", "limit": 2}]))
+
 add(case("x3_recursion_limit_below_one", "recursion",
          "recursion_limit below 1 is refused with ValueError before anything runs, on a fresh and an existing thread",
          {"state": {"log": "append"}, "nodes": logger("a"), "edges": chain("a"), "compile": {"checkpointer": "memory"}},
