@@ -148,3 +148,52 @@ func taskErrors(_ state: StateSnapshot) -> [String: String] {
         #expect(ran.withLock { $0 } == 1)
     }
 }
+
+@Suite struct NodeReturnValueTests {
+    func returning(_ value: Value) throws -> CompiledGraph {
+        var g = StateGraph(StateSchema([("k", .lastValue)]))
+        g.addNode("a") { _, _ in .value(value) }
+        g.addEdge(START, "a")
+        return try g.compile()
+    }
+
+    static func invalid(_ shown: String) -> GraphError {
+        GraphError(.invalidUpdate, "Expected dict, got \(shown)\nFor troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/errors/INVALID_GRAPH_NODE_RETURN_VALUE")
+    }
+
+    @Test(arguments: [
+        ("hello", "hello"), ([1, "a", nil, true, 2.5], "[1, 'a', None, True, 2.5]"), (7, "7"), (false, "False"),
+        ("it's \"q\"", "it's \"q\""), (["it's"], "[\"it's\"]"),
+    ] as [(Value, String)])
+    func aValueThatIsNotAnUpdateFailsWithItsStrForm(value: Value, shown: String) async throws {
+        await #expect(throws: Self.invalid(shown)) { try await returning(value).invoke([:]) }
+    }
+
+    @Test func anObjectIsAnUpdateAndNullIsNone() async throws {
+        #expect(try await returning(["k": 1]).invoke([:]).values["k"] == 1)
+        #expect(try await returning(nil).invoke(["k": 2]).values["k"] == 2)
+    }
+
+    @Test func anInputThatIsNotAnObjectFailsAlike() async throws {
+        await #expect(throws: Self.invalid("hi")) { try await returning(nil).invoke(.state("hi")) }
+    }
+
+    @Test func theFailedTaskStoresTheErrorsRepr() async throws {
+        var g = StateGraph(StateSchema([("k", .lastValue)]))
+        g.addNode("a") { _, _ in .value([1, "b"]) }
+        g.addEdge(START, "a")
+        let graph = try g.compile(checkpointer: InMemoryCheckpointer())
+        await #expect(throws: GraphError.self) { try await graph.invoke([:]) }
+        let error = try await graph.getState().tasks.first?.error
+        #expect(error == "InvalidUpdateError(\"Expected dict, got [1, 'b']\\nFor troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/errors/INVALID_GRAPH_NODE_RETURN_VALUE\")")
+    }
+}
+
+@Suite struct PythonTextTests {
+    @Test func strAndReprFollowPython() {
+        #expect(PythonText.str("a'b") == "a'b")
+        #expect(PythonText.repr("a'b") == "\"a'b\"")
+        #expect(PythonText.repr("a'b\"c\n") == "'a\\'b\"c\\n'")
+        #expect(PythonText.str([1.0, nil, ["k": "v"]]) == "[1.0, None, {'k': 'v'}]")
+    }
+}

@@ -599,6 +599,29 @@ add(case("x3_recursion_limit_zero_no_checkpointer", "recursion",
           {"call": "invoke", "input": {"n": 1}, "config": {"recursion_limit": 2}}],
          config={"recursion_limit": 0}))
 
+add(case("x3_node_returns_non_dict", "errors",
+         "a node returning a non-dict fails with InvalidUpdateError: the value as str(), then the troubleshooting line",
+         {"state": {"x": "overwrite"}, "nodes": {"a": node(op("return", value={"$state": "x"}))}, "edges": chain("a"),
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"x": "hello"}}, {"call": "get_state"},
+          {"call": "invoke", "input": {"x": [1, "a", None, True, 2.5, {"k": "it's"}]}},
+          {"call": "invoke", "input": {"x": 3.5}}, {"call": "invoke", "input": {"x": 7}},
+          {"call": "invoke", "input": {"x": "it's \"q\"\nline"}},
+          {"call": "stream", "input": {"x": False}, "modes": ["updates", "debug"]},
+          {"call": "invoke", "input": {"x": {"k": 1}}}]))
+
+add(case("x3_send_worker_returns_non_dict", "errors",
+         "a Send worker returning a list fails the step; a slower sibling is cancelled",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=["ok", "bad"])),
+                    "w": node(op("return", value=[{"$arg": "v"}, "x"], when={"eq": [{"$arg": "v"}, "bad"]}),
+                              op("sleep", ms=5000), app("out", {"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "debug"]}, {"call": "get_state"}]))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)

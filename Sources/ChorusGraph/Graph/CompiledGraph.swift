@@ -96,6 +96,9 @@ public final class CompiledGraph: Sendable {
     /// What a finished node writes: its update (declared keys only), its
     /// `Command` routing, its static and join edges, and its conditional edges.
     func writes(for output: NodeOutput, of node: Int, state: PregelState) async throws -> [(Int, Value)] {
+        if case .value(let value) = output, value.objectValue == nil, !value.isNull {
+            throw GraphError.invalidNodeReturn(value)
+        }
         var writes: [(Int, Value)] = []
         if let update = output.updateValues {
             for (key, value) in update {

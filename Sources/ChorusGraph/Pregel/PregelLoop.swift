@@ -496,9 +496,7 @@ final class TaskEnvironment: Sendable {
             let output: NodeOutput
             switch node.kind {
             case .start:
-                guard case .object(let input) = task.input else {
-                    throw GraphError(.invalidUpdate, "Expected dict, got \(task.input)")
-                }
+                guard case .object(let input) = task.input else { throw GraphError.invalidNodeReturn(task.input) }
                 output = .update(input)
             case .action(let action):
                 let context = NodeContext(node: task.name, step: step, namespace: namespace, config: config, task: task,
