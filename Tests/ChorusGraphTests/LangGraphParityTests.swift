@@ -189,6 +189,32 @@ func taskErrors(_ state: StateSnapshot) -> [String: String] {
     }
 }
 
+/// A deliberate difference from LangGraph, which ignores these routes with a
+/// log warning (so a misspelled name silently ends the run): Chorus fails the
+/// run, naming the node.
+@Suite struct UnknownRouteTargetTests {
+    enum Way: String, CaseIterable { case commandGoto, send, conditionalEdge }
+
+    @Test(arguments: Way.allCases)
+    func aRouteToAMissingNodeFailsNamingIt(way: Way) async throws {
+        var g = StateGraph(StateSchema([("log", .reducer(.append))]))
+        g.addNode("a") { _, _ in
+            way == .commandGoto ? .command(Command(update: ["log": ["a"]], goto: [.node("ghost")])) : .update(["log": ["a"]])
+        }
+        g.addNode("b") { _, _ in .update(["log": ["b"]]) }
+        g.addEdge(START, "a")
+        switch way {
+        case .commandGoto: break
+        case .send: g.addConditionalEdges("a") { _ in [.send(Send("ghost", [:]))] }
+        case .conditionalEdge: g.addConditionalEdges("a") { _ in [.node("ghost")] }
+        }
+        let expected = way == .send
+            ? GraphError(.invalidUpdate, "Invalid Send target 'ghost': not found in the graph")
+            : GraphError(.invalidUpdate, "Invalid node name 'ghost': not found in the graph")
+        await #expect(throws: expected) { try await g.compile().invoke([:]) }
+    }
+}
+
 @Suite struct PythonTextTests {
     @Test func strAndReprFollowPython() {
         #expect(PythonText.str("a'b") == "a'b")
