@@ -14,6 +14,6 @@ struct ScenarioFailure: NamedError, Sendable {
         self.raw = raw
     }
 
-    var errorMessage: String { errorType == "KeyError" ? PythonRepr.string(raw) : raw }
-    var errorRepr: String { "\(errorType)(\(PythonRepr.string(raw)))" }
+    var errorMessage: String { errorType == "KeyError" ? PythonText.repr(raw) : raw }
+    var errorRepr: String { "\(errorType)(\(PythonText.repr(raw)))" }
 }

@@ -83,12 +83,7 @@ struct ScenarioOp: Sendable {
                 }
                 return .command(Command(update: update.isEmpty ? nil : update, goto: routes))
             case "return":
-                let value = try eval.evaluate(op.field("value"))
-                switch value {
-                case .null: return .none
-                case .object(let o): return .update(o)
-                default: throw GraphError(.invalidUpdate, "Expected dict, got \(PythonText.repr(value))")
-                }
+                return .value(try eval.evaluate(op.field("value")))
             default:
                 break
             }

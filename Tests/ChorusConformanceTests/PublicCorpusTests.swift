@@ -53,7 +53,7 @@ struct PublicCorpusTests {
 
     @Test("the extra cases are present")
     func extraCasesArePresent() {
-        #expect(Corpus.extraCaseFiles().count >= 122)
+        #expect(Corpus.extraCaseFiles().count >= 132)
     }
 
     @Test("every public and extra case reproduces LangGraph's output", arguments: Corpus.caseFiles() + Corpus.extraCaseFiles())

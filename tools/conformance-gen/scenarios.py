@@ -509,6 +509,119 @@ add(case("x2_custom_values_from_send", "streams", "custom writes from Send worke
          [{"call": "stream", "input": {}, "modes": "custom"}, {"call": "stream", "input": {}, "modes": ["custom", "values", "debug"]}]))
 
 
+# ----------------------------------------------------------------- round 3: issue 20
+
+def fan(names, checkpointer="memory", **compile):
+    """START fans out to every node of `names`; each ends."""
+    return ([{"from": S, "to": n} for n in names] + [{"from": n, "to": E} for n in names],
+            {"checkpointer": checkpointer, **compile})
+
+
+edges, comp = fan(["bad", "fast", "slow"])
+add(case("x3_error_cancels_running_sibling", "errors",
+         "a failure cancels a sibling still running (recorded as CancelledError()); a sibling that finished keeps its writes",
+         {"state": {"log": "append"},
+          "nodes": {"fast": node(app("log", "fast")), "bad": node(op("sleep", ms=30), op("fail", type="ValueError", message="boom")),
+                    "slow": node(op("sleep", ms=5000), app("log", "slow"))},
+          "edges": edges, "compile": comp},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values", "debug"]}, {"call": "get_state"},
+          {"call": "invoke", "input": None}, {"call": "get_state_history", "limit": 2}]))
+
+# memory: on LangGraph's SQLite saver the stream returns before the first
+# cancelled task's write is committed, so state_after would miss it.
+edges, comp = fan(["a", "b", "c", "d"])
+add(case("x3_error_cancels_waiting_siblings", "errors",
+         "max_concurrency 1: tasks still waiting for a slot when one fails are cancelled and recorded",
+         {"state": {"log": "append"},
+          "nodes": {"a": node(app("log", "a")), "b": node(op("fail", type="RuntimeError", message="b failed")),
+                    "c": node(app("log", "c")), "d": node(app("log", "d"))},
+          "edges": edges, "compile": comp},
+         [{"call": "stream", "input": {}, "modes": ["updates", "debug"]}, {"call": "get_state"}],
+         config={"max_concurrency": 1}))
+
+add(case("x3_error_cancels_sends_max_concurrency", "errors",
+         "max_concurrency 2 over four Sends: one finished, one fails, one running and one waiting are cancelled",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=[1, 2, 3, 4])),
+                    "w": node(op("sleep", ms=30, when={"eq": [{"$arg": "v"}, 2]}),
+                              op("fail", type="KeyError", message="w2", when={"eq": [{"$arg": "v"}, 2]}),
+                              op("sleep", ms=5000, when={"ge": [{"$arg": "v"}, 3]}),
+                              app("out", {"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"}],
+         config={"max_concurrency": 2}))
+
+add(case("x3_update_state_end_clears_breakpoint", "state",
+         "update_state(None, as_node=END) while paused clears the pending step; invoke(None) then runs nothing",
+         {"state": {"log": "append"}, "nodes": logger("a", "b"), "edges": chain("a", "b"),
+          "compile": {"checkpointer": "memory", "interrupt_before": ["b"]}},
+         [{"call": "invoke", "input": {}}, {"call": "update_state", "values": None, "as_node": E}, {"call": "get_state"},
+          {"call": "invoke", "input": None}, {"call": "get_state_history"},
+          {"call": "update_state", "values": {"log": ["x"]}, "as_node": E},
+          {"call": "update_state", "values": None, "as_node": E}, {"call": "get_state"},
+          {"call": "update_state", "values": None, "as_node": E, "config": {"thread_id": "fresh"}},
+          {"call": "invoke", "input": {"log": ["again"]}}]))
+
+edges, comp = fan(["bad", "fast", "slow"], checkpointer="sqlite")
+add(case("x3_update_state_end_after_error", "state",
+         "update_state(None, as_node=END) after a failed step keeps the finished sibling's writes and clears the rest",
+         {"state": {"log": "append"},
+          "nodes": {"fast": node(app("log", "fast")), "bad": node(op("sleep", ms=30), op("fail", type="ValueError", message="boom")),
+                    "slow": node(op("sleep", ms=5000), app("log", "slow"))},
+          "edges": edges, "compile": comp},
+         [{"call": "invoke", "input": {"log": ["in"]}}, {"call": "update_state", "values": None, "as_node": E},
+          {"call": "invoke", "input": None}, {"call": "get_state_history", "limit": 2}]))
+
+add(case("x3_update_state_end_dynamic_interrupt", "state",
+         "update_state(None, as_node=END) drops a pending dynamic interrupt; a later resume runs nothing",
+         {"state": {"log": "append", "ans": "overwrite"},
+          "nodes": {"ask": node(app("log", "ask"), op("interrupt", value="ok?", key="ans")), "after": node(app("log", "after"))},
+          "edges": chain("ask", "after"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}}, {"call": "update_state", "values": None, "as_node": E}, {"call": "get_state"},
+          {"call": "resume", "value": "late"}, {"call": "get_state_history", "limit": 2}]))
+
+add(case("x3_recursion_limit_below_one", "recursion",
+         "recursion_limit below 1 is refused with ValueError before anything runs, on a fresh and an existing thread",
+         {"state": {"log": "append"}, "nodes": logger("a"), "edges": chain("a"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"log": ["x"]}, "config": {"recursion_limit": 0}},
+          {"call": "stream", "input": {"log": ["x"]}, "modes": ["values", "debug"], "config": {"recursion_limit": -1}},
+          {"call": "invoke", "input": {"log": ["y"]}, "config": {"recursion_limit": 2}},
+          {"call": "invoke", "input": None, "config": {"recursion_limit": 0}},
+          {"call": "stream", "input": {"log": ["z"]}, "modes": "updates", "config": {"recursion_limit": 0}},
+          {"call": "get_state_history"}]))
+
+add(case("x3_recursion_limit_zero_no_checkpointer", "recursion",
+         "recursion_limit 0 without a checkpointer, from the case config",
+         {"state": {"n": "add"}, "nodes": {"a": node(op("incr", key="n"))}, "edges": chain("a")},
+         [{"call": "invoke", "input": {"n": 1}}, {"call": "stream", "input": {"n": 1}, "modes": ["values", "updates"]},
+          {"call": "invoke", "input": {"n": 1}, "config": {"recursion_limit": 2}}],
+         config={"recursion_limit": 0}))
+
+add(case("x3_node_returns_non_dict", "errors",
+         "a node returning a non-dict fails with InvalidUpdateError: the value as str(), then the troubleshooting line",
+         {"state": {"x": "overwrite"}, "nodes": {"a": node(op("return", value={"$state": "x"}))}, "edges": chain("a"),
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"x": "hello"}}, {"call": "get_state"},
+          {"call": "invoke", "input": {"x": [1, "a", None, True, 2.5, {"k": "it's"}]}},
+          {"call": "invoke", "input": {"x": 3.5}}, {"call": "invoke", "input": {"x": 7}},
+          {"call": "invoke", "input": {"x": "it's \"q\"\nline"}},
+          {"call": "stream", "input": {"x": False}, "modes": ["updates", "debug"]},
+          {"call": "invoke", "input": {"x": {"k": 1}}}]))
+
+add(case("x3_send_worker_returns_non_dict", "errors",
+         "a Send worker returning a list fails the step; a slower sibling is cancelled",
+         {"state": {"items": "overwrite", "out": "append"},
+          "nodes": {"plan": node(op("set", key="items", value=["ok", "bad"])),
+                    "w": node(op("return", value=[{"$arg": "v"}, "x"], when={"eq": [{"$arg": "v"}, "bad"]}),
+                              op("sleep", ms=5000), app("out", {"$arg": "v"}))},
+          "edges": [{"from": S, "to": "plan"}, {"type": "send", "from": "plan", "over": "items", "node": "w", "arg": {"v": {"$item": ""}}},
+                    {"from": "w", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "debug"]}, {"call": "get_state"}]))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)

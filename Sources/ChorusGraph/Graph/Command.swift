@@ -23,12 +23,17 @@ public enum NodeOutput: Sendable {
     case command(Command)
     /// No update (Python's `None`).
     case none
+    /// A dynamically typed return, read as LangGraph reads what a node
+    /// returns: an object is an update, `null` is no update, and anything
+    /// else fails the task with `InvalidUpdateError`.
+    case value(Value)
 
     var updateValues: [String: Value]? {
         switch self {
         case .update(let u): return u
         case .command(let c): return c.update
         case .none: return nil
+        case .value(let v): return v.objectValue
         }
     }
 }

@@ -96,6 +96,9 @@ public final class CompiledGraph: Sendable {
     /// What a finished node writes: its update (declared keys only), its
     /// `Command` routing, its static and join edges, and its conditional edges.
     func writes(for output: NodeOutput, of node: Int, state: PregelState) async throws -> [(Int, Value)] {
+        if case .value(let value) = output, value.objectValue == nil, !value.isNull {
+            throw GraphError.invalidNodeReturn(value)
+        }
         var writes: [(Int, Value)] = []
         if let update = output.updateValues {
             for (key, value) in update {
@@ -170,20 +173,30 @@ public final class CompiledGraph: Sendable {
 
     /// Changes the thread's state as if `asNode` had returned `values` (the
     /// node that ran last when nil), writing a checkpoint with source `update`.
+    /// `values: nil` as `END` instead ends the pending step: finished tasks'
+    /// writes apply, the rest are dropped, and nothing is left to run.
     /// Returns the new checkpoint id.
     @discardableResult
     public func updateState(config: RunConfig = RunConfig(), values: [String: Value]?, asNode: String? = nil) async throws -> String {
         let checkpointer = try requireCheckpointer()
         let saved = try await checkpointer.get(threadId: config.threadId, namespace: "", id: config.checkpointId)
         var state = PregelState(topology: topology)
-        if let saved { try state.restore(saved.checkpoint) }
-        let node = try resolveUpdater(asNode, saved: saved, state: state)
-        let n = topology.nodeIndex[node]!
-        if node == START && values == nil {
-            throw GraphError(.invalidUpdate, "Received no input writes for \(START)")
+        if values == nil && asNode == END {
+            if let saved {
+                let (open, tasks) = try openStep(saved, restoringFinished: true)
+                state = open
+                _ = try state.apply(tasks)
+            }
+        } else {
+            if let saved { try state.restore(saved.checkpoint) }
+            let node = try resolveUpdater(asNode, saved: saved, state: state)
+            let n = topology.nodeIndex[node]!
+            if node == START && values == nil {
+                throw GraphError(.invalidUpdate, "Received no input writes for \(START)")
+            }
+            let writes = try await self.writes(for: values.map { .update($0) } ?? .none, of: n, state: state)
+            _ = try state.apply([.writes(writes, as: node, node: n, bumpsStep: true)])
         }
-        let writes = try await self.writes(for: values.map { .update($0) } ?? .none, of: n, state: state)
-        _ = try state.apply([.writes(writes, as: node, node: n, bumpsStep: true)])
         let step = (saved?.metadata.step ?? -1) + 1
         let id = CheckpointID.next()
         try await checkpointer.put(threadId: config.threadId, namespace: "", checkpoint: state.checkpoint(id: id),
@@ -209,23 +222,9 @@ public final class CompiledGraph: Sendable {
     }
 
     func snapshot(of saved: CheckpointTuple, applyPendingWrites: Bool) throws -> StateSnapshot {
-        var state = PregelState(topology: topology)
-        try state.restore(saved.checkpoint)
-        let step = saved.metadata.step + 1
-        var tasks = state.nextTasks(origin: TaskOrigin(checkpointId: saved.checkpoint.id, namespace: saved.namespace, step: step), candidates: nil)
-        let nullWrites = saved.pendingWrites.filter { $0.taskId == Reserved.nullTaskId }
-        if !nullWrites.isEmpty { _ = try state.apply([.writes(indexed(nullWrites))]) }
-        let statuses = TaskStatus.read(saved.pendingWrites)
-        if applyPendingWrites {
-            for i in tasks.indices {
-                if let status = statuses[tasks[i].id], status.finished {
-                    tasks[i].writes = indexed(status.output)
-                    tasks[i].restored = true
-                }
-            }
-            let finished = tasks.filter(\.restored)
-            if !finished.isEmpty { _ = try state.apply(finished) }
-        }
+        var (state, tasks) = try openStep(saved, restoringFinished: applyPendingWrites)
+        let finished = tasks.filter(\.restored)
+        if !finished.isEmpty { _ = try state.apply(finished) }
         return StateSnapshot(
             values: .object(state.stateValues()),
             next: tasks.filter { !$0.restored }.map(\.name),
@@ -233,6 +232,28 @@ public final class CompiledGraph: Sendable {
             metadata: saved.metadata,
             checkpointId: saved.checkpoint.id,
             parentCheckpointId: saved.parentId)
+    }
+
+    /// The step a checkpoint leaves open: its state with pending input
+    /// writes applied, and the tasks due, carrying the writes of those that
+    /// already finished when `restoringFinished`.
+    private func openStep(_ saved: CheckpointTuple, restoringFinished: Bool) throws -> (PregelState, [PregelTask]) {
+        var state = PregelState(topology: topology)
+        try state.restore(saved.checkpoint)
+        let step = saved.metadata.step + 1
+        var tasks = state.nextTasks(origin: TaskOrigin(checkpointId: saved.checkpoint.id, namespace: saved.namespace, step: step), candidates: nil)
+        let nullWrites = saved.pendingWrites.filter { $0.taskId == Reserved.nullTaskId }
+        if !nullWrites.isEmpty { _ = try state.apply([.writes(indexed(nullWrites))]) }
+        if restoringFinished {
+            let statuses = TaskStatus.read(saved.pendingWrites)
+            for i in tasks.indices {
+                if let status = statuses[tasks[i].id], status.finished {
+                    tasks[i].writes = indexed(status.output)
+                    tasks[i].restored = true
+                }
+            }
+        }
+        return (state, tasks)
     }
 
     /// Tasks as a snapshot reports them. `live` (the thread's current state)

@@ -8,7 +8,8 @@ public struct RunConfig: Sendable {
     public var threadId: String
     /// Checkpoint to start from instead of the thread's latest (time travel / fork).
     public var checkpointId: String?
-    /// Supersteps allowed after the input before `GraphRecursionError`.
+    /// Supersteps allowed after the input before `GraphRecursionError`; a
+    /// limit below 1 is refused (`ValueError`) before the run starts.
     public var recursionLimit: Int
     /// Most node tasks in flight at once in this run (and in each subgraph,
     /// `batch` and `concurrentMap` inside nodes); nil means unbounded.

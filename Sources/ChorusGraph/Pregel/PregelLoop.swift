@@ -61,6 +61,7 @@ final class PregelLoop {
     }
 
     private func runSteps(_ input: RunInput) async throws -> RunResult {
+        if config.recursionLimit < 1 { throw GraphError.recursionLimitBelowOne }
         try await load()
         try await first(input)
         do {
@@ -210,16 +211,19 @@ final class PregelLoop {
 
     /// Runs the tasks that have no writes yet, at most `maxConcurrency` at a
     /// time; applies each outcome as it arrives. Returns the interrupts raised.
+    /// When one fails, the others not yet recorded (running or still waiting
+    /// for a slot) are cancelled and recorded as cancelled, as LangGraph does.
     private func runTasks() async throws -> [Interrupt] {
         let due = tasks.indices.filter { !tasks[$0].restored }
         if due.isEmpty { return [] }
         var interrupts: [(TaskPath, [Interrupt])] = []
         var failure: (any Error)?
+        var recorded: Set<Int> = []
         let environment = TaskEnvironment(loop: self)
         if due.count == 1 && (config.maxConcurrency ?? 1) >= 1 {
             let index = due[0]
             let outcome = await environment.execute(tasks[index])
-            try await record(outcome, index: index, interrupts: &interrupts, failure: &failure)
+            if try await record(outcome, index: index, interrupts: &interrupts, failure: &failure) { recorded.insert(index) }
         } else {
             let limit = max(1, min(config.maxConcurrency ?? due.count, due.count))
             let snapshot = tasks
@@ -237,24 +241,35 @@ final class PregelLoop {
                 while finished < launched {
                     // Outcomes that arrived together are all recorded, as LangGraph
                     // commits every task already done when one fails; tasks still
-                    // running then are cancelled and their outcomes ignored.
+                    // running then are cancelled, their outcomes ignored.
                     let failedBefore = failure != nil
                     for (index, outcome) in await inbox.take() {
                         finished += 1
                         if failedBefore { continue }
-                        try await record(outcome, index: index, interrupts: &interrupts, failure: &failure)
+                        if try await record(outcome, index: index, interrupts: &interrupts, failure: &failure) { recorded.insert(index) }
                         if failure == nil && launched < due.count { launch() }
                     }
                     if !failedBefore && failure != nil { group.cancelAll() }
                 }
             }
         }
-        if let failure { throw failure }
+        if let failure {
+            if !(failure is CancellationError) {
+                for index in due where !recorded.contains(index) {
+                    try await putWrites(taskId: tasks[index].id, named: [(Reserved.error, .string(Self.cancelledRepr))])
+                }
+            }
+            throw failure
+        }
         try Task.checkCancellation()
         return interrupts.sorted { $0.0 < $1.0 }.flatMap(\.1)
     }
 
-    private func record(_ outcome: TaskOutcome, index: Int, interrupts: inout [(TaskPath, [Interrupt])], failure: inout (any Error)?) async throws {
+    /// How LangGraph stores a task cancelled because a sibling failed.
+    private static let cancelledRepr = "CancelledError()"
+
+    /// Applies one task's outcome; false for a task that was cancelled, which leaves no record.
+    private func record(_ outcome: TaskOutcome, index: Int, interrupts: inout [(TaskPath, [Interrupt])], failure: inout (any Error)?) async throws -> Bool {
         let task = tasks[index]
         switch outcome {
         case .success(let writes, let resumes):
@@ -278,10 +293,11 @@ final class PregelLoop {
             emitTaskResult(task, writes: [], error: nil, interrupts: raised)
         case .failed(let error):
             if failure == nil { failure = error }
-            if error is CancellationError { return }
+            if error is CancellationError { return false }
             try await putWrites(taskId: task.id, named: [(Reserved.error, .string(ErrorReport.repr(of: error)))])
             emitTaskResult(task, writes: [], error: error, interrupts: [])
         }
+        return true
     }
 
     /// Gives tasks of an interrupted step the writes they made before it stopped.
@@ -480,9 +496,7 @@ final class TaskEnvironment: Sendable {
             let output: NodeOutput
             switch node.kind {
             case .start:
-                guard case .object(let input) = task.input else {
-                    throw GraphError(.invalidUpdate, "Expected dict, got \(task.input)")
-                }
+                guard case .object(let input) = task.input else { throw GraphError.invalidNodeReturn(task.input) }
                 output = .update(input)
             case .action(let action):
                 let context = NodeContext(node: task.name, step: step, namespace: namespace, config: config, task: task,

@@ -25,15 +25,30 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
     static func concurrentUpdate(key: String) -> GraphError {
         GraphError(
             .invalidUpdate,
-            "At key '\(key)': Can receive only one value per step. Use an Annotated key to handle multiple values.\nFor troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/errors/INVALID_CONCURRENT_GRAPH_UPDATE"
+            troubleshooting: "At key '\(key)': Can receive only one value per step. Use an Annotated key to handle multiple values.",
+            code: "INVALID_CONCURRENT_GRAPH_UPDATE"
         )
     }
 
     static func recursion(limit: Int) -> GraphError {
         GraphError(
             .recursionLimit,
-            "Recursion limit of \(limit) reached without hitting a stop condition. You can increase the limit by setting the `recursion_limit` config key.\nFor troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/errors/GRAPH_RECURSION_LIMIT"
+            troubleshooting: "Recursion limit of \(limit) reached without hitting a stop condition. You can increase the limit by setting the `recursion_limit` config key.",
+            code: "GRAPH_RECURSION_LIMIT"
         )
+    }
+
+    /// A node (or the input) gave `value` where an update object belongs;
+    /// the value reads as Python's `str()`, as in LangGraph.
+    static func invalidNodeReturn(_ value: Value) -> GraphError {
+        GraphError(.invalidUpdate, troubleshooting: "Expected dict, got \(PythonText.str(value))", code: "INVALID_GRAPH_NODE_RETURN_VALUE")
+    }
+
+    static let recursionLimitBelowOne = GraphError(.valueError, "recursion_limit must be at least 1")
+
+    /// `message` followed by LangGraph's troubleshooting line for an error code.
+    private init(_ kind: Kind, troubleshooting message: String, code: String) {
+        self.init(kind, "\(message)\nFor troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/errors/\(code)")
     }
 }
 
@@ -52,7 +67,7 @@ public protocol NamedError: Error {
 extension GraphError: NamedError {
     public var errorType: String { kind.rawValue }
     public var errorMessage: String { message }
-    public var errorRepr: String { "\(kind.rawValue)(\(PythonRepr.string(message)))" }
+    public var errorRepr: String { "\(kind.rawValue)(\(PythonText.repr(message)))" }
 }
 
 /// Names and messages of any error, through `NamedError` when it conforms.
@@ -64,33 +79,6 @@ public enum ErrorReport {
         (error as? NamedError)?.errorMessage ?? String(describing: error)
     }
     public static func repr(of error: any Error) -> String {
-        (error as? NamedError)?.errorRepr ?? "\(type(of: error))(\(PythonRepr.string(message(of: error))))"
-    }
-}
-
-/// Python's `repr()` of a string, so stored task errors read as LangGraph's do.
-public enum PythonRepr {
-    public static func string(_ s: String) -> String {
-        let quote: Character = (s.contains("'") && !s.contains("\"")) ? "\"" : "'"
-        var out = String(quote)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(ch) == quote {
-                    out += "\\\(quote)"
-                } else if ch.value < 0x20 || ch.value == 0x7F {
-                    let hex = String(ch.value, radix: 16)
-                    out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
-        }
-        out.append(quote)
-        return out
+        (error as? NamedError)?.errorRepr ?? "\(type(of: error))(\(PythonText.repr(message(of: error))))"
     }
 }
