@@ -99,14 +99,13 @@ import Testing
         #expect(view.linesAbove == 0)
     }
 
-    @Test func theSelectedEntryIsScrolledIntoViewAndHighlighted() {
+    @Test func theSelectedEntryIsScrolledIntoViewAndHighlighted() throws {
         var view = TranscriptView()
         view.selectedId = "e5"
         var buffer = Buffer(width: 20, height: 6)
         view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
-        let row = try? #require((0..<6).first { buffer.text(row: $0) == "L5" })
-        #expect(row != nil)
-        if let row { #expect(buffer[0, row].style.attributes.contains(.reverse)) }
+        let row = try #require((0..<6).first { buffer.text(row: $0) == "L5" })
+        #expect(buffer[0, row].style.attributes.contains(.reverse))
         #expect(view.scrollFromBottom > 0)
     }
 }
