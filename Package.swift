@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-let package = Package(
+var package = Package(
     name: "Chorus",
     platforms: [.macOS(.v15)],
     products: [
@@ -57,3 +57,16 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harness (Fuzz/chorus-fuzz), only with CHORUS_FUZZ=1: it has no
+// `main` of its own (libFuzzer's), so it cannot link in a normal build.
+// Built and run by scripts/fuzz.sh.
+if Context.environment["CHORUS_FUZZ"] == "1" {
+    package.products.append(.executable(name: "chorus-fuzz", targets: ["chorus-fuzz"]))
+    package.targets.append(.executableTarget(
+        name: "chorus-fuzz",
+        dependencies: ["ChorusGraph", "ChorusModels", "ChorusApp", "ChorusTUI", "ChorusCurses", .product(name: "NIOCore", package: "swift-nio")],
+        path: "Fuzz/chorus-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ))
+}

@@ -37,6 +37,18 @@ import Testing
         }
     }
 
+    // Found by fuzzing (Fuzz/chorus-fuzz, target config): a table name starting with a character
+    // that cannot start a key made toml++ (inside TOMLKit) assert and abort the app.
+    @Test(arguments: ["[é]\n", "[\u{1}]\n", "a = 1\n  [[ é]]\n", "[\n", "\u{FEFF}[é]"])
+    func aTableNameThatCannotStartAKeyIsAnErrorNotACrash(_ text: String) {
+        #expect {
+            try ChorusConfig.parse(text, path: "c.toml")
+        } throws: { error in
+            (error as? ConfigError)?.line != nil
+        }
+        #expect(throws: ConfigError.self) { try ThemeCatalog.parse(text, name: "t", path: "t.toml") }
+    }
+
     @Test(arguments: [
         "[providers.p]\nkind = \"openai\"\napi_key = \"sk-123\"\n",
         "[providers.p]\nkind = \"gpt\"\n",

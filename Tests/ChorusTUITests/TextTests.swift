@@ -20,6 +20,19 @@ import Testing
         let lines = WordWrap.wrap([Span("one two three")], width: 9, firstPrefix: [Span("• ")], indent: [Span("  ")])
         #expect(lines.map(\.text) == ["• one two", "  three"])
     }
+
+    // Found by fuzzing (Fuzz/chorus-fuzz, target wrap): a wide grapheme at width 1 made a 2-column line.
+    @Test func aWideGraphemeOnAOneColumnLineBecomesASpace() {
+        let lines = WordWrap.wrap("漢a", width: 1)
+        #expect(lines.map(\.text) == [" ", "a"])
+        #expect(lines.allSatisfy { $0.width <= 1 })
+    }
+
+    // Found by fuzzing (target markdown): a prefix as wide as the line was kept and the text not wrapped.
+    @Test func prefixesThatLeaveNoRoomAreDropped() {
+        let lines = WordWrap.wrap([Span("item one")], width: 2, firstPrefix: [Span("• ")], indent: [Span("  ")])
+        #expect(lines.map(\.text) == ["it", "em", "on", "e"])
+    }
 }
 
 @Suite struct MarkdownTests {
@@ -66,6 +79,15 @@ import Testing
         let narrow = MarkdownRenderer(theme: theme, width: 8).render(table).map(\.text)
         #expect(narrow.contains("name:"))
         #expect(narrow.contains { $0.contains("alpha") })
+    }
+
+    // Found by fuzzing (target markdown): list markers, quote bars, code margins and
+    // fence lines were wider than the narrowest widths.
+    @Test(arguments: 1...6) func noLineIsWiderThanTheWidth(width: Int) {
+        let text = "- item one\n> quoted\n    indented text\n```swift\nlet 漢 = 1\n```\n| a | b |\n|---|---|\n| 漢字 | 🌈 |"
+        let lines = MarkdownRenderer(theme: theme, width: width).render(text)
+        #expect(lines.allSatisfy { $0.width <= width }, "\(lines.map(\.text))")
+        #expect(lines.map(\.text).joined().filter { $0 != " " }.contains("itemone"))
     }
 
     @Test func streamedTextRendersTheSameAsWholeText() {

@@ -89,12 +89,7 @@ public struct ChorusConfig: Sendable, Equatable {
     }
 
     public static func parse(_ text: String, path: String) throws -> ChorusConfig {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
-        }
+        let table = try TOMLText.table(text, path: path)
         var config = ChorusConfig()
         for key in table.keys {
             switch key {

@@ -51,12 +51,7 @@ public enum ThemeCatalog {
 
     /// Reads one theme file: `[styles]` with `role = { fg, bg, attrs }`.
     public static func parse(_ text: String, name: String, path: String) throws -> Theme {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
-        }
+        let table = try TOMLText.table(text, path: path)
         var styles: [Theme.Role: Style] = [:]
         guard let section = table["styles"]?.table else { throw ConfigError(path: path, line: nil, message: "a theme needs a [styles] table") }
         for key in section.keys {

@@ -306,6 +306,8 @@ public enum JSON {
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             if !isFloat, let i = Int(text) { return .int(i) }
             guard let d = Double(text) else { throw ParseError(offset: start, reason: "bad number") }
+            // Beyond Double's range: infinity has no JSON form, so it could not be written back.
+            guard d.isFinite else { throw ParseError(offset: start, reason: "number out of range") }
             return .double(d)
         }
     }

@@ -31,7 +31,9 @@ public struct MarkdownRenderer: Sendable {
             if let open = fence {
                 if trimmed.hasPrefix(open) && trimmed.allSatisfy({ $0 == open.first }) {
                     fence = nil
-                    out.append(StyledLine("  " + String(repeating: "─", count: max(0, min(width - 2, 20))), style: theme[.rule]))
+                    let margin = min(2, width)
+                    out.append(StyledLine(String(repeating: " ", count: margin) + String(repeating: "─", count: min(width - margin, 20)),
+                                          style: theme[.rule]))
                 } else {
                     out += codeLines(String(line))
                 }
@@ -42,7 +44,9 @@ public struct MarkdownRenderer: Sendable {
                 let marker = trimmed.prefix { $0 == trimmed.first }
                 fence = marker
                 let language = trimmed.dropFirst(marker.count).trimmingSpaces
-                out.append(StyledLine("  " + (language.isEmpty ? "code" : String(language)), style: theme[.rule]))
+                let margin = [Span("  ", style: theme[.rule])]
+                out += WordWrap.wrap([Span(language.isEmpty ? "code" : String(language), style: theme[.rule])], width: width,
+                                     firstPrefix: margin, indent: margin)
                 continue
             }
             if trimmed.hasPrefix("|") {
@@ -103,22 +107,26 @@ public struct MarkdownRenderer: Sendable {
 
     private func codeLines(_ line: String) -> [StyledLine] {
         let style = theme[.codeBlock]
-        let bar = [Span("  ", style: style)]
+        // A two-column margin, narrower on the narrowest screens so code keeps a column.
+        let margin = min(2, width - 1)
+        let bar = [Span(String(repeating: " ", count: margin), style: style)]
         let expanded = line.replacingTabs
         if expanded.isEmpty { return [StyledLine(bar)] }
-        // Code keeps its spaces: hard-wrapped by grapheme, never at words.
+        // Code keeps its spaces: hard-wrapped by grapheme, never at words; a
+        // wide grapheme on a one-column line becomes a space, as `Buffer.write` draws it.
         var lines: [StyledLine] = []
         var current = ""
         var used = 0
-        let limit = max(1, width - 2)
+        let limit = width - margin
         for ch in expanded {
-            let w = CellWidth.of(ch)
+            let fits = CellWidth.of(ch) <= limit
+            let w = fits ? CellWidth.of(ch) : 1
             if used + w > limit {
                 lines.append(StyledLine(bar + [Span(current, style: style)]))
                 current = ""
                 used = 0
             }
-            current.append(ch)
+            current.append(fits ? ch : " ")
             used += w
         }
         lines.append(StyledLine(bar + [Span(current, style: style)]))

@@ -1,13 +1,16 @@
 /// Greedy word wrap of styled text: breaks at spaces, splits words longer
-/// than a line by grapheme, never splits a wide grapheme.
+/// than a line by grapheme, never splits a wide grapheme, and never makes a
+/// line wider than the width (width ≥ 1).
 public enum WordWrap {
     /// Wraps `spans` (no newlines inside) into lines of at most `width`
     /// columns. Continuation lines start with `indent` spans (their width is
-    /// taken from `width`).
+    /// taken from `width`); prefixes that leave no room for text are dropped.
     public static func wrap(_ spans: [Span], width: Int, firstPrefix: [Span] = [], indent: [Span] = []) -> [StyledLine] {
         let firstWidth = width - StyledLine(firstPrefix).width
         let restWidth = width - StyledLine(indent).width
-        guard firstWidth > 0, restWidth > 0 else { return [StyledLine(firstPrefix + spans)] }
+        guard firstWidth > 0, restWidth > 0 else {
+            return width > 0 ? wrap(spans, width: width) : [StyledLine(firstPrefix + spans)]
+        }
         var lines: [StyledLine] = []
         var line = StyledLine(firstPrefix)
         var used = 0
@@ -41,11 +44,13 @@ public enum WordWrap {
                     used += w
                     continue
                 }
-                // A word longer than the line: split by grapheme.
+                // A word longer than the line: split by grapheme. A wide grapheme
+                // on a one-column line becomes a space, as `Buffer.write` draws it.
                 for ch in piece {
-                    let cw = CellWidth.of(ch)
+                    let fits = CellWidth.of(ch) <= limit
+                    let cw = fits ? CellWidth.of(ch) : 1
                     if used + cw > limit { newLine() }
-                    line.append(String(ch), style: span.style)
+                    line.append(fits ? String(ch) : " ", style: span.style)
                     used += cw
                 }
             }
