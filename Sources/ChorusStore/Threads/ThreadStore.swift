@@ -32,6 +32,14 @@ public final class ThreadStore: Sendable {
         }
     }
 
+    /// Threads whose id starts with `prefix`, most recently active first, at most `limit`.
+    public func threads(idPrefix prefix: String, limit: Int = 10) async throws -> [ThreadRecord] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM threads WHERE instr(id, ?) = 1 ORDER BY updated_at DESC LIMIT ?",
+                             arguments: [prefix, max(0, limit)]).map(Self.record)
+        }
+    }
+
     /// Threads, most recently active first.
     public func list(includeArchived: Bool = false, limit: Int? = nil) async throws -> [ThreadRecord] {
         try await database.pool.read { db in
