@@ -132,6 +132,8 @@ struct Chorus: AsyncParsableCommand {
             handle.write(Data((ChatCommand.traceLine(session, startedAt: startedAt) + "\n").utf8))
             try? handle.close()
         }
+        // Stopped by a signal: exit as a shell expects (128 + signal), now that the reply is saved and the terminal restored.
+        if let sig = session.stoppedBy { throw CommandFailure(message: "stopped by signal \(sig); what arrived was saved", code: 128 + sig) }
     }
 
     struct Research: AsyncParsableCommand {

@@ -88,7 +88,7 @@ extension Update {
 
     static func quit(_ m: inout AppModel) -> [Effect] {
         m.quitting = true
-        return [.quit]
+        return keepDraft(&m) + [.quit]
     }
 
     private static func browseHistory(_ m: inout AppModel, by delta: Int) {
