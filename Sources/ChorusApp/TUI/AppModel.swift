@@ -91,7 +91,8 @@ public struct ReplyProgress: Sendable, Equatable {
 
 /// A box drawn over the chat.
 public enum Overlay: Equatable {
-    case help
+    /// F1: the keys, scrolled down by `scroll` lines when taller than the screen.
+    case help(scroll: Int)
     /// Ctrl-K: fuzzy filter over thread titles.
     case switcher(query: TextEditor, selection: Int)
     /// Ctrl-F: full-text search over all messages.
