@@ -80,6 +80,13 @@ final class CursesScreen {
     }
 
     /// A character that is already waiting, without blocking.
+    /// Whether the terminal has gone (its window closed): a hung-up terminal
+    /// answers every request about its mode with EIO.
+    var terminalClosed: Bool {
+        var mode = termios()
+        return tcgetattr(STDIN_FILENO, &mode) != 0 && errno == EIO
+    }
+
     func readNow() -> Input? {
         wtimeout(chorus_stdscr(), 0)
         defer { wtimeout(chorus_stdscr(), 8) }

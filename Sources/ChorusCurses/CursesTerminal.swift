@@ -37,6 +37,26 @@ public final class CursesTerminal: TerminalDevice {
         thread.name = "chorus-curses"
         thread.start()
         ready.wait()
+        Self.forwardStopSignals(to: continuation)
+    }
+
+    /// SIGINT, SIGTERM and SIGHUP become a `.stop` event, so the app saves
+    /// what is streaming and quits normally, restoring the terminal. If it
+    /// has not exited `grace` later, or a second signal comes, the terminal
+    /// is restored and the process exits at once.
+    private static func forwardStopSignals(to events: AsyncStream<TerminalEvent>.Continuation, grace: Double = 5) {
+        let first = Locked(true)
+        SignalForwarder.start([SIGINT, SIGTERM, SIGHUP]) { sig in
+            guard first.withLock({ isFirst in defer { isFirst = false }; return isFirst }) else {
+                TerminalRestore.restoreNow()
+                _exit(128 + sig)
+            }
+            events.yield(.stop(signal: sig))
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
+                TerminalRestore.restoreNow()
+                _exit(128 + sig)
+            }
+        }
     }
 
     public func present(_ buffer: Buffer) {
@@ -58,6 +78,7 @@ public final class CursesTerminal: TerminalDevice {
     private func runLoop(_ screen: CursesScreen) {
         continuation.yield(.resize(width: screen.width, height: screen.height))
         var paste: String?
+        var closed = false
         while true {
             let work = outbox.withLock { box -> Outbox in
                 let taken = box
@@ -68,7 +89,16 @@ public final class CursesTerminal: TerminalDevice {
             if work.stopping { return }
             if let frame = work.frame { screen.draw(frame) }
             for text in work.clipboard { screen.writeClipboard(text) }
-            guard let input = screen.read() else { continue }
+            guard let input = screen.read() else {
+                // A closed terminal is a hangup even when SIGHUP does not come (the shell had it blocked).
+                if !closed, screen.terminalClosed {
+                    closed = true
+                    continuation.yield(.stop(signal: SIGHUP))
+                }
+                // Reads on a closed terminal return at once; do not spin while the app saves and stops.
+                if closed { usleep(8_000) }
+                continue
+            }
             switch input {
             case .code(let code) where code == KeyDecoder.pasteStart:
                 paste = ""

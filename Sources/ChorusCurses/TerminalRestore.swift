@@ -4,6 +4,8 @@ import Glibc
 /// Puts the terminal back the way it was if the process dies by a signal:
 /// the saved termios and a fixed escape string (leave the alternate screen,
 /// stop mouse and paste reporting, show the cursor), both async-signal-safe.
+/// SIGQUIT and crash signals restore at once; SIGINT, SIGTERM and SIGHUP go
+/// to the app first (see `CursesTerminal`), which saves and then restores.
 enum TerminalRestore {
     // Safety of the two `nonisolated(unsafe)` globals: they are written once in
     // `install`, on the curses thread, before any handler is installed, and
@@ -16,7 +18,7 @@ enum TerminalRestore {
     /// Saves the current terminal mode and installs the handlers.
     static func install() {
         if tcgetattr(STDIN_FILENO, &saved) == 0 { hasSaved = true }
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { signal(sig, handleExit) }
+        signal(SIGQUIT, handleExit)
         for sig in [SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGTRAP] { signal(sig, handleCrash) }
     }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ChorusApp
 import ChorusCurses
+import ChorusGraph
 import ChorusStore
+import ChorusTUI
 import Foundation
 
 @main
@@ -12,8 +14,16 @@ struct Chorus: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Threads.self, Research.self])
 
-    @Option(name: .customLong("print"), help: "Answer one question on stdout and exit (no terminal UI).")
+    @Option(name: .customLong("print"), help: "Answer one question on stdout and exit (no terminal UI). Piped standard input is the question when none is given (or with -), else it is attached to it.")
     var question: String?
+
+    @Flag(name: .customLong("continue"), help: "With --print: continue the most recent chat thread.")
+    var continueLatest = false
+
+    @Option(name: .customLong("thread"), help: "With --print: continue this thread (an id or a unique prefix).")
+    var thread: String?
+
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var providerOptions: ProviderOptions
 
@@ -31,23 +41,70 @@ struct Chorus: AsyncParsableCommand {
     @Option(help: "Theme of the chat interface: dark, light, high-contrast, basic, or a themes/NAME.toml of yours.")
     var theme: String?
 
+    /// Parses (`--print` with no value reads the question from standard
+    /// input), runs, and exits with the codes of `ExitStatus`.
+    static func main() async {
+        do {
+            var command = try parseAsRoot(PrintInput.normalize(arguments: Array(CommandLine.arguments.dropFirst())))
+            if var asynchronous = command as? AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("chorus: \(SafeText.sanitize(failure.message))\n".utf8))
+            Glibc.exit(failure.code)
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else {
+                print(fullMessage(for: error))
+                Glibc.exit(ExitStatus.ok)
+            }
+            FileHandle.standardError.write(Data((SafeText.sanitize(fullMessage(for: error)) + "\n").utf8))
+            Glibc.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+        }
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let path = StoreLocation.resolve(flag: global.db, environment: environment)
         guard let question else {
+            if continueLatest || thread != nil || output.json { throw CommandFailure(UsageError("--continue, --thread and --json need --print")) }
             try await runChat(path: path, environment: environment)
             return
         }
-        do {
+        if continueLatest, thread != nil { throw CommandFailure(UsageError("give --continue or --thread, not both")) }
+        let json = output.json
+        let command = try CommandFailure.wrap {
             let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
-            let command = PrintCommand(question: question, provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL, system: system, maxTokens: maxTokens,
-                                       ephemeral: ephemeral, databasePath: path, config: settings)
-            let thread = try await command.run(environment: environment) { text in
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
-            if let thread { FileHandle.standardError.write(Data("chorus: saved as thread \(thread)\n".utf8)) }
-        } catch {
-            throw ValidationFailure(message: "\(error)")
+            let piped = question == PrintInput.fromStandardInput || isatty(STDIN_FILENO) == 0 ? try PrintInput.readStandardInput() : nil
+            return PrintCommand(question: try PrintInput.question(argument: question, piped: piped), provider: providerOptions.provider,
+                                model: providerOptions.model, baseURL: providerOptions.baseURL, system: system, maxTokens: maxTokens,
+                                ephemeral: ephemeral, databasePath: path, config: settings,
+                                thread: continueLatest ? .latest : thread.map { .id($0) })
+        }
+        // Ctrl-C (or SIGTERM, SIGHUP) stops the reply; the exit code says so (130 for SIGINT).
+        let stoppedBy = Locked<Int32?>(nil)
+        let running = Locked<Task<PrintResult, any Error>?>(nil)
+        SignalForwarder.start([SIGINT, SIGTERM, SIGHUP]) { sig in
+            stoppedBy.withLock { $0 = $0 ?? sig }
+            running.withLock { $0 }?.cancel()
+            // If cancelling does not end the reply in time, exit anyway.
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { _exit(128 + sig) }
+        }
+        var stream: (@Sendable (String) -> Void)?
+        if !json { stream = { text in FileHandle.standardOutput.write(Data(text.utf8)) } }
+        let streamText = stream
+        let work = Task { try await command.answer(environment: environment, write: streamText) }
+        running.withLock { $0 = work }
+        if stoppedBy.withLock({ $0 }) != nil { work.cancel() }
+        let outcome = await work.result
+        if let sig = stoppedBy.withLock({ $0 }) {
+            if !json { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            throw CommandFailure(message: "interrupted", code: 128 + sig)
+        }
+        let result = try CommandFailure.wrap { try outcome.get() }
+        if json {
+            FileHandle.standardOutput.write(Data((result.json + "\n").utf8))
+        } else {
+            FileHandle.standardOutput.write(Data("\n".utf8))
+            if let id = result.threadId { FileHandle.standardError.write(Data("chorus: saved as thread \(id)\n".utf8)) }
         }
     }
 
@@ -65,7 +122,7 @@ struct Chorus: AsyncParsableCommand {
                 return terminal
             }
         } catch {
-            throw ValidationFailure(message: "\(error)")
+            throw CommandFailure(error)
         }
         let session = await chat.runtime.run()
         await curses?.stop()
@@ -75,6 +132,8 @@ struct Chorus: AsyncParsableCommand {
             handle.write(Data((ChatCommand.traceLine(session, startedAt: startedAt) + "\n").utf8))
             try? handle.close()
         }
+        // Stopped by a signal: exit as a shell expects (128 + signal), now that the reply is saved and the terminal restored.
+        if let sig = session.stoppedBy { throw CommandFailure(message: "stopped by signal \(sig); what arrived was saved", code: 128 + sig) }
     }
 
     struct Research: AsyncParsableCommand {
@@ -106,27 +165,98 @@ struct Chorus: AsyncParsableCommand {
                 }
                 if !jsonl { FileHandle.standardError.write(Data("chorus: saved as research thread \(thread)\n".utf8)) }
             } catch {
-                throw ValidationFailure(message: "\(error)")
+                throw CommandFailure(error)
             }
         }
     }
 
     struct Threads: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Saved threads.", subcommands: [List.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Saved threads. ID is a thread id or a unique prefix of one.",
+            subcommands: [List.self, Show.self, Search.self, Rename.self, Delete.self, Export.self])
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List threads, most recent first.")
-            @Flag(help: "One JSON object per line.") var json = false
+            @OptionGroup var output: OutputOptions
             @Flag(help: "Include archived threads.") var all = false
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let path = StoreLocation.resolve(flag: global.db, environment: ProcessInfo.processInfo.environment)
-                do {
-                    for line in try await ThreadsListCommand.lines(databasePath: path, json: json, includeArchived: all) { print(line) }
-                } catch {
-                    throw ValidationFailure(message: "\(error)")
+                let lines = try await CommandFailure.wrap { try await ThreadsListCommand.lines(databasePath: global.path, json: output.json, includeArchived: all) }
+                for line in lines { print(line) }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print a thread's messages.")
+            @Argument(help: "Thread id or unique prefix.") var id: String
+            @OptionGroup var output: OutputOptions
+            @Flag(help: "Markdown.") var markdown = false
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                if output.json, markdown { throw CommandFailure(UsageError("give --json or --markdown, not both")) }
+                let format: ThreadDocument.Format = output.json ? .json : markdown ? .markdown : .text
+                let text = try await CommandFailure.wrap { try await ThreadsShowCommand.output(databasePath: global.path, reference: id, format: format) }
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+
+        struct Search: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Search every message (full text), newest first.")
+            @Argument(help: "Words to find (the last one as a prefix).") var query: String
+            @OptionGroup var output: OutputOptions
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                let lines = try await CommandFailure.wrap { try await ThreadsSearchCommand.lines(databasePath: global.path, query: query, json: output.json) }
+                for line in lines { print(line) }
+            }
+        }
+
+        struct Rename: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Give a thread a new title.")
+            @Argument(help: "Thread id or unique prefix.") var id: String
+            @Argument(help: "The new title.") var title: String
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                let renamed = try await CommandFailure.wrap { try await ThreadsRenameCommand.run(databasePath: global.path, reference: id, title: title) }
+                FileHandle.standardError.write(Data("chorus: renamed thread \(renamed)\n".utf8))
+            }
+        }
+
+        struct Delete: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Delete a thread and all its messages (asks first, unless --yes).")
+            @Argument(help: "Thread id or unique prefix.") var id: String
+            @Flag(name: [.customShort("y"), .long], help: "Do not ask.") var yes = false
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                let deleted = try await CommandFailure.wrap {
+                    try await ThreadsDeleteCommand.run(databasePath: global.path, reference: id, yes: yes) { question in
+                        guard isatty(STDIN_FILENO) == 1 else { return nil }
+                        FileHandle.standardError.write(Data(question.utf8))
+                        guard let answer = readLine() else { return nil }
+                        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+                    }
                 }
+                FileHandle.standardError.write(Data("chorus: deleted thread \(deleted)\n".utf8))
+            }
+        }
+
+        struct Export: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Write threads to stdout (every thread when no id is given).")
+            @Argument(help: "Thread ids or unique prefixes.") var ids: [String] = []
+            @Option(help: "markdown or json.") var format: String = "markdown"
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                guard let chosen = ThreadDocument.Format(rawValue: format), chosen != .text else {
+                    throw CommandFailure(UsageError("unknown format '\(format)'; use markdown or json"))
+                }
+                let text = try await CommandFailure.wrap { try await ThreadsExportCommand.output(databasePath: global.path, references: ids, format: chosen) }
+                FileHandle.standardOutput.write(Data(text.utf8))
             }
         }
     }
@@ -139,6 +269,16 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(help: "Config file (default: $XDG_CONFIG_HOME/chorus/config.toml or ~/.config/chorus/config.toml).")
     var config: String?
+
+    /// The database file these options name.
+    var path: String { StoreLocation.resolve(flag: db, environment: ProcessInfo.processInfo.environment) }
+}
+
+/// `--json`. A group, like `ProviderOptions`, so that `chorus threads list
+/// --json` fills the subcommand's flag rather than the root command's.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON: one object (--print: thread_id, reply, usage, model; threads show), or one per line (threads list, search).")
+    var json = false
 }
 
 /// Which model to talk to. A group, so that `chorus research --provider X`
@@ -155,8 +295,26 @@ struct ProviderOptions: ParsableArguments {
     var baseURL: String?
 }
 
-/// Any failure: the message on stderr, exit code 1.
-struct ValidationFailure: Error, CustomStringConvertible {
+/// A command's failure: the message on stderr and the exit code of `ExitStatus`.
+struct CommandFailure: Error {
     let message: String
-    var description: String { message }
+    let code: Int32
+
+    init(message: String, code: Int32) {
+        self.message = message
+        self.code = code
+    }
+
+    init(_ error: any Error) {
+        self.init(message: "\(error)", code: ExitStatus.of(error))
+    }
+
+    /// Runs `body`, turning its error into a `CommandFailure`.
+    static func wrap<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure(error) }
+    }
+
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure(error) }
+    }
 }

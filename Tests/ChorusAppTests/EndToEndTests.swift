@@ -98,8 +98,9 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         try tmux.resize(width: 90, height: 24)
-        let screen = try await tmux.waitFor(Self.replyEnd)
-        #expect(screen != nil, "the app survives and finishes the reply")
+        // The last resize reaches the app a few milliseconds after tmux reflows the old frame: wait for its redraw.
+        let screen = try await tmux.waitFor { $0.joined().contains(Self.replyEnd) && $0.last { !$0.isEmpty }?.hasPrefix(" chorus ") == true }
+        #expect(screen != nil, "the app survives, finishes the reply and redraws at the last size")
         let rows = screen ?? []
         #expect(rows.last { !$0.isEmpty }?.hasPrefix(" chorus ") == true, "status bar on the last row")
         // The thread list's border is in one column on every row above the status bar.

@@ -93,7 +93,7 @@ import Testing
         #expect(effects4.isEmpty)
         m.press(.backspace)
         m.type("?")
-        #expect(m.overlay == .help)
+        #expect(m.overlay == .help(scroll: 0))
         m.press(.character("q"))
         #expect(m.overlay == nil)
         let effects5 = m.press(.ctrl("d"))

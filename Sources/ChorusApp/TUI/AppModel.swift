@@ -20,6 +20,8 @@ public struct AppModel {
     /// Replies streaming now, by thread key.
     public var replies: [String: ReplyProgress] = [:]
     public var editor = TextEditor()
+    /// Unsent input of the threads not on screen, and of the current one as last saved, by thread key.
+    public var drafts: [String: String] = [:]
     public var transcript = TranscriptView()
     public var history: [String] = []
     /// Position while browsing history with Up/Down (nil: not browsing).
@@ -42,6 +44,8 @@ public struct AppModel {
     public var notice: String?
     public var now = Date()
     public var quitting = false
+    /// The signal that asked the app to stop (it exits with 128 + signal); nil when the user quit.
+    public var stoppedBy: Int32?
 
     public enum Focus: Sendable, Equatable { case input, threadList }
 
@@ -89,7 +93,8 @@ public struct ReplyProgress: Sendable, Equatable {
 
 /// A box drawn over the chat.
 public enum Overlay: Equatable {
-    case help
+    /// F1: the keys, scrolled down by `scroll` lines when taller than the screen.
+    case help(scroll: Int)
     /// Ctrl-K: fuzzy filter over thread titles.
     case switcher(query: TextEditor, selection: Int)
     /// Ctrl-F: full-text search over all messages.

@@ -52,6 +52,7 @@ public final class AppRuntime {
             ticker.cancel()
         }
         perform(.loadThreads)
+        perform(.loadDrafts)
         var frameDue = false
         var lastFrame = ContinuousClock.now - .seconds(1)
         for await msg in messages {
@@ -91,7 +92,7 @@ public final class AppRuntime {
             }
         }
         await shutDown()
-        return SessionStats(frameTimes: frameTimes, firstFrameAt: firstFrameAt)
+        return SessionStats(frameTimes: frameTimes, firstFrameAt: firstFrameAt, stoppedBy: model.stoppedBy)
     }
 
     private func draw() {
@@ -120,6 +121,10 @@ public final class AppRuntime {
         switch effect {
         case .loadThreads:
             background { send(.threadsLoaded(try await service.listThreads())) }
+        case .loadDrafts:
+            background { send(.draftsLoaded(try await service.threads.drafts())) }
+        case .saveDraft(let key, let text):
+            background { try await service.threads.saveDraft(text, threadKey: key) }
         case .loadTranscript(let id):
             background { send(.transcriptLoaded(threadId: id, try await service.transcript(id))) }
         case .startReply(let key, let userId, let text, let entryId, let provider):
@@ -188,4 +193,6 @@ public final class AppRuntime {
 public struct SessionStats: Sendable {
     public var frameTimes: FrameStats
     public var firstFrameAt: Date?
+    /// The signal that stopped the session (SIGTERM, SIGHUP, SIGINT); nil when the user quit.
+    public var stoppedBy: Int32?
 }

@@ -1,6 +1,9 @@
 /// Work `update` asks for; the runtime performs it and reports back with `Msg`s.
 public enum Effect: Sendable, Equatable {
     case loadThreads
+    case loadDrafts
+    /// Saves the unsent input of a thread (empty text removes it).
+    case saveDraft(threadKey: String, text: String)
     case loadTranscript(threadId: String)
     /// Sends `text` in thread `threadKey` (the draft is saved first) and streams the reply into `entryId`.
     case startReply(threadKey: String, userId: String, text: String, entryId: String, provider: String)

@@ -11,6 +11,8 @@ public enum Msg: Sendable {
     /// Once a second while a reply streams, for the elapsed time.
     case tick(Date)
     case threadsLoaded([ThreadRecord])
+    /// Unsent input saved by an earlier session, by thread key.
+    case draftsLoaded([String: String])
     case transcriptLoaded(threadId: String, [TranscriptEntry])
     /// The draft became a saved thread on its first message.
     case threadCreated(ThreadRecord)

@@ -1,7 +1,7 @@
 import ChorusStore
 import ChorusTUI
 
-/// The boxes drawn over the chat: help, quick switcher, search, rename,
+/// The boxes drawn over the chat: help (see `HelpOverlay`), quick switcher, search, rename,
 /// delete confirmation, model picker, copy.
 enum OverlayView {
     static func render(_ m: inout AppModel, into buffer: inout Buffer) {
@@ -13,22 +13,8 @@ enum OverlayView {
                      border: theme[.border], fill: theme[.overlay], titleStyle: theme[.overlayTitle])
         }
         switch overlay {
-        case .help:
-            var rows = Action.allCases.compactMap { action -> (String, String)? in
-                let keys = m.keymap.keys(for: action)
-                guard action.threadNumber == nil, !keys.isEmpty else { return nil }
-                return (keys.map(\.label).joined(separator: " / "), action.summary)
-            }
-            let jumps = (1...9).compactMap { n in Action(rawValue: "thread_\(n)").flatMap { m.keymap.keys(for: $0).first?.label } }
-            if !jumps.isEmpty { rows.append((jumps.count == 9 && jumps[0] == "Alt-1" ? "Alt-1 … Alt-9" : jumps.joined(separator: " "), "open thread N of the list")) }
-            let inner = box("Keys — any key closes", width: 72, height: rows.count + 4)
-            let keyWidth = min(22, rows.map { CellWidth.of($0.0) }.max() ?? 10)
-            for (i, row) in rows.enumerated() where i < inner.height - 1 {
-                buffer.write(row.0, x: inner.x + 1, y: inner.y + i, style: theme[.key], limit: inner.x + 1 + keyWidth)
-                buffer.write(row.1, x: inner.x + 3 + keyWidth, y: inner.y + i, style: theme[.overlay], limit: inner.maxX)
-            }
-            buffer.write("Thread list (Tab): ↑↓ move · Enter open · r rename · d delete · a archive · / filter",
-                         x: inner.x + 1, y: inner.maxY - 1, style: theme[.dim], limit: inner.maxX)
+        case .help(let scroll):
+            HelpOverlay.render(m, scroll: scroll, into: &buffer)
         case .switcher(var query, let selection):
             let matches = Update.switcherMatches(m, query.text)
             let inner = box("Switch thread", width: 64, height: min(screen.height - 2, 16))

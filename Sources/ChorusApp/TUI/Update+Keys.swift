@@ -6,7 +6,7 @@ extension Update {
     static func chatKey(_ m: inout AppModel, _ key: Key) -> [Effect] {
         switch key {
         case .character("?") where m.editor.isEmpty:
-            m.overlay = .help
+            m.overlay = .help(scroll: 0)
             return []
         case .ctrl("d") where m.editor.isEmpty:
             return quit(&m)
@@ -59,7 +59,7 @@ extension Update {
             m.showThreadList.toggle()
             if !m.showThreadList { m.focus = .input }
         case .searchThreads: m.overlay = .search(query: TextEditor(), hits: [], selection: 0)
-        case .help: m.overlay = .help
+        case .help: m.overlay = .help(scroll: 0)
         case .quit: return quit(&m)
         case .regenerate: return regenerate(&m)
         case .editLast: return editLast(&m)
@@ -88,7 +88,7 @@ extension Update {
 
     static func quit(_ m: inout AppModel) -> [Effect] {
         m.quitting = true
-        return [.quit]
+        return keepDraft(&m) + [.quit]
     }
 
     private static func browseHistory(_ m: inout AppModel, by delta: Int) {

@@ -6,8 +6,15 @@ extension Update {
     static func overlayKey(_ m: inout AppModel, _ key: Key) -> [Effect] {
         guard let overlay = m.overlay else { return [] }
         switch overlay {
-        case .help:
-            m.overlay = nil
+        case .help(let scroll):
+            let page = max(1, m.height - 4)
+            switch key {
+            case .up: m.overlay = .help(scroll: max(0, scroll - 1))
+            case .down: m.overlay = .help(scroll: min(HelpOverlay.maxScroll(m), scroll + 1))
+            case .pageUp: m.overlay = .help(scroll: max(0, scroll - page))
+            case .pageDown: m.overlay = .help(scroll: min(HelpOverlay.maxScroll(m), scroll + page))
+            default: m.overlay = nil
+            }
         case .switcher(var query, let selection):
             let matches = switcherMatches(m, query.text)
             switch key {

@@ -17,6 +17,10 @@ public enum Update {
             m.threads = records
             m.listSelection = min(m.listSelection, max(0, records.count - 1))
             return []
+        case .draftsLoaded(let drafts):
+            m.drafts.merge(drafts) { mine, _ in mine }
+            if m.editor.isEmpty, let text = m.drafts[m.current] { m.editor.setText(text) }
+            return []
         case .transcriptLoaded(let id, let entries):
             if m.replies[id] == nil { m.conversations[id] = entries }
             return []
@@ -92,6 +96,10 @@ public enum Update {
         case .wheel(let lines):
             m.transcript.scroll(by: -lines)
             return []
+        case .stop(let signal):
+            // Quitting cancels what streams; the runtime saves it (marked cancelled) before exiting.
+            m.stoppedBy = signal
+            return quit(&m)
         case .paste(let text):
             let clean = SafeText.sanitize(text)
             if m.overlay != nil { return overlayText(&m, clean.replacingOccurrences(of: "\n", with: " ")) }
@@ -111,12 +119,14 @@ public enum Update {
     /// Shows thread `id` (or the draft), loading its transcript or research state.
     static func switchTo(_ m: inout AppModel, _ id: String) -> [Effect] {
         guard id != m.current else { return [] }
+        // The input belongs to the thread it was typed in.
+        var effects = keepDraft(&m)
         m.current = id
+        m.editor.setText(m.drafts[id] ?? "")
         m.transcript.reset()
         m.historyIndex = nil
         if let index = m.threads.firstIndex(where: { $0.id == id }) { m.listSelection = index }
         m.researchTranscript = false
-        var effects: [Effect] = []
         if m.threads.first(where: { $0.id == id })?.kind == "research", m.research[id]?.isActive != true {
             effects.append(.loadResearch(threadId: id))
         }
@@ -124,6 +134,14 @@ public enum Update {
             effects.append(.loadTranscript(threadId: id))
         }
         return effects
+    }
+
+    /// Saves the current thread's unsent input when it changed since last saved.
+    static func keepDraft(_ m: inout AppModel) -> [Effect] {
+        let text = m.editor.text
+        guard (m.drafts[m.current] ?? "") != text else { return [] }
+        m.drafts[m.current] = text.isEmpty ? nil : text
+        return [.saveDraft(threadKey: m.current, text: text)]
     }
 
     static func send(_ m: inout AppModel) -> [Effect] {
@@ -137,7 +155,7 @@ public enum Update {
             }
             if m.history.last != text { m.history.append(text) }
             m.editor.setText("")
-            return [.startResearch(question: question)]
+            return keepDraft(&m) + [.startResearch(question: question)]
         }
         if m.research[m.current] != nil {
             m.notice = "a research thread takes no chat messages: /research QUESTION starts another, Ctrl-T a chat"
@@ -159,7 +177,7 @@ public enum Update {
         m.historyIndex = nil
         m.editor.setText("")
         m.transcript.scrollFromBottom = 0
-        return [.startReply(threadKey: m.current, userId: userId, text: text, entryId: entryId, provider: provider)]
+        return keepDraft(&m) + [.startReply(threadKey: m.current, userId: userId, text: text, entryId: entryId, provider: provider)]
     }
 
     static func cancel(_ m: inout AppModel) -> [Effect] {

@@ -80,6 +80,16 @@ enum ChorusMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v2-drafts") { db in
+            try db.execute(sql: """
+                -- Unsent input per thread ('' is the new, unsaved thread). Never holds keys or settings.
+                CREATE TABLE drafts (
+                    thread_key TEXT PRIMARY KEY NOT NULL,
+                    text TEXT NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -32,6 +32,14 @@ public final class ThreadStore: Sendable {
         }
     }
 
+    /// Threads whose id starts with `prefix`, most recently active first, at most `limit`.
+    public func threads(idPrefix prefix: String, limit: Int = 10) async throws -> [ThreadRecord] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM threads WHERE instr(id, ?) = 1 ORDER BY updated_at DESC LIMIT ?",
+                             arguments: [prefix, max(0, limit)]).map(Self.record)
+        }
+    }
+
     /// Threads, most recently active first.
     public func list(includeArchived: Bool = false, limit: Int? = nil) async throws -> [ThreadRecord] {
         try await database.pool.read { db in
@@ -62,7 +70,31 @@ public final class ThreadStore: Sendable {
     public func delete(_ id: String) async throws {
         try await database.pool.write { db in
             try SQLiteCheckpointer.deleteSaved(db, threadId: id)
+            try db.execute(sql: "DELETE FROM drafts WHERE thread_key = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM threads WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Unsent input by thread key (`""` for a thread not yet saved).
+    public func drafts() async throws -> [String: String] {
+        try await database.pool.read { db in
+            var drafts: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT thread_key, text FROM drafts") { drafts[row[0]] = row[1] }
+            return drafts
+        }
+    }
+
+    /// Keeps `text` as the unsent input of `threadKey`; empty text removes it.
+    public func saveDraft(_ text: String, threadKey: String) async throws {
+        try await database.pool.write { db in
+            if text.isEmpty {
+                try db.execute(sql: "DELETE FROM drafts WHERE thread_key = ?", arguments: [threadKey])
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO drafts (thread_key, text, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT (thread_key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at
+                    """, arguments: [threadKey, text, Date().timeIntervalSince1970])
+            }
         }
     }
 

@@ -6,4 +6,7 @@ public enum TerminalEvent: Sendable, Equatable {
     case resize(width: Int, height: Int)
     /// Mouse wheel: negative is up.
     case wheel(Int)
+    /// The process was asked to stop (SIGTERM, SIGHUP when the terminal
+    /// closes, SIGINT): save what is in flight and quit.
+    case stop(signal: Int32)
 }

@@ -1,0 +1,91 @@
+import ChorusGraph
+import ChorusStore
+import ChorusTUI
+import Foundation
+
+/// A saved thread as `threads show` and `threads export` print it: plain
+/// text, Markdown or a JSON object. Every title and message is stripped of
+/// control and escape sequences first.
+public struct ThreadDocument: Sendable {
+    public var record: ThreadRecord
+    public var messages: [Message]
+
+    /// One message of the transcript (tool traffic left out).
+    public struct Message: Sendable, Equatable {
+        /// `user` or `assistant`.
+        public var role: String
+        public var id: String
+        public var text: String
+        /// `cancelled` (stopped by Esc, a signal or quitting) or `failed`; nil when complete.
+        public var status: String?
+    }
+
+    /// Output formats of `threads show` and `threads export`.
+    public enum Format: String, Sendable, CaseIterable {
+        case text, markdown, json
+    }
+
+    /// The thread's latest saved transcript.
+    public static func load(_ record: ThreadRecord, from store: ThreadStore) async throws -> ThreadDocument {
+        let messages = try await store.transcript(record.id).compactMap { message -> Message? in
+            let type = message["type"]?.stringValue ?? message["role"]?.stringValue ?? ""
+            let text = SafeText.sanitize(ThreadDocument.text(of: message["content"] ?? .null))
+            let id = message["id"]?.stringValue ?? ""
+            switch type {
+            case "human", "user": return Message(role: "user", id: id, text: text, status: nil)
+            case "ai", "assistant":
+                if text.isEmpty, message["tool_calls"] != nil { return nil }
+                return Message(role: "assistant", id: id, text: text, status: message["status"]?.stringValue)
+            default: return nil
+            }
+        }
+        return ThreadDocument(record: record, messages: messages)
+    }
+
+    private static func text(of content: Value) -> String {
+        if let s = content.stringValue { return s }
+        return content.arrayValue?.compactMap { $0["text"]?.stringValue ?? $0.stringValue }.joined(separator: " ") ?? ""
+    }
+
+    var title: String { SafeText.sanitize(record.displayTitle, keepNewlines: false) }
+
+    private func label(_ m: Message) -> String {
+        m.role == "user" ? "You" : SafeText.sanitize(record.provider ?? "assistant", keepNewlines: false)
+    }
+
+    private func marker(_ m: Message) -> String { m.status.map { " [\(SafeText.sanitize($0, keepNewlines: false))]" } ?? "" }
+
+    /// The document in `format`, ending with a newline.
+    public func rendered(_ format: Format) -> String {
+        switch format {
+        case .text:
+            var out = "\(title)  (\(record.id), \(record.kind), \(messages.count) messages)\n"
+            for m in messages { out += "\n\(label(m)):\(marker(m))\n\(m.text)\n" }
+            return out
+        case .markdown:
+            var out = "# \(title)\n\n`\(record.id)` · \(record.kind) · \(Self.date(record.updatedAt))\n"
+            for m in messages { out += "\n## \(label(m))\(marker(m))\n\n\(m.text)\n" }
+            return out
+        case .json:
+            return JSON.serialize(jsonValue) + "\n"
+        }
+    }
+
+    /// The thread's fields and its `messages` (`role`, `id`, `content`, `status`).
+    public var jsonValue: Value {
+        [
+            "id": .string(record.id), "title": record.title.map { .string(SafeText.sanitize($0, keepNewlines: false)) } ?? .null,
+            "kind": .string(record.kind), "provider": record.provider.map { .string(SafeText.sanitize($0, keepNewlines: false)) } ?? .null,
+            "created_at": .double(record.createdAt.timeIntervalSince1970), "updated_at": .double(record.updatedAt.timeIntervalSince1970),
+            "archived": .bool(record.archived),
+            "messages": .array(messages.map { m in
+                ["role": .string(m.role), "id": .string(m.id), "content": .string(m.text), "status": m.status.map(Value.string) ?? .null]
+            }),
+        ]
+    }
+
+    private static func date(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: date)
+    }
+}

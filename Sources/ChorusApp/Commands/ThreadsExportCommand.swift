@@ -1,0 +1,22 @@
+import ChorusGraph
+import ChorusStore
+
+/// `chorus threads export [ID…] [--format markdown|json]`: threads to stdout,
+/// every thread (archived too) when no id is given.
+public enum ThreadsExportCommand {
+    /// Markdown documents separated by a rule, or one JSON array of thread objects.
+    public static func output(databasePath: String, references: [String], format: ThreadDocument.Format) async throws -> String {
+        let store = ThreadStore(database: try ChorusDatabase(path: databasePath))
+        var records: [ThreadRecord] = []
+        for reference in references { records.append(try await ThreadReference.resolve(reference, in: store)) }
+        if references.isEmpty { records = try await store.list(includeArchived: true) }
+        var documents: [ThreadDocument] = []
+        for record in records { documents.append(try await ThreadDocument.load(record, from: store)) }
+        switch format {
+        case .json:
+            return JSON.serialize(.array(documents.map(\.jsonValue))) + "\n"
+        case .markdown, .text:
+            return documents.map { $0.rendered(format) }.joined(separator: "\n---\n\n")
+        }
+    }
+}

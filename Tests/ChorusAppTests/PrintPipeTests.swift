@@ -1,0 +1,126 @@
+import ChorusGraph
+import ChorusTesting
+import Foundation
+import Glibc
+import Testing
+
+/// `chorus --print` as a shell runs it: piped standard input, continuing a
+/// thread, `--json`, and the exit codes (0 ok, 1 failure, 2 usage, 130 SIGINT).
+@Suite struct PrintPipeTests {
+    let dir: String
+    let env: [String: String]
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "chorus-pipe-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        env = ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0", "CHORUS_DB": dir + "/c.sqlite", "HOME": dir, "XDG_CONFIG_HOME": dir,
+               "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "OLLAMA_HOST": ""]
+    }
+
+    func chorus(_ arguments: [String], input: String = "") throws -> (Int32, String, String) {
+        try BuiltExecutable.run("chorus", arguments, environment: env, input: Data(input.utf8))
+    }
+
+    /// The saved user messages of the only (or newest) thread.
+    func userMessages() throws -> [String] {
+        let (_, out, _) = try chorus(["threads", "export", "--format", "json"])
+        let threads = try JSON.parse(out).arrayValue ?? []
+        return (threads.first?["messages"]?.arrayValue ?? []).filter { $0["role"] == "user" }.compactMap { $0["content"]?.stringValue }
+    }
+
+    @Test func pipedTextAloneIsTheQuestion() throws {
+        let (status, out, err) = try chorus(["--print"], input: "what is a reducer?\n")
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("what is a reducer?"))
+        let (dashStatus, dashOut, _) = try chorus(["--print", "-", "--ephemeral"], input: "and a channel?")
+        #expect(dashStatus == 0)
+        #expect(dashOut.contains("and a channel?"))
+        #expect(!dashOut.contains("“-”"))
+        #expect(try userMessages() == ["what is a reducer?"])
+    }
+
+    @Test func pipedTextIsAttachedToTheQuestion() throws {
+        let notes = "line one of the notes\n```\ncode in the notes\n```\nlast line"
+        let (status, _, err) = try chorus(["--print", "summarize this"], input: notes)
+        #expect(status == 0, "\(err)")
+        let sent = try #require(try userMessages().first)
+        #expect(sent.hasPrefix("summarize this\n"))
+        #expect(sent.contains(notes))
+        // The fence around the attachment is longer than any inside it, so the notes cannot close it.
+        #expect(sent.contains("````\n" + notes + "\n````"))
+    }
+
+    @Test func binaryHugeAndEmptyInputAreRefused() throws {
+        let nul = try BuiltExecutable.run("chorus", ["--print"], environment: env, input: Data([0x68, 0x00, 0x69]))
+        #expect(nul.0 == 1)
+        #expect(nul.2.contains("not text"))
+        let invalid = try BuiltExecutable.run("chorus", ["--print", "q"], environment: env, input: Data([0x68, 0xFF, 0xFE]))
+        #expect(invalid.0 == 1)
+        #expect(invalid.2.contains("UTF-8"))
+        let huge = try chorus(["--print", "summarize"], input: String(repeating: "a", count: (1 << 20) + 1))
+        #expect(huge.0 == 1)
+        #expect(huge.2.contains("1 MiB"))
+        let atLimit = try chorus(["--print", "--ephemeral"], input: String(repeating: "b", count: 1 << 20))
+        #expect(atLimit.0 == 0, "exactly the limit is accepted")
+        let empty = try chorus(["--print"], input: " \n")
+        #expect(empty.0 == 1)
+        #expect(empty.2.contains("empty"))
+        let emptyArgument = try chorus(["--print", ""])
+        #expect(emptyArgument.0 == 1)
+        #expect(try userMessages().isEmpty, "nothing was sent")
+    }
+
+    @Test func continueAndThreadAddToASavedThread() throws {
+        #expect(try chorus(["--print", "first question"]).0 == 0)
+        let (status, _, err) = try chorus(["--print", "second question", "--continue"])
+        #expect(status == 0, "\(err)")
+        #expect(try userMessages() == ["first question", "second question"])
+        let (_, listed, _) = try chorus(["threads", "list", "--json"])
+        let rows = try listed.split(separator: "\n").map { try JSON.parse(String($0)) }
+        #expect(rows.count == 1)
+        let id = try #require(rows.first?["id"]?.stringValue)
+        let (byPrefix, out, _) = try chorus(["--print", "third question", "--thread", String(id.prefix(6)), "--json"])
+        #expect(byPrefix == 0)
+        let result = try JSON.parse(out)
+        #expect(result["thread_id"]?.stringValue == id)
+        #expect(result["reply"]?.stringValue?.contains("third question") == true)
+        #expect(result["model"]?.stringValue == "offline")
+        #expect(result["usage"]?["output_tokens"]?.intValue ?? 0 > 0)
+        #expect(out.split(separator: "\n").count == 1, "one JSON object, nothing streamed")
+        #expect(try userMessages() == ["first question", "second question", "third question"])
+        let unknown = try chorus(["--print", "x", "--thread", "zzzz"])
+        #expect(unknown.0 == 1)
+        #expect(unknown.2.contains("no thread"))
+    }
+
+    @Test func continueWithNothingSavedFails() throws {
+        let (status, _, err) = try chorus(["--print", "hello", "--continue"])
+        #expect(status == 1)
+        #expect(err.contains("no saved chat thread"))
+    }
+
+    @Test func usageMistakesExitTwo() throws {
+        #expect(try chorus(["--print", "x", "--continue", "--thread", "abc"]).0 == 2)
+        #expect(try chorus(["--print", "x", "--ephemeral", "--continue"]).0 == 2)
+        #expect(try chorus(["--no-such-flag"]).0 == 2)
+        #expect(try chorus(["--json"]).0 == 2)
+        #expect(try chorus(["--print", "x", "--provider", "mystery"]).0 == 2)
+        let (helpStatus, help, _) = try chorus(["--help"])
+        #expect(helpStatus == 0)
+        #expect(help.contains("--continue"))
+    }
+
+    @Test func sigintWhileTheReplyStreamsExits130() throws {
+        var slow = env
+        slow["CHORUS_OFFLINE_TOKENS_PER_SECOND"] = "10"
+        let running = try BuiltExecutable.start("chorus", ["--print", "interrupt me"], environment: slow)
+        // The first streamed text means the reply is under way.
+        let first = running.output.fileHandleForReading.availableData
+        #expect(!first.isEmpty)
+        kill(running.process.processIdentifier, SIGINT)
+        let rest = running.output.fileHandleForReading.readDataToEndOfFile()
+        running.process.waitUntilExit()
+        #expect(running.process.terminationStatus == 130)
+        #expect(!String(decoding: first + rest, as: UTF8.self).contains("lost."), "the reply was stopped before its end")
+    }
+}
