@@ -30,6 +30,8 @@ public final class ChildProcess: Sendable {
         case inherit
         /// A pipe whose other end is on this object (``standardInput``, ``standardOutput``, ``standardError``).
         case pipe
+        /// A file: read for standard input, created or truncated for output.
+        case file(String)
     }
 
     /// How a child ended.
@@ -41,6 +43,14 @@ public final class ChildProcess: Sendable {
             switch self {
             case .exited(let code): "exited with \(code)"
             case .signalled(let signal): "killed by signal \(signal)"
+            }
+        }
+
+        /// The status a shell reports: the exit code, or 128 + the signal.
+        public var shellStatus: Int32 {
+            switch self {
+            case .exited(let code): code
+            case .signalled(let signal): 128 + signal
             }
         }
     }
@@ -101,6 +111,8 @@ public final class ChildProcess: Sendable {
                 posix_spawn_file_actions_addopen(&actions, Int32(fd), "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
             case .inherit:
                 break
+            case .file(let path):
+                posix_spawn_file_actions_addopen(&actions, Int32(fd), path, fd == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             case .pipe:
                 var ends: [Int32] = [-1, -1]
                 guard chorus_pipe_cloexec(&ends) == 0 else {
@@ -190,10 +202,10 @@ public final class ChildProcess: Sendable {
     /// Runs a command to completion and returns its exit, standard output and standard error.
     public static func run(
         _ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil,
-        workingDirectory: String? = nil
+        workingDirectory: String? = nil, standardInput: Stream = .null
     ) throws -> (termination: Termination, stdout: String, stderr: String) {
         let child = try ChildProcess(executable, arguments, environment: environment, workingDirectory: workingDirectory,
-                                     standardOutput: .pipe, standardError: .pipe)
+                                     standardInput: standardInput, standardOutput: .pipe, standardError: .pipe)
         // Read stderr on another thread so that neither pipe can fill up and stall the child.
         let stderrData = Box<Data>()
         let readerDone = DispatchSemaphore(value: 0)

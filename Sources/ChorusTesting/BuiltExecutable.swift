@@ -17,12 +17,7 @@ public enum BuiltExecutable {
     /// Runs it to completion; returns (exit status, stdout, stderr).
     /// A signal ending it is reported as 128 + the signal, as a shell does.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
-        let result = try ChildProcess.run(path(name), arguments,
-                                          environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
-        let status: Int32 = switch result.termination {
-        case .exited(let code): code
-        case .signalled(let signal): 128 + signal
-        }
-        return (status, result.stdout, result.stderr)
+        let result = try ChildProcess.run(path(name), arguments, environment: merged(environment))
+        return (result.termination.shellStatus, result.stdout, result.stderr)
     }
 }

@@ -80,6 +80,10 @@ public final class TmuxSession: Sendable {
         } ?? false
     }
 
+    /// Runs a tmux command on this session's server and returns its output.
+    @discardableResult
+    public func command(_ args: [String]) throws -> String { try tmux(args) }
+
     @discardableResult
     private func tmux(_ args: [String], output: Bool = true) throws -> String {
         try Self.tmux(socket, args, output: output)

@@ -142,7 +142,7 @@ import Testing
         #expect(text(screen).contains("before after"))
         // The screen was not cleared (the question is still there) and nothing reached the clipboard.
         #expect(text(screen).contains("You"))
-        let buffers = try? BuiltExecutable.run("tmux", ["-L", tmux.socket, "list-buffers"]).1
+        let buffers = try? tmux.command(["list-buffers", "-F", "#{buffer_sample}"])
         #expect(buffers?.contains("pwned") != true)
         try tmux.send("C-q")
         #expect(try await tmux.waitFor("[exited 0]") != nil)

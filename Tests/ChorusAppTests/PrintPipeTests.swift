@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusProcess
 import ChorusTesting
 import Foundation
 import Glibc
@@ -115,12 +116,11 @@ import Testing
         slow["CHORUS_OFFLINE_TOKENS_PER_SECOND"] = "10"
         let running = try BuiltExecutable.start("chorus", ["--print", "interrupt me"], environment: slow)
         // The first streamed text means the reply is under way.
-        let first = running.output.fileHandleForReading.availableData
+        let first = running.standardOutput!.availableData
         #expect(!first.isEmpty)
-        kill(running.process.processIdentifier, SIGINT)
-        let rest = running.output.fileHandleForReading.readDataToEndOfFile()
-        running.process.waitUntilExit()
-        #expect(running.process.terminationStatus == 130)
+        running.sendSignal(SIGINT)
+        let rest = running.standardOutput!.readDataToEndOfFile()
+        #expect(running.waitUntilExit() == .exited(130))
         #expect(!String(decoding: first + rest, as: UTF8.self).contains("lost."), "the reply was stopped before its end")
     }
 }

@@ -11,17 +11,7 @@ extension EndToEndTests {
     /// tmux on the session's own server; returns its stdout.
     @discardableResult
     func tmux(_ session: TmuxSession, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", session.socket] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try session.command(arguments)
     }
 
     /// The pid of `chorus` running in the session's pane (a child of the pane's shell).
