@@ -82,7 +82,7 @@ import Testing
     func emptyQuestionIsAnError(_ question: String) async throws {
         let path = temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
-        await #expect(throws: UsageError.self) {
+        await #expect(throws: EmptyQuestionError.self) {
             try await ResearchCommand(question: question, provider: "offline", databasePath: path)
                 .run(environment: environment, write: { _ in }, progress: { _ in })
         }

@@ -56,7 +56,7 @@ public struct ResearchCommand: Sendable {
         let k = maxConcurrency ?? config.research.maxConcurrency ?? 4
         guard n >= 1, k >= 1 else { throw UsageError("branches and max concurrency must be at least 1") }
         if resumeThread == nil && question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw UsageError("the research question is empty: give a question, or --resume THREAD_ID")
+            throw EmptyQuestionError()
         }
         func model(_ role: String?) throws -> any ChatModel {
             try ModelCatalog.model(provider: provider ?? role, model: self.model, baseURL: baseURL, environment: environment, config: config)
