@@ -8,18 +8,16 @@ import Testing
 /// `chorus --print` as a shell runs it: piped standard input, continuing a
 /// thread, `--json`, and the exit codes (0 ok, 1 failure, 2 usage, 130 SIGINT).
 @Suite struct PrintPipeTests {
-    let dir: String
-    let env: [String: String]
+    let sandbox: ChorusSandbox
+    var dir: String { sandbox.dir }
+    var env: [String: String] { sandbox.environment }
 
     init() throws {
-        dir = NSTemporaryDirectory() + "chorus-pipe-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        env = ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0", "CHORUS_DB": dir + "/c.sqlite", "HOME": dir, "XDG_CONFIG_HOME": dir,
-               "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "OLLAMA_HOST": ""]
+        sandbox = try ChorusSandbox(prefix: "chorus-pipe-")
     }
 
     func chorus(_ arguments: [String], input: String = "") throws -> (Int32, String, String) {
-        try BuiltExecutable.run("chorus", arguments, environment: env, input: Data(input.utf8))
+        try sandbox.run(arguments, input: input)
     }
 
     /// The saved user messages of the only (or newest) thread.

@@ -7,18 +7,16 @@ import Testing
 /// `chorus threads show | search | rename | delete | export` on the built
 /// executable, with ids given whole or by unique prefix.
 @Suite struct ThreadsCommandTests {
-    let dir: String
-    let env: [String: String]
+    let sandbox: ChorusSandbox
+    var dir: String { sandbox.dir }
+    var env: [String: String] { sandbox.environment }
 
     init() throws {
-        dir = NSTemporaryDirectory() + "chorus-threads-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        env = ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0", "CHORUS_DB": dir + "/c.sqlite", "HOME": dir, "XDG_CONFIG_HOME": dir,
-               "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "OLLAMA_HOST": ""]
+        sandbox = try ChorusSandbox(prefix: "chorus-threads-")
     }
 
     func chorus(_ arguments: [String], input: String = "") throws -> (Int32, String, String) {
-        try BuiltExecutable.run("chorus", arguments, environment: env, input: Data(input.utf8))
+        try sandbox.run(arguments, input: input)
     }
 
     /// Asks `question` with --print; returns the new thread's id.

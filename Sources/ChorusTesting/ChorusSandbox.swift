@@ -1,0 +1,23 @@
+import Foundation
+
+/// A temporary home for the built `chorus` executable: its own database,
+/// config and HOME, the offline model at full speed and no provider keys.
+/// The folder is removed when the sandbox is dropped.
+public final class ChorusSandbox: Sendable {
+    public let dir: String
+    public let environment: [String: String]
+
+    public init(prefix: String = "chorus-sandbox-") throws {
+        dir = NSTemporaryDirectory() + prefix + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        environment = ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0", "CHORUS_DB": dir + "/c.sqlite", "HOME": dir, "XDG_CONFIG_HOME": dir,
+                       "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "OLLAMA_HOST": ""]
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    /// Runs `chorus` to completion with `input` on standard input; returns (exit status, stdout, stderr).
+    public func run(_ arguments: [String], input: String = "") throws -> (Int32, String, String) {
+        try BuiltExecutable.run("chorus", arguments, environment: environment, input: Data(input.utf8))
+    }
+}
