@@ -9,7 +9,7 @@ found=()
 for environ in /proc/[0-9]*/environ; do
   pid="${environ#/proc/}"; pid="${pid%/environ}"
   [ "$pid" = "$$" ] && continue
-  if tr '\0' '\n' <"$environ" 2>/dev/null | grep -qx "CHORUS_PROCESS_MARKER=$marker"; then
+  if { tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -qx "CHORUS_PROCESS_MARKER=$marker"; then
     state="$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)"
     [ -z "$state" ] && continue
     found+=("$pid")
