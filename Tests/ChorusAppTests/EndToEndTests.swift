@@ -28,8 +28,9 @@ import Testing
     func text(_ screen: [String]?) -> String { (screen ?? []).joined(separator: "\n") }
 
     @Test func sendStreamAndQuitRestoresTheTerminal() async throws {
-        // Slow enough (~2 s a reply) that a half-written reply is on screen for several captures.
-        let tmux = try start(tokensPerSecond: 50)
+        // Slow enough (~5 s a reply) that a half-written reply is on screen for several captures,
+        // even when the test's own task waits a few seconds for a thread on a busy machine.
+        let tmux = try start(tokensPerSecond: 20)
         #expect(try await tmux.waitFor("Message (Enter sends") != nil)
         try tmux.send("hello from tmux", literal: true)
         try tmux.send("Enter")
