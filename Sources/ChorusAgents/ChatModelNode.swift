@@ -47,7 +47,7 @@ public struct ChatModelNode: Sendable {
                 case .usage(let u):
                     usage = u
                 case .retrying(let notice):
-                    report.retry(attempt: notice.attempt, maxAttempts: notice.maxAttempts, delay: notice.delay, reason: notice.reason)
+                    report.retry(notice)
                 }
             }
         } catch {

@@ -19,7 +19,7 @@ extension ChatModel {
             case .usage(let u): usage = u
             case .finish: finished = true
             case .retrying(let notice):
-                report.retry(attempt: notice.attempt, maxAttempts: notice.maxAttempts, delay: notice.delay, reason: notice.reason)
+                report.retry(notice)
             }
         }
         report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) })

@@ -1,3 +1,4 @@
+import ChorusTUI
 import Foundation
 
 /// A model call waiting to be tried again, as the status bar and the
@@ -7,13 +8,14 @@ public struct ProviderRetry: Sendable, Equatable {
     public var maxAttempts: Int
     /// When the next attempt starts.
     public var at: Date
+    /// What failed, stripped of control and escape sequences (it comes from a server).
     public var reason: String
 
     public init(attempt: Int, maxAttempts: Int, at: Date, reason: String) {
         self.attempt = attempt
         self.maxAttempts = maxAttempts
         self.at = at
-        self.reason = reason
+        self.reason = SafeText.sanitize(reason, keepNewlines: false)
     }
 
     /// "retrying in 2s (attempt 2 of 4)", counting down to `at` from `now`;

@@ -47,8 +47,7 @@ public enum Update {
             m.replies[id] = progress
             return []
         case .retrying(let id, let retry):
-            m.replies[id]?.retry = ProviderRetry(attempt: retry.attempt, maxAttempts: retry.maxAttempts, at: retry.at,
-                                                 reason: SafeText.sanitize(retry.reason, keepNewlines: false))
+            m.replies[id]?.retry = retry
             return []
         case .replyEnded(let id, let entryId, let outcome):
             // A cancelled reply was closed when Esc was pressed; a newer reply keeps streaming.

@@ -95,8 +95,7 @@ public struct ResearchState: Sendable, Equatable {
                 branches[i].retry = nil
             }
         case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
-            let pending = ProviderRetry(attempt: attempt, maxAttempts: maxAttempts, at: now.addingTimeInterval(delay),
-                                        reason: SafeText.sanitize(reason, keepNewlines: false))
+            let pending = ProviderRetry(attempt: attempt, maxAttempts: maxAttempts, at: now.addingTimeInterval(delay), reason: reason)
             if let i = branchIndex(of: event) { branches[i].retry = pending } else { retry = pending }
         case .nodeEnd, .nodeError:
             if let i = branchIndex(of: event) { branches[i].retry = nil } else { retry = nil }

@@ -66,10 +66,11 @@ enum ResearchView {
     static func strip(_ state: ResearchState, now: Date) -> String {
         let elapsed = (state.endedAt ?? now).timeIntervalSince(state.startedAt)
         let phase: String
+        let retrying = state.retry.map { " " + $0.label(now: now) } ?? ""
         switch state.phase {
-        case .planning: phase = "● planner" + (state.retry.map { " " + $0.label(now: now) } ?? "")
+        case .planning: phase = "● planner" + retrying
         case .researching: phase = "● researcher"
-        case .synthesizing: phase = "● synthesizer" + (state.retry.map { " " + $0.label(now: now) } ?? "")
+        case .synthesizing: phase = "● synthesizer" + retrying
         case .done: phase = "✓ done"
         case .cancelled: phase = "■ stopped (r resumes)"
         case .failed(let why): phase = "✗ failed: " + why
