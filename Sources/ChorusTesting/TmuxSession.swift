@@ -28,7 +28,7 @@ public final class TmuxSession: Sendable {
 
     /// Stops the server and everything in the session; runs when the test ends, also when it fails.
     deinit {
-        _ = try? tmux(["kill-server"])
+        _ = try? command(["kill-server"])
         guard let serverPid else { return }
         // The server is a daemon in a session of its own (its pid is its group id).
         let deadline = ContinuousClock.now + .seconds(5)
@@ -38,22 +38,22 @@ public final class TmuxSession: Sendable {
 
     /// Types keys: tmux key names (`Enter`, `C-t`, `Escape`) or literal text with `literal`.
     public func send(_ keys: String..., literal: Bool = false) throws {
-        try tmux(["send-keys", "-t", target] + (literal ? ["-l"] : []) + keys)
+        try command(["send-keys", "-t", target] + (literal ? ["-l"] : []) + keys)
     }
 
     /// Pastes `text` with bracketed paste, as a terminal does for Ctrl-Shift-V.
     public func paste(_ text: String) throws {
-        try tmux(["set-buffer", "-b", "p", text])
-        try tmux(["paste-buffer", "-p", "-b", "p", "-t", target])
+        try command(["set-buffer", "-b", "p", text])
+        try command(["paste-buffer", "-p", "-b", "p", "-t", target])
     }
 
     public func resize(width: Int, height: Int) throws {
-        try tmux(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
+        try command(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// The visible screen, one string per row.
     public func screen() throws -> [String] {
-        try tmux(["capture-pane", "-p", "-t", target]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        try command(["capture-pane", "-p", "-t", target]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// The screen once `condition` holds, or nil after `timeout` (the condition is re-checked every 50 ms:
@@ -82,12 +82,7 @@ public final class TmuxSession: Sendable {
 
     /// Runs a tmux command on this session's server and returns its output.
     @discardableResult
-    public func command(_ args: [String]) throws -> String { try tmux(args) }
-
-    @discardableResult
-    private func tmux(_ args: [String], output: Bool = true) throws -> String {
-        try Self.tmux(socket, args, output: output)
-    }
+    public func command(_ args: [String]) throws -> String { try Self.tmux(socket, args) }
 
     /// Runs the tmux client through `ChildProcess`, so the server it forks
     /// starts with a clean signal mask and none of this process's descriptors.

@@ -8,15 +8,9 @@ import Testing
 /// what arrived is saved, marked `[cancelled]` as Esc does, the unsent
 /// input is kept, and the terminal is restored.
 extension EndToEndTests {
-    /// tmux on the session's own server; returns its stdout.
-    @discardableResult
-    func tmux(_ session: TmuxSession, _ arguments: [String]) throws -> String {
-        try session.command(arguments)
-    }
-
     /// The pid of `chorus` running in the session's pane (a child of the pane's shell).
     func chorusPID(_ session: TmuxSession) throws -> pid_t {
-        let shell = try tmux(session, ["display-message", "-p", "-t", session.target, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try session.command(["display-message", "-p", "-t", session.target, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8).split(separator: " ")
         let chorus = children.first { pid in
             (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("chorus") == true
@@ -77,11 +71,8 @@ extension EndToEndTests {
         let tmux = try start(tokensPerSecond: 15)
         try await startReplyAndType(tmux, question: "hang up on me", unsent: "left in the input")
         let pid = try chorusPID(tmux)
-        let server = try self.tmux(tmux, ["display-message", "-p", "#{pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        // The terminal goes away. A tmux server started by a test may have inherited blocked signals
-        // and then keeps the pane open after kill-session, so it is killed too: its terminal closes.
-        try self.tmux(tmux, ["kill-session", "-t", tmux.target])
-        kill(try #require(pid_t(server)), SIGKILL)
+        // The terminal goes away: tmux hangs up the pane's processes (SIGHUP).
+        try tmux.command(["kill-session", "-t", tmux.target])
         // Wait for the process to finish saving and exit (a process has no exit event to await here).
         let deadline = ContinuousClock.now + .seconds(20)
         while isRunning(pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
