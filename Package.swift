@@ -17,6 +17,10 @@ var package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "ChorusGraph"),
@@ -35,8 +39,14 @@ var package = Package(
         .target(name: "ChorusApp", dependencies: [
             "ChorusAgents", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        .target(name: "ChorusServe", dependencies: [
+            "ChorusAgents", "ChorusApp", "ChorusModels", "ChorusStore", "ChorusGraph", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .executableTarget(name: "chorus", dependencies: [
-            "ChorusApp", "ChorusCurses", "ChorusStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ChorusApp", "ChorusCurses", "ChorusStore", "ChorusServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
         .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore", "ChorusModels", "ChorusApp", "ChorusTUI", "ChorusProcess", "ChorusTesting"],
@@ -52,6 +62,9 @@ var package = Package(
         .testTarget(name: "ChorusProcessTests", dependencies: ["ChorusProcess"]),
         .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusTesting"],
                     exclude: ["Golden"]),
+        .testTarget(name: "ChorusServeTests", dependencies: [
+            "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting"]),
         .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusAgents", "ChorusApp", "ChorusTUI", "ChorusTesting"]),
     ],

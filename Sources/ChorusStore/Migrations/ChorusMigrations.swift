@@ -90,6 +90,12 @@ enum ChorusMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3-thread-metadata") { db in
+            try db.execute(sql: """
+                -- Free-form metadata a client attaches to a thread (LangGraph's thread metadata), a JSON object.
+                ALTER TABLE threads ADD COLUMN metadata_json TEXT NOT NULL DEFAULT '{}';
+                """)
+        }
         return migrator
     }
 }

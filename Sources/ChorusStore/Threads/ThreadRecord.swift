@@ -1,3 +1,4 @@
+import ChorusGraph
 import Foundation
 
 /// A conversation or research run as the thread list shows it.
@@ -14,9 +15,11 @@ public struct ThreadRecord: Sendable, Equatable {
     public var messageCount: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// What a client attached to the thread (a JSON object; `[:]` when none).
+    public var metadata: [String: Value]
 
     public init(id: String, title: String?, kind: String, provider: String?, model: String?, archived: Bool, messageCount: Int,
-                createdAt: Date, updatedAt: Date) {
+                createdAt: Date, updatedAt: Date, metadata: [String: Value] = [:]) {
         self.id = id
         self.title = title
         self.kind = kind
@@ -26,6 +29,7 @@ public struct ThreadRecord: Sendable, Equatable {
         self.messageCount = messageCount
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.metadata = metadata
     }
 
     /// The title to show: the title, else "New thread".

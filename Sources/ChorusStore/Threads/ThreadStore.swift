@@ -13,17 +13,43 @@ public final class ThreadStore: Sendable {
 
     @discardableResult
     public func create(id: String = UUID().uuidString.lowercased(), title: String? = nil, kind: String = "chat",
-                       provider: String? = nil, model: String? = nil) async throws -> ThreadRecord {
+                       provider: String? = nil, model: String? = nil, metadata: [String: Value] = [:]) async throws -> ThreadRecord {
         let now = Date()
         let record = ThreadRecord(id: id, title: title, kind: kind, provider: provider, model: model, archived: false,
-                                  messageCount: 0, createdAt: now, updatedAt: now)
+                                  messageCount: 0, createdAt: now, updatedAt: now, metadata: metadata)
         try await database.pool.write { db in
             try db.execute(sql: """
-                INSERT INTO threads (id, title, kind, provider, model, archived, message_count, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?)
-                """, arguments: [id, title, kind, provider, model, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                INSERT INTO threads (id, title, kind, provider, model, archived, message_count, created_at, updated_at, metadata_json)
+                VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?)
+                """, arguments: [id, title, kind, provider, model, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                                 JSON.serialize(.object(metadata))])
         }
         return record
+    }
+
+    /// Adds `metadata` to the thread's (a key given replaces the old value) and,
+    /// when given, sets its kind; returns the thread as it now is.
+    @discardableResult
+    public func annotate(_ id: String, metadata: [String: Value], kind: String? = nil) async throws -> ThreadRecord {
+        try await database.pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM threads WHERE id = ?", arguments: [id]) else {
+                throw ThreadNotFound(id: id)
+            }
+            var record = Self.record(row)
+            record.metadata.merge(metadata) { _, new in new }
+            if let kind { record.kind = kind }
+            try db.execute(sql: "UPDATE threads SET metadata_json = ?, kind = ? WHERE id = ?",
+                           arguments: [JSON.serialize(.object(record.metadata)), record.kind, id])
+            return record
+        }
+    }
+
+    /// Threads whose metadata holds every key of `metadata` with an equal
+    /// value, most recently active first: one page and the total that matched.
+    public func find(metadata: [String: Value], limit: Int, offset: Int) async throws -> (threads: [ThreadRecord], total: Int) {
+        let all = try await list(includeArchived: true)
+        let matching = all.filter { record in metadata.allSatisfy { record.metadata[$0.key] == $0.value } }
+        return (Array(matching.dropFirst(max(0, offset)).prefix(max(0, limit))), matching.count)
     }
 
     public func get(_ id: String) async throws -> ThreadRecord? {
@@ -137,13 +163,14 @@ public final class ThreadStore: Sendable {
     }
 
     /// Columns read into a `ThreadRecord`, in the order `record` reads them by position.
-    static let columns = "id, title, kind, provider, model, archived, message_count, created_at, updated_at"
+    static let columns = "id, title, kind, provider, model, archived, message_count, created_at, updated_at, metadata_json"
 
     static func record(_ row: Row) -> ThreadRecord {
         ThreadRecord(
             id: row[0], title: row[1], kind: row[2], provider: row[3], model: row[4],
             archived: row[5], messageCount: row[6],
-            createdAt: Date(timeIntervalSince1970: row[7]), updatedAt: Date(timeIntervalSince1970: row[8]))
+            createdAt: Date(timeIntervalSince1970: row[7]), updatedAt: Date(timeIntervalSince1970: row[8]),
+            metadata: (try? JSON.parse(row[9] as String))?.objectValue ?? [:])
     }
 }
 

@@ -12,7 +12,7 @@ struct Chorus: AsyncParsableCommand {
         commandName: "chorus",
         abstract: "A terminal chat client on an in-process graph engine.",
         version: "0.1.0",
-        subcommands: [Threads.self, Research.self])
+        subcommands: [Threads.self, Research.self, Serve.self])
 
     @Option(name: .customLong("print"), help: "Answer one question on stdout and exit (no terminal UI). Piped standard input is the question when none is given (or with -), else it is attached to it.")
     var question: String?

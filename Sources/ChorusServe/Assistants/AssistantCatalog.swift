@@ -1,0 +1,38 @@
+import ChorusAgents
+import ChorusGraph
+import ChorusModels
+import Foundation
+
+/// The graphs `chorus serve` offers: `chat` (the app's chat graph) and
+/// `research` (parallel research), on the configured default model.
+struct AssistantCatalog: Sendable {
+    let assistants: [Assistant]
+
+    init(model: any ChatModel, researchBranches: Int, database: any Checkpointer, scratch: any Checkpointer) throws {
+        let now = Date()
+        assistants = [
+            try Assistant(graphId: "chat", description: "A conversation in `messages` answered by the configured model.",
+                          createdAt: now, make: { try ChatGraph.make(model: model, checkpointer: $0) }, database: database, scratch: scratch),
+            try Assistant(graphId: "research", description: "Parallel research: give `question`; branches investigate sub-questions, then one answer cites them.",
+                          createdAt: now, make: {
+                              try ResearchGraph.make(planner: model, researcher: model, synthesizer: model, branches: researchBranches, checkpointer: $0)
+                          }, database: database, scratch: scratch),
+        ]
+    }
+
+    /// The assistant a request names by graph name or assistant id. An
+    /// unknown UUID is 404; anything else unknown is 422, as the reference answers.
+    func resolve(_ reference: String) throws -> Assistant {
+        let key = reference.lowercased()
+        if let found = assistants.first(where: { $0.graphId == reference || $0.assistantId == key }) { return found }
+        if WireID.isUUID(reference) { throw APIError(.notFound, "Assistant \(reference) not found") }
+        throw APIError(.unprocessableContent, "Invalid assistant: '\(reference)'. Must be either:\n- A valid assistant UUID, or\n"
+            + "- One of the registered graphs: " + assistants.map(\.graphId).joined(separator: ", "))
+    }
+
+    /// The assistant whose graph keeps a thread's state: the one that ran on it
+    /// last (its `graph_id` metadata), else `kind`, else chat.
+    func forThread(graphId: String?, kind: String) -> Assistant {
+        assistants.first { $0.graphId == graphId } ?? assistants.first { $0.graphId == kind } ?? assistants[0]
+    }
+}

@@ -1,0 +1,141 @@
+import ChorusGraph
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Runs on a thread and stateless runs: stream, wait, create in the
+/// background, read, list, join, join the stream, cancel.
+enum RunRoutes {
+    static func add(to router: APIRouter, state: ServerState) {
+        // On a thread.
+        router.post("/threads/:thread_id/runs/stream") { request, context in
+            let thread = try context.parameters.require("thread_id")
+            let (run, stream) = try await start(request, thread: thread, follow: true, state: state)
+            return events(stream!, run: run, location: "/threads/\(thread)/runs/\(run.id)", state: state, cancelOnDisconnect: nil)
+        }
+        router.post("/threads/:thread_id/runs/wait") { request, context in
+            let thread = try context.parameters.require("thread_id")
+            let (run, _) = try await start(request, thread: thread, follow: false, state: state)
+            return await outcome(of: run, location: "/threads/\(thread)/runs/\(run.id)")
+        }
+        router.post("/threads/:thread_id/runs") { request, context in
+            let thread = try context.parameters.require("thread_id")
+            let (run, _) = try await start(request, thread: thread, follow: false, state: state)
+            return WireJSON.response(run.json, headers: [.contentLocation: "/threads/\(thread)/runs/\(run.id)"])
+        }
+        router.get("/threads/:thread_id/runs") { request, context in
+            let thread = try await state.thread(try context.parameters.require("thread_id"))
+            let query = request.uri.queryParameters
+            let limit = try integer(query.get("limit"), "limit", default: 10)
+            let offset = try integer(query.get("offset"), "offset", default: 0)
+            let status = try query.get("status").map { text in
+                guard let status = RunStatus(rawValue: text) else { throw APIError.invalidField("status", "a run status") }
+                return status
+            }
+            let runs = await state.runs.runs(onThread: thread.id, limit: limit, offset: offset, status: status)
+            return WireJSON.response(.array(runs.map(\.json)))
+        }
+        router.get("/threads/:thread_id/runs/:run_id") { _, context in
+            WireJSON.response(try await findRun(context, state: state).json)
+        }
+        router.get("/threads/:thread_id/runs/:run_id/join") { _, context in
+            let run = try await findRun(context, state: state)
+            return await outcome(of: run, location: nil)
+        }
+        router.get("/threads/:thread_id/runs/:run_id/stream") { request, context in
+            let run = try await findRun(context, state: state)
+            let stream = run.log.follow(after: request.headers[lastEventID])
+            let cancel = request.uri.queryParameters.get("cancel_on_disconnect").map { $0 == "true" || $0 == "1" }
+            return events(stream, run: run, location: "/threads/\(run.threadId)/runs/\(run.id)", state: state, cancelOnDisconnect: cancel)
+        }
+        router.post("/threads/:thread_id/runs/:run_id/cancel") { request, context in
+            let run = try await findRun(context, state: state)
+            let query = request.uri.queryParameters
+            let action = query.get("action") ?? "interrupt"
+            guard action == "interrupt" || action == "rollback" else { throw APIError.invalidField("action", "'interrupt' or 'rollback'") }
+            await state.runs.cancel(run, rollback: action == "rollback")
+            guard let wait = query.get("wait"), wait == "1" || wait == "true" else { return Response(status: .accepted) }
+            await run.log.waitForEnd()
+            return WireJSON.response(.object([:]))
+        }
+        // Stateless: a temporary thread, dropped after the run.
+        router.post("/runs/stream") { request, _ in
+            let (run, stream) = try await start(request, thread: nil, follow: true, state: state)
+            return events(stream!, run: run, location: "/runs/\(run.id)", state: state, cancelOnDisconnect: nil)
+        }
+        router.post("/runs/wait") { request, _ in
+            let (run, _) = try await start(request, thread: nil, follow: false, state: state)
+            return await outcome(of: run, location: "/threads/\(run.threadId)/runs/\(run.id)")
+        }
+        router.post("/runs") { request, _ in
+            let (run, _) = try await start(request, thread: nil, follow: false, state: state)
+            return WireJSON.response(run.json, headers: [.contentLocation: "/runs/\(run.id)"])
+        }
+    }
+
+    private static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    private static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
+
+    /// Checks the request and queues its run; with `follow`, also returns its events.
+    private static func start(_ request: Request, thread: String?, follow: Bool,
+                              state: ServerState) async throws -> (ServedRun, AsyncStream<ByteBuffer>?) {
+        let body = try await WireJSON.object(request, limit: state.bodyLimit)
+        let runRequest = try RunRequest(body)
+        let assistant = try state.catalog.resolve(runRequest.assistantId)
+        if let thread, try await state.store.get(thread) == nil {
+            guard runRequest.createThreadIfMissing else { throw APIError.threadNotFound(thread) }
+            guard WireID.isUUID(thread) else { throw APIError.invalidField("thread_id", "a UUID") }
+            try await state.store.create(id: thread.lowercased())
+        }
+        let run = ServedRun(threadId: thread ?? WireClock.uuid7(), isStateless: thread == nil, assistant: assistant, request: runRequest)
+        let stream = try await state.runs.submit(run, follow: follow)
+        return (run, stream)
+    }
+
+    /// The run named in the path, on the thread named in the path; else 404.
+    private static func findRun(_ context: BasicRequestContext, state: ServerState) async throws -> ServedRun {
+        let thread = try context.parameters.require("thread_id")
+        let id = try context.parameters.require("run_id")
+        guard let run = await state.runs.run(id), run.threadId == thread else { throw APIError.runNotFound(id) }
+        return run
+    }
+
+    /// An SSE response carrying `stream`. A client that goes away cancels the
+    /// run only when it asked for that (`on_disconnect: cancel`, `cancel_on_disconnect`).
+    private static func events(_ stream: AsyncStream<ByteBuffer>, run: ServedRun, location: String, state: ServerState,
+                               cancelOnDisconnect: Bool?) -> Response {
+        let cancelOnDisconnect = cancelOnDisconnect ?? (run.request.onDisconnect == .cancel)
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", accelBuffering: "no",
+            .location: location + "/stream", .contentLocation: location,
+        ]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            do {
+                for await frame in stream { try await writer.write(frame) }
+                try await writer.finish(nil)
+            } catch {
+                if cancelOnDisconnect { await state.runs.cancel(run, rollback: false) }
+                throw error
+            }
+        })
+    }
+
+    /// `wait` and `join`: the run's final state once it ends, or
+    /// `{"__error__": {error, message}}` when it failed (status 200, as the reference).
+    private static func outcome(of run: ServedRun, location: String?) async -> Response {
+        await run.log.waitForEnd()
+        let body: Value
+        if let failure = run.error {
+            body = .object(["__error__": .object(["error": .string(failure.type), "message": .string(failure.message)])])
+        } else {
+            body = WireMessage.state(run.finalValues)
+        }
+        return WireJSON.response(body, headers: location.map { [.location: $0 + "/join"] } ?? [:])
+    }
+
+    private static func integer(_ text: String?, _ name: String, default fallback: Int) throws -> Int {
+        guard let text else { return fallback }
+        guard let value = Int(text), value >= 0 else { throw APIError.invalidField(name, "a non-negative integer") }
+        return value
+    }
+}

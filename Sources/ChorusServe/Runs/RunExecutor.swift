@@ -1,0 +1,53 @@
+import ChorusGraph
+import ChorusStore
+import Foundation
+
+/// Runs one served run on the engine and writes its events to the run's log.
+struct RunExecutor: Sendable {
+    let store: ThreadStore
+    /// Where stateless runs keep their temporary threads.
+    let scratch: InMemoryCheckpointer
+    /// The server-wide budget of node tasks (`--max-concurrency`), if any.
+    let limiter: ConcurrencyLimiter?
+
+    func execute(_ run: ServedRun) async -> RunOutcome {
+        let request = run.request
+        var encoder = StreamEncoder(run: run)
+        var final: Value = .null
+        run.log.append(event: "metadata", data: "{\"run_id\":" + JSON.serialize(.string(run.id)) + ",\"attempt\":1}")
+        defer {
+            if run.isStateless { Task { [scratch, id = run.threadId] in try? await scratch.deleteThread(id) } }
+        }
+        do {
+            try Task.checkCancellation()
+            if !run.isStateless {
+                try await store.annotate(run.threadId, metadata: ["graph_id": .string(run.assistant.graphId),
+                                                                  "assistant_id": .string(run.assistant.assistantId)],
+                                         kind: run.assistant.graphId)
+            }
+            var graph = run.isStateless ? run.assistant.statelessGraph : run.assistant.graph
+            if !request.interruptBefore.isEmpty || !request.interruptAfter.isEmpty {
+                graph = try graph.pausing(before: request.interruptBefore, after: request.interruptAfter)
+            }
+            let config = RunConfig(threadId: run.threadId, checkpointId: request.checkpointId,
+                                   recursionLimit: request.recursionLimit ?? RunConfig.defaultRecursionLimit,
+                                   maxConcurrency: request.maxConcurrency, tags: request.tags, limiter: limiter)
+            for try await part in graph.stream(request.runInput, modes: request.engineModes, subgraphs: request.streamSubgraphs, config: config) {
+                if part.namespace.isEmpty, case .values(let state) = part.payload { final = state }
+                for frame in encoder.frames(for: part) { run.log.append(event: frame.event, data: frame.data) }
+            }
+            try Task.checkCancellation()
+            run.recordEnd(values: final, error: nil)
+            return .success(interrupted: final["__interrupt__"] != nil)
+        } catch where Task.isCancelled || error is CancellationError {
+            run.recordEnd(values: final, error: nil)
+            return .cancelled
+        } catch {
+            let type = ErrorReport.type(of: error)
+            let message = ErrorReport.message(of: error)
+            run.log.append(event: "error", data: JSON.serialize(.object(["error": .string(type), "message": .string(message)]), sortKeys: false))
+            run.recordEnd(values: final, error: (type, message))
+            return .failed(type: type, message: message)
+        }
+    }
+}

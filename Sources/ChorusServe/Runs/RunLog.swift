@@ -1,0 +1,98 @@
+import ChorusGraph
+import Foundation
+import NIOCore
+
+/// The events of one run, fanned out to every stream that follows it (the
+/// client that started it, `join` streams). A resumable run keeps them all so
+/// a client can reconnect with `Last-Event-ID` and get what it missed; other
+/// runs keep none and deliver only what happens while a follower listens.
+final class RunLog: Sendable {
+    private struct State {
+        var kept: [(seq: Int, frame: ByteBuffer)] = []
+        var nextSeq = 0
+        var followers: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+        var nextFollower = 0
+        var finished = false
+        var endWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let keepsHistory: Bool
+    /// The millisecond prefix of this run's event ids (`<ms>-<seq>`).
+    private let epoch: String
+    private let state = Locked(State())
+
+    init(keepsHistory: Bool) {
+        self.keepsHistory = keepsHistory
+        epoch = String(Int(Date().timeIntervalSince1970 * 1000))
+    }
+
+    /// Adds an event; resumable runs number it.
+    func append(event: String, data: String) {
+        state.withLock { s in
+            guard !s.finished else { return }
+            let seq = s.nextSeq
+            s.nextSeq += 1
+            let frame = SSEFrame.event(event, data: data, id: keepsHistory ? "\(epoch)-\(seq)" : nil)
+            if keepsHistory { s.kept.append((seq, frame)) }
+            for follower in s.followers.values { follower.yield(frame) }
+        }
+    }
+
+    /// Sends the keep-alive comment to everyone following.
+    func heartbeat() {
+        state.withLock { s in
+            for follower in s.followers.values { follower.yield(SSEFrame.heartbeat) }
+        }
+    }
+
+    /// Ends every follower's stream; called once the run's status is final.
+    func finish() {
+        // Outside the lock: finishing a stream runs its termination handler, which takes the lock.
+        let (followers, waiters) = state.withLock { s in
+            s.finished = true
+            defer {
+                s.followers = [:]
+                s.endWaiters = []
+            }
+            return (Array(s.followers.values), s.endWaiters)
+        }
+        for follower in followers { follower.finish() }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    var isFinished: Bool { state.withLock { $0.finished } }
+
+    /// The run's events from now on, preceded (on a resumable run) by the
+    /// kept events after `lastEventId` (`-1` or nil: from the start).
+    func follow(after lastEventId: String?) -> AsyncStream<ByteBuffer> {
+        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .unbounded)
+        let after = lastEventId.flatMap { id in id.split(separator: "-").last.flatMap { Int($0) } }
+        let key = state.withLock { s -> Int? in
+            for (seq, frame) in s.kept where seq > (lastEventId == "-1" ? -1 : after ?? -1) { continuation.yield(frame) }
+            if s.finished {
+                continuation.finish()
+                return nil
+            }
+            let key = s.nextFollower
+            s.nextFollower += 1
+            s.followers[key] = continuation
+            return key
+        }
+        if let key {
+            continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.followers.removeValue(forKey: key) } }
+        }
+        return stream
+    }
+
+    /// Returns once the run has ended.
+    func waitForEnd() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if s.finished { return true }
+                s.endWaiters.append(waiter)
+                return false
+            }
+            if done { waiter.resume() }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import ChorusGraph
+import Foundation
+import NIOCore
+
+/// Every run the server knows, one at a time per thread: queues runs per
+/// thread, applies multitask strategies, cancels, and remembers how each
+/// thread's last run ended (its status until the next run).
+actor RunManager {
+    /// A thread's status as far as runs decide it.
+    struct ThreadActivity: Sendable {
+        var status: String
+        var error: (type: String, message: String)?
+    }
+
+    private let executor: RunExecutor
+    /// Finished runs kept for `runs.get` / `runs.list`, oldest dropped first.
+    private let retainedRuns: Int
+    private var runs: [String: ServedRun] = [:]
+    private var runsByThread: [String: [String]] = [:]
+    private var active: [String: ServedRun] = [:]
+    private var queued: [String: [ServedRun]] = [:]
+    private var lastOutcome: [String: ThreadActivity] = [:]
+    private var finishedOrder: [String] = []
+    private var accepting = true
+
+    init(executor: RunExecutor, retainedRuns: Int = 10_000) {
+        self.executor = executor
+        self.retainedRuns = retainedRuns
+    }
+
+    /// Queues a run on its thread (starting it when the thread is free) and,
+    /// with `follow`, returns its event stream from the very first event.
+    func submit(_ run: ServedRun, follow: Bool) throws -> AsyncStream<ByteBuffer>? {
+        guard accepting else { throw APIError(.serviceUnavailable, "The server is shutting down") }
+        let thread = run.threadId
+        if isBusy(thread) {
+            switch run.request.multitaskStrategy {
+            case .reject: throw APIError.busyThread
+            case .interrupt, .rollback:
+                let rollback = run.request.multitaskStrategy == .rollback
+                for waiting in queued[thread] ?? [] { endQueued(waiting, rollback: rollback) }
+                queued[thread] = []
+                active[thread]?.cancel(rollback: rollback)
+            case .enqueue: break
+            }
+        }
+        let stream = follow ? run.log.follow(after: nil) : nil
+        runs[run.id] = run
+        runsByThread[thread, default: []].append(run.id)
+        queued[thread, default: []].append(run)
+        startNext(on: thread)
+        return stream
+    }
+
+    func run(_ id: String) -> ServedRun? { runs[id] }
+
+    /// The thread's runs, newest first.
+    func runs(onThread thread: String, limit: Int, offset: Int, status: RunStatus?) -> [ServedRun] {
+        let all = (runsByThread[thread] ?? []).reversed().compactMap { runs[$0] }.filter { status == nil || $0.status == status }
+        return Array(all.dropFirst(offset).prefix(limit))
+    }
+
+    /// `busy` while a run is active or queued, else how its last run ended;
+    /// nil when no run happened since the server started.
+    func activity(of thread: String) -> ThreadActivity? {
+        isBusy(thread) ? ThreadActivity(status: "busy") : lastOutcome[thread]
+    }
+
+    /// Stops a run: a queued one at once, an active one at its next await.
+    func cancel(_ run: ServedRun, rollback: Bool) {
+        if let index = queued[run.threadId]?.firstIndex(where: { $0 === run }) {
+            queued[run.threadId]?.remove(at: index)
+            endQueued(run, rollback: rollback)
+        } else if active[run.threadId] === run {
+            run.cancel(rollback: rollback)
+        }
+    }
+
+    /// Cancels the thread's runs and forgets them (the thread is being deleted).
+    func forget(thread: String) {
+        for waiting in queued[thread] ?? [] { endQueued(waiting, rollback: true) }
+        queued[thread] = nil
+        active[thread]?.cancel(rollback: true)
+        for id in runsByThread[thread] ?? [] where active[thread]?.id != id { runs[id] = nil }
+        runsByThread[thread] = nil
+        lastOutcome[thread] = nil
+    }
+
+    /// Keeps every follower's connection alive.
+    func heartbeat() {
+        for run in active.values { run.log.heartbeat() }
+        for list in queued.values { for run in list { run.log.heartbeat() } }
+    }
+
+    /// Refuses new runs, lets running ones finish for up to `grace`, then
+    /// cancels the rest (their threads can be resumed from their last checkpoint).
+    func shutdown(grace: Duration) async {
+        accepting = false
+        for (thread, list) in queued {
+            for run in list { endQueued(run, rollback: false) }
+            queued[thread] = []
+        }
+        let deadline = ContinuousClock.now + grace
+        while !active.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        let remaining = Array(active.values)
+        for run in remaining { run.cancel(rollback: false) }
+        for run in remaining { await run.log.waitForEnd() }
+    }
+
+    var activeCount: Int { active.count }
+
+    // MARK: - internals
+
+    private func isBusy(_ thread: String) -> Bool {
+        active[thread] != nil || !(queued[thread]?.isEmpty ?? true)
+    }
+
+    private func startNext(on thread: String) {
+        guard active[thread] == nil, var waiting = queued[thread], !waiting.isEmpty else { return }
+        let run = waiting.removeFirst()
+        queued[thread] = waiting.isEmpty ? nil : waiting
+        active[thread] = run
+        run.setStatus(.running)
+        let executor = self.executor
+        run.attach(Task {
+            let outcome = await executor.execute(run)
+            self.ended(run, outcome)
+        })
+    }
+
+    private func ended(_ run: ServedRun, _ outcome: RunOutcome) {
+        switch outcome {
+        case .success(let interrupted):
+            run.setStatus(.success)
+            lastOutcome[run.threadId] = ThreadActivity(status: interrupted ? "interrupted" : "idle")
+        case .failed(let type, let message):
+            run.setStatus(.error)
+            lastOutcome[run.threadId] = ThreadActivity(status: "error", error: (type, message))
+        case .cancelled:
+            run.setStatus(.interrupted)
+            lastOutcome[run.threadId] = ThreadActivity(status: "interrupted")
+        }
+        if active[run.threadId] === run { active[run.threadId] = nil }
+        retire(run)
+        run.log.finish()
+        startNext(on: run.threadId)
+    }
+
+    private func endQueued(_ run: ServedRun, rollback: Bool) {
+        run.setStatus(.interrupted)
+        if rollback { run.cancel(rollback: true) }
+        retire(run)
+        run.log.finish()
+    }
+
+    /// A finished run: dropped now if rolled back, else kept until `retainedRuns` newer ones finish.
+    private func retire(_ run: ServedRun) {
+        if run.isRolledBack {
+            runs[run.id] = nil
+            runsByThread[run.threadId]?.removeAll { $0 == run.id }
+            return
+        }
+        finishedOrder.append(run.id)
+        if finishedOrder.count > retainedRuns + retainedRuns / 10 {
+            for id in finishedOrder.prefix(finishedOrder.count - retainedRuns) {
+                if let old = runs.removeValue(forKey: id) { runsByThread[old.threadId]?.removeAll { $0 == id } }
+            }
+            finishedOrder.removeFirst(finishedOrder.count - retainedRuns)
+        }
+    }
+}

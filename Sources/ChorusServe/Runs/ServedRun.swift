@@ -1,0 +1,92 @@
+import ChorusGraph
+import Foundation
+
+/// One run the server knows: what was asked, where it is, and its event log.
+final class ServedRun: Sendable {
+    let id: String
+    let threadId: String
+    /// A stateless run (`/runs/…`): its thread is temporary and in memory.
+    let isStateless: Bool
+    let assistant: Assistant
+    let request: RunRequest
+    let createdAt: Date
+    let log: RunLog
+
+    private struct Mutable {
+        var status: RunStatus = .pending
+        var updatedAt: Date
+        var task: Task<Void, Never>?
+        /// Final state (with `__interrupt__` when it stopped on interrupts), once ended.
+        var finalValues: Value = .null
+        var error: (type: String, message: String)?
+        /// Set when a cancel asked for the run to be deleted as well.
+        var rollback = false
+    }
+
+    private let mutable: Locked<Mutable>
+
+    init(threadId: String, isStateless: Bool, assistant: Assistant, request: RunRequest) {
+        let now = Date()
+        id = WireClock.uuid7(at: now)
+        self.threadId = threadId
+        self.isStateless = isStateless
+        self.assistant = assistant
+        self.request = request
+        createdAt = now
+        log = RunLog(keepsHistory: request.streamResumable)
+        mutable = Locked(Mutable(updatedAt: now))
+    }
+
+    var status: RunStatus { mutable.withLock { $0.status } }
+    var finalValues: Value { mutable.withLock { $0.finalValues } }
+    var error: (type: String, message: String)? { mutable.withLock { $0.error } }
+    var isRolledBack: Bool { mutable.withLock { $0.rollback } }
+
+    func setStatus(_ status: RunStatus) {
+        mutable.withLock {
+            $0.status = status
+            $0.updatedAt = Date()
+        }
+    }
+
+    func attach(_ task: Task<Void, Never>) {
+        mutable.withLock { $0.task = task }
+    }
+
+    func recordEnd(values: Value, error: (type: String, message: String)?) {
+        mutable.withLock {
+            $0.finalValues = values
+            $0.error = error
+        }
+    }
+
+    /// Asks the running task to stop (it ends `interrupted`).
+    func cancel(rollback: Bool) {
+        let task = mutable.withLock { m -> Task<Void, Never>? in
+            m.rollback = m.rollback || rollback
+            return m.task
+        }
+        task?.cancel()
+    }
+
+    /// The run object of the API.
+    var json: Value {
+        let (status, updatedAt) = mutable.withLock { ($0.status, $0.updatedAt) }
+        var kwargs = request.kwargs
+        kwargs["stream_mode"] = .array(request.streamModes.map { .string($0.rawValue) })
+        kwargs["subgraphs"] = .bool(request.streamSubgraphs)
+        kwargs["resumable"] = .bool(request.streamResumable)
+        kwargs["temporary"] = .bool(isStateless)
+        for key in ["input", "command", "config", "context", "interrupt_before", "interrupt_after", "webhook", "feedback_keys"]
+        where kwargs[key] == nil {
+            kwargs[key] = .null
+        }
+        kwargs.removeValue(forKey: "assistant_id")
+        return .object([
+            "run_id": .string(id), "thread_id": .string(threadId), "assistant_id": .string(assistant.assistantId),
+            "metadata": .object(request.metadata), "status": .string(status.rawValue), "kwargs": .object(kwargs),
+            "multitask_strategy": .string(request.multitaskStrategy.rawValue),
+            "created_at": .string(WireClock.timestamp(createdAt)), "updated_at": .string(WireClock.timestamp(updatedAt)),
+        ])
+    }
+}

@@ -1,0 +1,57 @@
+import ChorusGraph
+import ChorusStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `chorus serve`: the LangGraph Server API over HTTP, on the app's store.
+public enum ChorusServer {
+    public static let version = "0.1.0"
+
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
+    /// `onListening` gets the bound port once requests are accepted.
+    public static func run(_ options: ServeOptions, logger: Logger = Logger(label: "chorus.serve"),
+                           onListening: @escaping @Sendable (Int) -> Void) async throws {
+        guard options.isLoopback || !(options.apiKey ?? "").isEmpty else {
+            throw ServeError(description: "refusing to listen on \(options.host) without an API key: set CHORUS_SERVER_API_KEY "
+                + "(clients then send it as x-api-key), or serve on 127.0.0.1")
+        }
+        let state = try makeState(options)
+        let app = Application(
+            router: router(state: state, apiKey: options.apiKey, logger: logger),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "chorus", backlog: 4096),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? options.port) },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [app, RunLifecycleService(runs: state.runs, grace: options.shutdownGrace)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    static func makeState(_ options: ServeOptions) throws -> ServerState {
+        let database = try ChorusDatabase(path: options.databasePath)
+        let scratch = InMemoryCheckpointer()
+        let catalog = try AssistantCatalog(model: options.model, researchBranches: options.researchBranches,
+                                           database: SQLiteCheckpointer(database: database), scratch: scratch)
+        let store = ThreadStore(database: database)
+        let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
+        let runs = RunManager(executor: RunExecutor(store: store, scratch: scratch, limiter: limiter))
+        return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
+    }
+
+    static func router(state: ServerState, apiKey: String?, logger: Logger) -> APIRouter {
+        let router = APIRouter()
+        router.add(middleware: AccessLogMiddleware(logger: logger))
+        router.add(middleware: ErrorBodyMiddleware(logger: logger))
+        if let apiKey, !apiKey.isEmpty { router.add(middleware: APIKeyMiddleware(key: Array(apiKey.utf8))) }
+        SystemRoutes.add(to: router)
+        AssistantRoutes.add(to: router, state: state)
+        ThreadRoutes.add(to: router, state: state)
+        RunRoutes.add(to: router, state: state)
+        return router
+    }
+}
+
+/// The router every route registers on (`Router` alone names the engine's routing function type).
+typealias APIRouter = Hummingbird.Router<BasicRequestContext>

@@ -1,0 +1,36 @@
+import ChorusGraph
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// JSON in and out of the HTTP layer: bodies read with a size limit and
+/// parsed into `Value`, responses written as compact JSON.
+enum WireJSON {
+    /// Reads the request body (at most `limit` bytes) as a JSON object; an
+    /// empty body is `{}`. Too large: 413; not JSON or not an object: 422.
+    static func object(_ request: Request, limit: Int) async throws -> BodyFields {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "Request body is larger than \(limit) bytes")
+        }
+        if buffer.readableBytes == 0 { return BodyFields([:]) }
+        let value: Value
+        do {
+            value = try JSON.parse(bytes: Array(buffer.readableBytesView))
+        } catch {
+            throw APIError(.unprocessableContent, "Invalid JSON body: \(error)")
+        }
+        guard let object = value.objectValue else {
+            throw APIError(.unprocessableContent, "Invalid request body: expected a JSON object")
+        }
+        return BodyFields(object)
+    }
+
+    static func response(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: JSON.serialize(value, sortKeys: false))))
+    }
+}

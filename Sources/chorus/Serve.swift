@@ -1,0 +1,50 @@
+import ArgumentParser
+import ChorusApp
+import ChorusServe
+import ChorusStore
+import Foundation
+import Logging
+
+extension Chorus {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the LangGraph Server API over HTTP (assistants chat and research) on the app's threads.",
+            discussion: """
+                Any LangGraph client (langgraph-sdk's get_client(url=…)) can use it. Binds 127.0.0.1 by default; another \
+                --host needs CHORUS_SERVER_API_KEY, which clients then send as x-api-key. SIGTERM or SIGINT stops it: \
+                running runs get a few seconds to finish, the rest are interrupted and can be resumed.
+                """)
+
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port (0: any free port; the one chosen is printed).") var port = 2024
+        @Option(name: .customLong("max-concurrency"), help: "Node tasks running at once across every run on the server (default: no bound).")
+        var maxConcurrency: Int?
+        @OptionGroup var providerOptions: ProviderOptions
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+            if let maxConcurrency, maxConcurrency < 1 { throw ValidationError("--max-concurrency must be at least 1") }
+        }
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            let options = try CommandFailure.wrap {
+                let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
+                let model = try ModelCatalog.model(provider: providerOptions.provider, model: providerOptions.model,
+                                                   baseURL: providerOptions.baseURL, environment: environment, config: settings)
+                return ServeOptions(host: host, port: port, databasePath: global.path, model: model, maxConcurrency: maxConcurrency,
+                                    apiKey: environment["CHORUS_SERVER_API_KEY"], researchBranches: settings.research.branches ?? 3)
+            }
+            let address = host
+            do {
+                try await ChorusServer.run(options) { port in
+                    FileHandle.standardOutput.write(Data("chorus serve: listening on http://\(address):\(port)\n".utf8))
+                }
+            } catch {
+                throw CommandFailure(error)
+            }
+        }
+    }
+}
