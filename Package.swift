@@ -63,7 +63,9 @@ var package = Package(
         .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusTesting"],
                     exclude: ["Golden"]),
         .testTarget(name: "ChorusServeTests", dependencies: [
-            "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusModels", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting"]),
         .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusAgents", "ChorusApp", "ChorusTUI", "ChorusTesting"]),

@@ -3,8 +3,9 @@ import ChorusGraph
 import ChorusModels
 import Foundation
 
-/// The graphs `chorus serve` offers: `chat` (the app's chat graph) and
-/// `research` (parallel research), on the configured default model.
+/// The graphs `chorus serve` offers, on the configured default model: `chat`
+/// (the app's chat graph), `research` (parallel research) and `approve` (a
+/// reply that waits for a person's approval).
 struct AssistantCatalog: Sendable {
     let assistants: [Assistant]
 
@@ -17,6 +18,8 @@ struct AssistantCatalog: Sendable {
                           createdAt: now, make: {
                               try ResearchGraph.make(planner: model, researcher: model, synthesizer: model, branches: researchBranches, checkpointer: $0)
                           }, database: database, scratch: scratch),
+            try Assistant(graphId: "approve", description: "A drafted reply that waits for approval: resume with \"yes\", \"no\" or an edited reply.",
+                          createdAt: now, make: { try ApprovalGraph.make(model: model, checkpointer: $0) }, database: database, scratch: scratch),
         ]
     }
 

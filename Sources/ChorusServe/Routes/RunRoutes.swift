@@ -82,6 +82,11 @@ enum RunRoutes {
         let body = try await WireJSON.object(request, limit: state.bodyLimit)
         let runRequest = try RunRequest(body)
         let assistant = try state.catalog.resolve(runRequest.assistantId)
+        do {
+            _ = try assistant.graph.pausing(before: runRequest.interruptBefore, after: runRequest.interruptAfter)
+        } catch {
+            throw APIError(.unprocessableContent, "Invalid request body: \(ErrorReport.message(of: error))")
+        }
         if let thread, try await state.store.get(thread) == nil {
             guard runRequest.createThreadIfMissing else { throw APIError.threadNotFound(thread) }
             guard WireID.isUUID(thread) else { throw APIError.invalidField("thread_id", "a UUID") }

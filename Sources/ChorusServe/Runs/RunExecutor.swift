@@ -38,7 +38,9 @@ struct RunExecutor: Sendable {
             }
             try Task.checkCancellation()
             run.recordEnd(values: final, error: nil)
-            return .success(interrupted: final["__interrupt__"] != nil)
+            // Paused on an interrupt or a breakpoint: tasks are still due.
+            let paused = try await graph.getState(config: RunConfig(threadId: run.threadId))
+            return .success(interrupted: final["__interrupt__"] != nil || !paused.next.isEmpty)
         } catch where Task.isCancelled || error is CancellationError {
             run.recordEnd(values: final, error: nil)
             return .cancelled
