@@ -2,17 +2,23 @@ import ChorusGraph
 import ChorusModels
 
 extension ChatModel {
-    /// Streams a whole text reply inside a node, reporting the call to the
-    /// run's events (`modelStart`, each `token`, `modelEnd` with usage). A
-    /// reply that ends without a finish reason is an error.
+    /// Streams a whole text reply inside a node: its tokens go to the
+    /// `messages` stream and the call to the run's events (`modelStart`, each
+    /// `token`, `modelEnd` with usage). A reply that ends without a finish
+    /// reason is an error.
     func replyText(to request: ChatRequest, context: NodeContext, messageId: String) async throws -> String {
         let report = context.modelCall(name: displayName, messageId: messageId)
         var text = ""
         var usage: Usage?
         var finished = false
+        // Tokens also go to the `messages` stream; the last carries the end-of-message mark.
+        var pendingToken: String?
+        defer { if let pendingToken { context.emitMessageChunk(id: messageId, content: pendingToken, isLast: true) } }
         for try await chunk in stream(request) {
             switch chunk {
             case .text(let t):
+                if let previous = pendingToken { context.emitMessageChunk(id: messageId, content: previous) }
+                pendingToken = t
                 text += t
                 report.token(t)
             case .toolCall: break

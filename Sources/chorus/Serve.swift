@@ -19,12 +19,15 @@ extension Chorus {
         @Option(help: "Port (0: any free port; the one chosen is printed).") var port = 2024
         @Option(name: .customLong("max-concurrency"), help: "Node tasks running at once across every run on the server (default: no bound).")
         var maxConcurrency: Int?
+        @Option(name: .customLong("shutdown-grace"), help: "Seconds running runs get to finish after SIGTERM/SIGINT before they are interrupted.")
+        var shutdownGrace: Double = 10
         @OptionGroup var providerOptions: ProviderOptions
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
             if let maxConcurrency, maxConcurrency < 1 { throw ValidationError("--max-concurrency must be at least 1") }
+            guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative") }
         }
 
         func run() async throws {
@@ -35,7 +38,8 @@ extension Chorus {
                 let model = try ModelCatalog.model(provider: providerOptions.provider, model: providerOptions.model,
                                                    baseURL: providerOptions.baseURL, environment: environment, config: settings)
                 return ServeOptions(host: host, port: port, databasePath: global.path, model: model, maxConcurrency: maxConcurrency,
-                                    apiKey: environment["CHORUS_SERVER_API_KEY"], researchBranches: settings.research.branches ?? 3)
+                                    apiKey: environment["CHORUS_SERVER_API_KEY"], researchBranches: settings.research.branches ?? 3,
+                                    shutdownGrace: .milliseconds(Int(shutdownGrace * 1000)))
             }
             let address = host
             do {
