@@ -73,6 +73,28 @@ import Testing
         }
     }
 
+    @Test func eventsModeInterleavesRunEventsWithTheOtherModes() async throws {
+        let fixture = try ServeFixture()
+        try await fixture.test { client in
+            let thread = try await client.newThread()
+            let events = try await client.call(.post, "/threads/\(thread)/runs/stream",
+                                               ["assistant_id": "chat", "input": userInput("hi"), "stream_mode": ["events", "messages-tuple"]]).events
+            let kinds = events.filter { $0.name == "events" }.compactMap { $0.data["event"]?.stringValue }
+            #expect(kinds.first == "on_chain_start")
+            #expect(kinds.last == "on_chain_end")
+            #expect(kinds.contains("on_chat_model_start") && kinds.contains("on_chat_model_end"))
+            let streamed = events.filter { $0.data["event"] == "on_chat_model_stream" }
+                .compactMap { $0.data["data"]?["chunk"]?["content"]?.stringValue }.joined()
+            let tuples = events.filter { $0.name == "messages" }.compactMap { $0.data[0]?["content"]?.stringValue }.joined()
+            #expect(!streamed.isEmpty && streamed == tuples)
+            let modelStart = try #require(events.firstIndex { $0.data["event"] == "on_chat_model_start" })
+            let firstToken = try #require(events.firstIndex { $0.name == "messages" })
+            let modelEnd = try #require(events.firstIndex { $0.data["event"] == "on_chat_model_end" })
+            #expect(modelStart < firstToken && firstToken < modelEnd)
+            #expect(events.first { $0.data["event"] == "on_chat_model_stream" }?.data["metadata"]?["langgraph_node"] == "model")
+        }
+    }
+
     @Test func researchStreamsCustomUpdatesTasksAndCheckpoints() async throws {
         let fixture = try ServeFixture()
         try await fixture.test { client in

@@ -20,7 +20,9 @@ struct RunExecutor: Sendable {
         }
         do {
             try Task.checkCancellation()
-            if !run.isStateless {
+            // The thread records which graph ran on it; written while the run starts, awaited before it ends.
+            let annotation = Task { [store] in
+                guard !run.isStateless else { return }
                 try await store.annotate(run.threadId, metadata: ["graph_id": .string(run.assistant.graphId),
                                                                   "assistant_id": .string(run.assistant.assistantId)],
                                          kind: run.assistant.graphId)
@@ -31,11 +33,22 @@ struct RunExecutor: Sendable {
             }
             let config = RunConfig(threadId: run.threadId, checkpointId: request.checkpointId,
                                    recursionLimit: request.recursionLimit ?? RunConfig.defaultRecursionLimit,
-                                   maxConcurrency: request.maxConcurrency, tags: request.tags, limiter: limiter)
-            for try await part in graph.stream(request.runInput, modes: request.engineModes, subgraphs: request.streamSubgraphs, config: config) {
-                if part.namespace.isEmpty, case .values(let state) = part.payload { final = state }
-                for frame in encoder.frames(for: part) { run.log.append(event: frame.event, data: frame.data) }
+                                   maxConcurrency: request.maxConcurrency, tags: request.tags, durability: request.durability.engine,
+                                   limiter: limiter)
+            let wantsEvents = request.streamModes.contains(.events)
+            let events = EventsEncoder(run: run)
+            for try await output in graph.streamWithEvents(request.runInput, modes: request.engineModes, subgraphs: request.streamSubgraphs,
+                                                           events: wantsEvents, config: config) {
+                switch output {
+                case .part(let part):
+                    if part.namespace.isEmpty, case .values(let state) = part.payload { final = state }
+                    for frame in encoder.frames(for: part) { run.log.append(event: frame.event, data: frame.data) }
+                case .event(let event):
+                    let frame = events.frame(for: event, subgraphs: request.streamSubgraphs)
+                    run.log.append(event: frame.event, data: frame.data)
+                }
             }
+            try await annotation.value
             try Task.checkCancellation()
             run.recordEnd(values: final, error: nil)
             // Paused on an interrupt or a breakpoint: tasks are still due.

@@ -19,6 +19,7 @@ struct RunRequest: Sendable {
     var interruptBefore: [String]
     var interruptAfter: [String]
     var checkpointId: String?
+    var durability: Durability
     var createThreadIfMissing: Bool
     /// The body as sent, echoed back in the run's `kwargs`.
     var kwargs: [String: Value]
@@ -31,6 +32,14 @@ struct RunRequest: Sendable {
     /// What happens to a run when its streaming client goes away.
     enum DisconnectPolicy: String, Sendable {
         case `continue`, cancel
+    }
+
+    /// When checkpoints are saved (`async` by default, as the reference).
+    /// `exit` is served as `async`: saved in the background, all before the run ends.
+    enum Durability: String, Sendable {
+        case sync, async, exit
+
+        var engine: RunConfig.Durability { self == .sync ? .sync : .async }
     }
 
     enum IfNotExists: String, Sendable {
@@ -64,6 +73,7 @@ struct RunRequest: Sendable {
         interruptBefore = try Self.breakpoints(body, "interrupt_before")
         interruptAfter = try Self.breakpoints(body, "interrupt_after")
         checkpointId = try body.string("checkpoint_id") ?? BodyFields(try body.object("checkpoint") ?? [:]).string("checkpoint_id")
+        durability = try body.choice("durability", default: .async)
         createThreadIfMissing = try body.choice("if_not_exists", default: IfNotExists.reject) == .create
         kwargs = body.values
     }
