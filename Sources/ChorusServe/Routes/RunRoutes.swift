@@ -78,7 +78,7 @@ enum RunRoutes {
 
     /// Checks the request and queues its run; with `follow`, also returns its events.
     private static func start(_ request: Request, thread: String?, follow: Bool,
-                              state: ServerState) async throws -> (ServedRun, AsyncStream<ByteBuffer>?) {
+                              state: ServerState) async throws -> (ServedRun, (key: Int, frames: FrameQueue)?) {
         let body = try await WireJSON.object(request, limit: state.bodyLimit)
         let runRequest = try RunRequest(body)
         let assistant = try state.catalog.resolve(runRequest.assistantId)
@@ -107,7 +107,7 @@ enum RunRoutes {
 
     /// An SSE response carrying `stream`. A client that goes away cancels the
     /// run only when it asked for that (`on_disconnect: cancel`, `cancel_on_disconnect`).
-    private static func events(_ stream: AsyncStream<ByteBuffer>, run: ServedRun, location: String, state: ServerState,
+    private static func events(_ stream: (key: Int, frames: FrameQueue), run: ServedRun, location: String, state: ServerState,
                                cancelOnDisconnect: Bool?) -> Response {
         let cancelOnDisconnect = cancelOnDisconnect ?? (run.request.onDisconnect == .cancel)
         let headers: HTTPFields = [
@@ -115,8 +115,9 @@ enum RunRoutes {
             .location: location + "/stream", .contentLocation: location,
         ]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer { run.log.unfollow(stream.key) }
             do {
-                for await frame in stream { try await writer.write(frame) }
+                while let frames = await stream.frames.next() { try await writer.write(frames) }
                 try await writer.finish(nil)
             } catch {
                 if cancelOnDisconnect { await state.runs.cancel(run, rollback: false) }

@@ -10,7 +10,7 @@ final class RunLog: Sendable {
     private struct State {
         var kept: [(seq: Int, frame: ByteBuffer)] = []
         var nextSeq = 0
-        var followers: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+        var followers: [Int: FrameQueue] = [:]
         var nextFollower = 0
         var finished = false
         var endWaiters: [CheckedContinuation<Void, Never>] = []
@@ -34,20 +34,19 @@ final class RunLog: Sendable {
             s.nextSeq += 1
             let frame = SSEFrame.event(event, data: data, id: keepsHistory ? "\(epoch)-\(seq)" : nil)
             if keepsHistory { s.kept.append((seq, frame)) }
-            for follower in s.followers.values { follower.yield(frame) }
+            for follower in s.followers.values { follower.push(frame) }
         }
     }
 
     /// Sends the keep-alive comment to everyone following.
     func heartbeat() {
         state.withLock { s in
-            for follower in s.followers.values { follower.yield(SSEFrame.heartbeat) }
+            for follower in s.followers.values { follower.push(SSEFrame.heartbeat) }
         }
     }
 
     /// Ends every follower's stream; called once the run's status is final.
     func finish() {
-        // Outside the lock: finishing a stream runs its termination handler, which takes the lock.
         let (followers, waiters) = state.withLock { s in
             s.finished = true
             defer {
@@ -63,25 +62,24 @@ final class RunLog: Sendable {
     var isFinished: Bool { state.withLock { $0.finished } }
 
     /// The run's events from now on, preceded (on a resumable run) by the
-    /// kept events after `lastEventId` (`-1` or nil: from the start).
-    func follow(after lastEventId: String?) -> AsyncStream<ByteBuffer> {
-        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .unbounded)
-        let after = lastEventId.flatMap { id in id.split(separator: "-").last.flatMap { Int($0) } }
-        let key = state.withLock { s -> Int? in
-            for (seq, frame) in s.kept where seq > (lastEventId == "-1" ? -1 : after ?? -1) { continuation.yield(frame) }
-            if s.finished {
-                continuation.finish()
-                return nil
-            }
+    /// kept events after `lastEventId` (`-1` or nil: from the start). Call
+    /// `unfollow` with the returned key when done.
+    func follow(after lastEventId: String?) -> (key: Int, frames: FrameQueue) {
+        let queue = FrameQueue()
+        let after = lastEventId == "-1" ? -1 : lastEventId.flatMap { id in id.split(separator: "-").last.flatMap { Int($0) } } ?? -1
+        let key = state.withLock { s -> Int in
+            for (seq, frame) in s.kept where seq > after { queue.push(frame) }
             let key = s.nextFollower
             s.nextFollower += 1
-            s.followers[key] = continuation
+            if s.finished { queue.finish() } else { s.followers[key] = queue }
             return key
         }
-        if let key {
-            continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.followers.removeValue(forKey: key) } }
-        }
-        return stream
+        return (key, queue)
+    }
+
+    /// Stops delivering to a follower that went away.
+    func unfollow(_ key: Int) {
+        state.withLock { _ = $0.followers.removeValue(forKey: key) }
     }
 
     /// Returns once the run has ended.

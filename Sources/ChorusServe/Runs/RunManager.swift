@@ -1,6 +1,5 @@
 import ChorusGraph
 import Foundation
-import NIOCore
 
 /// Every run the server knows, one at a time per thread: queues runs per
 /// thread, applies multitask strategies, cancels, and remembers how each
@@ -30,7 +29,7 @@ actor RunManager {
 
     /// Queues a run on its thread (starting it when the thread is free) and,
     /// with `follow`, returns its event stream from the very first event.
-    func submit(_ run: ServedRun, follow: Bool) throws -> AsyncStream<ByteBuffer>? {
+    func submit(_ run: ServedRun, follow: Bool) throws -> (key: Int, frames: FrameQueue)? {
         guard accepting else { throw APIError(.serviceUnavailable, "The server is shutting down") }
         let thread = run.threadId
         if isBusy(thread) {
