@@ -3,15 +3,18 @@
 # offline model at 100 tokens/s) and, when the shared kit is beside the
 # repository (../shared/serve/langgraph-dev), the reference `langgraph dev`
 # (100 tokens, 10 ms apart). Levels alternate between the two servers.
-# Each stream gets its own thread and uses messages-tuple
-# (Benchmarks/serve/bench_serve.py, a copy of the kit's load generator).
-#   bash scripts/bench-serve.sh [CHORUS_LEVELS] [REFERENCE_LEVELS]
-#   defaults: 1,10,100,500,1000 and 1,10,100 (the reference takes ~1 min at 500)
+# Each stream gets its own thread and uses messages-tuple. Two clients:
+# Benchmarks/serve/bench_serve.py (the kit's Python load generator, measures
+# time to first token; it saturates a core near C=100) and
+# Benchmarks/serve/curl-load.sh (libcurl, for C up to 1,000; time to first byte).
+#   bash scripts/bench-serve.sh [PY_LEVELS] [CURL_LEVELS] [REFERENCE_CURL_LEVELS]
+#   defaults: 1,10,100  100,500,1000  100,500 (the reference takes ~1 min at 500)
 # Results: .bench-results/serve-*/ (one JSON per server and level, plus startup times).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-chorus_levels="${1:-1,10,100,500,1000}"
-reference_levels="${2:-1,10,100}"
+py_levels="${1:-1,10,100}"
+curl_levels="${2:-100,500,1000}"
+reference_curl_levels="${3:-100,500}"
 kit="../shared/serve/langgraph-dev"
 out=".bench-results/serve-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
@@ -55,16 +58,32 @@ print(sys.argv[1].rsplit("/", 1)[-1], " ".join(f"{k}={r.get(k)}" for k in keys))
 PY
 }
 
-IFS=, read -ra clevels <<<"$chorus_levels"
-IFS=, read -ra rlevels <<<"$reference_levels"
-for level in "${clevels[@]}"; do
-  start_chorus "$level"
+start_reference() {
+  PORT=2124 TOKENS=100 DELAY_MS=10 bash "$reference/start.sh" 2>&1 | grep -o "startup_to_ok_s=[0-9.]*" | sed 's/^/langgraph-dev /' | tee -a "$out/startup.txt" >&2
+  reference_pid="$(cat "$reference/run/server.pid")"
+}
+
+# Python client, alternating servers level by level.
+IFS=, read -ra levels <<<"$py_levels"
+for level in "${levels[@]}"; do
+  start_chorus "py$level"
   bench chorus "$chorus_url" "$chorus_pid" "$level" 0
   kill "$chorus_pid"; wait "$chorus_pid" 2>/dev/null || true
-  if [ -n "$reference" ] && [[ " ${rlevels[*]} " == *" $level "* ]]; then
-    port=2124
-    PORT=$port TOKENS=100 DELAY_MS=10 bash "$reference/start.sh" 2>&1 | grep -o "startup_to_ok_s=[0-9.]*" | sed 's/^/langgraph-dev /' | tee -a "$out/startup.txt" >&2
-    bench langgraph-dev "http://127.0.0.1:$port" "$(cat "$reference/run/server.pid")" "$level" 100
+  if [ -n "$reference" ]; then
+    start_reference
+    bench langgraph-dev "http://127.0.0.1:2124" "$reference_pid" "$level" 100
+    bash "$reference/stop.sh" >/dev/null 2>&1 || true
+  fi
+done
+# curl client.
+IFS=, read -ra levels <<<"$curl_levels"
+for level in "${levels[@]}"; do
+  start_chorus "curl$level"
+  echo "chorus curl $(bash Benchmarks/serve/curl-load.sh "$chorus_url" "$level" "$chorus_pid")" | tee -a "$out/curl.txt"
+  kill "$chorus_pid"; wait "$chorus_pid" 2>/dev/null || true
+  if [ -n "$reference" ] && [[ ",$reference_curl_levels," == *",$level,"* ]]; then
+    start_reference
+    echo "langgraph-dev curl $(bash Benchmarks/serve/curl-load.sh "http://127.0.0.1:2124" "$level" "$reference_pid" 100)" | tee -a "$out/curl.txt"
     bash "$reference/stop.sh" >/dev/null 2>&1 || true
   fi
 done

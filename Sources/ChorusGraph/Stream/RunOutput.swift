@@ -1,4 +1,4 @@
-/// One item of a run streamed together with its events (`streamWithEvents`).
+/// One item a run hands to `CompiledGraph.run(_:modes:subgraphs:events:config:deliver:)`.
 public enum RunOutput: Sendable {
     /// A part of one of the requested stream modes.
     case part(StreamPart)
@@ -7,35 +7,34 @@ public enum RunOutput: Sendable {
 }
 
 extension CompiledGraph {
-    /// `stream` and `events` in one run: the parts of `modes` and, when
-    /// `events` is set, every run event, interleaved in the order they
-    /// happen (LangGraph Platform's `stream_mode` list with `events` in it).
-    /// The run stops when the consumer stops iterating or its task is cancelled.
-    public func streamWithEvents(
+    /// Runs the graph and hands each part of `modes` and, when `events` is
+    /// set, each run event to `deliver` the moment it is produced, on the
+    /// task that produced it: no consumer task in between, which is what a
+    /// server streaming many runs at once wants. Node tasks run concurrently,
+    /// so `deliver` must be thread-safe and quick. Cancelling the calling
+    /// task stops the run.
+    @discardableResult
+    public func run(
         _ input: RunInput,
         modes: Set<StreamMode>,
         subgraphs: Bool = false,
         events: Bool,
-        config: RunConfig = RunConfig()
-    ) -> BatchingStream<RunOutput> {
-        let buffer = StreamBuffer<RunOutput>()
-        let reporter = events ? EventReporter(runId: EventReporter.newId(), tags: config.tags) { buffer.yield(.event($0)) } : nil
-        let sink = RunSink(modes: modes, subgraphs: subgraphs, events: reporter) { buffer.yield(.part($0)) }
-        let run = Task {
-            if let reporter { reporter.emit(.runStart, from: reporter.root) }
-            do {
-                let loop = PregelLoop(graph: self, config: config, context: .root(sink: sink, checkpointer: self.checkpointer))
-                let result = try await loop.run(input)
-                if let reporter { reporter.emit(.runEnd(output: result.values), from: reporter.root) }
-                buffer.finish()
-            } catch {
-                if let reporter, !(error is CancellationError) {
-                    reporter.emit(.runError(message: ErrorReport.message(of: error)), from: reporter.root)
-                }
-                buffer.finish(throwing: error)
+        config: RunConfig = RunConfig(),
+        deliver: @escaping @Sendable (RunOutput) -> Void
+    ) async throws -> RunResult {
+        let reporter = events ? EventReporter(runId: EventReporter.newId(), tags: config.tags) { deliver(.event($0)) } : nil
+        let sink = RunSink(modes: modes, subgraphs: subgraphs, events: reporter) { deliver(.part($0)) }
+        if let reporter { reporter.emit(.runStart, from: reporter.root) }
+        do {
+            let loop = PregelLoop(graph: self, config: config, context: .root(sink: sink, checkpointer: checkpointer))
+            let result = try await loop.run(input)
+            if let reporter { reporter.emit(.runEnd(output: result.values), from: reporter.root) }
+            return result
+        } catch {
+            if let reporter, !(error is CancellationError) {
+                reporter.emit(.runError(message: ErrorReport.message(of: error)), from: reporter.root)
             }
+            throw error
         }
-        buffer.setOnTermination { run.cancel() }
-        return BatchingStream(buffer: buffer)
     }
 }

@@ -12,8 +12,7 @@ struct RunExecutor: Sendable {
 
     func execute(_ run: ServedRun) async -> RunOutcome {
         let request = run.request
-        var encoder = StreamEncoder(run: run)
-        var final: Value = .null
+        let final = Locked<Value>(.null)
         run.log.append(event: "metadata", data: "{\"run_id\":" + JSON.serialize(.string(run.id)) + ",\"attempt\":1}")
         defer {
             if run.isStateless { Task { [scratch, id = run.threadId] in try? await scratch.deleteThread(id) } }
@@ -35,33 +34,37 @@ struct RunExecutor: Sendable {
                                    recursionLimit: request.recursionLimit ?? RunConfig.defaultRecursionLimit,
                                    maxConcurrency: request.maxConcurrency, tags: request.tags, durability: request.durability.engine,
                                    limiter: limiter)
-            let wantsEvents = request.streamModes.contains(.events)
-            let events = EventsEncoder(run: run)
-            for try await output in graph.streamWithEvents(request.runInput, modes: request.engineModes, subgraphs: request.streamSubgraphs,
-                                                           events: wantsEvents, config: config) {
-                switch output {
-                case .part(let part):
-                    if part.namespace.isEmpty, case .values(let state) = part.payload { final = state }
-                    for frame in encoder.frames(for: part) { run.log.append(event: frame.event, data: frame.data) }
-                case .event(let event):
-                    let frame = events.frame(for: event, subgraphs: request.streamSubgraphs)
-                    run.log.append(event: frame.event, data: frame.data)
+            // Encoded and logged on the task that produced each part; the lock keeps events in order.
+            let encoders = Locked((parts: StreamEncoder(run: run), events: EventsEncoder(run: run)))
+            let subgraphs = request.streamSubgraphs
+            try await graph.run(request.runInput, modes: request.engineModes, subgraphs: subgraphs,
+                                events: request.streamModes.contains(.events), config: config) { output in
+                encoders.withLock { encoders in
+                    switch output {
+                    case .part(let part):
+                        if part.namespace.isEmpty, case .values(let state) = part.payload { final.withLock { $0 = state } }
+                        for frame in encoders.parts.frames(for: part) { run.log.append(event: frame.event, data: frame.data) }
+                    case .event(let event):
+                        let frame = encoders.events.frame(for: event, subgraphs: subgraphs)
+                        run.log.append(event: frame.event, data: frame.data)
+                    }
                 }
             }
             try await annotation.value
             try Task.checkCancellation()
-            run.recordEnd(values: final, error: nil)
+            let values = final.withLock { $0 }
+            run.recordEnd(values: values, error: nil)
             // Paused on an interrupt or a breakpoint: tasks are still due.
             let paused = try await graph.getState(config: RunConfig(threadId: run.threadId))
-            return .success(interrupted: final["__interrupt__"] != nil || !paused.next.isEmpty)
+            return .success(interrupted: values["__interrupt__"] != nil || !paused.next.isEmpty)
         } catch where Task.isCancelled || error is CancellationError {
-            run.recordEnd(values: final, error: nil)
+            run.recordEnd(values: final.withLock { $0 }, error: nil)
             return .cancelled
         } catch {
             let type = ErrorReport.type(of: error)
             let message = ErrorReport.message(of: error)
             run.log.append(event: "error", data: JSON.serialize(.object(["error": .string(type), "message": .string(message)]), sortKeys: false))
-            run.recordEnd(values: final, error: (type, message))
+            run.recordEnd(values: final.withLock { $0 }, error: (type, message))
             return .failed(type: type, message: message)
         }
     }
