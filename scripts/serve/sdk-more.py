@@ -169,6 +169,25 @@ async def main_async(url: str) -> int:
             need(e.response.status_code == 404, f"deleted thread -> {e.response.status_code}")
         return "search, get, graph, schemas; thread search and delete"
 
+    async def thread_stream():
+        tid = await thread()
+        seen = []
+
+        async def listen():
+            async for part in await client.threads.join_stream(tid):
+                seen.append(part)
+                if part.event == "metadata" and isinstance(part.data, dict) and part.data.get("status") == "run_done":
+                    return
+
+        listener = asyncio.create_task(listen())
+        await asyncio.sleep(0.3)
+        run = await client.runs.create(tid, "chat", input=user("watched"), stream_mode="messages-tuple")
+        await asyncio.wait_for(listener, 20)
+        names = [p.event for p in seen]
+        need("messages" in names, f"no messages event on the thread stream: {names[:10]}")
+        need(seen[-1].data.get("run_id") == run["run_id"], f"run_done names {seen[-1].data}, not the run")
+        return f"{len(seen)} events, then run_done"
+
     await check("every stream mode at once (research graph)", every_mode)
     await check("resumable stream replayed by join_stream(last_event_id='-1')", resumable_join)
     await check("background run: create, join, list, get", background_join)
@@ -178,6 +197,7 @@ async def main_async(url: str) -> int:
     await check("per-run interrupt_before, then continue", breakpoint_)
     await check("update_state, history, time travel", state_history)
     await check("assistants and threads", assistants_and_threads)
+    await check("threads.join_stream follows a run started later", thread_stream)
     print(f"{results['pass']} passed, {results['fail']} failed", flush=True)
     return 0 if results["fail"] == 0 else 1
 

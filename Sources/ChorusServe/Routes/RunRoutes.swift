@@ -58,6 +58,10 @@ enum RunRoutes {
             await run.log.waitForEnd()
             return WireJSON.response(.object([:]))
         }
+        router.get("/threads/:thread_id/stream") { _, context in
+            let thread = try await state.thread(try context.parameters.require("thread_id")).id
+            return threadEvents(thread, state: state)
+        }
         // Stateless: a temporary thread, dropped after the run.
         router.post("/runs/stream") { request, _ in
             let (run, stream) = try await start(request, thread: nil, follow: true, state: state)
@@ -123,6 +127,36 @@ enum RunRoutes {
                 if cancelOnDisconnect { await state.runs.cancel(run, rollback: false) }
                 throw error
             }
+        })
+    }
+
+    /// `GET /threads/{id}/stream`: the events of every run on the thread from
+    /// now on (runs already finished are not replayed), each followed by
+    /// `metadata {"status": "run_done", "run_id"}`, until the client leaves or
+    /// the server shuts down. New runs are picked up within 100 ms.
+    private static func threadEvents(_ thread: String, state: ServerState) -> Response {
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", accelBuffering: "no"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var seen = Set(await state.runs.runs(onThread: thread).filter { $0.status.isFinal }.map(\.id))
+            var quietSince = ContinuousClock.now
+            while await state.runs.isAccepting {
+                let fresh = await state.runs.runs(onThread: thread).filter { !seen.contains($0.id) }
+                for run in fresh {
+                    seen.insert(run.id)
+                    let follower = run.log.follow(after: nil)
+                    defer { run.log.unfollow(follower.key) }
+                    while let frames = await follower.frames.next() { try await writer.write(frames) }
+                    let done = "{\"status\":\"run_done\",\"run_id\":" + JSON.serialize(.string(run.id)) + "}"
+                    try await writer.write(SSEFrame.event("metadata", data: done))
+                    quietSince = ContinuousClock.now
+                }
+                if ContinuousClock.now - quietSince >= RunLifecycleService.heartbeatInterval {
+                    try await writer.write(SSEFrame.heartbeat)
+                    quietSince = ContinuousClock.now
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await writer.finish(nil)
         })
     }
 

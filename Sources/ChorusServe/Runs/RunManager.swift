@@ -53,6 +53,14 @@ actor RunManager {
 
     func run(_ id: String) -> ServedRun? { runs[id] }
 
+    /// The thread's known runs, oldest first.
+    func runs(onThread thread: String) -> [ServedRun] {
+        (runsByThread[thread] ?? []).compactMap { runs[$0] }
+    }
+
+    /// False once shutdown has begun: open streams that wait for runs should end.
+    var isAccepting: Bool { accepting }
+
     /// The thread's runs, newest first.
     func runs(onThread thread: String, limit: Int, offset: Int, status: RunStatus?) -> [ServedRun] {
         let all = (runsByThread[thread] ?? []).reversed().compactMap { runs[$0] }.filter { status == nil || $0.status == status }
