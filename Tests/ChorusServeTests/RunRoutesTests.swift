@@ -176,6 +176,24 @@ import Testing
         }
     }
 
+    @Test func rollbackForgetsTheRunAndWhatItWrote() async throws {
+        let fixture = try ServeFixture(tokensPerSecond: 40)
+        try await fixture.test { client in
+            let thread = try await client.newThread()
+            _ = try await client.call(.post, "/threads/\(thread)/runs/wait", ["assistant_id": "chat", "input": userInput("kept")])
+            let first = try await client.call(.post, "/threads/\(thread)/runs", ["assistant_id": "chat", "input": userInput("rolled back")])
+            let firstId = try #require(first.json["run_id"]?.stringValue)
+            try await client.waitForMessages(thread, count: 3)
+            let second = try await client.call(.post, "/threads/\(thread)/runs/wait",
+                                               ["assistant_id": "chat", "input": userInput("after"), "multitask_strategy": "rollback"])
+            let contents = (second.json["messages"]?.arrayValue ?? []).compactMap { $0["content"]?.stringValue }
+            #expect(contents.count == 4)
+            #expect(!contents.contains("rolled back"))
+            #expect(try await client.call(.get, "/threads/\(thread)/runs/\(firstId)").status == .notFound)
+            #expect(try await client.call(.get, "/threads/\(thread)/runs").json.arrayValue?.count == 2)
+        }
+    }
+
     @Test func cancellingARunningRunInterruptsItAndTheThreadGoesOn() async throws {
         let fixture = try ServeFixture(tokensPerSecond: 20)
         try await fixture.test { client in

@@ -5,6 +5,8 @@ import Foundation
 /// Runs one served run on the engine and writes its events to the run's log.
 struct RunExecutor: Sendable {
     let store: ThreadStore
+    /// The database's checkpoints, for undoing a rolled-back run.
+    let checkpoints: SQLiteCheckpointer
     /// Where stateless runs keep their temporary threads.
     let scratch: InMemoryCheckpointer
     /// The server-wide budget of node tasks (`--max-concurrency`), if any.
@@ -59,6 +61,11 @@ struct RunExecutor: Sendable {
             return .success(interrupted: values["__interrupt__"] != nil || !paused.next.isEmpty)
         } catch where Task.isCancelled || error is CancellationError {
             run.recordEnd(values: final.withLock { $0 }, error: nil)
+            if run.isRolledBack, !run.isStateless {
+                // Multitask `rollback` or cancel with action=rollback: the thread is as before the run.
+                // In a task of its own: this one is cancelled, and the store refuses work from cancelled tasks.
+                try? await Task { [checkpoints] in try await checkpoints.deleteCheckpoints(threadId: run.threadId, since: run.createdAt) }.value
+            }
             return .cancelled
         } catch {
             let type = ErrorReport.type(of: error)

@@ -32,11 +32,12 @@ public enum ChorusServer {
     static func makeState(_ options: ServeOptions) throws -> ServerState {
         let database = try ChorusDatabase(path: options.databasePath)
         let scratch = InMemoryCheckpointer()
+        let checkpoints = SQLiteCheckpointer(database: database)
         let catalog = try AssistantCatalog(model: options.model, researchBranches: options.researchBranches,
-                                           database: SQLiteCheckpointer(database: database), scratch: scratch)
+                                           database: checkpoints, scratch: scratch)
         let store = ThreadStore(database: database)
         let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
-        let runs = RunManager(executor: RunExecutor(store: store, scratch: scratch, limiter: limiter))
+        let runs = RunManager(executor: RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter))
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
     }
 

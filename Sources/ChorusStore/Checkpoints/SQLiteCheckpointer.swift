@@ -188,6 +188,24 @@ public final class SQLiteCheckpointer: Checkpointer {
         return Written(id: checkpoint.id, versions: checkpoint.channelVersions, locations: locations)
     }
 
+    /// Removes the checkpoints (values, pending writes) a thread got at or
+    /// after `date`, as if the run that wrote them never happened, and brings
+    /// the thread list and search index back in step with what remains.
+    public func deleteCheckpoints(threadId: String, since date: Date) async throws {
+        let micros = String(UInt64(max(0, date.timeIntervalSince1970 * 1_000_000)), radix: 16)
+        let from = String(repeating: "0", count: max(0, 16 - micros.count)) + micros
+        try await database.pool.write { db in
+            for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ? AND checkpoint_id >= ?", arguments: [threadId, from])
+            }
+        }
+        lastPut.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(threadId + "\u{1}") } }
+        let remaining = try await get(threadId: threadId, namespace: "", id: nil)?.checkpoint.channelValues[messagesKey]
+        try await database.pool.write { db in
+            try ThreadIndex.checkpointWritten(db, threadId: threadId, messages: remaining ?? .array([]))
+        }
+    }
+
     public func deleteThread(_ threadId: String) async throws {
         try await database.pool.write { db in try Self.deleteSaved(db, threadId: threadId) }
         lastPut.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(threadId + "\u{1}") } }
