@@ -43,6 +43,32 @@ import Testing
         #expect(m.research["r1"]?.branches.map(\.tokens) == [6, 6, 0])
     }
 
+    /// Where pane `[n]` is drawn: its top-left corner.
+    func paneCorner(_ n: Int, in buffer: Buffer) -> (x: Int, y: Int)? {
+        for (y, line) in buffer.lines.enumerated() {
+            let chars = Array(line)
+            for x in chars.indices where chars[x] == "┌" && String(chars[x...].prefix(12)).contains("[\(n)]") { return (x, y) }
+        }
+        return nil
+    }
+
+    @Test(arguments: [(100, false), (120, true), (120, false), (160, true), (200, true)])
+    func upAndDownMoveToThePaneDrawnBelowAndAbove(_ width: Int, _ threadList: Bool) throws {
+        var m = try makeModel(width: width, height: 40)
+        m.showThreadList = threadList
+        let record = ThreadRecordFixture.research("r8", "Eight ways")
+        m.feed(.researchStarted(record, ResearchState(question: "Eight ways", maxConcurrency: 8, startedAt: m.now)))
+        m.feed(.researchEvent(threadId: "r8", event(.custom(["plan": .array((1...8).map { .string("Way \($0)") })]), node: "planner", task: "p", step: 1)))
+        let buffer = AppView.render(&m)
+        let first = try #require(paneCorner(1, in: buffer))
+        _ = m.feed(.terminal(.key(.down)))
+        let below = try #require(m.research["r8"]?.focus)
+        let under = try #require(paneCorner(below + 1, in: buffer))
+        #expect(under.x == first.x && under.y > first.y, "width \(width): Down went to pane \(below + 1) at \(under), not below \(first)")
+        _ = m.feed(.terminal(.key(.up)))
+        #expect(m.research["r8"]?.focus == 0)
+    }
+
     @Test func escapeSequencesInBranchTextAreStripped() throws {
         var m = try model()
         m.feed(.researchEvent(threadId: "r1", event(.token(text: "ok\u{1B}]52;c;eA==\u{07}\u{1B}[2Jdone", messageId: "m"), node: "researcher", task: "ta")))

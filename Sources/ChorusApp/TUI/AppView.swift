@@ -7,19 +7,14 @@ public enum AppView {
     public static func render(_ m: inout AppModel) -> Buffer {
         var buffer = Buffer(width: m.width, height: m.height, fill: Cell(" ", style: m.theme[.text]))
         guard m.width > 0, m.height > 2 else { return buffer }
-        let (main, status) = buffer.area.splitRows(-1)
-        StatusBar.render(m, into: &buffer, area: status)
-        var chat = main
-        let panelWidth = m.showThreadList ? ThreadListPanel.width(for: m.width) : 0
-        if panelWidth > 0 {
-            let (panel, rest) = main.splitColumns(panelWidth)
+        let layout = AppLayout(m)
+        StatusBar.render(m, into: &buffer, area: layout.status)
+        let chat = layout.chat
+        if let panel = layout.panel {
             ThreadListPanel.render(m, into: &buffer, area: panel)
-            for y in rest.y..<rest.maxY { buffer.write("│", x: rest.x, y: y, style: m.theme[.border]) }
-            chat = Rect(x: rest.x + 1, y: rest.y, width: rest.width - 1, height: rest.height)
+            for y in panel.y..<panel.maxY { buffer.write("│", x: panel.maxX, y: y, style: m.theme[.border]) }
         }
-        let inner = Rect(x: chat.x + 1, y: chat.y, width: chat.width - 2, height: chat.height)
-        let inputRows = m.editor.rowCount(width: max(1, inner.width), maxRows: min(8, max(1, inner.height / 3)))
-        let (transcriptArea, inputBlock) = inner.splitRows(-(inputRows + 1))
+        let (transcriptArea, inputBlock) = (layout.transcript, layout.inputBlock)
         if case .copy(let index) = m.overlay, index < m.entries.count {
             m.transcript.selectedId = m.entries[index].id
         } else {

@@ -6,7 +6,8 @@ extension Update {
     static func researchKey(_ m: inout AppModel, _ key: Key) -> [Effect]? {
         guard m.editor.isEmpty, var state = m.currentResearch else { return nil }
         let count = state.branches.count
-        let columns = ResearchView.grid(count: count, area: Rect(x: 0, y: 0, width: m.width, height: m.height)).columns
+        // The grid the view draws: the research view's area, less its header and answer.
+        let columns = ResearchView.grid(count: count, area: ResearchView.regions(state, in: AppLayout(m).transcript).grid).columns
         var effects: [Effect] = []
         switch key {
         case .left: state.focus = max(0, state.focus - 1)

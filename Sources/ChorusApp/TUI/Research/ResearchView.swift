@@ -13,18 +13,13 @@ enum ResearchView {
         guard area.height >= 3 else { return }
         buffer.write("Research: " + state.question, x: area.x, y: area.y, style: theme[.heading], limit: area.maxX)
         buffer.write(strip(state, now: now), x: area.x, y: area.y + 1, style: theme[.dim], limit: area.maxX)
-        var body = Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2)
         if state.zoomed, state.focus < state.branches.count {
-            pane(state.branches[state.focus], focused: true, now: now, theme: theme, into: &buffer, area: body)
+            pane(state.branches[state.focus], focused: true, now: now, theme: theme, into: &buffer,
+                 area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
             return
         }
-        let showAnswer = !state.answer.isEmpty || state.phase == .synthesizing
-        if showAnswer {
-            let answerRows = state.phase == .done ? max(4, body.height * 3 / 5) : max(4, body.height / 3)
-            let (grid, answer) = body.splitRows(-min(body.height, answerRows))
-            body = grid
-            renderAnswer(state, theme: theme, into: &buffer, area: answer)
-        }
+        let (body, answer) = regions(state, in: area)
+        if let answer { renderAnswer(state, theme: theme, into: &buffer, area: answer) }
         if state.branches.isEmpty {
             buffer.write(state.phase == .planning ? "planning the sub-questions…" : "", x: body.x + 1, y: body.y, style: theme[.dim], limit: body.maxX)
             return
@@ -46,6 +41,16 @@ enum ResearchView {
             buffer.write(" \(first + 1)–\(min(state.branches.count, first + layout.columns * layout.rows)) of \(state.branches.count) · PgUp/PgDn ",
                          x: body.x + 1, y: body.maxY - 1, style: theme[.statusAccent], limit: body.maxX)
         }
+    }
+
+    /// The pane grid's area and, once the answer is being written, the answer's,
+    /// below the two header lines of `area` (the view's whole area).
+    static func regions(_ state: ResearchState, in area: Rect) -> (grid: Rect, answer: Rect?) {
+        let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: max(0, area.height - 2))
+        guard !state.answer.isEmpty || state.phase == .synthesizing else { return (body, nil) }
+        let answerRows = state.phase == .done ? max(4, body.height * 3 / 5) : max(4, body.height / 3)
+        let (grid, answer) = body.splitRows(-min(body.height, answerRows))
+        return (grid, answer)
     }
 
     /// Columns, rows and pane height for `count` panes in `area`.
