@@ -1,4 +1,5 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
+// 6.2: Hummingbird 2.28 (chorus serve) declares 6.2, and package traits need at least 6.1.
 import PackageDescription
 
 var package = Package(
