@@ -3,7 +3,8 @@
 # Installs what the system lacks, starts a real llama.cpp server and a LiteLLM
 # fault-injecting proxy on loopback for the provider tests
 # (scripts/llm-servers; ~10 min the first time on a machine, then cached),
-# builds every target, runs the suite under ThreadSanitizer, then drives
+# builds every target once, with ThreadSanitizer, and runs the suite (tests
+# that run `chorus` use that build's executables), then drives that build's
 # `chorus serve` with the real langgraph-sdk (scripts/serve). Every process
 # the suite starts carries a marker in its environment; none may be left
 # running afterwards. CHORUS_SKIP_REAL_PEER=1 skips the servers.
@@ -20,13 +21,12 @@ if [ "${CHORUS_SKIP_REAL_PEER:-0}" != 1 ]; then
     echo "test.sh: WARNING: llama-server could not be installed or started; real-peer tests will be skipped" >&2
   fi
 fi
-swift build
 marker="chorus-test-$$-$(date +%s)"
 log="$(mktemp -t chorus-test.XXXXXX.log)"
 status=0
 CHORUS_PROCESS_MARKER="$marker" swift test --sanitize=thread --scratch-path .build-tsan 2>&1 | tee "$log" || status=$?
 # `chorus serve` driven by the real langgraph-sdk client (installed into a cached venv).
-CHORUS_PROCESS_MARKER="$marker" bash scripts/serve/sdk-tests.sh 2>&1 | tee -a "$log" || status=1
+CHORUS_PROCESS_MARKER="$marker" CHORUS_BIN=.build-tsan/debug/chorus bash scripts/serve/sdk-tests.sh 2>&1 | tee -a "$log" || status=1
 bash scripts/leftover-processes.sh "$marker" || status=1
 skips="$(grep -E '(Suite|Test) .* skipped' "$log" | sed -E 's/^[^A-Za-z]*//' | sort -u || true)"
 if [ -n "$skips" ]; then

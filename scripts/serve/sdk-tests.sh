@@ -3,10 +3,12 @@
 # sdk-check.py (the chat-client flow), sdk-more.py (every stream mode,
 # resumable joins, multitask, interrupts, history), then a graceful-shutdown
 # check (SIGTERM mid-run: exit 0, the thread resumes after a restart).
-# Needs .build/debug/chorus. Without the SDK (no PyPI) it warns and skips.
+# Runs CHORUS_BIN (default .build/debug/chorus; the test command passes the
+# ThreadSanitizer build, and any race report in the server's log fails the
+# run). Without the SDK (no PyPI) it warns and skips.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-chorus=".build/debug/chorus"
+chorus="${CHORUS_BIN:-.build/debug/chorus}"
 python="$(bash scripts/serve/sdk-venv.sh)" || {
   echo "sdk-tests: WARNING: langgraph-sdk could not be installed; the SDK tests were skipped" >&2
   exit 0
@@ -76,5 +78,8 @@ except AssertionError as e:
     sys.exit(1)
 PY
 kill "$pid"; wait "$pid" || true; pid=""
+if grep -q "WARNING: ThreadSanitizer" "$work/log"; then
+  echo "FAIL  ThreadSanitizer reported a race in chorus serve:"; grep -A 30 -m 1 "WARNING: ThreadSanitizer" "$work/log"; status=1
+fi
 [ "$status" = 0 ] || { echo "sdk-tests: server log:" >&2; tail -n 40 "$work/log" >&2; }
 exit "$status"
