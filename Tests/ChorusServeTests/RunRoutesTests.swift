@@ -58,6 +58,21 @@ import Testing
         }
     }
 
+    @Test func anOldRunLetsGoOfItsStateAndJoinReadsTheThread() async throws {
+        let fixture = try ServeFixture(keptValues: (runs: 1, for: .zero))
+        try await fixture.test { client in
+            let thread = try await client.newThread()
+            let first = try await client.call(.post, "/threads/\(thread)/runs", ["assistant_id": "chat", "input": userInput("one")])
+            let firstId = try #require(first.json["run_id"]?.stringValue)
+            #expect(messageTypes(try await client.call(.get, "/threads/\(thread)/runs/\(firstId)/join").json) == ["human", "ai"])
+            _ = try await client.call(.post, "/threads/\(thread)/runs/wait", ["assistant_id": "chat", "input": userInput("two")])
+            _ = try await client.call(.post, "/threads/\(thread)/runs/wait", ["assistant_id": "chat", "input": userInput("three")])
+            let run = try #require(await fixture.state.runs.run(firstId))
+            #expect(run.finalValues == nil)
+            #expect(messageTypes(try await client.call(.get, "/threads/\(thread)/runs/\(firstId)/join").json) == Array(repeating: ["human", "ai"], count: 3).flatMap { $0 })
+        }
+    }
+
     @Test func messagesModeAnnouncesOnceThenAccumulates() async throws {
         let fixture = try ServeFixture()
         try await fixture.test { client in

@@ -17,12 +17,13 @@ final class ServeFixture: Sendable {
     let apiKey: String?
 
     /// `tokensPerSecond` paces the offline model (0: as fast as possible).
-    init(tokensPerSecond: Double = 0, apiKey: String? = nil, bodyLimit: Int = 1 << 20) throws {
+    init(tokensPerSecond: Double = 0, apiKey: String? = nil, bodyLimit: Int = 1 << 20,
+         keptValues: (runs: Int, for: Duration) = (100, .seconds(300))) throws {
         dir = NSTemporaryDirectory() + "chorus-serve-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         self.apiKey = apiKey
         state = try ChorusServer.makeState(ServeOptions(databasePath: dir + "/serve.sqlite", model: OfflineChatModel(tokensPerSecond: tokensPerSecond),
-                                                        apiKey: apiKey, bodyLimit: bodyLimit))
+                                                        apiKey: apiKey, bodyLimit: bodyLimit), keptValues: keptValues)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }

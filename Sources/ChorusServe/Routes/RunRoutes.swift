@@ -16,7 +16,7 @@ enum RunRoutes {
         router.post("/threads/:thread_id/runs/wait") { request, context in
             let thread = try context.parameters.require("thread_id")
             let (run, _) = try await start(request, thread: thread, follow: false, state: state)
-            return await outcome(of: run, location: "/threads/\(thread)/runs/\(run.id)")
+            return try await outcome(of: run, location: "/threads/\(thread)/runs/\(run.id)", state: state)
         }
         router.post("/threads/:thread_id/runs") { request, context in
             let thread = try context.parameters.require("thread_id")
@@ -40,7 +40,7 @@ enum RunRoutes {
         }
         router.get("/threads/:thread_id/runs/:run_id/join") { _, context in
             let run = try await findRun(context, state: state)
-            return await outcome(of: run, location: nil)
+            return try await outcome(of: run, location: nil, state: state)
         }
         router.get("/threads/:thread_id/runs/:run_id/stream") { request, context in
             let run = try await findRun(context, state: state)
@@ -69,7 +69,7 @@ enum RunRoutes {
         }
         router.post("/runs/wait") { request, _ in
             let (run, _) = try await start(request, thread: nil, follow: false, state: state)
-            return await outcome(of: run, location: "/threads/\(run.threadId)/runs/\(run.id)")
+            return try await outcome(of: run, location: "/threads/\(run.threadId)/runs/\(run.id)", state: state)
         }
         router.post("/runs") { request, _ in
             let (run, _) = try await start(request, thread: nil, follow: false, state: state)
@@ -162,13 +162,16 @@ enum RunRoutes {
 
     /// `wait` and `join`: the run's final state once it ends, or
     /// `{"__error__": {error, message}}` when it failed (status 200, as the reference).
-    private static func outcome(of run: ServedRun, location: String?) async -> Response {
+    private static func outcome(of run: ServedRun, location: String?, state: ServerState) async throws -> Response {
         await run.log.waitForEnd()
         let body: Value
         if let failure = run.error {
             body = .object(["__error__": .object(["error": .string(failure.type), "message": .string(failure.message)])])
+        } else if let values = run.finalValues {
+            body = WireMessage.state(values)
         } else {
-            body = WireMessage.state(run.finalValues)
+            // An old run whose final state was let go: its thread's state now, as the reference's join answers.
+            body = ServerState.stateJSON(try await state.snapshot(of: try await state.thread(run.threadId)), threadId: run.threadId)["values"] ?? .null
         }
         return WireJSON.response(body, headers: location.map { [.location: $0 + "/join"] } ?? [:])
     }

@@ -21,10 +21,17 @@ actor RunManager {
     private var lastOutcome: [String: ThreadActivity] = [:]
     private var finishedOrder: [String] = []
     private var accepting = true
+    /// Finished runs that keep their final state in memory for `join`, oldest first.
+    private var keepingValues: [(run: ServedRun, endedAt: ContinuousClock.Instant)] = []
+    /// At least this many finished runs keep their final state, and every run for `valuesKeptFor` after it ends.
+    private let runsWithValues: Int
+    private let valuesKeptFor: Duration
 
-    init(executor: RunExecutor, retainedRuns: Int = 10_000) {
+    init(executor: RunExecutor, retainedRuns: Int = 10_000, runsWithValues: Int = 100, valuesKeptFor: Duration = .seconds(300)) {
         self.executor = executor
         self.retainedRuns = retainedRuns
+        self.runsWithValues = runsWithValues
+        self.valuesKeptFor = valuesKeptFor
     }
 
     /// Queues a run on its thread (starting it when the thread is free) and,
@@ -170,6 +177,14 @@ actor RunManager {
             return
         }
         finishedOrder.append(run.id)
+        // Only the newest runs, and runs that ended lately, keep their final
+        // state; `join` on an older one reads its thread.
+        keepingValues.append((run, ContinuousClock.now))
+        while keepingValues.count > runsWithValues, let oldest = keepingValues.first,
+              ContinuousClock.now - oldest.endedAt > valuesKeptFor {
+            oldest.run.forgetValues()
+            keepingValues.removeFirst()
+        }
         if finishedOrder.count > retainedRuns + retainedRuns / 10 {
             for id in finishedOrder.prefix(finishedOrder.count - retainedRuns) {
                 if let old = runs.removeValue(forKey: id) { runsByThread[old.threadId]?.removeAll { $0 == id } }

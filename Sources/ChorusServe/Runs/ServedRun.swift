@@ -16,8 +16,9 @@ final class ServedRun: Sendable {
         var status: RunStatus = .pending
         var updatedAt: Date
         var task: Task<Void, Never>?
-        /// Final state (with `__interrupt__` when it stopped on interrupts), once ended.
-        var finalValues: Value = .null
+        /// Final state (with `__interrupt__` when it stopped on interrupts), once
+        /// ended; nil again once the run is old (see `forgetValues`).
+        var finalValues: Value?
         var error: (type: String, message: String)?
         /// Set when a cancel asked for the run to be deleted as well.
         var rollback = false
@@ -38,7 +39,7 @@ final class ServedRun: Sendable {
     }
 
     var status: RunStatus { mutable.withLock { $0.status } }
-    var finalValues: Value { mutable.withLock { $0.finalValues } }
+    var finalValues: Value? { mutable.withLock { $0.finalValues } }
     var error: (type: String, message: String)? { mutable.withLock { $0.error } }
     var isRolledBack: Bool { mutable.withLock { $0.rollback } }
 
@@ -47,6 +48,12 @@ final class ServedRun: Sendable {
             $0.status = status
             $0.updatedAt = Date()
         }
+    }
+
+    /// Drops the final state kept for `wait` and `join`: old runs keep only
+    /// their record, so memory stays bounded however many runs are kept.
+    func forgetValues() {
+        mutable.withLock { $0.finalValues = nil }
     }
 
     func attach(_ task: Task<Void, Never>) {

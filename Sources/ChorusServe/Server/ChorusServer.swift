@@ -29,7 +29,8 @@ public enum ChorusServer {
         try await group.run()
     }
 
-    static func makeState(_ options: ServeOptions) throws -> ServerState {
+    /// `keptValues`: how many finished runs, and for how long, keep their final state for `join`.
+    static func makeState(_ options: ServeOptions, keptValues: (runs: Int, for: Duration) = (100, .seconds(300))) throws -> ServerState {
         let database = try ChorusDatabase(path: options.databasePath)
         let scratch = InMemoryCheckpointer()
         let checkpoints = SQLiteCheckpointer(database: database)
@@ -37,7 +38,8 @@ public enum ChorusServer {
                                            database: checkpoints, scratch: scratch)
         let store = ThreadStore(database: database)
         let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
-        let runs = RunManager(executor: RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter))
+        let runs = RunManager(executor: RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter),
+                              runsWithValues: keptValues.runs, valuesKeptFor: keptValues.for)
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
     }
 
