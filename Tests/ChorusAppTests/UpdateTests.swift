@@ -180,6 +180,27 @@ import Testing
         #expect(m.entries.isEmpty)
     }
 
+    @Test func onlyTheShownAndStreamingThreadsStayInMemory() throws {
+        var m = try makeModel()
+        m.feed(.threadsLoaded([thread("a", "Alpha"), thread("b", "Beta"), thread("c", "Gamma")]))
+        m.press(.alt("1"))
+        m.feed(.transcriptLoaded(threadId: "a", [
+            TranscriptEntry(id: "u1", role: .user, label: "You", text: "question"),
+            TranscriptEntry(id: "r1", role: .assistant, label: "offline", text: "answer"),
+        ]))
+        let streaming = m.press(.ctrl("r"))
+        #expect(!streaming.isEmpty)
+        m.press(.alt("2"))
+        m.feed(.transcriptLoaded(threadId: "b", [TranscriptEntry(id: "u2", role: .user, label: "You", text: "other")]))
+        m.press(.alt("3"))
+        // b is let go; a is still replying, so it stays.
+        #expect(Set(m.conversations.keys) == ["a"])
+        m.feed(.transcriptLoaded(threadId: "c", [TranscriptEntry(id: "u3", role: .user, label: "You", text: "third")]))
+        let back = m.press(.alt("2"))
+        #expect(back.contains(.loadTranscript(threadId: "b")))
+        #expect(Set(m.conversations.keys) == ["a"])
+    }
+
     @Test func modelPickerSetsTheThreadsProvider() throws {
         var m = try makeModel()
         m.feed(.threadsLoaded([thread("a", "Alpha")]))

@@ -121,6 +121,10 @@ public enum Update {
         // The input belongs to the thread it was typed in.
         var effects = keepDraft(&m)
         m.current = id
+        // Only the thread on screen and threads still streaming keep their transcript
+        // in memory; the others are read again when shown, so visiting many threads
+        // does not grow the app.
+        m.conversations = m.conversations.filter { $0.key == id || $0.key == AppModel.draft || m.replies[$0.key] != nil }
         m.editor.setText(m.drafts[id] ?? "")
         m.transcript.reset()
         m.historyIndex = nil
