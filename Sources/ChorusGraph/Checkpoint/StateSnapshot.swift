@@ -15,7 +15,7 @@ public struct StateSnapshot: Sendable {
         public var asValue: Value {
             var o: [String: Value] = [
                 "name": .string(name),
-                "interrupts": .array(interrupts.map { .object(["value": $0.value, "id": .string($0.id)]) }),
+                "interrupts": .array(interrupts.map(\.asValue)),
             ]
             if let result { o["result"] = result }
             if let error { o["error"] = .string(error) }

@@ -11,7 +11,8 @@ public struct Interrupt: Sendable, Hashable {
         self.id = id
     }
 
-    var asValue: Value { .object(["value": value, "id": .string(id)]) }
+    /// `{"value", "id"}`, as LangGraph reports a pending interrupt.
+    public var asValue: Value { .object(["value": value, "id": .string(id)]) }
 
     init(saved: Value) {
         self.init(value: saved["value"] ?? .null, id: saved["id"]?.stringValue ?? "")

@@ -383,7 +383,7 @@ final class PregelLoop {
         guard !hidden else { return }
         // The state shown with the interrupt counts as the run's latest values.
         emittedValues = true
-        let list = Value.array(raised.map { .object(["value": $0.value, "id": .string($0.id)]) })
+        let list = Value.array(raised.map(\.asValue))
         if sink.wants(.updates, namespace: namespace) {
             sink.emit(namespace, steps, .updates(.object([Reserved.interrupt: list])))
         }
@@ -400,7 +400,7 @@ final class PregelLoop {
         let errorValue: Value = error.map { .object(["type": .string(ErrorReport.type(of: $0)), "message": .string(ErrorReport.message(of: $0))]) } ?? .null
         emitDebug(type: "task_result", step: step, payload: [
             "name": .string(task.name), "error": errorValue, "result": .object(result),
-            "interrupts": .array(interrupts.map { .object(["value": $0.value, "id": .string($0.id)]) }),
+            "interrupts": .array(interrupts.map(\.asValue)),
         ])
     }
 

@@ -25,10 +25,4 @@ enum WireClock {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros)
     }
-
-    /// When a checkpoint was written: its id starts with microseconds since the epoch in hex.
-    static func checkpointDate(_ id: String) -> Date? {
-        guard let micros = UInt64(id.prefix(16), radix: 16) else { return nil }
-        return Date(timeIntervalSince1970: Double(micros) / 1_000_000)
-    }
 }

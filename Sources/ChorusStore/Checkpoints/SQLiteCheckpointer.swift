@@ -192,8 +192,7 @@ public final class SQLiteCheckpointer: Checkpointer {
     /// after `date`, as if the run that wrote them never happened, and brings
     /// the thread list and search index back in step with what remains.
     public func deleteCheckpoints(threadId: String, since date: Date) async throws {
-        let micros = String(UInt64(max(0, date.timeIntervalSince1970 * 1_000_000)), radix: 16)
-        let from = String(repeating: "0", count: max(0, 16 - micros.count)) + micros
+        let from = CheckpointID.prefix(for: date)
         try await database.pool.write { db in
             for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ? AND checkpoint_id >= ?", arguments: [threadId, from])
