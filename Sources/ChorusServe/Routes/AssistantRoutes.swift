@@ -1,5 +1,4 @@
 import ChorusGraph
-import HTTPTypes
 import Hummingbird
 
 /// The assistants: one per served graph, read-only.
@@ -16,7 +15,7 @@ enum AssistantRoutes {
                     && metadata.allSatisfy { assistant.json["metadata"]?[$0.key] == $0.value }
             }
             let page = matching.dropFirst(offset).prefix(limit).map(\.json)
-            return WireJSON.response(.array(Array(page)), headers: [HTTPField.Name("x-pagination-total")!: String(matching.count)])
+            return WireJSON.paginated(Array(page), total: matching.count)
         }
         router.get("/assistants/:assistant_id") { _, context in
             WireJSON.response(try state.catalog.resolve(try context.parameters.require("assistant_id")).json)

@@ -78,7 +78,10 @@ enum RunRoutes {
     }
 
     private static let lastEventID = HTTPField.Name("Last-Event-ID")!
-    private static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
+    /// What every event stream answers with, as the reference (no caching, no proxy buffering).
+    private static let sseHeaders: HTTPFields = [
+        .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no",
+    ]
 
     /// Checks the request and queues its run; with `follow`, also returns its events.
     private static func start(_ request: Request, thread: String?, follow: Bool,
@@ -114,10 +117,9 @@ enum RunRoutes {
     private static func events(_ stream: (key: Int, frames: FrameQueue), run: ServedRun, location: String, state: ServerState,
                                cancelOnDisconnect: Bool?) -> Response {
         let cancelOnDisconnect = cancelOnDisconnect ?? (run.request.onDisconnect == .cancel)
-        let headers: HTTPFields = [
-            .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", accelBuffering: "no",
-            .location: location + "/stream", .contentLocation: location,
-        ]
+        var headers = sseHeaders
+        headers[.location] = location + "/stream"
+        headers[.contentLocation] = location
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             defer { run.log.unfollow(stream.key) }
             do {
@@ -135,8 +137,7 @@ enum RunRoutes {
     /// `metadata {"status": "run_done", "run_id"}`, until the client leaves or
     /// the server shuts down. New runs are picked up within 100 ms.
     private static func threadEvents(_ thread: String, state: ServerState) -> Response {
-        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", accelBuffering: "no"]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+        Response(status: .ok, headers: sseHeaders, body: ResponseBody { writer in
             var seen = Set(await state.runs.runs(onThread: thread).filter { $0.status.isFinal }.map(\.id))
             var quietSince = ContinuousClock.now
             while await state.runs.isAccepting {
@@ -166,12 +167,12 @@ enum RunRoutes {
         await run.log.waitForEnd()
         let body: Value
         if let failure = run.error {
-            body = .object(["__error__": .object(["error": .string(failure.type), "message": .string(failure.message)])])
+            body = .object(["__error__": WireJSON.failure(type: failure.type, message: failure.message)])
         } else if let values = run.finalValues {
             body = WireMessage.state(values)
         } else {
             // An old run whose final state was let go: its thread's state now, as the reference's join answers.
-            body = ServerState.stateJSON(try await state.snapshot(of: try await state.thread(run.threadId)), threadId: run.threadId)["values"] ?? .null
+            body = WireMessage.state(try await state.snapshot(of: try await state.thread(run.threadId)).values)
         }
         return WireJSON.response(body, headers: location.map { [.location: $0 + "/join"] } ?? [:])
     }

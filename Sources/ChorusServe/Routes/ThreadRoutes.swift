@@ -1,6 +1,5 @@
 import ChorusGraph
 import ChorusStore
-import HTTPTypes
 import Hummingbird
 
 /// Threads: create, read, search, delete, and their state and history.
@@ -12,11 +11,12 @@ enum ThreadRoutes {
             let metadata = try body.object("metadata") ?? [:]
             let ifExists = try body.string("if_exists") ?? "raise"
             guard ["raise", "do_nothing"].contains(ifExists) else { throw APIError.invalidField("if_exists", "'raise' or 'do_nothing'") }
-            if let id = try body.uuid("thread_id"), let existing = try await state.store.get(id) {
-                guard ifExists == "do_nothing" else { throw APIError(.conflict, "Thread \(id) already exists") }
+            let given = try body.uuid("thread_id")
+            if let given, let existing = try await state.store.get(given) {
+                guard ifExists == "do_nothing" else { throw APIError(.conflict, "Thread \(given) already exists") }
                 return WireJSON.response(try await state.threadJSON(existing))
             }
-            let id = try body.uuid("thread_id") ?? WireClock.uuid7()
+            let id = given ?? WireClock.uuid7()
             let record = try await state.store.create(id: id, metadata: metadata)
             return WireJSON.response(try await state.threadJSON(record))
         }
@@ -51,7 +51,7 @@ enum ThreadRoutes {
                 let found = try await state.store.find(metadata: metadata, limit: limit, offset: offset)
                 var page: [Value] = []
                 for record in found.threads { page.append(try await state.threadJSON(record)) }
-                return WireJSON.response(.array(page), headers: [HTTPField.Name("x-pagination-total")!: String(found.total)])
+                return WireJSON.paginated(page, total: found.total)
             }
             let all = try await state.store.find(metadata: metadata, limit: Int.max, offset: 0).threads.filter { ids?.contains($0.id) ?? true }
             var matching: [Value] = []
@@ -60,7 +60,7 @@ enum ThreadRoutes {
                 if status == nil || thread["status"]?.stringValue == status { matching.append(thread) }
             }
             let page = Array(matching.dropFirst(offset).prefix(limit))
-            return WireJSON.response(.array(page), headers: [HTTPField.Name("x-pagination-total")!: String(matching.count)])
+            return WireJSON.paginated(page, total: matching.count)
         }
         router.get("/threads/:thread_id/state") { _, context in
             let record = try await state.thread(try context.parameters.require("thread_id"))

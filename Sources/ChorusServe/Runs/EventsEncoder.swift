@@ -30,8 +30,7 @@ struct EventsEncoder {
             (name, data) = ("on_chat_model_start", .object(["input": .object([:])]))
         case .token(let text, let messageId):
             emitter = "model"
-            let chunk = (try? JSON.parse(WireMessage.chunkJSON(id: messageId, content: text, isLast: false))) ?? .null
-            (name, data) = ("on_chat_model_stream", .object(["chunk": chunk]))
+            (name, data) = ("on_chat_model_stream", .object(["chunk": WireMessage.chunk(id: messageId, content: text, isLast: false)]))
         case .modelEnd(let usage):
             emitter = "model"
             let counts: Value = usage.map {

@@ -29,7 +29,8 @@ struct RunExecutor: Sendable {
                                          kind: run.assistant.graphId)
             }
             var graph = run.isStateless ? run.assistant.statelessGraph : run.assistant.graph
-            if !request.interruptBefore.isEmpty || !request.interruptAfter.isEmpty {
+            let hasBreakpoints = !request.interruptBefore.isEmpty || !request.interruptAfter.isEmpty
+            if hasBreakpoints {
                 graph = try graph.pausing(before: request.interruptBefore, after: request.interruptAfter)
             }
             let config = RunConfig(threadId: run.threadId, checkpointId: request.checkpointId,
@@ -56,9 +57,11 @@ struct RunExecutor: Sendable {
             try Task.checkCancellation()
             let values = final.withLock { $0 }
             run.recordEnd(values: values, error: nil)
-            // Paused on an interrupt or a breakpoint: tasks are still due.
-            let paused = try await graph.getState(config: RunConfig(threadId: run.threadId))
-            return .success(interrupted: values["__interrupt__"] != nil || !paused.next.isEmpty)
+            // A node's interrupt shows in the values; a breakpoint (served graphs have
+            // them only per run) only in the tasks still due, so only then is the state read.
+            if values["__interrupt__"] != nil { return .success(interrupted: true) }
+            guard hasBreakpoints else { return .success(interrupted: false) }
+            return .success(interrupted: !(try await graph.getState(config: RunConfig(threadId: run.threadId))).next.isEmpty)
         } catch where Task.isCancelled || error is CancellationError {
             run.recordEnd(values: final.withLock { $0 }, error: nil)
             if run.isRolledBack, !run.isStateless {
@@ -70,7 +73,7 @@ struct RunExecutor: Sendable {
         } catch {
             let type = ErrorReport.type(of: error)
             let message = ErrorReport.message(of: error)
-            run.log.append(event: "error", data: JSON.serialize(.object(["error": .string(type), "message": .string(message)]), sortKeys: false))
+            run.log.append(event: "error", data: JSON.serialize(WireJSON.failure(type: type, message: message), sortKeys: false))
             run.recordEnd(values: final.withLock { $0 }, error: (type, message))
             return .failed(type: type, message: message)
         }

@@ -59,8 +59,6 @@ final class RunLog: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    var isFinished: Bool { state.withLock { $0.finished } }
-
     /// The run's events from now on, preceded (on a resumable run) by the
     /// kept events after `lastEventId` (`-1` or nil: from the start). Call
     /// `unfollow` with the returned key when done.

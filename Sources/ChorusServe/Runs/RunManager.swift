@@ -70,7 +70,7 @@ actor RunManager {
 
     /// The thread's runs, newest first.
     func runs(onThread thread: String, limit: Int, offset: Int, status: RunStatus?) -> [ServedRun] {
-        let all = (runsByThread[thread] ?? []).reversed().compactMap { runs[$0] }.filter { status == nil || $0.status == status }
+        let all = runs(onThread: thread).reversed().filter { status == nil || $0.status == status }
         return Array(all.dropFirst(offset).prefix(limit))
     }
 
@@ -122,8 +122,6 @@ actor RunManager {
         for run in remaining { run.cancel(rollback: false) }
         for run in remaining { await run.log.waitForEnd() }
     }
-
-    var activeCount: Int { active.count }
 
     // MARK: - internals
 

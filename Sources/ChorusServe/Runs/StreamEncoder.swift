@@ -66,7 +66,7 @@ struct StreamEncoder {
         var out: [(String, String)] = []
         if modes.contains(.messagesTuple) {
             let chunk: String = switch message {
-            case .chunk(let id, let content, let isLast): WireMessage.chunkJSON(id: id, content: content, isLast: isLast)
+            case .chunk(let id, let content, let isLast): JSON.serialize(WireMessage.chunk(id: id, content: content, isLast: isLast), sortKeys: false)
             case .whole(let value): JSON.serialize(WireMessage.full(value), sortKeys: false)
             }
             out.append(("messages" + suffix, "[" + chunk + "," + metadata + "]"))

@@ -35,7 +35,7 @@ struct ServerState: Sendable {
         var error: Value = .null
         if let activity = await runs.activity(of: record.id) {
             status = activity.status
-            if let failure = activity.error { error = .object(["error": .string(failure.type), "message": .string(failure.message)]) }
+            if let failure = activity.error { error = WireJSON.failure(type: failure.type, message: failure.message) }
         }
         let updated = Value.string(WireClock.timestamp(record.updatedAt))
         return .object([
@@ -43,7 +43,7 @@ struct ServerState: Sendable {
             "state_updated_at": updated, "metadata": .object(record.metadata), "status": .string(status), "config": .object([:]),
             "values": hasState ? WireMessage.state(snapshot.values) : .null, "error": error,
             "interrupts": .object(Dictionary(uniqueKeysWithValues: interrupts.map { task in
-                (task.id, Value.array(task.interrupts.map { .object(["id": .string($0.id), "value": $0.value]) }))
+                (task.id, Value.array(task.interrupts.map(\.asValue)))
             })),
         ])
     }
@@ -57,12 +57,12 @@ struct ServerState: Sendable {
         let tasks: [Value] = snapshot.tasks.map { task in
             .object([
                 "id": .string(task.id), "name": .string(task.name), "path": .array([]), "error": task.error.map(Value.string) ?? .null,
-                "interrupts": .array(task.interrupts.map { .object(["id": .string($0.id), "value": $0.value]) }),
+                "interrupts": .array(task.interrupts.map(\.asValue)),
                 "checkpoint": .null, "state": .null, "result": task.result ?? .null,
             ])
         }
-        let interrupts: [Value] = snapshot.tasks.flatMap { $0.interrupts.map { .object(["id": .string($0.id), "value": $0.value]) } }
-        let created = snapshot.checkpointId.flatMap(WireClock.checkpointDate).map { Value.string(WireClock.timestamp($0)) } ?? .null
+        let interrupts: [Value] = snapshot.tasks.flatMap { $0.interrupts.map(\.asValue) }
+        let created = snapshot.checkpointId.flatMap(CheckpointID.date(of:)).map { Value.string(WireClock.timestamp($0)) } ?? .null
         let metadata: Value = snapshot.metadata.map {
             .object(["source": .string($0.source.rawValue), "step": .int($0.step), "parents": .object([:])])
         } ?? .null

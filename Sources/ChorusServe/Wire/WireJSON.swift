@@ -28,6 +28,16 @@ enum WireJSON {
         return BodyFields(object)
     }
 
+    /// `{"error": type, "message"}`, how the API reports a run's failure.
+    static func failure(type: String, message: String) -> Value {
+        .object(["error": .string(type), "message": .string(message)])
+    }
+
+    /// The header that gives a page's total (`x-pagination-total`), as the reference.
+    static func paginated(_ page: [Value], total: Int) -> Response {
+        response(.array(page), headers: [HTTPField.Name("x-pagination-total")!: String(total)])
+    }
+
     static func response(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"

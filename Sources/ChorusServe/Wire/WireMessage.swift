@@ -30,11 +30,13 @@ enum WireMessage {
         return .object(o)
     }
 
-    /// A streamed chunk of an AI message, as `AIMessageChunk` JSON text.
-    static func chunkJSON(id: String, content: String, isLast: Bool) -> String {
-        "{\"content\":" + JSON.serialize(.string(content)) + ",\"additional_kwargs\":{},\"response_metadata\":{},\"type\":\"AIMessageChunk\",\"name\":null,\"id\":"
-            + JSON.serialize(.string(id)) + ",\"tool_calls\":[],\"invalid_tool_calls\":[],\"usage_metadata\":null,\"tool_call_chunks\":[],\"chunk_position\":"
-            + (isLast ? "\"last\"" : "null") + "}"
+    /// A streamed chunk of an AI message, as LangChain's `AIMessageChunk`.
+    static func chunk(id: String, content: String, isLast: Bool) -> Value {
+        .object([
+            "content": .string(content), "additional_kwargs": .object([:]), "response_metadata": .object([:]), "type": "AIMessageChunk",
+            "name": .null, "id": .string(id), "tool_calls": .array([]), "invalid_tool_calls": .array([]), "usage_metadata": .null,
+            "tool_call_chunks": .array([]), "chunk_position": isLast ? "last" : .null,
+        ])
     }
 
     /// A state (or an update) with every list of messages in wire form.
