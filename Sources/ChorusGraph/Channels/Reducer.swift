@@ -7,17 +7,26 @@ public struct Reducer: Sendable {
     /// Same result as `combine`, folding into the accumulator in place (avoids
     /// copying a long list once per write).
     let fold: @Sendable (inout Value, Value) throws -> Void
+    /// Whether the key's channel keeps a message list with its id index
+    /// (`MessagesChannel`) instead of folding plain values.
+    let keepsMessages: Bool
 
     public init(name: String, initial: Value, combine: @escaping @Sendable (Value, Value) throws -> Value) {
         self.init(name: name, initial: initial, combine: combine) { acc, new in acc = try combine(acc, new) }
     }
 
     init(name: String, initial: Value, combine: @escaping @Sendable (Value, Value) throws -> Value,
-         fold: @escaping @Sendable (inout Value, Value) throws -> Void) {
+         keepsMessages: Bool = false, fold: @escaping @Sendable (inout Value, Value) throws -> Void) {
         self.name = name
         self.initial = initial
         self.combine = combine
+        self.keepsMessages = keepsMessages
         self.fold = fold
+    }
+
+    /// A fresh channel for a key with this reducer.
+    func makeChannel() -> any Channel {
+        keepsMessages ? MessagesChannel() : BinaryOperatorChannel(reducer: self)
     }
 
     /// List concatenation, `old + new` (Python `operator.add` on lists); starts at `[]`.
@@ -41,7 +50,8 @@ public struct Reducer: Sendable {
         return .object(merged)
     }
     /// LangGraph's `add_messages`: append, replace by id, remove.
-    public static let messages = Reducer(name: "messages", initial: .array([])) { try MessageList.add($0, $1) }
+    public static let messages = Reducer(name: "messages", initial: .array([]), combine: { try MessageList.add($0, $1) },
+                                         keepsMessages: true) { acc, new in acc = try MessageList.add(acc, new) }
 }
 
 /// Python's `+` on JSON values: numbers add, strings and lists concatenate.

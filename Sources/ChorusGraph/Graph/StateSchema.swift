@@ -27,7 +27,7 @@ public struct StateSchema: Sendable {
     func makeChannel(_ key: String) -> any Channel {
         switch kinds[key] ?? .lastValue {
         case .lastValue: return LastValueChannel(key: key)
-        case .reducer(let r): return BinaryOperatorChannel(reducer: r)
+        case .reducer(let r): return r.makeChannel()
         }
     }
 }
