@@ -68,7 +68,7 @@ var package = Package(
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting"]),
+        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusAgents", "ChorusApp", "ChorusTUI", "ChorusTesting"]),
     ],
     swiftLanguageModes: [.v6]

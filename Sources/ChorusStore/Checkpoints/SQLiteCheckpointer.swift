@@ -3,19 +3,23 @@ import Foundation
 import GRDB
 
 /// Checkpoints in the SQLite database (LangGraph's `AsyncSqliteSaver`, with
-/// two differences: a channel's value is stored once per change rather than
-/// in every checkpoint, and a checkpoint commits in one transaction).
+/// three differences: a channel's value is stored once per change rather
+/// than in every checkpoint, a list (the messages) is stored item by item so
+/// a checkpoint saves only the items that changed, and a checkpoint commits
+/// in one transaction).
 ///
 /// Values are JSON (`Value`); a checkpoint row names, per channel, the
-/// checkpoint whose blob holds its value. Pending writes of a task replace
-/// that task's earlier writes, in one transaction.
+/// checkpoint whose blob holds its value, and a list's blob names the ranges
+/// of its items (`StoredList`). Pending writes of a task replace that task's
+/// earlier writes, in one transaction.
 public final class SQLiteCheckpointer: Checkpointer {
     let database: ChorusDatabase
     /// The state key whose messages feed the thread list and search index.
     public let messagesKey: String
-    /// Versions and blob locations of the newest checkpoint written per
-    /// thread namespace, so a put need not read its parent back.
-    private let lastPut = Locked<[String: Written]>([:])
+    /// The newest checkpoint per thread namespace this instance saw, so a put
+    /// need not read its parent back and a get of an unchanged thread need
+    /// not parse it again.
+    private let latest = Locked(LatestCheckpoints())
 
     public init(database: ChorusDatabase, messagesKey: String = "messages") {
         self.database = database
@@ -25,16 +29,28 @@ public final class SQLiteCheckpointer: Checkpointer {
     // MARK: reading
 
     public func get(threadId: String, namespace: String, id: String?) async throws -> CheckpointTuple? {
-        try await database.pool.read { db in
-            let row: Row?
+        let latest = self.latest
+        return try await database.pool.read { db in
+            let found: String?
             if let id {
-                row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
-                                       arguments: [threadId, namespace, id])
+                found = try String.fetchOne(db, sql: "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
+                                            arguments: [threadId, namespace, id])
             } else {
-                row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE thread_id = ? AND namespace = ? ORDER BY checkpoint_id DESC LIMIT 1",
-                                       arguments: [threadId, namespace])
+                found = try String.fetchOne(db, sql: "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND namespace = ? ORDER BY checkpoint_id DESC LIMIT 1",
+                                            arguments: [threadId, namespace])
             }
-            return try row.map { try Self.tuple(db, row: $0, withWrites: true) }
+            guard let found else { return nil }
+            if var tuple = latest.withLock({ $0.entry(threadId, namespace, id: found)?.tuple }) {
+                tuple.pendingWrites = try Self.pendingWrites(db, threadId, namespace, found)
+                return tuple
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
+                                             arguments: [threadId, namespace, found]) else { return nil }
+            let read = try Self.read(db, row: row)
+            latest.withLock { $0.remember(read.tuple, locations: read.locations, lists: read.lists) }
+            var tuple = read.tuple
+            tuple.pendingWrites = try Self.pendingWrites(db, threadId, namespace, found)
+            return tuple
         }
     }
 
@@ -51,11 +67,23 @@ public final class SQLiteCheckpointer: Checkpointer {
                 sql += " LIMIT ?"
                 arguments += [limit]
             }
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.tuple(db, row: $0, withWrites: true) }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                var tuple = try Self.read(db, row: row).tuple
+                tuple.pendingWrites = try Self.pendingWrites(db, threadId, namespace, tuple.checkpoint.id)
+                return tuple
+            }
         }
     }
 
-    static func tuple(_ db: Database, row: Row, withWrites: Bool) throws -> CheckpointTuple {
+    /// A checkpoint as saved: its tuple (without pending writes), where its
+    /// values live and the item layout of its itemized lists.
+    struct Read {
+        var tuple: CheckpointTuple
+        var locations: [String: String]
+        var lists: [String: StoredList]
+    }
+
+    static func read(_ db: Database, row: Row) throws -> Read {
         let thread: String = row["thread_id"], ns: String = row["namespace"], id: String = row["checkpoint_id"]
         let versions = try decodeInts(row["versions_json"])
         let seenValue = try JSON.parse(row["seen_json"] as String)
@@ -65,27 +93,63 @@ public final class SQLiteCheckpointer: Checkpointer {
         }
         let locations = (try JSON.parse(row["locations_json"] as String).objectValue ?? [:]).compactMapValues(\.stringValue)
         var values: [String: Value] = [:]
+        var lists: [String: StoredList] = [:]
         if !locations.isEmpty {
-            let statement = try db.cachedStatement(sql: "SELECT value_json FROM checkpoint_blobs WHERE thread_id = ? AND namespace = ? AND channel = ? AND checkpoint_id = ?")
+            let statement = try db.cachedStatement(sql: "SELECT value_json, item_ranges FROM checkpoint_blobs WHERE thread_id = ? AND namespace = ? AND channel = ? AND checkpoint_id = ?")
             for (channel, writer) in locations {
-                guard let text = try String.fetchOne(statement, arguments: [thread, ns, channel, writer]) else {
+                guard let blob = try Row.fetchOne(statement, arguments: [thread, ns, channel, writer]) else {
                     throw StoreError.notADatabase(path: db.description, detail: "checkpoint \(id) misses the value of \(channel)")
                 }
-                values[channel] = try JSON.parse(text)
+                if let ranges = blob["item_ranges"] as String? {
+                    let list = try items(db, thread, ns, channel, ranges: ranges, checkpoint: id)
+                    values[channel] = .array(list.items)
+                    lists[channel] = list
+                } else {
+                    values[channel] = try JSON.parse(blob["value_json"] as String)
+                }
             }
         }
-        var writes: [PendingWrite] = []
-        if withWrites {
-            let rows = try Row.fetchAll(db, sql: "SELECT task_id, channel, value_json FROM checkpoint_writes WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ? ORDER BY seq",
-                                        arguments: [thread, ns, id])
-            writes = try rows.map { PendingWrite(taskId: $0["task_id"], channel: $0["channel"], value: try JSON.parse($0["value_json"] as String)) }
-        }
         let source = CheckpointMetadata.Source(rawValue: row["source"]) ?? .loop
-        return CheckpointTuple(
+        let tuple = CheckpointTuple(
             threadId: thread, namespace: ns,
             checkpoint: Checkpoint(id: id, channelValues: values, channelVersions: versions, versionsSeen: seen),
             metadata: CheckpointMetadata(source: source, step: row["step"]),
-            parentId: row["parent_id"], pendingWrites: writes)
+            parentId: row["parent_id"], pendingWrites: [])
+        return Read(tuple: tuple, locations: locations, lists: lists)
+    }
+
+    /// The items of an itemized list, read range by range.
+    private static func items(_ db: Database, _ thread: String, _ ns: String, _ channel: String, ranges: String, checkpoint id: String) throws -> StoredList {
+        guard let seqs = StoredList.seqs(fromRanges: ranges) else {
+            throw StoreError.notADatabase(path: db.description, detail: "checkpoint \(id) has unreadable item ranges for \(channel)")
+        }
+        let statement = try db.cachedStatement(sql: "SELECT seq, value_json FROM checkpoint_items WHERE thread_id = ? AND namespace = ? AND channel = ? AND seq BETWEEN ? AND ? ORDER BY seq")
+        var items: [Value] = []
+        items.reserveCapacity(seqs.count)
+        var i = 0
+        while i < seqs.count {
+            var j = i
+            while j + 1 < seqs.count && seqs[j + 1] == seqs[j] + 1 { j += 1 }
+            let rows = try Row.fetchCursor(statement, arguments: [thread, ns, channel, seqs[i], seqs[j]])
+            var expected = seqs[i]
+            while let row = try rows.next() {
+                guard row["seq"] as Int == expected else { break }
+                items.append(try JSON.parse(row["value_json"] as String))
+                expected += 1
+            }
+            guard expected == seqs[j] + 1 else {
+                throw StoreError.notADatabase(path: db.description, detail: "checkpoint \(id) misses item \(expected) of \(channel)")
+            }
+            i = j + 1
+        }
+        return StoredList(items: items, seqs: seqs)
+    }
+
+    private static func pendingWrites(_ db: Database, _ thread: String, _ ns: String, _ id: String) throws -> [PendingWrite] {
+        let statement = try db.cachedStatement(sql: "SELECT task_id, channel, value_json FROM checkpoint_writes WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ? ORDER BY seq")
+        return try Row.fetchAll(statement, arguments: [thread, ns, id]).map {
+            PendingWrite(taskId: $0["task_id"], channel: $0["channel"], value: try JSON.parse($0["value_json"] as String))
+        }
     }
 
     /// Storage form of a map: compact JSON, keys in no particular order.
@@ -109,17 +173,29 @@ public final class SQLiteCheckpointer: Checkpointer {
 
     /// Saves the batch in one transaction: all of it is on record, or none.
     public func save(_ batch: [CheckpointWrite]) async throws {
-        let known = lastPut.withLock { $0 }
         let messagesKey = self.messagesKey
-        let written = try await database.pool.write { db -> [String: Written] in
-            var written: [String: Written] = [:]
+        let latest = self.latest
+        let written = try await database.pool.write { db -> [Read] in
+            var written: [String: Read] = [:]
+            var order: [String] = []
             for write in batch {
                 switch write {
                 case .checkpoint(let thread, let ns, let checkpoint, let metadata, let parentId):
-                    let key = thread + "\u{1}" + ns
-                    let parent = (written[key] ?? known[key]).flatMap { $0.id == parentId ? $0 : nil }
-                    written[key] = try Self.insert(db, thread: thread, namespace: ns, checkpoint: checkpoint, metadata: metadata,
-                                                   parentId: parentId, parent: parent, messagesKey: messagesKey)
+                    let key = LatestCheckpoints.key(thread, ns)
+                    var parent: Read?
+                    if let parentId {
+                        if let justWritten = written[key], justWritten.tuple.checkpoint.id == parentId {
+                            parent = justWritten
+                        } else if let entry = latest.withLock({ $0.entry(thread, ns, id: parentId) }) {
+                            parent = Read(tuple: entry.tuple, locations: entry.locations, lists: entry.lists)
+                        } else if let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
+                                                             arguments: [thread, ns, parentId]) {
+                            parent = try Self.read(db, row: row)
+                        }
+                    }
+                    let tuple = CheckpointTuple(threadId: thread, namespace: ns, checkpoint: checkpoint, metadata: metadata, parentId: parentId, pendingWrites: [])
+                    if written[key] == nil { order.append(key) }
+                    written[key] = try Self.insert(db, tuple, parent: parent, messagesKey: messagesKey)
                 case .writes(let thread, let ns, let checkpointId, let taskId, let writes):
                     try db.execute(sql: "DELETE FROM checkpoint_writes WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ? AND task_id = ?",
                                    arguments: [thread, ns, checkpointId, taskId])
@@ -129,47 +205,54 @@ public final class SQLiteCheckpointer: Checkpointer {
                     }
                 }
             }
-            return written
+            return order.compactMap { written[$0] }
         }
-        lastPut.withLock { cache in cache.merge(written) { _, new in new } }
+        latest.withLock { cache in
+            for read in written { cache.remember(read.tuple, locations: read.locations, lists: read.lists) }
+        }
     }
 
     /// Removes everything saved for a thread: checkpoints, values, pending writes, search index.
     static func deleteSaved(_ db: Database, threadId: String) throws {
-        for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes", "message_index"] {
+        for table in ["checkpoints", "checkpoint_blobs", "checkpoint_items", "checkpoint_writes", "message_index"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ?", arguments: [threadId])
         }
     }
 
-    /// Versions and blob locations of a checkpoint just written.
-    struct Written: Sendable {
-        let id: String
-        let versions: [String: Int]
-        let locations: [String: String]
-    }
-
-    private static func insert(_ db: Database, thread: String, namespace: String, checkpoint: Checkpoint, metadata: CheckpointMetadata,
-                               parentId: String?, parent known: Written?, messagesKey: String) throws -> Written {
-        var parentVersions: [String: Int] = [:]
-        var parentLocations: [String: String] = [:]
-        if let known {
-            parentVersions = known.versions
-            parentLocations = known.locations
-        } else if let parentId, let row = try Row.fetchOne(db, sql: "SELECT versions_json, locations_json FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
-                                                           arguments: [thread, namespace, parentId]) {
-            parentVersions = try decodeInts(row["versions_json"])
-            parentLocations = (try JSON.parse(row["locations_json"] as String).objectValue ?? [:]).compactMapValues(\.stringValue)
-        }
+    /// Writes one checkpoint: the values that changed since its parent (a
+    /// list only its changed items), the row, and the thread's index entries.
+    private static func insert(_ db: Database, _ tuple: CheckpointTuple, parent: Read?, messagesKey: String) throws -> Read {
+        let (thread, namespace, checkpoint) = (tuple.threadId, tuple.namespace, tuple.checkpoint)
+        let parentVersions = parent?.tuple.checkpoint.channelVersions ?? [:]
         var locations: [String: String] = [:]
-        let insertBlob = try db.cachedStatement(sql: "INSERT OR REPLACE INTO checkpoint_blobs (thread_id, namespace, channel, checkpoint_id, value_json) VALUES (?, ?, ?, ?, ?)")
-        var changedMessages: Value?
+        var lists: [String: StoredList] = [:]
+        let insertBlob = try db.cachedStatement(sql: "INSERT OR REPLACE INTO checkpoint_blobs (thread_id, namespace, channel, checkpoint_id, value_json, item_ranges) VALUES (?, ?, ?, ?, ?, ?)")
+        var messagesChange: (count: Int, added: [Value], removed: ArraySlice<Value>, all: [Value])?
         for (channel, value) in checkpoint.channelValues {
-            if let version = checkpoint.channelVersions[channel], parentVersions[channel] == version, let at = parentLocations[channel] {
+            if let version = checkpoint.channelVersions[channel], parentVersions[channel] == version, let at = parent?.locations[channel] {
                 locations[channel] = at
+                if let list = parent?.lists[channel] { lists[channel] = list }
+                continue
+            }
+            locations[channel] = checkpoint.id
+            var indexed: StoredList.Change?
+            if StoredList.isItemized(channel: channel, value: value), case .array(let items) = value {
+                let nextSeq = try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM checkpoint_items WHERE thread_id = ? AND namespace = ? AND channel = ?",
+                                               arguments: [thread, namespace, channel]).map { $0 + 1 } ?? 1
+                let change = (parent?.lists[channel] ?? .empty).change(to: items, nextSeq: nextSeq)
+                let insertItem = try db.cachedStatement(sql: "INSERT INTO checkpoint_items (thread_id, namespace, channel, seq, checkpoint_id, value_json) VALUES (?, ?, ?, ?, ?, ?)")
+                for (seq, item) in change.added {
+                    try insertItem.execute(arguments: [thread, namespace, channel, seq, checkpoint.id, JSON.serialize(item, sortKeys: false)])
+                }
+                try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, "", change.list.ranges])
+                lists[channel] = change.list
+                if parent?.lists[channel] != nil { indexed = change }
             } else {
-                try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, JSON.serialize(value, sortKeys: false)])
-                locations[channel] = checkpoint.id
-                if channel == messagesKey { changedMessages = value }
+                try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, JSON.serialize(value, sortKeys: false), nil])
+            }
+            if channel == messagesKey, case .array(let items) = value {
+                let change = indexed ?? StoredList(unnumbered: parent?.tuple.checkpoint.channelValues[channel]?.arrayValue ?? []).change(to: items, nextSeq: 0)
+                messagesChange = (items.count, change.added.map(\.value), change.removed, items)
             }
         }
         try db.execute(
@@ -177,15 +260,19 @@ public final class SQLiteCheckpointer: Checkpointer {
                 INSERT INTO checkpoints (thread_id, namespace, checkpoint_id, parent_id, step, source, versions_json, seen_json, locations_json, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [thread, namespace, checkpoint.id, parentId, metadata.step, metadata.source.rawValue,
+            arguments: [thread, namespace, checkpoint.id, tuple.parentId, tuple.metadata.step, tuple.metadata.source.rawValue,
                         encode(checkpoint.channelVersions.mapValues { .int($0) }),
                         encode(checkpoint.versionsSeen.mapValues { .object($0.mapValues { .int($0) }) }),
                         encode(locations.mapValues { .string($0) }),
                         Date().timeIntervalSince1970])
         if namespace.isEmpty {
-            try ThreadIndex.checkpointWritten(db, threadId: thread, messages: changedMessages)
+            if let change = messagesChange {
+                try ThreadIndex.messagesChanged(db, threadId: thread, count: change.count, added: change.added, removed: change.removed, all: change.all)
+            } else {
+                try ThreadIndex.touched(db, threadId: thread)
+            }
         }
-        return Written(id: checkpoint.id, versions: checkpoint.channelVersions, locations: locations)
+        return Read(tuple: tuple, locations: locations, lists: lists)
     }
 
     /// Removes the checkpoints (values, pending writes) a thread got at or
@@ -194,19 +281,19 @@ public final class SQLiteCheckpointer: Checkpointer {
     public func deleteCheckpoints(threadId: String, since date: Date) async throws {
         let from = CheckpointID.prefix(for: date)
         try await database.pool.write { db in
-            for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes"] {
+            for table in ["checkpoints", "checkpoint_blobs", "checkpoint_items", "checkpoint_writes"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ? AND checkpoint_id >= ?", arguments: [threadId, from])
             }
         }
-        lastPut.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(threadId + "\u{1}") } }
+        latest.withLock { $0.forget(threadId: threadId) }
         let remaining = try await get(threadId: threadId, namespace: "", id: nil)?.checkpoint.channelValues[messagesKey]
         try await database.pool.write { db in
-            try ThreadIndex.checkpointWritten(db, threadId: threadId, messages: remaining ?? .array([]))
+            try ThreadIndex.reindex(db, threadId: threadId, messages: remaining?.arrayValue ?? [])
         }
     }
 
     public func deleteThread(_ threadId: String) async throws {
         try await database.pool.write { db in try Self.deleteSaved(db, threadId: threadId) }
-        lastPut.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(threadId + "\u{1}") } }
+        latest.withLock { $0.forget(threadId: threadId) }
     }
 }

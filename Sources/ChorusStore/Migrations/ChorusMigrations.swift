@@ -96,6 +96,24 @@ enum ChorusMigrations {
                 ALTER TABLE threads ADD COLUMN metadata_json TEXT NOT NULL DEFAULT '{}';
                 """)
         }
+        migrator.registerMigration("v4-list-items") { db in
+            try db.execute(sql: """
+                -- Items of list-valued channels (the messages), each saved once under a
+                -- sequence number per thread, namespace and channel; checkpoint_id is the
+                -- checkpoint that first saved it. A blob with item_ranges set holds no
+                -- value_json: its list is the items of those [first, last] ranges, in order.
+                CREATE TABLE checkpoint_items (
+                    thread_id TEXT NOT NULL,
+                    namespace TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    checkpoint_id TEXT NOT NULL,
+                    value_json TEXT NOT NULL,
+                    PRIMARY KEY (thread_id, namespace, channel, seq)
+                );
+                ALTER TABLE checkpoint_blobs ADD COLUMN item_ranges TEXT;
+                """)
+        }
         return migrator
     }
 }
