@@ -91,7 +91,11 @@ struct Chorus: AsyncParsableCommand {
         var stream: (@Sendable (String) -> Void)?
         if !json { stream = { text in FileHandle.standardOutput.write(Data(text.utf8)) } }
         let streamText = stream
-        let work = Task { try await command.answer(environment: environment, write: streamText) }
+        let work = Task {
+            try await command.answer(environment: environment, write: streamText) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        }
         running.withLock { $0 = work }
         if stoppedBy.withLock({ $0 }) != nil { work.cancel() }
         let outcome = await work.result

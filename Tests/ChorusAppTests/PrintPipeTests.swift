@@ -38,6 +38,20 @@ import Testing
         #expect(try userMessages() == ["what is a reducer?"])
     }
 
+    /// A provider whose port refuses connections fails after a few announced
+    /// retries, not after the HTTP client's silent reconnecting.
+    @Test func aRefusedProviderIsRetriedAloudThenReported() throws {
+        let port = try unusedLoopbackPort()
+        let (status, out, err) = try sandbox.run(["--print", "hi", "--provider", "openai", "--model", "m", "--ephemeral",
+                                                  "--base-url", "http://127.0.0.1:\(port)/v1"], environment: ["OPENAI_API_KEY": "sk-test"])
+        #expect(status == 1)
+        #expect(out.isEmpty)
+        let lines = err.split(separator: "\n")
+        #expect(lines.filter { $0.contains("connection refused") && $0.contains("retrying in") }.count == 3, "\(err)")
+        #expect(lines.last?.contains("connection refused") == true)
+        #expect(!err.contains("sk-test"))
+    }
+
     @Test func pipedTextIsAttachedToTheQuestion() throws {
         let notes = "line one of the notes\n```\ncode in the notes\n```\nlast line"
         let (status, _, err) = try chorus(["--print", "summarize this"], input: notes)
@@ -121,4 +135,20 @@ import Testing
         #expect(running.waitUntilExit() == .exited(130))
         #expect(!String(decoding: first + rest, as: UTF8.self).contains("lost."), "the reply was stopped before its end")
     }
+}
+
+/// A loopback port nothing listens on (bound, then released).
+func unusedLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
+    return Int(UInt16(bigEndian: address.sin_port))
 }

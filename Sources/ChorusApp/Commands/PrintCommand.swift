@@ -51,8 +51,11 @@ public struct PrintCommand: Sendable {
         return result.threadId
     }
 
-    /// Asks the question; `write`, when given, gets the reply's text as it streams (sanitized).
-    public func answer(environment: [String: String], write: (@Sendable (String) -> Void)?) async throws -> PrintResult {
+    /// Asks the question; `write`, when given, gets the reply's text as it
+    /// streams, and `notice` a line for each provider retry while waiting
+    /// (both sanitized).
+    public func answer(environment: [String: String], write: (@Sendable (String) -> Void)?,
+                       notice: (@Sendable (String) -> Void)? = nil) async throws -> PrintResult {
         if ephemeral, thread != nil { throw UsageError("--ephemeral cannot be used with --continue or --thread") }
         let model = try ModelCatalog.model(provider: provider, model: self.model, baseURL: baseURL, environment: environment, config: config)
         var checkpointer: (any Checkpointer)?
@@ -84,6 +87,8 @@ public struct PrintCommand: Sendable {
                 let safe = SafeText.sanitize(text)
                 result.reply += safe
                 write?(safe)
+            case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
+                notice?(RetryLine.text(who: "chorus", reason: reason, delay: delay, attempt: attempt, maxAttempts: maxAttempts))
             case .modelEnd(let usage?):
                 result.usage = RunEvent.Usage(inputTokens: (result.usage?.inputTokens ?? 0) + (usage.inputTokens ?? 0),
                                               outputTokens: (result.usage?.outputTokens ?? 0) + (usage.outputTokens ?? 0))

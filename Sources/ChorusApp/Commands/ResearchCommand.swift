@@ -172,8 +172,7 @@ public struct ResearchCommand: Sendable {
                 progress(SafeText.sanitize(line, keepNewlines: false))
             case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
                 let who = event.node ?? "model"
-                progress(SafeText.sanitize(String(format: "%@: %@; retrying in %.1fs (attempt %d of %d)",
-                                                  who, reason, delay, attempt, maxAttempts), keepNewlines: false))
+                progress(RetryLine.text(who: who, reason: reason, delay: delay, attempt: attempt, maxAttempts: maxAttempts))
             case .token(let text, _) where event.node == "synthesizer":
                 streamed += text
                 write(SafeText.sanitize(text))

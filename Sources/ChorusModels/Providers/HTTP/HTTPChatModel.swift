@@ -87,6 +87,9 @@ public struct HTTPChatModel: ChatModel {
             if e == .remoteConnectionClosed { return .connection(provider: format.provider, detail: "the server closed the connection") }
             return .connection(provider: format.provider, detail: "\(e)")
         }
+        if let e = error as? IOError, e.errnoCode == ECONNREFUSED {
+            return .connection(provider: format.provider, detail: "connection refused (is the server running at the base URL?)")
+        }
         return .connection(provider: format.provider, detail: "\(error)")
     }
 
@@ -109,11 +112,17 @@ public struct HTTPChatModel: ChatModel {
 /// The process-wide HTTP client for model providers: one connection pool
 /// (64 connections per host, at least any run's `maxConcurrency` in practice),
 /// connect and idle-read timeouts. It lives as long as the process.
+///
+/// A connection that cannot be made fails the attempt at once: the client's
+/// own silent reconnecting (until the connect timeout, per attempt) made a
+/// refused port take 42 s to fail. `RetryPolicy` retries instead, announcing
+/// each retry, as the official SDKs do.
 public enum ChatHTTPClient {
     public static let shared: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
