@@ -92,10 +92,32 @@ def main():
         kk = int(k[1:])
         ok = over <= 5 and peak == kk
         print(f"| concurrency {k}: wall s (ideal {ideal:g}), peak in flight | {num(lw)} | {num(w)} (+{over:.1f}%), peak {peak:g} | | within 5% of ideal, peak = {kk}: {'met' if ok else 'NOT met'} |")
+    longchat(lg, ch)
     for side, rs in (("LangGraph", lg), ("Chorus", ch)):
         loads = [r.get("machine", {}).get("loadavg_start") for r in rs]
         print(f"\n{side} 1-min load at start of each run: {[l[0] if l else None for l in loads]}", end="")
     print()
+
+
+def longchat(lg, ch):
+    """The longchat curves (issue 17): per-call cost and file bytes per message."""
+    if fig(ch, "longchat.sqlite_call_us_at_10") is None:
+        return
+    print()
+    print("| longchat: messages in the thread | LangGraph µs per call | Chorus µs per call | Chorus faster by | LangGraph file B/msg | Chorus file B/msg | smaller by |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for s in (10, 100, 1000, 2000, 3000, 5000):
+        a, b = fig(lg, f"longchat.sqlite_call_us_at_{s}"), fig(ch, f"longchat.sqlite_call_us_at_{s}")
+        ba, bb = fig(lg, f"longchat.db_bytes_per_message_at_{s}"), fig(ch, f"longchat.db_bytes_per_message_at_{s}")
+        ratio = f"{a / b:.1f}x" if a and b else "-"
+        smaller = f"{ba / bb:.0f}x" if ba and bb else "-"
+        print(f"| {s} | {num(a)} | {num(b)} | {ratio} | {num(ba)} | {num(bb)} | {smaller} |")
+    g = fig(ch, "longchat.growth_5000_vs_10")
+    if g is not None:
+        print(f"| Chorus per-call cost at 5,000 vs 10 | | {g:.2f}x | | | | ≤ 1.5x: {'met' if g <= 1.5 else 'NOT met'} |")
+    ba, bb = fig(lg, "longchat.db_bytes_per_message_at_3000"), fig(ch, "longchat.db_bytes_per_message_at_3000")
+    if ba and bb:
+        print(f"| file bytes per message at 3,000, LangGraph / Chorus | | | | | | ≥ 100x: {'met' if ba / bb >= 100 else 'NOT met'} ({ba / bb:.0f}x) |")
 
 
 if __name__ == "__main__":
