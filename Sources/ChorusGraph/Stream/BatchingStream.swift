@@ -26,6 +26,8 @@ public struct BatchingStream<Element: Sendable>: AsyncSequence, Sendable {
         let buffer: StreamBuffer<Element>
 
         public func yield(_ element: Element) { buffer.yield(element) }
+        /// Queues several elements at once: a waiting consumer wakes once for all of them.
+        public func yield(contentsOf elements: [Element]) { buffer.yield(contentsOf: elements) }
         /// Ends the stream, with `error` when the producer failed.
         public func finish(throwing error: (any Error)? = nil) { buffer.finish(throwing: error) }
         /// Called once when the consumer goes away (drop or cancel).
@@ -94,6 +96,20 @@ final class StreamBuffer<Element: Sendable>: Sendable {
             return nil
         }
         waiter?.resume(returning: [part])
+    }
+
+    func yield(contentsOf parts: [Element]) {
+        if parts.isEmpty { return }
+        let waiter: CheckedContinuation<[Element], any Error>? = state.withLock { s in
+            if s.finished { return nil }
+            if let w = s.waiter {
+                s.waiter = nil
+                return w
+            }
+            s.items.append(contentsOf: parts)
+            return nil
+        }
+        waiter?.resume(returning: parts)
     }
 
     /// The run is over (with `error` when it failed).

@@ -45,32 +45,36 @@ public struct SSEParser: Sendable {
         var i = 0
         let count = input.count
         while i < count {
+            // Skip to the next line end without per-byte bounds checks.
+            i = input.withUnsafeBufferPointer { bytes in
+                var j = i
+                while j < count && bytes[j] != 0x0A && bytes[j] != 0x0D { j += 1 }
+                return j
+            }
+            if i > start { afterCR = false }
+            guard i < count else { break }
             let byte = input[i]
-            if byte == 0x0A || byte == 0x0D {
-                if afterCR && byte == 0x0A && i == start && line.isEmpty {
-                    afterCR = false
-                    i += 1
-                    start = i
-                    continue
-                }
-                if line.isEmpty {
-                    endLine(input[start..<i], into: &events)
-                } else {
-                    line.append(contentsOf: input[start..<i])
-                    endLine(line[...], into: &events)
-                    line.removeAll(keepingCapacity: true)
-                }
-                afterCR = byte == 0x0D
+            if afterCR && byte == 0x0A && i == start && line.isEmpty {
+                // The LF of a CRLF split across two chunks.
+                afterCR = false
                 i += 1
-                if afterCR && i < count && input[i] == 0x0A {
-                    afterCR = false
-                    i += 1
-                }
                 start = i
                 continue
             }
-            afterCR = false
+            if line.isEmpty {
+                endLine(input[start..<i], into: &events)
+            } else {
+                line.append(contentsOf: input[start..<i])
+                endLine(line[...], into: &events)
+                line.removeAll(keepingCapacity: true)
+            }
+            afterCR = byte == 0x0D
             i += 1
+            if afterCR && i < count && input[i] == 0x0A {
+                afterCR = false
+                i += 1
+            }
+            start = i
         }
         if start < count { line.append(contentsOf: input[start..<count]) }
         return events
@@ -120,7 +124,7 @@ public struct SSEParser: Sendable {
 
     private mutating func dispatch(into events: inout [SSEEvent]) {
         defer {
-            data = []
+            data.removeAll(keepingCapacity: true)
             hasData = false
             eventType = ""
         }

@@ -31,9 +31,9 @@ public struct HTTPChatModel: ChatModel {
             while true {
                 attempt += 1
                 do {
-                    try await once(request) { chunk in
-                        if case .text = chunk { delivered = true }
-                        continuation.yield(chunk)
+                    try await once(request) { chunks in
+                        if !delivered { delivered = chunks.contains { if case .text = $0 { true } else { false } } }
+                        continuation.yield(contentsOf: chunks)
                     }
                     continuation.finish()
                     return
@@ -64,7 +64,8 @@ public struct HTTPChatModel: ChatModel {
         return stream
     }
 
-    private func once(_ request: ChatRequest, deliver: (ChatChunk) -> Void) async throws {
+    /// One attempt; `deliver` gets the chunks decoded from each read of the body, together.
+    private func once(_ request: ChatRequest, deliver: ([ChatChunk]) -> Void) async throws {
         let response = try await client.execute(try format.httpRequest(for: request), timeout: .seconds(3600))
         let status = Int(response.status.code)
         if status >= 400 {
@@ -74,9 +75,9 @@ public struct HTTPChatModel: ChatModel {
         }
         var decoder = format.makeDecoder()
         for try await buffer in response.body {
-            for chunk in try decoder.feed(buffer) { deliver(chunk) }
+            deliver(try decoder.feed(buffer))
         }
-        for chunk in try decoder.finish() { deliver(chunk) }
+        deliver(try decoder.finish())
     }
 
     private func map(_ error: any Error) -> ChatProviderError {

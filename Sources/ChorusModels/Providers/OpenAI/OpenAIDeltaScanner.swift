@@ -21,13 +21,20 @@ struct OpenAIDeltaScanner {
         return scanner.topLevel()
     }
 
-    private static let fallbackKeys: Set<String> = ["tool_calls", "usage", "error", "function_call", "refusal"]
+    /// Keys whose non-null value only the full parser handles. A switch,
+    /// not a `Set`: hashing every key of every chunk cost more than the scan.
+    private static func needsFullParser(_ key: String) -> Bool {
+        switch key {
+        case "tool_calls", "usage", "error", "function_call", "refusal": return true
+        default: return false
+        }
+    }
 
     private mutating func topLevel() -> Delta? {
         var delta = Delta()
         var sawChoices = false
         guard object({ key, scanner in
-            if Self.fallbackKeys.contains(key) { return scanner.isNull() ? scanner.skip() : false }
+            if Self.needsFullParser(key) { return scanner.isNull() ? scanner.skip() : false }
             if key == "choices" {
                 sawChoices = true
                 return scanner.choices(&delta)
@@ -52,7 +59,7 @@ struct OpenAIDeltaScanner {
                     switch key {
                     case "delta":
                         return scanner.object { k, s in
-                            if Self.fallbackKeys.contains(k) { return s.isNull() ? s.skip() : false }
+                            if Self.needsFullParser(k) { return s.isNull() ? s.skip() : false }
                             if k == "content" {
                                 if s.isNull() { return s.skip() }
                                 guard let text = s.string() else { return false }
@@ -67,7 +74,7 @@ struct OpenAIDeltaScanner {
                         local.finishReason = reason
                         return true
                     default:
-                        return Self.fallbackKeys.contains(key) ? false : scanner.skip()
+                        return Self.needsFullParser(key) ? false : scanner.skip()
                     }
                 }) else { return false }
                 delta = local
