@@ -78,6 +78,16 @@ import Testing
         #expect(try JSON.parse(JSON.serialize(v)) == v)
     }
 
+    @Test func typedMapsSerializeAsTheirValueDoes() throws {
+        let ints: [String: Int] = ["branch:to:a": 3, "q\"\\\n": -1, "é": Int.max]
+        #expect(try JSON.parse(JSON.serialize(ints)) == .object(ints.mapValues { .int($0) }))
+        let strings: [String: String] = ["messages": "000661-1", "k\u{1}": "v\"w"]
+        #expect(try JSON.parse(JSON.serialize(strings)) == .object(strings.mapValues { .string($0) }))
+        let nested: [String: [String: Int]] = ["node": ["a": 1, "b": 2], "empty": [:]]
+        #expect(try JSON.parse(JSON.serialize(nested)) == .object(nested.mapValues { .object($0.mapValues { .int($0) }) }))
+        #expect(JSON.serialize([String: Int]()) == "{}")
+    }
+
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"\\x\"", "1 2", "\"\\ud800\""])
     func malformedInputIsRejectedWithAnOffset(_ text: String) {
         #expect(throws: JSON.ParseError.self) { try JSON.parse(text) }

@@ -53,15 +53,74 @@ public enum JSON {
             out += "]"
         case .object(let o):
             out += "{"
-            let keys = sortKeys ? o.keys.sorted() : Array(o.keys)
-            for (i, k) in keys.enumerated() {
-                if i > 0 { out += "," }
-                writeString(k, into: &out)
-                out += ":"
-                write(o[k]!, into: &out, sortKeys: sortKeys)
+            if sortKeys {
+                for (i, k) in o.keys.sorted().enumerated() {
+                    if i > 0 { out += "," }
+                    writeString(k, into: &out)
+                    out += ":"
+                    write(o[k]!, into: &out, sortKeys: true)
+                }
+            } else {
+                var first = true
+                for (k, v) in o {
+                    if !first { out += "," }
+                    first = false
+                    writeString(k, into: &out)
+                    out += ":"
+                    write(v, into: &out, sortKeys: false)
+                }
             }
             out += "}"
         }
+    }
+
+    /// A map of integers as a compact JSON object, keys in no particular
+    /// order, without building a `Value` first (checkpoint bookkeeping).
+    public static func serialize(_ map: [String: Int]) -> String {
+        var out = ""
+        write(map, into: &out)
+        return out
+    }
+
+    /// A map of strings as a compact JSON object, keys in no particular order.
+    public static func serialize(_ map: [String: String]) -> String {
+        var out = "{"
+        var first = true
+        for (k, v) in map {
+            if !first { out += "," }
+            first = false
+            writeString(k, into: &out)
+            out += ":"
+            writeString(v, into: &out)
+        }
+        return out + "}"
+    }
+
+    /// A map of maps of integers as a compact JSON object, keys in no particular order.
+    public static func serialize(_ map: [String: [String: Int]]) -> String {
+        var out = "{"
+        var first = true
+        for (k, v) in map {
+            if !first { out += "," }
+            first = false
+            writeString(k, into: &out)
+            out += ":"
+            write(v, into: &out)
+        }
+        return out + "}"
+    }
+
+    private static func write(_ map: [String: Int], into out: inout String) {
+        out += "{"
+        var first = true
+        for (k, v) in map {
+            if !first { out += "," }
+            first = false
+            writeString(k, into: &out)
+            out += ":"
+            out += String(v)
+        }
+        out += "}"
     }
 
     static func writeString(_ s: String, into out: inout String) {

@@ -152,11 +152,6 @@ public final class SQLiteCheckpointer: Checkpointer {
         }
     }
 
-    /// Storage form of a map: compact JSON, keys in no particular order.
-    static func encode(_ map: [String: Value]) -> String {
-        JSON.serialize(.object(map), sortKeys: false)
-    }
-
     static func decodeInts(_ text: String) throws -> [String: Int] {
         (try JSON.parse(text).objectValue ?? [:]).compactMapValues(\.intValue)
     }
@@ -261,9 +256,7 @@ public final class SQLiteCheckpointer: Checkpointer {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [thread, namespace, checkpoint.id, tuple.parentId, tuple.metadata.step, tuple.metadata.source.rawValue,
-                        encode(checkpoint.channelVersions.mapValues { .int($0) }),
-                        encode(checkpoint.versionsSeen.mapValues { .object($0.mapValues { .int($0) }) }),
-                        encode(locations.mapValues { .string($0) }),
+                        JSON.serialize(checkpoint.channelVersions), JSON.serialize(checkpoint.versionsSeen), JSON.serialize(locations),
                         Date().timeIntervalSince1970])
         if namespace.isEmpty {
             if let change = messagesChange {
