@@ -33,19 +33,18 @@ public final class SQLiteCheckpointer: Checkpointer {
         return try await database.pool.read { db in
             let found: String?
             if let id {
-                found = try String.fetchOne(db, sql: "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
-                                            arguments: [threadId, namespace, id])
+                let exact = try db.cachedStatement(sql: "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?")
+                found = try String.fetchOne(exact, arguments: [threadId, namespace, id])
             } else {
-                found = try String.fetchOne(db, sql: "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND namespace = ? ORDER BY checkpoint_id DESC LIMIT 1",
-                                            arguments: [threadId, namespace])
+                let newest = try db.cachedStatement(sql: "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND namespace = ? ORDER BY checkpoint_id DESC LIMIT 1")
+                found = try String.fetchOne(newest, arguments: [threadId, namespace])
             }
             guard let found else { return nil }
             if var tuple = latest.withLock({ $0.entry(threadId, namespace, id: found)?.tuple }) {
                 tuple.pendingWrites = try Self.pendingWrites(db, threadId, namespace, found)
                 return tuple
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
-                                             arguments: [threadId, namespace, found]) else { return nil }
+            guard let row = try Row.fetchOne(try Self.checkpointRow(db), arguments: [threadId, namespace, found]) else { return nil }
             let read = try Self.read(db, row: row)
             latest.withLock { $0.remember(read.tuple, locations: read.locations, lists: read.lists) }
             var tuple = read.tuple
@@ -73,6 +72,11 @@ public final class SQLiteCheckpointer: Checkpointer {
                 return tuple
             }
         }
+    }
+
+    /// The statement reading one checkpoint row by thread, namespace and id.
+    private static func checkpointRow(_ db: Database) throws -> Statement {
+        try db.cachedStatement(sql: "SELECT * FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?")
     }
 
     /// A checkpoint as saved: its tuple (without pending writes), where its
@@ -183,8 +187,7 @@ public final class SQLiteCheckpointer: Checkpointer {
                             parent = justWritten
                         } else if let entry = latest.withLock({ $0.entry(thread, ns, id: parentId) }) {
                             parent = Read(tuple: entry.tuple, locations: entry.locations, lists: entry.lists)
-                        } else if let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ?",
-                                                             arguments: [thread, ns, parentId]) {
+                        } else if let row = try Row.fetchOne(try Self.checkpointRow(db), arguments: [thread, ns, parentId]) {
                             parent = try Self.read(db, row: row)
                         }
                     }
@@ -192,8 +195,8 @@ public final class SQLiteCheckpointer: Checkpointer {
                     if written[key] == nil { order.append(key) }
                     written[key] = try Self.insert(db, tuple, parent: parent, messagesKey: messagesKey)
                 case .writes(let thread, let ns, let checkpointId, let taskId, let writes):
-                    try db.execute(sql: "DELETE FROM checkpoint_writes WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ? AND task_id = ?",
-                                   arguments: [thread, ns, checkpointId, taskId])
+                    try db.cachedStatement(sql: "DELETE FROM checkpoint_writes WHERE thread_id = ? AND namespace = ? AND checkpoint_id = ? AND task_id = ?")
+                        .execute(arguments: [thread, ns, checkpointId, taskId])
                     let insert = try db.cachedStatement(sql: "INSERT INTO checkpoint_writes (thread_id, namespace, checkpoint_id, task_id, channel, value_json) VALUES (?, ?, ?, ?, ?, ?)")
                     for w in writes {
                         try insert.execute(arguments: [thread, ns, checkpointId, taskId, w.channel, JSON.serialize(w.value, sortKeys: false)])
@@ -232,8 +235,8 @@ public final class SQLiteCheckpointer: Checkpointer {
             locations[channel] = checkpoint.id
             var indexed: StoredList.Change?
             if StoredList.isItemized(channel: channel, value: value), case .array(let items) = value {
-                let nextSeq = try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM checkpoint_items WHERE thread_id = ? AND namespace = ? AND channel = ?",
-                                               arguments: [thread, namespace, channel]).map { $0 + 1 } ?? 1
+                let lastSeq = try db.cachedStatement(sql: "SELECT MAX(seq) FROM checkpoint_items WHERE thread_id = ? AND namespace = ? AND channel = ?")
+                let nextSeq = try Int.fetchOne(lastSeq, arguments: [thread, namespace, channel]).map { $0 + 1 } ?? 1
                 let change = (parent?.lists[channel] ?? .empty).change(to: items, nextSeq: nextSeq)
                 let insertItem = try db.cachedStatement(sql: "INSERT INTO checkpoint_items (thread_id, namespace, channel, seq, checkpoint_id, value_json) VALUES (?, ?, ?, ?, ?, ?)")
                 for (seq, item) in change.added {
@@ -250,11 +253,10 @@ public final class SQLiteCheckpointer: Checkpointer {
                 messagesChange = (items.count, change.added.map(\.value), change.removed, items)
             }
         }
-        try db.execute(
-            sql: """
-                INSERT INTO checkpoints (thread_id, namespace, checkpoint_id, parent_id, step, source, versions_json, seen_json, locations_json, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+        try db.cachedStatement(sql: """
+            INSERT INTO checkpoints (thread_id, namespace, checkpoint_id, parent_id, step, source, versions_json, seen_json, locations_json, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(
             arguments: [thread, namespace, checkpoint.id, tuple.parentId, tuple.metadata.step, tuple.metadata.source.rawValue,
                         JSON.serialize(checkpoint.channelVersions), JSON.serialize(checkpoint.versionsSeen), JSON.serialize(locations),
                         Date().timeIntervalSince1970])

@@ -13,14 +13,14 @@ enum ThreadIndex {
 
     /// A checkpoint that did not change the messages.
     static func touched(_ db: Database, threadId: String) throws {
-        try db.execute(sql: "UPDATE threads SET updated_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, threadId])
+        try db.cachedStatement(sql: "UPDATE threads SET updated_at = ? WHERE id = ?").execute(arguments: [Date().timeIntervalSince1970, threadId])
     }
 
     /// A checkpoint whose messages (now `count` long, `all`) gained or
     /// replaced `added` and lost `removed`.
     static func messagesChanged(_ db: Database, threadId: String, count: Int, added: [Value], removed: ArraySlice<Value>, all: [Value]) throws {
-        try db.execute(sql: "UPDATE threads SET updated_at = ?, message_count = ? WHERE id = ?",
-                       arguments: [Date().timeIntervalSince1970, count, threadId])
+        try db.cachedStatement(sql: "UPDATE threads SET updated_at = ?, message_count = ? WHERE id = ?")
+            .execute(arguments: [Date().timeIntervalSince1970, count, threadId])
         var addedIds: Set<String> = []
         for message in added {
             guard let id = message["id"]?.stringValue else { continue }
@@ -65,7 +65,7 @@ enum ThreadIndex {
         guard let first = messages.first(where: { $0["type"] == "human" }) else { return }
         let text = plainText(first["content"] ?? .null)
         guard !text.isEmpty else { return }
-        try db.execute(sql: "UPDATE threads SET title = ? WHERE id = ? AND title IS NULL", arguments: [title(from: text), threadId])
+        try db.cachedStatement(sql: "UPDATE threads SET title = ? WHERE id = ? AND title IS NULL").execute(arguments: [title(from: text), threadId])
     }
 
     /// Text of a message's content: a string, or the text parts of a list.
