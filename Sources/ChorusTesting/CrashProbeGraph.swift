@@ -6,6 +6,10 @@ import Foundation
 /// Every node records that it ran in `ranLog` (appended and synced before it
 /// returns), so a test can count executions across processes.
 public enum CrashProbeGraph {
+    /// The log the probe's run starts with: ten entries, so the list is
+    /// stored item by item (the way long message lists are).
+    public static let seedLog = (0..<10).map { "seed-\($0)" }
+
     public static func make(ranLog: String, slowDelay: Duration, checkpointer: any Checkpointer) throws -> CompiledGraph {
         var g = StateGraph(StateSchema([("log", .reducer(.append))]))
         func node(_ name: String, delay: Duration) {

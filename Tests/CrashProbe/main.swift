@@ -18,7 +18,9 @@ do {
     switch args[1] {
     case "run":
         let graph = try CrashProbeGraph.make(ranLog: args[3], slowDelay: .seconds(3600), checkpointer: checkpointer)
-        for try await part in graph.stream(.state(["log": []]), modes: [.updates], config: RunConfig(threadId: args[4])) {
+        // A log long enough to be saved item by item, as a chat's messages are.
+        let seed = Value.array(CrashProbeGraph.seedLog.map(Value.string))
+        for try await part in graph.stream(.state(["log": seed]), modes: [.updates], config: RunConfig(threadId: args[4])) {
             if case .updates(let update) = part.payload, let node = update.objectValue?.keys.first {
                 FileHandle.standardOutput.write(Data("finished \(node)\n".utf8))
             }
