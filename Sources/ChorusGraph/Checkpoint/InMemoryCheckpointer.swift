@@ -11,15 +11,23 @@ public final class InMemoryCheckpointer: Checkpointer {
         let thread: String
         let namespace: String
     }
-    /// Per thread namespace, checkpoints in insertion (= id) order.
-    private let storage = Locked<[Key: [Stored]]>([:])
+    /// One thread namespace: checkpoints in insertion (= id) order, and the
+    /// position of each id, so reading or adding to one checkpoint does not
+    /// scan the thread's history.
+    private struct History {
+        var checkpoints: [Stored] = []
+        var positions: [String: Int] = [:]
+
+        func find(_ id: String) -> Stored? { positions[id].map { checkpoints[$0] } }
+    }
+    private let storage = Locked<[Key: History]>([:])
 
     public init() {}
 
     public func get(threadId: String, namespace: String, id: String?) async throws -> CheckpointTuple? {
         storage.withLock { all in
-            guard let list = all[Key(thread: threadId, namespace: namespace)] else { return nil }
-            let found = id == nil ? list.last : list.last { $0.checkpoint.id == id }
+            guard let history = all[Key(thread: threadId, namespace: namespace)] else { return nil }
+            let found = id.map(history.find) ?? history.checkpoints.last
             return found.map { tuple($0, threadId, namespace) }
         }
     }
@@ -27,7 +35,7 @@ public final class InMemoryCheckpointer: Checkpointer {
     public func list(threadId: String, namespace: String, before: String?, limit: Int?) async throws -> [CheckpointTuple] {
         storage.withLock { all in
             var out: [CheckpointTuple] = []
-            for s in (all[Key(thread: threadId, namespace: namespace)] ?? []).reversed() {
+            for s in (all[Key(thread: threadId, namespace: namespace)]?.checkpoints ?? []).reversed() {
                 if let before, s.checkpoint.id >= before { continue }
                 if let limit, out.count >= limit { break }
                 out.append(tuple(s, threadId, namespace))
@@ -38,17 +46,20 @@ public final class InMemoryCheckpointer: Checkpointer {
 
     public func put(threadId: String, namespace: String, checkpoint: Checkpoint, metadata: CheckpointMetadata, parentId: String?) async throws {
         storage.withLock { all in
-            all[Key(thread: threadId, namespace: namespace), default: []]
-                .append(Stored(checkpoint: checkpoint, metadata: metadata, parentId: parentId))
+            let key = Key(thread: threadId, namespace: namespace)
+            var history = all.removeValue(forKey: key) ?? History()
+            history.positions[checkpoint.id] = history.checkpoints.count
+            history.checkpoints.append(Stored(checkpoint: checkpoint, metadata: metadata, parentId: parentId))
+            all[key] = history
         }
     }
 
     public func putWrites(threadId: String, namespace: String, checkpointId: String, taskId: String, writes: [PendingWrite]) async throws {
         storage.withLock { all in
             let key = Key(thread: threadId, namespace: namespace)
-            guard let index = all[key]?.lastIndex(where: { $0.checkpoint.id == checkpointId }) else { return }
-            all[key]![index].writes.removeAll { $0.taskId == taskId }
-            all[key]![index].writes.append(contentsOf: writes)
+            guard let index = all[key]?.positions[checkpointId] else { return }
+            all[key]!.checkpoints[index].writes.removeAll { $0.taskId == taskId }
+            all[key]!.checkpoints[index].writes.append(contentsOf: writes)
         }
     }
 
