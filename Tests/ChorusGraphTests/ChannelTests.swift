@@ -86,6 +86,8 @@ import Testing
         let nested: [String: [String: Int]] = ["node": ["a": 1, "b": 2], "empty": [:]]
         #expect(try JSON.parse(JSON.serialize(nested)) == .object(nested.mapValues { .object($0.mapValues { .int($0) }) }))
         #expect(JSON.serialize([String: Int]()) == "{}")
+        let value: Value = ["a": ["b": [1, "x\"y", ["c": nil]], "e": [:]], "f": []]
+        #expect(try JSON.parse(JSON.serialize(value, sortKeys: false)) == value)
     }
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"\\x\"", "1 2", "\"\\ud800\""])

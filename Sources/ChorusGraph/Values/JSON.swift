@@ -51,26 +51,17 @@ public enum JSON {
                 write(v, into: &out, sortKeys: sortKeys)
             }
             out += "]"
-        case .object(let o):
+        case .object(let o) where sortKeys:
             out += "{"
-            if sortKeys {
-                for (i, k) in o.keys.sorted().enumerated() {
-                    if i > 0 { out += "," }
-                    writeString(k, into: &out)
-                    out += ":"
-                    write(o[k]!, into: &out, sortKeys: true)
-                }
-            } else {
-                var first = true
-                for (k, v) in o {
-                    if !first { out += "," }
-                    first = false
-                    writeString(k, into: &out)
-                    out += ":"
-                    write(v, into: &out, sortKeys: false)
-                }
+            for (i, k) in o.keys.sorted().enumerated() {
+                if i > 0 { out += "," }
+                writeString(k, into: &out)
+                out += ":"
+                write(o[k]!, into: &out, sortKeys: true)
             }
             out += "}"
+        case .object(let o):
+            writeObject(o, into: &out) { v, out in write(v, into: &out, sortKeys: false) }
         }
     }
 
@@ -78,39 +69,28 @@ public enum JSON {
     /// order, without building a `Value` first (checkpoint bookkeeping).
     public static func serialize(_ map: [String: Int]) -> String {
         var out = ""
-        write(map, into: &out)
+        writeObject(map, into: &out) { v, out in out += String(v) }
         return out
     }
 
     /// A map of strings as a compact JSON object, keys in no particular order.
     public static func serialize(_ map: [String: String]) -> String {
-        var out = "{"
-        var first = true
-        for (k, v) in map {
-            if !first { out += "," }
-            first = false
-            writeString(k, into: &out)
-            out += ":"
-            writeString(v, into: &out)
-        }
-        return out + "}"
+        var out = ""
+        writeObject(map, into: &out) { v, out in writeString(v, into: &out) }
+        return out
     }
 
     /// A map of maps of integers as a compact JSON object, keys in no particular order.
     public static func serialize(_ map: [String: [String: Int]]) -> String {
-        var out = "{"
-        var first = true
-        for (k, v) in map {
-            if !first { out += "," }
-            first = false
-            writeString(k, into: &out)
-            out += ":"
-            write(v, into: &out)
+        var out = ""
+        writeObject(map, into: &out) { inner, out in
+            writeObject(inner, into: &out) { v, out in out += String(v) }
         }
-        return out + "}"
+        return out
     }
 
-    private static func write(_ map: [String: Int], into out: inout String) {
+    /// `{"key":value,…}` in the map's own order; `writeValue` writes each value.
+    private static func writeObject<V>(_ map: [String: V], into out: inout String, _ writeValue: (V, inout String) -> Void) {
         out += "{"
         var first = true
         for (k, v) in map {
@@ -118,7 +98,7 @@ public enum JSON {
             first = false
             writeString(k, into: &out)
             out += ":"
-            out += String(v)
+            writeValue(v, &out)
         }
         out += "}"
     }
