@@ -64,6 +64,14 @@ public struct NodeContext: Sendable {
         throw GraphInterrupt(interrupts: [Interrupt(value: value, id: taskId)])
     }
 
+    /// Runs synchronous work that blocks its thread (I/O or a library call
+    /// without async, a long CPU loop) off the cooperative pool, so other
+    /// runs keep their speed while it blocks. Cancelling the run stops the
+    /// wait at once; `body` itself runs to its end and its result is dropped.
+    public func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await BlockingWork.run(body)
+    }
+
     /// Runs `body` over `items` concurrently with at most the run's
     /// `maxConcurrency` in flight (all at once when unbounded); results keep input order.
     public func concurrentMap<T: Sendable, R: Sendable>(
