@@ -126,6 +126,15 @@ async def main_async(url: str) -> int:
         need(values["messages"][-1]["content"] == "Edited by a person.", f"resume with an edit gave {values['messages'][-1]}")
         return "interrupt, resume with an edited reply"
 
+    async def approve_by_id():
+        tid = await thread()
+        await client.runs.wait(tid, "approve", input=user("ship it?"))
+        pending = (await client.threads.get_state(tid))["tasks"][0]["interrupts"]
+        need(len(pending) == 1 and pending[0]["id"], f"pending interrupts {pending}")
+        values = await client.runs.wait(tid, "approve", command=Command(resume={pending[0]["id"]: "Answered by id."}))
+        need(values["messages"][-1]["content"] == "Answered by id.", f"resume by id gave {values['messages'][-1]}")
+        return f"Command(resume={{{pending[0]['id']}: …}})"
+
     async def breakpoint_():
         tid = await thread()
         await client.runs.wait(tid, "chat", input=user("pause"), interrupt_before=["model"])
@@ -194,6 +203,7 @@ async def main_async(url: str) -> int:
     await check("runs.wait on a thread and stateless", wait_both)
     await check("multitask reject and enqueue", multitask)
     await check("approve: interrupt, resume with an edit", approve)
+    await check("approve: resume by interrupt id", approve_by_id)
     await check("per-run interrupt_before, then continue", breakpoint_)
     await check("update_state, history, time travel", state_history)
     await check("assistants and threads", assistants_and_threads)

@@ -14,6 +14,20 @@ public struct Interrupt: Sendable, Hashable {
     /// `{"value", "id"}`, as LangGraph reports a pending interrupt.
     public var asValue: Value { .object(["value": value, "id": .string(id)]) }
 
+    /// The id of a task's `call`-th `interrupt()` (counting from 0).
+    static func id(task: String, call: Int) -> String {
+        call == 0 ? task : "\(task):\(call)"
+    }
+
+    /// Whether `text` has the shape of an interrupt id: a task id (16
+    /// lowercase hex digits), optionally `:n`.
+    static func looksLikeId(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts[0].utf8.count == 16,
+              parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return false }
+        return parts.count == 1 || (Int(parts[1]).map { $0 > 0 } ?? false)
+    }
+
     init(saved: Value) {
         self.init(value: saved["value"] ?? .null, id: saved["id"]?.stringValue ?? "")
     }

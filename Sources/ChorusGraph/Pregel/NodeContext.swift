@@ -59,9 +59,14 @@ public struct NodeContext: Sendable {
     /// Pauses the run and surfaces `value` to the caller; when the run is
     /// resumed with `Command(resume:)`, the node runs again from the start and
     /// this call returns the resume value (the n-th call gets the n-th value).
+    ///
+    /// The interrupt's id is unique per task and call: the task id for its
+    /// first `interrupt()`, `taskId:n` for the n-th after it. Resuming with
+    /// an object whose keys are pending interrupt ids answers each of them.
     public func interrupt(_ value: Value) throws -> Value {
-        if let resumed = resumes.next() { return resumed }
-        throw GraphInterrupt(interrupts: [Interrupt(value: value, id: taskId)])
+        let answer = resumes.next()
+        if let resumed = answer.value { return resumed }
+        throw GraphInterrupt(interrupts: [Interrupt(value: value, id: Interrupt.id(task: taskId, call: answer.index))])
     }
 
     /// Runs synchronous work that blocks its thread (I/O or a library call
@@ -88,12 +93,14 @@ struct NestedRunContext: Sendable {
     let steps: [Int]
     let resuming: Bool
     let nullResume: NullResume?
+    /// Resume values by interrupt id (`Command(resume: {id: value})`), for the nested graph's own interrupts.
+    let resumeById: [String: Value]
     let sink: RunSink
     /// Run-event ids of the runs enclosing this graph's tasks, outermost first.
     let parentIds: [String]
 
     static func root(sink: RunSink, checkpointer: (any Checkpointer)?) -> NestedRunContext {
-        NestedRunContext(checkpointer: checkpointer, namespace: [], steps: [], resuming: false, nullResume: nil, sink: sink,
+        NestedRunContext(checkpointer: checkpointer, namespace: [], steps: [], resuming: false, nullResume: nil, resumeById: [:], sink: sink,
                          parentIds: sink.events.map { [$0.runId] } ?? [])
     }
 }

@@ -29,6 +29,8 @@ final class PregelLoop {
     var isResuming = false
     var isReplaying = false
     var nullResume: NullResume?
+    /// Resume values by interrupt id, when the resume value was such a map.
+    var resumeById: [String: Value] = [:]
     var updatedChannels: [Int]?
     var emittedValues = false
     var tasks: [PregelTask] = []
@@ -126,7 +128,7 @@ final class PregelLoop {
                 guard checkpointer != nil else {
                     throw GraphError(.runtime, "Cannot use Command(resume=...) without checkpointer")
                 }
-                if pendingInterruptCount() > 1 {
+                if try resumeMap(resume) == nil, pendingInterruptCount() > 1 {
                     throw GraphError(.runtime, "When there are multiple pending interrupts, you must specify the interrupt id when resuming. Docs: https://docs.langchain.com/oss/python/langgraph/interrupts#handling-multiple-interrupts.")
                 }
                 writes.append((Reserved.resume, resume))
@@ -143,7 +145,14 @@ final class PregelLoop {
             _ = try state.apply([.writes(graph.indexed(nullWrites))])
         }
         let resumeValue = nullWrites.last { $0.channel == Reserved.resume }?.value
-        nullResume = namespace.isEmpty ? resumeValue.map { NullResume($0) } : context.nullResume
+        if !namespace.isEmpty {
+            nullResume = context.nullResume
+            resumeById = context.resumeById
+        } else if let resumeValue, let map = try resumeMap(resumeValue) {
+            resumeById = map
+        } else {
+            nullResume = resumeValue.map { NullResume($0) }
+        }
 
         if isResuming {
             state.markResumed()
@@ -315,6 +324,21 @@ final class PregelLoop {
         TaskStatus.read(pendingWrites).values.reduce(0) { $0 + $1.pendingInterrupts.count }
     }
 
+    /// The resume value as a map from interrupt id to value, when it is an
+    /// object whose keys are all interrupt ids (LangGraph's
+    /// `Command(resume={id: value})`, which also goes by the keys' shape);
+    /// nil for any other value. Naming an interrupt that is not pending
+    /// (answered already, or never raised) is an error.
+    private func resumeMap(_ resume: Value) throws -> [String: Value]? {
+        guard case .object(let map) = resume, !map.isEmpty, map.keys.allSatisfy(Interrupt.looksLikeId) else { return nil }
+        let pending = Set(TaskStatus.read(pendingWrites).values.flatMap { $0.pendingInterrupts.map(\.id) })
+        let unknown = map.keys.filter { !pending.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw GraphError(.runtime, "No pending interrupt with id \(unknown.map { "'\($0)'" }.joined(separator: ", ")); pending: \(pending.sorted().joined(separator: ", "))")
+        }
+        return map
+    }
+
     // MARK: interrupts
 
     /// Ends a root run stopped by interrupts: applies what finished, reports the result.
@@ -433,6 +457,9 @@ final class TaskEnvironment: Sendable {
     let resuming: Bool
     let nullResume: NullResume?
     let savedResumes: [String: [Value]]
+    /// Per task: the value a resume by interrupt id gives its pending interrupt.
+    let givenResumes: [String: Value]
+    let resumeById: [String: Value]
     let parentIds: [String]
 
     init(loop: PregelLoop) {
@@ -452,6 +479,14 @@ final class TaskEnvironment: Sendable {
             saved[w.taskId] = w.value.arrayValue ?? []
         }
         savedResumes = saved
+        resumeById = loop.resumeById
+        var given: [String: Value] = [:]
+        if !loop.resumeById.isEmpty {
+            for (taskId, status) in TaskStatus.read(loop.pendingWrites) {
+                if let value = status.pendingInterrupts.lazy.compactMap({ loop.resumeById[$0.id] }).first { given[taskId] = value }
+            }
+        }
+        givenResumes = given
     }
 
     /// Runs one task to an outcome; never throws. A node (not a subgraph)
@@ -489,7 +524,9 @@ final class TaskEnvironment: Sendable {
     private func run(_ task: PregelTask, origin: EventOrigin?) async -> TaskOutcome {
         let node = graph.topology.nodes[task.node]
         let saved = savedResumes.isEmpty ? [] : savedResumes[task.id] ?? []
-        let resumes = saved.isEmpty && nullResume == nil ? TaskResumes.none : TaskResumes(values: saved, fallback: nullResume)
+        let given = givenResumes[task.id]
+        let resumes = saved.isEmpty && nullResume == nil && given == nil
+            ? TaskResumes.none : TaskResumes(values: saved + (given.map { [$0] } ?? []), fallback: nullResume, given: given != nil)
         let tracksMessages = sink.wants(.messages, namespace: namespace)
         do {
             if tracksMessages { sink.noteInputMessages(task.input) }
@@ -520,6 +557,6 @@ final class TaskEnvironment: Sendable {
 
     private func nestedContext(for task: PregelTask, origin: EventOrigin?) -> NestedRunContext {
         NestedRunContext(checkpointer: checkpointer, namespace: namespace + ["\(task.name):\(task.id)"], steps: steps,
-                         resuming: resuming, nullResume: nullResume, sink: sink, parentIds: origin.map { $0.parentIds + [$0.id] } ?? [])
+                         resuming: resuming, nullResume: nullResume, resumeById: resumeById, sink: sink, parentIds: origin.map { $0.parentIds + [$0.id] } ?? [])
     }
 }

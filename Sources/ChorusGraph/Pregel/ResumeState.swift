@@ -18,34 +18,46 @@ final class TaskResumes: Sendable {
         var counter = 0
         var claimed = false
     }
-    private let state: Locked<State>
+    /// Nil for a task with nothing to resume (`none`): its first
+    /// `interrupt()` pauses it, so that call is always call 0.
+    private let state: Locked<State>?
     let fallback: NullResume?
 
-    /// For tasks with nothing to resume: every `interrupt()` pauses.
-    static let none = TaskResumes(values: [], fallback: nil)
+    /// For tasks with nothing to resume: every `interrupt()` pauses. Shared,
+    /// so the common task costs no allocation.
+    static let none = TaskResumes()
 
-    init(values: [Value], fallback: NullResume?) {
-        state = Locked(State(values: values))
+    private init() {
+        state = nil
+        fallback = nil
+    }
+
+    /// `given` is true when `values` end with one given by this resume (a
+    /// resume by interrupt id), so they are saved with the task's outcome.
+    init(values: [Value], fallback: NullResume?, given: Bool = false) {
+        state = Locked(State(values: values, claimed: given))
         self.fallback = fallback
     }
 
-    /// Answers the next `interrupt()` call: a value to return, or nil to pause.
-    func next() -> Value? {
-        state.withLock { s in
+    /// Answers the next `interrupt()` call (the `index`-th of this task): a
+    /// value to return, or nil to pause.
+    func next() -> (value: Value?, index: Int) {
+        guard let state else { return (nil, 0) }
+        return state.withLock { s in
             let index = s.counter
             s.counter += 1
-            if index < s.values.count { return s.values[index] }
+            if index < s.values.count { return (s.values[index], index) }
             if let v = fallback?.take() {
                 s.values.append(v)
                 s.claimed = true
-                return v
+                return (v, index)
             }
-            return nil
+            return (nil, index)
         }
     }
 
     /// Every resume value this task used, when it claimed a new one (to save with the task).
     var claimedValues: [Value]? {
-        state.withLock { s in s.claimed ? s.values : nil }
+        state?.withLock { s in s.claimed ? s.values : nil }
     }
 }
