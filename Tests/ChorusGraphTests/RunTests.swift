@@ -74,6 +74,73 @@ import Testing
         #expect(seen == 1)
         await cancelled.wait()
     }
+
+    /// A graph a node invokes itself (not added as a subgraph) is cancelled
+    /// with its caller: its running node sees the cancellation, its next
+    /// node never runs, and it saves nothing after the cancel (LangGraph #5682).
+    @Test func aGraphInvokedInsideANodeIsCancelledWithItsCaller() async throws {
+        let started = Signal(), cancelled = Signal()
+        let ranAfter = Locked(false)
+        let saves = CountingCheckpointer()
+        var inner = StateGraph(StateSchema([("x", .lastValue)]))
+        inner.addNode("wait") { _, _ in
+            started.fire()
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                cancelled.fire()
+                throw error
+            }
+            return .update(["x": 1])
+        }
+        inner.addNode("after") { _, _ in
+            ranAfter.withLock { $0 = true }
+            return .update(["x": 2])
+        }
+        inner.addEdge(START, "wait")
+        inner.addEdge("wait", "after")
+        let innerGraph = try inner.compile(checkpointer: saves)
+        var outer = StateGraph(StateSchema([("x", .lastValue)]))
+        outer.addNode("call") { _, _ in
+            let result = try await innerGraph.invoke(["x": 0], config: RunConfig(threadId: "inner"))
+            return .update(["x": result.values["x"] ?? .null])
+        }
+        outer.addEdge(START, "call")
+        let outerGraph = try outer.compile()
+
+        let run = Task { try await outerGraph.invoke(["x": 0]) }
+        await started.wait()
+        let savedBeforeCancel = saves.count
+        run.cancel()
+        await #expect(throws: CancellationError.self) { try await run.value }
+        await cancelled.wait()
+        #expect(!ranAfter.withLock { $0 })
+        // invoke returns only after everything it started has ended, so nothing can save later.
+        #expect(saves.count == savedBeforeCancel)
+    }
+}
+
+/// An in-memory checkpointer that counts what it is asked to save.
+final class CountingCheckpointer: Checkpointer {
+    private let inner = InMemoryCheckpointer()
+    private let saved = Locked(0)
+    var count: Int { saved.withLock { $0 } }
+
+    func get(threadId: String, namespace: String, id: String?) async throws -> CheckpointTuple? {
+        try await inner.get(threadId: threadId, namespace: namespace, id: id)
+    }
+    func list(threadId: String, namespace: String, before: String?, limit: Int?) async throws -> [CheckpointTuple] {
+        try await inner.list(threadId: threadId, namespace: namespace, before: before, limit: limit)
+    }
+    func put(threadId: String, namespace: String, checkpoint: Checkpoint, metadata: CheckpointMetadata, parentId: String?) async throws {
+        saved.withLock { $0 += 1 }
+        try await inner.put(threadId: threadId, namespace: namespace, checkpoint: checkpoint, metadata: metadata, parentId: parentId)
+    }
+    func putWrites(threadId: String, namespace: String, checkpointId: String, taskId: String, writes: [PendingWrite]) async throws {
+        saved.withLock { $0 += 1 }
+        try await inner.putWrites(threadId: threadId, namespace: namespace, checkpointId: checkpointId, taskId: taskId, writes: writes)
+    }
+    func deleteThread(_ threadId: String) async throws { try await inner.deleteThread(threadId) }
 }
 
 @Suite struct InterruptAndStateTests {
