@@ -131,6 +131,30 @@ import Testing
         #expect(try await Self.itemRows(database) == 22)
     }
 
+    /// Rolling a thread back (serve's `rollback`) removes the items the
+    /// dropped checkpoints saved; the thread goes on from what remains.
+    @Test func rollingBackDropsTheLaterItemsAndContinuesExactly() async throws {
+        let dir = TemporaryDirectory()
+        let database = try ChorusDatabase(path: dir.file("rollback.sqlite"))
+        let checkpointer = SQLiteCheckpointer(database: database)
+        let graph = try Self.chat(checkpointer)
+        let config = RunConfig(threadId: "t")
+        for k in 1...10 { _ = try await graph.invoke(Self.human(k), config: config) }
+        let kept = try await graph.getState(config: config).values
+        // A clear gap in checkpoint time between what is kept and what is rolled back.
+        try await Task.sleep(for: .milliseconds(5))
+        let cut = Date()
+        try await Task.sleep(for: .milliseconds(5))
+        for k in 11...13 { _ = try await graph.invoke(Self.human(k), config: config) }
+        try await checkpointer.deleteCheckpoints(threadId: "t", since: cut)
+        #expect(try await graph.getState(config: config).values == kept)
+        #expect(try await Self.itemRows(database) == 20)
+        let result = try await graph.invoke(Self.human(14), config: config)
+        #expect(result.values["messages"]?.arrayValue?.suffix(2).compactMap { $0["id"]?.stringValue } == ["human-14", "ai-21"])
+        #expect(result.values["messages"]?.arrayValue?.count == 22)
+        #expect(try await Self.itemRows(database) == 22)
+    }
+
     @Test func unreadableItemRangesAreAnErrorNotAWrongList() async throws {
         let dir = TemporaryDirectory()
         let database = try ChorusDatabase(path: dir.file("broken.sqlite"))
