@@ -35,20 +35,43 @@ public struct ScenarioRunner: Sendable {
         return .object(["name": .string(scenario.name), "calls": .array(results)])
     }
 
+    /// A call's `resume_by_node` ({task name: value}) as the resume map LangGraph takes,
+    /// {pending interrupt id of that task: value}; nil when the call has none.
+    /// Ids are not in the recorded output, so scenarios name tasks instead.
+    private func resumeValue(_ call: Value, on graph: CompiledGraph, config: RunConfig) async throws -> Value? {
+        guard let byNode = call["resume_by_node"]?.objectValue else { return nil }
+        var ids: [String: String] = [:]
+        for task in try await graph.getState(config: config).tasks {
+            if let first = task.interrupts.first { ids[task.name] = first.id }
+        }
+        var map: [String: Value] = [:]
+        for (name, value) in byNode {
+            guard let id = ids[name] else { throw ScenarioError("resume_by_node: no pending interrupt in task '\(name)'") }
+            map[id] = value
+        }
+        return .object(map)
+    }
+
     private func perform(_ call: Value, on graph: CompiledGraph, caseConfig: Value) async throws -> Value {
         let kind = call["call"]?.stringValue ?? ""
         let config = runConfig(caseConfig, call["config"])
         var out: [String: Value] = ["call": .string(kind)]
         switch kind {
         case "invoke", "resume":
-            let input: RunInput = kind == "resume" ? .resume(call["value"] ?? .null) : runInput(call["input"] ?? .null)
+            let input: RunInput
+            if kind == "resume" {
+                input = .resume(try await resumeValue(call, on: graph, config: config) ?? call["value"] ?? .null)
+            } else {
+                input = runInput(call["input"] ?? .null)
+            }
             do {
                 out["result"] = Normalize.result(try await graph.invoke(input, config: config))
             } catch {
                 out["error"] = Normalize.error(error)
             }
         case "stream":
-            let input: RunInput = call["resume"].map { .resume($0) } ?? runInput(call["input"] ?? .null)
+            let input: RunInput = try await resumeValue(call, on: graph, config: config).map { .resume($0) }
+                ?? call["resume"].map { .resume($0) } ?? runInput(call["input"] ?? .null)
             let modesValue = call["modes"] ?? .string("values")
             let modeNames = modesValue.arrayValue?.compactMap(\.stringValue) ?? [modesValue.stringValue ?? "values"]
             var modes: Set<StreamMode> = []

@@ -297,6 +297,13 @@ def debug_payload(ev_):
             "next": list(v["next"]), "tasks": tasks}
 
 
+async def resume_by_node(graph, by_node, config):
+    """{task name: value} -> {the pending interrupt id of that task: value} (ids are not in the output)."""
+    state = await graph.aget_state(config)
+    ids = {t.name: t.interrupts[0].id for t in state.tasks if t.interrupts}
+    return {ids[name]: value for name, value in by_node.items()}
+
+
 async def run_stream(graph, inp, call, config):
     modes = call.get("modes", "values")
     mlist = modes if isinstance(modes, list) else [modes]
@@ -378,9 +385,13 @@ async def run_case(case, tmpdir):
                 if kindc == "invoke":
                     out["result"] = norm(await graph.ainvoke(call.get("input"), config))
                 elif kindc == "resume":
-                    out["result"] = norm(await graph.ainvoke(Command(resume=call.get("value")), config))
+                    value = await resume_by_node(graph, call["resume_by_node"], config) if "resume_by_node" in call else call.get("value")
+                    out["result"] = norm(await graph.ainvoke(Command(resume=value), config))
                 elif kindc == "stream":
-                    inp = Command(resume=call["resume"]) if "resume" in call else call.get("input")
+                    if "resume_by_node" in call:
+                        inp = Command(resume=await resume_by_node(graph, call["resume_by_node"], config))
+                    else:
+                        inp = Command(resume=call["resume"]) if "resume" in call else call.get("input")
                     out["stream"], e = await run_stream(graph, inp, call, config)
                     if e:
                         out["error"] = e
