@@ -61,7 +61,7 @@ var package = Package(
         .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),
         .testTarget(name: "ChorusTUITests", dependencies: ["ChorusTUI"]),
         .testTarget(name: "ChorusProcessTests", dependencies: ["ChorusProcess"]),
-        .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusTesting"],
+        .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTesting"],
                     exclude: ["Golden"]),
         .testTarget(name: "ChorusServeTests", dependencies: [
             "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusModels", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -69,7 +69,8 @@ var package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusAgents", "ChorusApp", "ChorusTUI", "ChorusTesting"]),
+        .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusTesting"]),
+        .testTarget(name: "ChorusAgentsTests", dependencies: ["ChorusAgents", "ChorusModels", "ChorusGraph", "ChorusTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -25,19 +25,10 @@ import Testing
         chunks.map { if case .text(let t) = $0 { t } else { "" } }.joined()
     }
 
-    static func openAIChunk(_ text: String) -> String {
-        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\(JSON.serialize(.string(text)))},\"finish_reason\":null}]}\n\n"
-    }
-    static let openAIEnd = [
-        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
-        "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9}}\n\n",
-        "data: [DONE]\n\n",
-    ]
-
     @Test func openAIStreamsTextUsageAndFinish() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("Hel"), "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}", "}]}\r\n\r\n"] + Self.openAIEnd))
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("Hel"), "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}", "}]}\r\n\r\n"] + OpenAIStreamBytes.end))
         let model = Providers.openAI(baseURL: server.baseURL + "/v1", model: "gpt-test", apiKey: Self.key, retry: Self.fast)
         let result = await collect(model)
         #expect(result.error == nil)
@@ -98,7 +89,7 @@ import Testing
         let schema: Value = ["type": "object", "properties": ["items": ["type": "array", "items": ["type": "string"]]]]
         let request = ChatRequest(messages: [ChatMessage(role: .system, content: "Be brief.", id: "s"), ChatMessage(role: .user, content: "hi", id: "u")],
                                   responseFormat: ResponseFormat(name: "plan", schema: schema))
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("{}")] + Self.openAIEnd))
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("{}")] + OpenAIStreamBytes.end))
         _ = try await Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: Self.key, retry: Self.fast).invoke(request)
         server.enqueue(LoopbackHTTPServer.sse([
             "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":1}}}\n\n",
@@ -124,7 +115,7 @@ import Testing
         defer { Task { await server.shutdown() } }
         server.enqueue(LoopbackHTTPServer.error(429, "{\"error\":{\"message\":\"slow down\"}}", headers: [("retry-after", "0")]))
         server.enqueue(LoopbackHTTPServer.error(500, "{\"error\":{\"message\":\"boom\"}}"))
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("ok")] + Self.openAIEnd))
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("ok")] + OpenAIStreamBytes.end))
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: Self.key, retry: Self.fast))
         #expect(result.error == nil)
         #expect(result.text == "ok")
@@ -174,7 +165,7 @@ import Testing
         defer { Task { await server.shutdown() } }
         // The pause lets both chunks reach the client before the connection drops: AsyncHTTPClient drops
         // body parts that arrive in the same read as the close (see README, "Known faults").
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("partial "), Self.openAIChunk("answer")]) + [.pause(milliseconds: 500), .cut])
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("partial "), OpenAIStreamBytes.chunk("answer")]) + [.pause(milliseconds: 500), .cut])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast))
         #expect(result.text == "partial answer")
         #expect(result.error is ChatProviderError)
@@ -184,12 +175,12 @@ import Testing
     @Test func aStreamWithoutItsEndMarkerIsAnError() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("no done")]))
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("no done")]))
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: .none))
         #expect(result.text == "no done")
         #expect(result.error as? ChatProviderError == .connection(provider: "openai", detail: "the stream ended before [DONE]"))
         let invoked = await #expect(throws: ChatProviderError.self) {
-            server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("again")]))
+            server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("again")]))
             _ = try await Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: .none)
                 .invoke(ChatRequest(messages: [ChatMessage(role: .user, content: "x", id: "u")]))
         }
@@ -199,7 +190,7 @@ import Testing
     @Test func aMalformedChunkIsABadResponse() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("a"), "data: {not json\n\n"]))
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("a"), "data: {not json\n\n"]))
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast))
         guard case .badResponse? = result.error as? ChatProviderError else {
             Issue.record("expected badResponse, got \(String(describing: result.error))")
@@ -229,7 +220,7 @@ import Testing
         // machine (the suite runs in parallel, under ThreadSanitizer in CI).
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(1))
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("wait")]) + [.pause(milliseconds: 6000)] + [.body("data: [DONE]\n\n")])
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("wait")]) + [.pause(milliseconds: 6000)] + [.body("data: [DONE]\n\n")])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, client: client, retry: Self.fast))
         #expect(result.text == "wait")
         #expect(result.error as? ChatProviderError == .connection(provider: "openai", detail: "no data from the server for too long"))
@@ -239,7 +230,7 @@ import Testing
     @Test func cancellingTheConsumerEndsTheStream() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
-        server.enqueue(LoopbackHTTPServer.sse([Self.openAIChunk("first")]) + [.pause(milliseconds: 20_000)])
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("first")]) + [.pause(milliseconds: 20_000)])
         let model = Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast)
         let got = Signal()
         let consumer = Task {

@@ -104,7 +104,7 @@ import Testing
         let plan = #"{"sub_questions": ["first?", "second?"]}"#
         for _ in 0..<2 {
             server.enqueue(LoopbackHTTPServer.error(429, #"{"error":{"message":"warming up"}}"#, headers: [("retry-after", "0")]))
-            server.enqueue(LoopbackHTTPServer.sse([ProviderTests.openAIChunk(plan)] + ProviderTests.openAIEnd))
+            server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk(plan)] + OpenAIStreamBytes.end))
         }
         let config = ChorusConfig(providers: ["flaky": .init(kind: "openai", baseURL: server.baseURL + "/v1", model: "m", apiKeyEnv: nil)],
                                   research: .init(branches: 2, planner: "flaky", researcher: "offline", synthesizer: "offline"))
