@@ -1,6 +1,7 @@
 import ChorusApp
 import ChorusGraph
 import ChorusStore
+import ChorusTesting
 import ChorusTUI
 import Foundation
 
