@@ -45,7 +45,7 @@ import Testing
         #expect(final["event"] == "final")
         #expect(final["answer"]?.stringValue?.contains("[3]") == true)
         let saved = try await ThreadStore(database: try ChorusDatabase(path: path)).get(thread)
-        #expect(saved?.kind == "research")
+        #expect(saved?.kind == .research)
     }
 
     @Test func textModeReportsBranchesOnStderrAndTheSanitizedAnswerOnStdout() async throws {

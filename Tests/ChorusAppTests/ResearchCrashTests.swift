@@ -34,7 +34,7 @@ import Testing
         var committed: Set<Int> = []
         let deadline = ContinuousClock.now + .seconds(150)
         while committed.count < 4 && ContinuousClock.now < deadline && child.termination == nil {
-            if threadId == nil { threadId = try await ThreadStore(database: database).list().first { $0.kind == "research" }?.id }
+            if threadId == nil { threadId = try await ThreadStore(database: database).list().first { $0.kind == .research }?.id }
             if let threadId { committed = try await Self.committedBranches(database: database, threadId: threadId) }
             try await Task.sleep(for: .milliseconds(5))
         }

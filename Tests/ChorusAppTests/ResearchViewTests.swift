@@ -142,7 +142,7 @@ import Testing
 enum ThreadRecordFixture {
     static func research(_ id: String, _ title: String) -> ChorusStore.ThreadRecord {
         var record = thread(id, title)
-        record.kind = "research"
+        record.kind = .research
         return record
     }
 }

@@ -13,7 +13,7 @@ func makeModel(width: Int = 60, height: Int = 16, keys: [String: [String]] = [:]
 }
 
 func thread(_ id: String, _ title: String?, provider: String = "offline") -> ThreadRecord {
-    ThreadRecord(id: id, title: title, kind: "chat", provider: provider, model: nil, archived: false, messageCount: 2,
+    ThreadRecord(id: id, title: title, kind: .chat, provider: provider, model: nil, archived: false, messageCount: 2,
                  createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
 }
 

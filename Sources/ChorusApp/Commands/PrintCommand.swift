@@ -67,13 +67,13 @@ public struct PrintCommand: Sendable {
             case nil:
                 threadId = try await store.create(provider: model.displayName).id
             case .latest:
-                guard let latest = try await store.list().first(where: { $0.kind == "chat" }) else {
+                guard let latest = try await store.list().first(where: { $0.kind == .chat }) else {
                     throw ThreadReferenceError.noneToContinue
                 }
                 threadId = latest.id
             case .id(let reference):
                 let record = try await ThreadReference.resolve(reference, in: store)
-                guard record.kind == "chat" else { throw ThreadReferenceError.notChat(record.id) }
+                guard record.kind == .chat else { throw ThreadReferenceError.notChat(record.id) }
                 threadId = record.id
             }
             checkpointer = SQLiteCheckpointer(database: database)

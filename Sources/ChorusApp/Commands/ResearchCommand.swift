@@ -70,13 +70,13 @@ public struct ResearchCommand: Sendable {
         let threadId: String
         let input: RunInput
         if let resumeThread {
-            guard let thread = try await store.get(resumeThread), thread.kind == "research" else {
+            guard let thread = try await store.get(resumeThread), thread.kind == .research else {
                 throw UsageError("no research thread \(resumeThread)")
             }
             threadId = thread.id
             input = .continue
         } else {
-            threadId = try await store.create(title: question, kind: "research", provider: researcher.displayName).id
+            threadId = try await store.create(title: question, kind: .research, provider: researcher.displayName).id
             input = .state(["question": .string(question)])
         }
         let graph = try ResearchGraph.make(planner: planner, researcher: researcher, synthesizer: synthesizer, branches: n,

@@ -75,7 +75,7 @@ public struct ThreadDocument: Sendable {
     public var jsonValue: Value {
         [
             "id": .string(record.id), "title": record.title.map { .string(SafeText.sanitize($0, keepNewlines: false)) } ?? .null,
-            "kind": .string(record.kind), "provider": record.provider.map { .string(SafeText.sanitize($0, keepNewlines: false)) } ?? .null,
+            "kind": .string(record.kind.rawValue), "provider": record.provider.map { .string(SafeText.sanitize($0, keepNewlines: false)) } ?? .null,
             "created_at": .double(record.createdAt.timeIntervalSince1970), "updated_at": .double(record.updatedAt.timeIntervalSince1970),
             "archived": .bool(record.archived),
             "messages": .array(messages.map { m in

@@ -11,7 +11,7 @@ public enum ThreadsListCommand {
         return threads.map { t in
             if json {
                 return JSON.serialize([
-                    "id": .string(t.id), "title": t.title.map { .string($0) } ?? .null, "kind": .string(t.kind),
+                    "id": .string(t.id), "title": t.title.map { .string($0) } ?? .null, "kind": .string(t.kind.rawValue),
                     "updated_at": .double(t.updatedAt.timeIntervalSince1970), "created_at": .double(t.createdAt.timeIntervalSince1970),
                     "messages": .int(t.messageCount), "archived": .bool(t.archived),
                     "provider": t.provider.map { .string($0) } ?? .null, "model": t.model.map { .string($0) } ?? .null,

@@ -185,7 +185,7 @@ extension ChatService {
             if let threadId {
                 id = threadId
             } else {
-                let record = try await threads.create(title: question, kind: "research", provider: researcher.displayName)
+                let record = try await threads.create(title: question, kind: .research, provider: researcher.displayName)
                 id = record.id
                 send(.researchStarted(record, ResearchState(question: SafeText.sanitize(question, keepNewlines: false),
                                                             maxConcurrency: researchConcurrency, startedAt: Date())))

@@ -15,8 +15,8 @@ enum ThreadListPanel {
         buffer.fill(area, style: theme[.panel])
         let focused = m.focus == .threadList
         buffer.write(focused ? " Threads (focused)" : " Threads", x: area.x, y: area.y, style: theme[.panelTitle], limit: area.maxX)
-        var rows: [(key: String, title: String, kind: String)] = []
-        if m.current == AppModel.draft { rows.append((AppModel.draft, "New thread", "chat")) }
+        var rows: [(key: String, title: String, kind: ThreadKind)] = []
+        if m.current == AppModel.draft { rows.append((AppModel.draft, "New thread", .chat)) }
         for thread in m.threads { rows.append((thread.id, SafeText.sanitize(thread.displayTitle, keepNewlines: false), thread.kind)) }
         let visible = area.height - 1
         guard visible > 0 else { return }
@@ -31,7 +31,7 @@ enum ThreadListPanel {
             let marker = m.replies[row.key] != nil ? "● " : isCurrent ? "› " : "  "
             let number = index - (m.current == AppModel.draft ? 1 : 0)
             let prefix = (1...9).contains(number + 1) && row.key != AppModel.draft ? "\(number + 1) " : "  "
-            let kind = row.kind == "research" ? "⧉ " : ""
+            let kind = row.kind == .research ? "⧉ " : ""
             buffer.write(marker + prefix + kind + row.title, x: area.x, y: y, style: style, limit: area.maxX)
         }
     }

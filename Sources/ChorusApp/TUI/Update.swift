@@ -130,7 +130,7 @@ public enum Update {
         m.historyIndex = nil
         if let index = m.threads.firstIndex(where: { $0.id == id }) { m.listSelection = index }
         m.researchTranscript = false
-        if m.threads.first(where: { $0.id == id })?.kind == "research", m.research[id]?.isActive != true {
+        if m.threads.first(where: { $0.id == id })?.kind == .research, m.research[id]?.isActive != true {
             effects.append(.loadResearch(threadId: id))
         }
         if id != AppModel.draft, m.conversations[id] == nil || m.replies[id] == nil {

@@ -26,7 +26,7 @@ struct RunExecutor: Sendable {
                 guard !run.isStateless else { return }
                 try await store.annotate(run.threadId, metadata: ["graph_id": .string(run.assistant.graphId),
                                                                   "assistant_id": .string(run.assistant.assistantId)],
-                                         kind: run.assistant.graphId)
+                                         kind: ThreadKind(rawValue: run.assistant.graphId))
             }
             var graph = run.isStateless ? run.assistant.statelessGraph : run.assistant.graph
             let hasBreakpoints = !request.interruptBefore.isEmpty || !request.interruptAfter.isEmpty

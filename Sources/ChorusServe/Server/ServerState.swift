@@ -18,7 +18,7 @@ struct ServerState: Sendable {
 
     /// The graph that keeps a thread's state.
     func assistant(for record: ThreadRecord) -> Assistant {
-        catalog.forThread(graphId: record.metadata["graph_id"]?.stringValue, kind: record.kind)
+        catalog.forThread(graphId: record.metadata["graph_id"]?.stringValue, kind: record.kind.rawValue)
     }
 
     /// The thread's state now (or at `checkpointId`).

@@ -6,8 +6,7 @@ public struct ThreadRecord: Sendable, Equatable {
     public var id: String
     /// Set by the user, or taken from the first user message; nil until either.
     public var title: String?
-    /// `chat` or `research`.
-    public var kind: String
+    public var kind: ThreadKind
     public var provider: String?
     public var model: String?
     public var archived: Bool
@@ -18,7 +17,7 @@ public struct ThreadRecord: Sendable, Equatable {
     /// What a client attached to the thread (a JSON object; `[:]` when none).
     public var metadata: [String: Value]
 
-    public init(id: String, title: String?, kind: String, provider: String?, model: String?, archived: Bool, messageCount: Int,
+    public init(id: String, title: String?, kind: ThreadKind, provider: String?, model: String?, archived: Bool, messageCount: Int,
                 createdAt: Date, updatedAt: Date, metadata: [String: Value] = [:]) {
         self.id = id
         self.title = title

@@ -12,7 +12,7 @@ public final class ThreadStore: Sendable {
     }
 
     @discardableResult
-    public func create(id: String = UUID().uuidString.lowercased(), title: String? = nil, kind: String = "chat",
+    public func create(id: String = UUID().uuidString.lowercased(), title: String? = nil, kind: ThreadKind = .chat,
                        provider: String? = nil, model: String? = nil, metadata: [String: Value] = [:]) async throws -> ThreadRecord {
         let now = Date()
         let record = ThreadRecord(id: id, title: title, kind: kind, provider: provider, model: model, archived: false,
@@ -21,7 +21,7 @@ public final class ThreadStore: Sendable {
             try db.execute(sql: """
                 INSERT INTO threads (id, title, kind, provider, model, archived, message_count, created_at, updated_at, metadata_json)
                 VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?)
-                """, arguments: [id, title, kind, provider, model, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                """, arguments: [id, title, kind.rawValue, provider, model, now.timeIntervalSince1970, now.timeIntervalSince1970,
                                  JSON.serialize(.object(metadata))])
         }
         return record
@@ -30,7 +30,7 @@ public final class ThreadStore: Sendable {
     /// Adds `metadata` to the thread's (a key given replaces the old value) and,
     /// when given, sets its kind; returns the thread as it now is.
     @discardableResult
-    public func annotate(_ id: String, metadata: [String: Value], kind: String? = nil) async throws -> ThreadRecord {
+    public func annotate(_ id: String, metadata: [String: Value], kind: ThreadKind? = nil) async throws -> ThreadRecord {
         try await database.pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM threads WHERE id = ?", arguments: [id]) else {
                 throw ThreadNotFound(id: id)
@@ -39,7 +39,7 @@ public final class ThreadStore: Sendable {
             record.metadata.merge(metadata) { _, new in new }
             if let kind { record.kind = kind }
             try db.execute(sql: "UPDATE threads SET metadata_json = ?, kind = ? WHERE id = ?",
-                           arguments: [JSON.serialize(.object(record.metadata)), record.kind, id])
+                           arguments: [JSON.serialize(.object(record.metadata)), record.kind.rawValue, id])
             return record
         }
     }
@@ -167,7 +167,7 @@ public final class ThreadStore: Sendable {
 
     static func record(_ row: Row) -> ThreadRecord {
         ThreadRecord(
-            id: row[0], title: row[1], kind: row[2], provider: row[3], model: row[4],
+            id: row[0], title: row[1], kind: ThreadKind(rawValue: row[2]), provider: row[3], model: row[4],
             archived: row[5], messageCount: row[6],
             createdAt: Date(timeIntervalSince1970: row[7]), updatedAt: Date(timeIntervalSince1970: row[8]),
             metadata: (try? JSON.parse(row[9] as String))?.objectValue ?? [:])
