@@ -20,7 +20,7 @@ import Testing
     @Test func namedProvidersAndTheDefault() throws {
         let config = try ChorusConfig.parse(sample, path: "c.toml")
         #expect(config.defaultProvider == "local")
-        #expect(config.providers["work"] == ChorusConfig.Provider(kind: "anthropic", baseURL: nil, model: "claude-test", apiKeyEnv: "WORK_KEY"))
+        #expect(config.providers["work"] == ChorusConfig.Provider(kind: .anthropic, baseURL: nil, model: "claude-test", apiKeyEnv: "WORK_KEY"))
         #expect(try ModelCatalog.model(provider: nil, model: nil, baseURL: nil, environment: [:], config: config).displayName == "openai/smollm2")
         #expect(try ModelCatalog.model(provider: "work", model: nil, baseURL: nil, environment: ["WORK_KEY": "k"], config: config).displayName == "anthropic/claude-test")
         #expect(throws: UsageError.self) {

@@ -106,7 +106,7 @@ import Testing
             server.enqueue(LoopbackHTTPServer.error(429, #"{"error":{"message":"warming up"}}"#, headers: [("retry-after", "0")]))
             server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk(plan)] + OpenAIStreamBytes.end))
         }
-        let config = ChorusConfig(providers: ["flaky": .init(kind: "openai", baseURL: server.baseURL + "/v1", model: "m", apiKeyEnv: nil)],
+        let config = ChorusConfig(providers: ["flaky": .init(kind: .openai, baseURL: server.baseURL + "/v1", model: "m", apiKeyEnv: nil)],
                                   research: .init(branches: 2, planner: "flaky", researcher: "offline", synthesizer: "offline"))
         let path = temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }

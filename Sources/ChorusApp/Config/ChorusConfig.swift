@@ -25,12 +25,12 @@ import TOMLKit
 /// ```
 public struct ChorusConfig: Sendable, Equatable {
     public struct Provider: Sendable, Equatable {
-        public var kind: String
+        public var kind: ProviderKind
         public var baseURL: String?
         public var model: String?
         public var apiKeyEnv: String?
 
-        public init(kind: String, baseURL: String?, model: String?, apiKeyEnv: String?) {
+        public init(kind: ProviderKind, baseURL: String?, model: String?, apiKeyEnv: String?) {
             self.kind = kind
             self.baseURL = baseURL
             self.model = model
@@ -175,10 +175,10 @@ public struct ChorusConfig: Sendable, Equatable {
             throw ConfigError(path: path, line: nil, message: "providers.\(name): unknown setting '\(key)'")
         }
         guard let kind = try string("kind") else { throw ConfigError(path: path, line: nil, message: "providers.\(name) needs kind = \"openai\" | \"anthropic\" | \"ollama\" | \"offline\"") }
-        guard ModelCatalog.providers.contains(kind) else {
+        guard let known = ProviderKind(rawValue: kind) else {
             throw ConfigError(path: path, line: nil, message: "providers.\(name).kind '\(kind)' is not one of \(ModelCatalog.providers.joined(separator: ", "))")
         }
-        return Provider(kind: kind, baseURL: try string("base_url"), model: try string("model"), apiKeyEnv: try string("api_key_env"))
+        return Provider(kind: known, baseURL: try string("base_url"), model: try string("model"), apiKeyEnv: try string("api_key_env"))
     }
 }
 
