@@ -84,13 +84,7 @@ import Testing
         let saves = CountingCheckpointer()
         var inner = StateGraph(StateSchema([("x", .lastValue)]))
         inner.addNode("wait") { _, _ in
-            started.fire()
-            do {
-                try await Task.sleep(for: .seconds(3600))
-            } catch {
-                cancelled.fire()
-                throw error
-            }
+            try await sleepUntilCancelled(started: started, cancelled: cancelled)
             return .update(["x": 1])
         }
         inner.addNode("after") { _, _ in

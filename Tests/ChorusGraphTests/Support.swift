@@ -16,18 +16,23 @@ func fanOutGraph(_ n: Int, checkpointer: (any Checkpointer)? = nil, work: @escap
     return try g.compile(checkpointer: checkpointer)
 }
 
+/// A node body's wait: fires `started`, then sleeps until cancelled and fires `cancelled`.
+func sleepUntilCancelled(started: Signal, cancelled: Signal) async throws {
+    started.fire()
+    do {
+        try await Task.sleep(for: .seconds(3600))
+    } catch {
+        cancelled.fire()
+        throw error
+    }
+}
+
 /// A node that waits until cancelled and reports it.
 func sleeperGraph(started: Signal, cancelled: Signal) throws -> CompiledGraph {
     var g = StateGraph(StateSchema([("x", .lastValue)]))
     g.addNode("first") { _, _ in .update(["x": 1]) }
     g.addNode("sleeper") { _, _ in
-        started.fire()
-        do {
-            try await Task.sleep(for: .seconds(3600))
-        } catch {
-            cancelled.fire()
-            throw error
-        }
+        try await sleepUntilCancelled(started: started, cancelled: cancelled)
         return .none
     }
     g.addEdge(START, "first")
