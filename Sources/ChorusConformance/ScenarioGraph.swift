@@ -28,9 +28,13 @@ enum ScenarioGraph {
             if let sub = spec["subgraph"] {
                 graph.addNode(name, subgraph: try builder(sub).compile())
             } else {
-                guard let ops = spec.arrayValue else { throw ScenarioError("node '\(name)' must be a list of ops or a subgraph") }
+                guard let ops = spec.arrayValue ?? spec["ops"]?.arrayValue else {
+                    throw ScenarioError("node '\(name)' must be a list of ops, {\"ops\": […], \"defer\": bool} or a subgraph")
+                }
                 let program = try ops.map(ScenarioOp.init)
-                graph.addNode(name) { input, context in try await ScenarioOp.run(program, input: input, context: context) }
+                graph.addNode(name, deferred: spec["defer"]?.isTruthy ?? false) { input, context in
+                    try await ScenarioOp.run(program, input: input, context: context)
+                }
             }
         }
         for edge in description["edges"]?.arrayValue ?? [] {

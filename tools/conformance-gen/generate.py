@@ -202,6 +202,8 @@ def build(desc):
     for name, spec in desc["nodes"].items():
         if isinstance(spec, dict) and "subgraph" in spec:
             g.add_node(name, build(spec["subgraph"]).compile())
+        elif isinstance(spec, dict) and "ops" in spec:
+            g.add_node(name, make_node(spec["ops"]), defer=bool(spec.get("defer")))
         else:
             g.add_node(name, make_node(spec))
     for e in desc["edges"]:

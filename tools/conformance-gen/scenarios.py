@@ -655,6 +655,36 @@ add(case("x4_resume_map_subgraph", "interrupts", "a subgraph's interrupt and a s
           {"call": "stream", "resume_by_node": {"sub": "in", "outer": "out"}, "modes": ["updates", "values"], "subgraphs": True},
           {"call": "get_state"}]))
 
+# Deferred nodes (add_node(..., defer=True)): a node so marked runs only when
+# nothing else is due. A node spec may be {"ops": [...], "defer": true}.
+add(case("x4_defer_uneven_branches", "defer", "a deferred join after branches of different lengths runs once, after the longest",
+         {"state": {"log": "append"},
+          "nodes": {"a": node(app("log", "a")), "b1": node(app("log", "b1")), "b2": node(app("log", "b2")),
+                    "join": {"ops": node(app("log", {"$fmt": "join after {n}", "n": {"$len": "log"}})), "defer": True}},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b1"}, {"from": "b1", "to": "b2"},
+                    {"from": "a", "to": "join"}, {"from": "b2", "to": "join"}, {"from": "join", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "debug"]}, {"call": "get_state"},
+          {"call": "get_state_history"}]))
+
+add(case("x4_defer_join_edge", "defer", "a deferred node behind a join edge waits for both sources and for the end",
+         {"state": {"log": "append"},
+          "nodes": {"a": node(app("log", "a")), "b1": node(app("log", "b1")), "b2": node(app("log", "b2")),
+                    "c": {"ops": node(app("log", "c")), "defer": True}, "side": node(app("log", "side"))},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b1"}, {"from": "b1", "to": "b2"}, {"from": "b2", "to": "side"},
+                    {"from": ["a", "b2"], "to": "c"}, {"from": "c", "to": E}, {"from": "side", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"}]))
+
+add(case("x4_defer_interrupt_before", "defer", "a deferred node with a breakpoint before it, resumed",
+         {"state": {"log": "append"},
+          "nodes": {"a": node(app("log", "a")), "b": node(app("log", "b")), "c": node(app("log", "c")),
+                    "last": {"ops": node(app("log", "last")), "defer": True}},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b"}, {"from": "b", "to": "c"},
+                    {"from": "a", "to": "last"}, {"from": "last", "to": E}, {"from": "c", "to": E}],
+          "compile": {"checkpointer": "memory", "interrupt_before": ["last"]}},
+         [{"call": "invoke", "input": {}}, {"call": "get_state"}, {"call": "stream", "input": None, "modes": ["updates", "values"]}]))
+
 
 def main():
     out = sys.argv[1]

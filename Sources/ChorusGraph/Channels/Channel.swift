@@ -11,6 +11,9 @@ public protocol Channel: Sendable {
     var value: Value? { get }
     /// Called after a task that was triggered by this channel ran. Returns whether it changed.
     mutating func consume() -> Bool
+    /// The run is about to end (no node is due): a channel that holds its
+    /// value back until then makes it available. Returns whether it changed.
+    mutating func finish() -> Bool
     /// What a checkpoint stores; nil when there is nothing to store.
     func checkpoint() -> Value?
     /// Restores what `checkpoint()` returned.
@@ -21,5 +24,6 @@ extension Channel {
     /// True when the channel holds a value readers can see.
     public var isAvailable: Bool { value != nil }
     public mutating func consume() -> Bool { false }
+    public mutating func finish() -> Bool { false }
     public func checkpoint() -> Value? { value }
 }

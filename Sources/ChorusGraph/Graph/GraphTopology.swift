@@ -25,7 +25,7 @@ final class GraphTopology: Sendable {
     /// Per channel: whether it clears itself when a step passes without a write.
     let selfClearing: [Bool]
     let stateKeySet: Set<String>
-    private let joinNames: [(channel: Int, sources: Set<String>)]
+    private let joinNames: [(channel: Int, sources: Set<String>, deferred: Bool)]
 
     init(schema: StateSchema, nodes specs: [String: NodeSpec], joins: [(sources: [String], target: String)]) {
         self.schema = schema
@@ -43,11 +43,11 @@ final class GraphTopology: Sendable {
             branch[i] = names.count
             names.append(Reserved.branchTo(node.name))
         }
-        var joinList: [(Int, Set<String>)] = []
+        var joinList: [(Int, Set<String>, Bool)] = []
         for j in joins {
             let name = Reserved.join(j.sources, j.target)
             if names.contains(name) { continue }
-            joinList.append((names.count, Set(j.sources)))
+            joinList.append((names.count, Set(j.sources), specs[j.target]?.isDeferred ?? false))
             names.append(name)
         }
         channelNames = names
@@ -65,7 +65,7 @@ final class GraphTopology: Sendable {
         var clearing = [Bool](repeating: false, count: names.count)
         clearing[startChannel] = true
         clearing[tasksChannel] = true
-        for b in branch where b >= 0 { clearing[b] = true }
+        for (i, b) in branch.enumerated() where b >= 0 && !sorted[i].isDeferred { clearing[b] = true }
         selfClearing = clearing
         stateKeySet = Set(schema.keys)
     }
@@ -75,8 +75,12 @@ final class GraphTopology: Sendable {
         var channels: [any Channel] = schema.keys.map { schema.makeChannel($0) }
         channels.append(EphemeralChannel())
         channels.append(TopicChannel())
-        for _ in branchChannel.filter({ $0 >= 0 }) { channels.append(EphemeralChannel()) }
-        for j in joinNames { channels.append(NamedBarrierChannel(names: j.sources)) }
+        for (i, b) in branchChannel.enumerated() where b >= 0 {
+            channels.append(nodes[i].isDeferred ? AfterFinishChannel() as any Channel : EphemeralChannel())
+        }
+        for j in joinNames {
+            channels.append(j.deferred ? NamedBarrierChannel(names: j.sources, afterFinish: true) : NamedBarrierChannel(names: j.sources))
+        }
         return channels
     }
 

@@ -21,6 +21,8 @@ public struct StateGraph: Sendable {
     var edges: [(from: String, to: String)] = []
     var joins: [(sources: [String], target: String)] = []
     var branches: [(from: String, router: Router)] = []
+    /// Nodes that run only when nothing else is due (`addNode(_:deferred:_:)`).
+    var deferred: Set<String> = []
 
     public init(_ schema: StateSchema) {
         self.schema = schema
@@ -29,6 +31,14 @@ public struct StateGraph: Sendable {
     /// Adds a node that runs `action`.
     public mutating func addNode(_ name: String, _ action: @escaping NodeAction) {
         insert(name, .action(action))
+    }
+
+    /// Adds a node that, once triggered, waits until nothing else is due in
+    /// the run and runs then (LangGraph's `defer=True`): a join after
+    /// branches of different lengths runs once, after the longest.
+    public mutating func addNode(_ name: String, deferred: Bool, _ action: @escaping NodeAction) {
+        insert(name, .action(action))
+        if deferred { self.deferred.insert(name) }
     }
 
     /// Adds a compiled graph as a node: it receives this graph's state and its
@@ -87,7 +97,8 @@ public struct StateGraph: Sendable {
                 if j.sources.contains(name) { edgeWrites.append((Reserved.join(j.sources, j.target), .string(name))) }
             }
             let routers = branches.filter { $0.from == name }.map(\.router)
-            specs[name] = NodeSpec(name: name, kind: kind, triggers: triggers, edgeWrites: edgeWrites, routers: routers)
+            specs[name] = NodeSpec(name: name, kind: kind, triggers: triggers, edgeWrites: edgeWrites, routers: routers,
+                                   isDeferred: deferred.contains(name))
         }
         return CompiledGraph(
             topology: GraphTopology(schema: schema, nodes: specs, joins: joins),
@@ -139,4 +150,6 @@ struct NodeSpec: Sendable {
     /// Writes of static and join edges, made whenever the node finishes.
     let edgeWrites: [(String, Value)]
     let routers: [Router]
+    /// Runs only when nothing else is due: its branch and join channels open after the run's last step.
+    let isDeferred: Bool
 }

@@ -175,6 +175,14 @@ struct PregelState: Sendable {
                 }
             }
         }
+        // Tentatively the last step: channels that wait for the end open now.
+        if bumpStep && !updated.contains(where: { !topology.triggerToNodes[$0].isEmpty }) {
+            for chan in channels.indices where channels[chan].finish() {
+                setVersion(chan, next)
+                bumped = true
+                if channels[chan].isAvailable { updated.append(chan) }
+            }
+        }
         live.removeAll { !channels[$0].isAvailable }
         if bumped { maxVersion = next }
         return updated
