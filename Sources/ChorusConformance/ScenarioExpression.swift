@@ -8,6 +8,8 @@ struct ScenarioExpression {
     /// The list item and index, inside a `send` edge's `arg`.
     var item: Value? = nil
     var index: Int? = nil
+    /// The node's attempt (1 for the first), inside a node.
+    var attempt: Int? = nil
 
     func evaluate(_ expr: Value) throws -> Value {
         switch expr {
@@ -38,6 +40,10 @@ struct ScenarioExpression {
             if o["$index"] != nil {
                 guard let index else { throw ScenarioError("$index used outside a send edge") }
                 return .int(index)
+            }
+            if o["$attempt"] != nil {
+                guard let attempt else { throw ScenarioError("$attempt used outside a node") }
+                return .int(attempt)
             }
             if let terms = o["$add"] {
                 let values = try (terms.arrayValue ?? []).map(evaluate)

@@ -7,7 +7,13 @@ enum ScenarioGraph {
         let compile = description["compile"] ?? .object([:])
         let before = (compile["interrupt_before"]?.arrayValue ?? []).compactMap(\.stringValue)
         let after = (compile["interrupt_after"]?.arrayValue ?? []).compactMap(\.stringValue)
-        return try graph.compile(checkpointer: checkpointer, interruptBefore: before, interruptAfter: after)
+        let cache: (any NodeCache)?
+        switch compile["cache"]?.stringValue {
+        case nil: cache = nil
+        case "memory": cache = InMemoryNodeCache()
+        case let other: throw ScenarioError("unknown cache '\(other ?? "")'")
+        }
+        return try graph.compile(checkpointer: checkpointer, cache: cache, interruptBefore: before, interruptAfter: after)
     }
 
     static func builder(_ description: Value) throws -> StateGraph {
@@ -29,10 +35,10 @@ enum ScenarioGraph {
                 graph.addNode(name, subgraph: try builder(sub).compile())
             } else {
                 guard let ops = spec.arrayValue ?? spec["ops"]?.arrayValue else {
-                    throw ScenarioError("node '\(name)' must be a list of ops, {\"ops\": […], \"defer\": bool} or a subgraph")
+                    throw ScenarioError("node '\(name)' must be a list of ops, {\"ops\": […], policies…} or a subgraph")
                 }
                 let program = try ops.map(ScenarioOp.init)
-                graph.addNode(name, deferred: spec["defer"]?.isTruthy ?? false) { input, context in
+                graph.addNode(name, policy: try ScenarioPolicy.parse(spec)) { input, context in
                     try await ScenarioOp.run(program, input: input, context: context)
                 }
             }

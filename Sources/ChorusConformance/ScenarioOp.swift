@@ -17,7 +17,7 @@ struct ScenarioOp: Sendable {
     private func field(_ name: String) -> Value { fields[name] ?? .null }
 
     static func run(_ program: [ScenarioOp], input: Value, context: NodeContext) async throws -> NodeOutput {
-        let eval = ScenarioExpression(input: input)
+        let eval = ScenarioExpression(input: input, attempt: context.attempt)
         var update: [String: Value] = [:]
         for op in program {
             if let when = op.fields["when"], try !eval.holds(when) { continue }

@@ -29,6 +29,7 @@ extension RunEvent.Kind {
         case .nodeStart: "nodeStart"
         case .nodeEnd: "nodeEnd"
         case .nodeError: "nodeError"
+        case .nodeRetry: "nodeRetry"
         case .modelStart: "modelStart"
         case .token: "token"
         case .modelEnd: "modelEnd"

@@ -9,9 +9,9 @@ import Testing
 @Suite(.enabled(if: LiteLLM.baseURL != nil, "the LiteLLM proxy is not running (see scripts/test.sh)"),
        .timeLimit(.minutes(2)), .serialized)
 struct LiteLLMFaultTests {
-    static let quick = RetryPolicy(maxAttempts: 3, baseDelay: 0.05, maxDelay: 0.2)
+    static let quick = RequestRetryPolicy(maxAttempts: 3, baseDelay: 0.05, maxDelay: 0.2)
 
-    func ask(_ model: String, retry: RetryPolicy = quick, client: HTTPClient = ChatHTTPClient.shared) async -> (String, (any Error)?) {
+    func ask(_ model: String, retry: RequestRetryPolicy = quick, client: HTTPClient = ChatHTTPClient.shared) async -> (String, (any Error)?) {
         let provider = Providers.openAI(baseURL: LiteLLM.baseURL!, model: model, apiKey: LiteLLM.key, client: client, retry: retry)
         do {
             let reply = try await provider.invoke(ChatRequest(messages: [ChatMessage(role: .user, content: "Say hi.", id: "u")], maxTokens: 8, temperature: 0))
@@ -46,7 +46,7 @@ struct LiteLLMFaultTests {
     }
 
     @Test func aFlakyModelSucceedsWithRetries() async throws {
-        let (text, error) = await ask("flaky", retry: RetryPolicy(maxAttempts: 12, baseDelay: 0.05, maxDelay: 0.2))
+        let (text, error) = await ask("flaky", retry: RequestRetryPolicy(maxAttempts: 12, baseDelay: 0.05, maxDelay: 0.2))
         #expect(error == nil)
         #expect(!text.isEmpty)
     }

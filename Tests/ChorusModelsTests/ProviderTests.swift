@@ -6,7 +6,7 @@ import Testing
 
 /// Providers against our loopback server speaking each wire format byte for byte.
 @Suite(.timeLimit(.minutes(1))) struct ProviderTests {
-    static let fast = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
+    static let fast = RequestRetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
     static let key = "sk-test-SECRET-1234"
 
     func collect(_ model: any ChatModel, _ text: String = "hi") async -> (text: String, chunks: [ChatChunk], error: (any Error)?) {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextvars
 import json
 import operator
 import os
@@ -32,7 +33,11 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
-from langgraph.types import Command, Send, interrupt
+from langgraph.cache.memory import InMemoryCache
+from langgraph.runtime import get_runtime
+from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPolicy, interrupt
+
+ATTEMPT: contextvars.ContextVar = contextvars.ContextVar("attempt", default=None)
 
 # ----------------------------------------------------------------- expressions
 
@@ -58,6 +63,8 @@ def ev(expr, inp, item=None, index=None):
         return item[f] if f else item
     if "$index" in expr:
         return index
+    if "$attempt" in expr:
+        return ATTEMPT.get()
     if "$add" in expr:
         vals = [ev(e, inp, item, index) for e in expr["$add"]]
         out = vals[0]
@@ -133,6 +140,7 @@ def exc_class(name):
 
 def make_node(ops):
     async def node(inp):
+        ATTEMPT.set(get_runtime().execution_info.node_attempt)
         upd: dict = {}
         for op in ops:
             if "when" in op and not cond(op["when"], inp):
@@ -184,6 +192,21 @@ def make_node(ops):
     return node
 
 
+def policies(spec):
+    out = {}
+    if "retry" in spec:
+        r = spec["retry"]
+        kw = {k: r[k] for k in ("initial_interval", "backoff_factor", "max_interval", "max_attempts", "jitter") if k in r}
+        if "retry_on" in r:
+            kw["retry_on"] = tuple(exc_class(n) for n in r["retry_on"])
+        out["retry_policy"] = RetryPolicy(**kw)
+    if "timeout" in spec:
+        out["timeout"] = TimeoutPolicy(run_timeout=spec["timeout"].get("run"), idle_timeout=spec["timeout"].get("idle"))
+    if "cache" in spec:
+        out["cache_policy"] = CachePolicy(ttl=spec["cache"].get("ttl"))
+    return out
+
+
 def state_type(state):
     fields = {}
     for k, r in state.items():
@@ -203,7 +226,7 @@ def build(desc):
         if isinstance(spec, dict) and "subgraph" in spec:
             g.add_node(name, build(spec["subgraph"]).compile())
         elif isinstance(spec, dict) and "ops" in spec:
-            g.add_node(name, make_node(spec["ops"]), defer=bool(spec.get("defer")))
+            g.add_node(name, make_node(spec["ops"]), defer=bool(spec.get("defer")), **policies(spec))
         else:
             g.add_node(name, make_node(spec))
     for e in desc["edges"]:
@@ -371,7 +394,8 @@ async def run_case(case, tmpdir):
     else:
         saver = None
     comp = desc.get("compile", {})
-    graph = build(desc).compile(checkpointer=saver, interrupt_before=comp.get("interrupt_before"), interrupt_after=comp.get("interrupt_after"))
+    cache = InMemoryCache() if comp.get("cache") == "memory" else None
+    graph = build(desc).compile(checkpointer=saver, cache=cache, interrupt_before=comp.get("interrupt_before"), interrupt_after=comp.get("interrupt_after"))
     results = []
     try:
         for call in case["calls"]:

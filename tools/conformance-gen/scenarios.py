@@ -685,6 +685,134 @@ add(case("x4_defer_interrupt_before", "defer", "a deferred node with a breakpoin
           "compile": {"checkpointer": "memory", "interrupt_before": ["last"]}},
          [{"call": "invoke", "input": {}}, {"call": "get_state"}, {"call": "stream", "input": None, "modes": ["updates", "values"]}]))
 
+# Retry, timeout and cache policies (add_node(retry_policy=, timeout=,
+# cache_policy=), compile(cache=InMemoryCache())). A node spec may carry
+# "retry", "timeout" and "cache"; {"$attempt": ""} is the node's attempt.
+ATTEMPT = {"$attempt": ""}
+QUICK = {"initial_interval": 0.01, "jitter": False}
+
+
+def flaky(key, until, error="ConnectionError", **extra):
+    """Emits and logs its attempt, then fails while the attempt is below `until`."""
+    return node(op("emit", value={"$fmt": "try {n}", "n": ATTEMPT}),
+                app(key, {"$fmt": "attempt {n}", "n": ATTEMPT}),
+                op("fail", type=error, message={"$fmt": "down on {n}", "n": ATTEMPT}, when={"lt": [ATTEMPT, until]}))
+
+
+add(case("x5_retry_recovered", "retry", "a node failing twice with ConnectionError succeeds on its third attempt",
+         {"state": {"log": "append"},
+          "nodes": {"flaky": {"ops": flaky("log", 3), "retry": {"max_attempts": 3, **QUICK}}, "after": node(app("log", "after"))},
+          "edges": chain("flaky", "after"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "custom", "debug"]}, {"call": "get_state"}]))
+
+add(case("x5_retry_exhausted", "retry", "a node that keeps failing gives up after max_attempts; the last error is recorded",
+         {"state": {"log": "append"},
+          "nodes": {"flaky": {"ops": flaky("log", 9), "retry": {"max_attempts": 2, **QUICK}}},
+          "edges": chain("flaky"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "custom"]}, {"call": "get_state"}]))
+
+add(case("x5_retry_not_retried", "retry", "the default retry_on does not retry a ValueError",
+         {"state": {"log": "append"},
+          "nodes": {"flaky": {"ops": flaky("log", 3, error="ValueError"), "retry": {"max_attempts": 3, **QUICK}}},
+          "edges": chain("flaky"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["custom", "updates"]}, {"call": "get_state"}]))
+
+add(case("x5_retry_retry_on", "retry", "retry_on=(LookupError,) retries a KeyError but not a TypeError",
+         {"state": {"log": "append"},
+          "nodes": {"k": {"ops": flaky("log", 2, error="KeyError"), "retry": {"max_attempts": 3, "retry_on": ["LookupError"], **QUICK}},
+                    "t": {"ops": flaky("log", 2, error="TypeError"), "retry": {"max_attempts": 3, "retry_on": ["LookupError"], **QUICK}}},
+          "edges": [{"from": S, "to": "k"}, {"from": "k", "to": "t"}, {"from": "t", "to": E}], "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["custom", "updates"]}, {"call": "get_state"}]))
+
+add(case("x5_retry_parallel_step", "retry", "a retried node in a parallel step applies exactly one write",
+         {"state": {"log": "append", "total": "add"},
+          "nodes": {"flaky": {"ops": flaky("log", 2) + [op("incr", key="total", by=1)], "retry": {"max_attempts": 3, **QUICK}},
+                    "steady": node(app("log", "steady"), op("incr", key="total", by=10)),
+                    "join": node(app("log", {"$fmt": "join {t}", "t": {"$state": "total"}}))},
+          "edges": [{"from": S, "to": "flaky"}, {"from": S, "to": "steady"}, {"from": ["flaky", "steady"], "to": "join"}, {"from": "join", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "values"]}, {"call": "get_state"}, {"call": "get_state_history"}]))
+
+add(case("x5_retry_messages", "retry", "a retried node streams its tokens again; the final message is the last attempt's",
+         {"state": {"messages": "messages"},
+          "nodes": {"talk": {"ops": node(op("llm", tokens=["a", {"$fmt": "{n}", "n": ATTEMPT}], id="m1"),
+                                         op("fail", type="ConnectionError", message="cut", when={"lt": [ATTEMPT, 2]})),
+                             "retry": {"max_attempts": 2, **QUICK}}},
+          "edges": chain("talk"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {"messages": []}, "modes": ["messages", "updates"]}, {"call": "get_state"}]))
+
+add(case("x5_retry_send_tasks", "retry", "Send tasks retry independently; each applies one write",
+         {"state": {"items": "overwrite", "log": "append"},
+          "nodes": {"fan": node(), "work": {"ops": node(op("emit", value={"$fmt": "{i} try {n}", "i": {"$arg": "i"}, "n": ATTEMPT}),
+                                                      op("fail", type="ConnectionError", message="x",
+                                                         when={"and": [{"eq": [{"$arg": "i"}, 1]}, {"lt": [ATTEMPT, 2]}]}),
+                                                      app("log", {"$fmt": "w{i}", "i": {"$arg": "i"}})),
+                                            "retry": {"max_attempts": 2, **QUICK}}},
+          "edges": [{"from": S, "to": "fan"}, {"type": "send", "from": "fan", "over": "items", "node": "work", "arg": {"i": {"$item": ""}}},
+                    {"from": "work", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {"items": [0, 1, 2]}, "modes": ["updates", "custom"]}, {"call": "get_state"}]))
+
+add(case("x5_timeout_then_retry", "timeout", "an attempt over its run timeout is cancelled and retried; the retry finishes",
+         {"state": {"log": "append"},
+          "nodes": {"slow": {"ops": node(op("emit", value={"$fmt": "try {n}", "n": ATTEMPT}),
+                                         op("sleep", ms=2000, when={"lt": [ATTEMPT, 2]}),
+                                         app("log", {"$fmt": "done on {n}", "n": ATTEMPT})),
+                             "timeout": {"run": 0.2}, "retry": {"max_attempts": 2, **QUICK}}},
+          "edges": chain("slow"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "custom"]}, {"call": "get_state"}]))
+
+add(case("x5_timeout_idle_progress", "timeout", "custom writes are progress: a node slower than its idle limit, streaming, finishes",
+         {"state": {"log": "append"},
+          "nodes": {"ticker": {"ops": node(*[x for i in range(6) for x in (op("sleep", ms=60), op("emit", value=i))],
+                                           app("log", "ticked")),
+                               "timeout": {"idle": 0.3}}},
+          "edges": chain("ticker"), "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "custom"]}]))
+
+add(case("x5_retry_interrupt", "retry", "a retried node asks its interrupts again from the first; answers given are reused",
+         {"state": {"answers": "append"},
+          "nodes": {"ask": {"ops": node(op("interrupt", value="first?", key="answers", mode="append"),
+                                        op("fail", type="ConnectionError", message="flap", when={"lt": [ATTEMPT, 2]}),
+                                        op("interrupt", value="second?", key="answers", mode="append")),
+                            "retry": {"max_attempts": 2, **QUICK}}},
+          "edges": chain("ask"), "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}}, {"call": "resume", "value": "A"}, {"call": "get_state"},
+          {"call": "stream", "resume": "B", "modes": ["updates", "values"]}]))
+
+CACHED = {"state": {"x": "overwrite", "log": "append"},
+          "nodes": {"work": {"ops": node(op("emit", value="ran"), app("log", {"$fmt": "work {x}", "x": {"$state": "x"}})),
+                             "cache": {}},
+                    "after": node(app("log", "after"))},
+          "edges": chain("work", "after"), "compile": {"checkpointer": "memory", "cache": "memory"}}
+
+add(case("x5_cache_hit_and_miss", "cache", "same input on another thread: a cache hit marked cached; a new input: a miss",
+         CACHED,
+         [{"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom", "debug"], "config": {"thread_id": "a"}},
+          {"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom", "debug"], "config": {"thread_id": "b"}},
+          {"call": "get_state", "config": {"thread_id": "b"}},
+          {"call": "stream", "input": {"x": 2}, "modes": ["updates", "custom"], "config": {"thread_id": "c"}}]))
+
+add(case("x5_cache_send_tasks", "cache", "cached Send tasks: a second run with the same items takes every result from the cache",
+         {"state": {"items": "overwrite", "log": "append"},
+          "nodes": {"fan": node(), "work": {"ops": node(op("emit", value={"$arg": "i"}), app("log", {"$fmt": "w{i}", "i": {"$arg": "i"}})),
+                                            "cache": {}}},
+          "edges": [{"from": S, "to": "fan"}, {"type": "send", "from": "fan", "over": "items", "node": "work", "arg": {"i": {"$item": ""}}},
+                    {"from": "work", "to": E}],
+          "compile": {"checkpointer": "memory", "cache": "memory"}},
+         [{"call": "stream", "input": {"items": [1, 2]}, "modes": ["updates", "custom"], "config": {"thread_id": "a"}},
+          {"call": "stream", "input": {"items": [2, 1, 3]}, "modes": ["updates", "custom"], "config": {"thread_id": "b"}},
+          {"call": "get_state", "config": {"thread_id": "b"}}]))
+
+add(case("x5_cache_failure_not_cached", "cache", "a failed task is not cached: the next run with the same input runs it again",
+         {"state": {"x": "overwrite", "log": "append"},
+          "nodes": {"work": {"ops": node(op("emit", value="ran"), op("fail", type="RuntimeError", message="boom", when={"eq": [{"$state": "x"}, 1]})),
+                             "cache": {}}},
+          "edges": chain("work"), "compile": {"checkpointer": "memory", "cache": "memory"}},
+         [{"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "a"}},
+          {"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "b"}}]))
+
+
 
 def main():
     out = sys.argv[1]

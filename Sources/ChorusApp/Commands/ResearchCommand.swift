@@ -120,6 +120,12 @@ public struct ResearchCommand: Sendable {
             case .nodeError(let message):
                 o["event"] = "node_error"
                 o["message"] = .string(message)
+            case .nodeRetry(let attempt, let maxAttempts, let delay, let reason):
+                o["event"] = "node_retry"
+                o["attempt"] = .int(attempt)
+                o["max_attempts"] = .int(maxAttempts)
+                o["delay"] = .double(delay)
+                o["message"] = .string(reason)
             case .modelStart(let model):
                 o["event"] = "model_start"
                 o["model"] = .string(model)

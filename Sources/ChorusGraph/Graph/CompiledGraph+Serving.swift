@@ -13,7 +13,7 @@ extension CompiledGraph {
             }
             return Set(names)
         }
-        return CompiledGraph(topology: topology, checkpointer: checkpointer,
+        return CompiledGraph(topology: topology, checkpointer: checkpointer, cache: cache,
                              interruptBefore: interruptBefore.union(try resolve(before)),
                              interruptAfter: interruptAfter.union(try resolve(after)))
     }

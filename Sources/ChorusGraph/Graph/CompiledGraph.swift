@@ -24,12 +24,15 @@ public final class CompiledGraph: Sendable {
     let topology: GraphTopology
     /// Where checkpoints go; nil means runs keep no history.
     public let checkpointer: (any Checkpointer)?
+    /// Where nodes with a `CachePolicy` keep their results; nil: never cached.
+    public let cache: (any NodeCache)?
     let interruptBefore: Set<String>
     let interruptAfter: Set<String>
 
-    init(topology: GraphTopology, checkpointer: (any Checkpointer)?, interruptBefore: Set<String>, interruptAfter: Set<String>) {
+    init(topology: GraphTopology, checkpointer: (any Checkpointer)?, cache: (any NodeCache)?, interruptBefore: Set<String>, interruptAfter: Set<String>) {
         self.topology = topology
         self.checkpointer = checkpointer
+        self.cache = cache
         self.interruptBefore = interruptBefore
         self.interruptAfter = interruptAfter
     }

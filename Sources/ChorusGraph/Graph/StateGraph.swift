@@ -21,8 +21,8 @@ public struct StateGraph: Sendable {
     var edges: [(from: String, to: String)] = []
     var joins: [(sources: [String], target: String)] = []
     var branches: [(from: String, router: Router)] = []
-    /// Nodes that run only when nothing else is due (`addNode(_:deferred:_:)`).
-    var deferred: Set<String> = []
+    /// Retry, timeout, cache and deferral settings of nodes that have any.
+    var policies: [String: NodePolicy] = [:]
 
     public init(_ schema: StateSchema) {
         self.schema = schema
@@ -33,18 +33,20 @@ public struct StateGraph: Sendable {
         insert(name, .action(action))
     }
 
-    /// Adds a node that, once triggered, waits until nothing else is due in
-    /// the run and runs then (LangGraph's `defer=True`): a join after
-    /// branches of different lengths runs once, after the longest.
-    public mutating func addNode(_ name: String, deferred: Bool, _ action: @escaping NodeAction) {
+    /// Adds a node that runs `action` under `policy`: retried, time-limited,
+    /// cached or deferred. A deferred node, once triggered, waits until
+    /// nothing else is due in the run (LangGraph's `defer=True`), so a join
+    /// after branches of different lengths runs once, after the longest.
+    public mutating func addNode(_ name: String, policy: NodePolicy, _ action: @escaping NodeAction) {
         insert(name, .action(action))
-        if deferred { self.deferred.insert(name) }
+        policies[name] = policy
     }
 
     /// Adds a compiled graph as a node: it receives this graph's state and its
     /// whole final state is applied back through this graph's reducers.
-    public mutating func addNode(_ name: String, subgraph: CompiledGraph) {
+    public mutating func addNode(_ name: String, subgraph: CompiledGraph, policy: NodePolicy = .plain) {
         insert(name, .subgraph(subgraph))
+        policies[name] = policy
     }
 
     /// `from` → `to`: `to` runs in the superstep after `from`.
@@ -76,9 +78,11 @@ public struct StateGraph: Sendable {
     }
     private var duplicateNames: [String] = []
 
-    /// Checks the graph and freezes it.
+    /// Checks the graph and freezes it. Nodes with a `CachePolicy` are
+    /// cached in `cache`; without one they always run.
     public func compile(
         checkpointer: (any Checkpointer)? = nil,
+        cache: (any NodeCache)? = nil,
         interruptBefore: [String] = [],
         interruptAfter: [String] = []
     ) throws -> CompiledGraph {
@@ -98,11 +102,12 @@ public struct StateGraph: Sendable {
             }
             let routers = branches.filter { $0.from == name }.map(\.router)
             specs[name] = NodeSpec(name: name, kind: kind, triggers: triggers, edgeWrites: edgeWrites, routers: routers,
-                                   isDeferred: deferred.contains(name))
+                                   policy: policies[name] ?? .plain)
         }
         return CompiledGraph(
             topology: GraphTopology(schema: schema, nodes: specs, joins: joins),
             checkpointer: checkpointer,
+            cache: cache,
             interruptBefore: Set(interruptBefore),
             interruptAfter: Set(interruptAfter)
         )
@@ -150,6 +155,8 @@ struct NodeSpec: Sendable {
     /// Writes of static and join edges, made whenever the node finishes.
     let edgeWrites: [(String, Value)]
     let routers: [Router]
+    /// Retries, time limits, caching and deferral.
+    let policy: NodePolicy
     /// Runs only when nothing else is due: its branch and join channels open after the run's last step.
-    let isDeferred: Bool
+    var isDeferred: Bool { policy.deferred }
 }

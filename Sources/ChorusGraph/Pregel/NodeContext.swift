@@ -16,12 +16,18 @@ public struct NodeContext: Sendable {
     let resumes: TaskResumes
     /// This task's identity in run events; nil when no one listens to them.
     let origin: EventOrigin?
+    /// Which attempt of the task this is: 1 for the first, 2 for the first
+    /// retry under a `RetryPolicy`, and so on.
+    public let attempt: Int
+    /// Progress of this attempt when it runs under a `TimeoutPolicy`.
+    let progress: AttemptProgress?
 
     /// Unique id of this task, stable across attempts of the same superstep.
     public var taskId: String { task.id }
 
     /// Writes a value to the `custom` stream (LangGraph's `get_stream_writer()`).
     public func write(custom value: Value) {
+        if let progress, !progress.touch() { return }
         if let events = sink.events, let origin { events.emit(.custom(value), from: origin) }
         guard sink.wants(.custom, namespace: namespace) else { return }
         sink.emit(namespace, steps, .custom(value))
@@ -33,14 +39,18 @@ public struct NodeContext: Sendable {
     /// Starts reporting a chat-model call (`modelStart`) to the run's events;
     /// report its tokens and end through the returned reporter.
     public func modelCall(name: String, messageId: String) -> ModelCallReporter {
-        guard let events = sink.events, let origin else { return ModelCallReporter(reporter: nil, origin: nil, messageId: messageId) }
+        progress?.touch()
+        guard let events = sink.events, let origin else {
+            return ModelCallReporter(reporter: nil, origin: nil, messageId: messageId, progress: progress)
+        }
         let call = origin.child()
         events.emit(.modelStart(model: name), from: call)
-        return ModelCallReporter(reporter: events, origin: call, messageId: messageId)
+        return ModelCallReporter(reporter: events, origin: call, messageId: messageId, progress: progress)
     }
 
     /// Reports the start of a tool call (`toolStart`); report its output through the returned reporter.
     public func toolStart(name: String, input: Value) -> ToolCallReporter {
+        progress?.touch()
         guard let events = sink.events, let origin else { return ToolCallReporter(reporter: nil, origin: nil, name: name) }
         let call = origin.child()
         events.emit(.toolStart(name: name, input: input), from: call)
@@ -52,8 +62,16 @@ public struct NodeContext: Sendable {
 
     /// Streams one token chunk of an AI message to the `messages` stream.
     public func emitMessageChunk(id: String, content: String, isLast: Bool = false) {
+        if let progress, !progress.touch() { return }
         guard sink.wants(.messages, namespace: namespace) else { return }
-        sink.emitChunk(namespace, steps, id: id, content: content, isLast: isLast, meta: MessageMetadata(node: node, step: step))
+        sink.emitChunk(namespace, steps, id: id, content: content, isLast: isLast,
+                       meta: MessageMetadata(node: node, step: step, attempt: attempt))
+    }
+
+    /// Tells an idle `TimeoutPolicy` limit that the node is still working,
+    /// for work that streams nothing (LangGraph's `runtime.heartbeat()`).
+    public func heartbeat() {
+        progress?.touch()
     }
 
     /// Pauses the run and surfaces `value` to the caller; when the run is

@@ -189,6 +189,7 @@ final class PregelLoop {
         for task in tasks where task.restored {
             emitUpdates(for: task, cached: true)
         }
+        if let cache = graph.cache { try await takeCachedWrites(from: cache) }
         stepApplied = false
         let interrupts = try await runTasks()
         if !interrupts.isEmpty { throw GraphInterrupt(interrupts: interrupts) }
@@ -285,6 +286,7 @@ final class PregelLoop {
             }
             emitUpdates(for: tasks[index], cached: false)
             emitTaskResult(task, writes: writes, error: nil, interrupts: [])
+            try await cache(writes, of: task)
         case .interrupted(let raised, let resumes):
             var writes: [(String, Value)] = [(Reserved.interrupt, .array(raised.map(\.asValue)))]
             if let resumes { writes.append((Reserved.resume, .array(resumes))) }

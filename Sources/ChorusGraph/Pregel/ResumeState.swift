@@ -56,6 +56,15 @@ final class TaskResumes: Sendable {
         }
     }
 
+    /// The resumes of the task's next attempt after a failed one: it runs
+    /// from its first line again, so its `interrupt()` calls count from the
+    /// first and get the values this attempt had, claimed ones included.
+    func forRetry() -> TaskResumes {
+        guard let state else { return self }
+        let s = state.withLock { $0 }
+        return TaskResumes(values: s.values, fallback: fallback, given: s.claimed)
+    }
+
     /// Every resume value this task used, when it claimed a new one (to save with the task).
     var claimedValues: [Value]? {
         state?.withLock { s in s.claimed ? s.values : nil }

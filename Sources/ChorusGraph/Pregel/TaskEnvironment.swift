@@ -76,30 +76,52 @@ final class TaskEnvironment: Sendable {
         return outcome
     }
 
+    /// Runs a task's attempts: one, or as many as its node's `RetryPolicy`
+    /// allows. A failed attempt leaves no writes; the next one starts afresh
+    /// (its `interrupt()` calls count from the first again).
     private func run(_ task: PregelTask, origin: EventOrigin?) async -> TaskOutcome {
         let node = graph.topology.nodes[task.node]
         let saved = savedResumes.isEmpty ? [] : savedResumes[task.id] ?? []
         let given = givenResumes[task.id]
-        let resumes = saved.isEmpty && nullResume == nil && given == nil
+        var resumes = saved.isEmpty && nullResume == nil && given == nil
             ? TaskResumes.none : TaskResumes(values: saved + (given.map { [$0] } ?? []), fallback: nullResume, given: given != nil)
+        var failedAttempts = 0
+        while true {
+            let outcome = await attempt(task, node: node, number: failedAttempts + 1, resumes: resumes, origin: origin)
+            guard case .failed(let error) = outcome, !node.policy.retry.isEmpty, !(error is CancellationError),
+                let policy = node.policy.retryPolicy(for: error)
+            else { return outcome }
+            failedAttempts += 1
+            if failedAttempts >= policy.maxAttempts { return outcome }
+            let delay = policy.delay(afterFailedAttempts: failedAttempts)
+            if let events = sink.events, let origin {
+                events.emit(.nodeRetry(attempt: failedAttempts + 1, maxAttempts: policy.maxAttempts, delay: delay,
+                                       reason: ErrorReport.message(of: error)), from: origin)
+            }
+            do {
+                try await Task.sleep(for: .seconds(delay))
+            } catch {
+                return .failed(CancellationError())
+            }
+            resumes = resumes.forRetry()
+        }
+    }
+
+    private func attempt(_ task: PregelTask, node: NodeSpec, number: Int, resumes: TaskResumes, origin: EventOrigin?) async -> TaskOutcome {
         let tracksMessages = sink.wants(.messages, namespace: namespace)
         do {
             if tracksMessages { sink.noteInputMessages(task.input) }
             let output: NodeOutput
-            switch node.kind {
-            case .start:
-                guard case .object(let input) = task.input else { throw GraphError.invalidNodeReturn(task.input) }
-                output = .update(input)
-            case .action(let action):
-                let context = NodeContext(node: task.name, step: step, namespace: namespace, config: config, task: task,
-                                          sink: sink, steps: steps, resumes: resumes, origin: origin)
-                output = try await action(task.input, context)
-            case .subgraph(let subgraph):
-                let result = try await subgraph.runNested(input: task.input, config: config, context: nestedContext(for: task, origin: origin))
-                output = .update(result.objectValue ?? [:])
+            if let timeout = node.policy.timeout {
+                let progress = AttemptProgress()
+                output = try await AttemptTimer.run(timeout, node: task.name, progress: progress) {
+                    try await self.output(of: task, node: node, attempt: number, resumes: resumes, progress: progress, origin: origin)
+                }
+            } else {
+                output = try await self.output(of: task, node: node, attempt: number, resumes: resumes, progress: nil, origin: origin)
             }
             if tracksMessages, let update = output.updateValues {
-                sink.emitNewMessages(namespace, steps, output: update, meta: MessageMetadata(node: task.name, step: step))
+                sink.emitNewMessages(namespace, steps, output: update, meta: MessageMetadata(node: task.name, step: step, attempt: number))
             }
             let writes = try await graph.writes(for: output, of: task.node, state: state)
             return .success(writes, resumes: resumes.claimedValues)
@@ -107,6 +129,23 @@ final class TaskEnvironment: Sendable {
             return .interrupted(interrupt.interrupts, resumes: resumes.claimedValues)
         } catch {
             return .failed(error)
+        }
+    }
+
+    private func output(
+        of task: PregelTask, node: NodeSpec, attempt: Int, resumes: TaskResumes, progress: AttemptProgress?, origin: EventOrigin?
+    ) async throws -> NodeOutput {
+        switch node.kind {
+        case .start:
+            guard case .object(let input) = task.input else { throw GraphError.invalidNodeReturn(task.input) }
+            return .update(input)
+        case .action(let action):
+            let context = NodeContext(node: task.name, step: step, namespace: namespace, config: config, task: task,
+                                      sink: sink, steps: steps, resumes: resumes, origin: origin, attempt: attempt, progress: progress)
+            return try await action(task.input, context)
+        case .subgraph(let subgraph):
+            let result = try await subgraph.runNested(input: task.input, config: config, context: nestedContext(for: task, origin: origin))
+            return .update(result.objectValue ?? [:])
         }
     }
 

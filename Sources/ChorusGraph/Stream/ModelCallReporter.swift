@@ -5,6 +5,8 @@ public struct ModelCallReporter: Sendable {
     let reporter: EventReporter?
     let origin: EventOrigin?
     let messageId: String
+    /// The attempt's progress under an idle timeout: each token counts.
+    let progress: AttemptProgress?
 
     /// True when events are being consumed; callers may skip work otherwise.
     public var isActive: Bool { reporter != nil }
@@ -12,6 +14,7 @@ public struct ModelCallReporter: Sendable {
     /// Reports a token of the reply.
     @inline(__always)
     public func token(_ text: String) {
+        progress?.touch()
         guard let reporter, let origin else { return }
         reporter.emit(.token(text: text, messageId: messageId), from: origin)
     }

@@ -18,6 +18,10 @@ public struct RunEvent: Sendable {
         case nodeEnd
         /// A node task failed.
         case nodeError(message: String)
+        /// A node attempt failed and its `RetryPolicy` runs it again: attempt
+        /// `attempt` (of at most `maxAttempts`) starts after `delay` seconds.
+        /// Tokens and custom output of the failed attempt are void.
+        case nodeRetry(attempt: Int, maxAttempts: Int, delay: Double, reason: String)
         /// A chat-model call started.
         case modelStart(model: String)
         /// A token of a chat-model reply.

@@ -68,4 +68,13 @@ public struct MessageMetadata: Sendable, Equatable {
     public let node: String
     /// The superstep of that node's graph (`langgraph_step`).
     public let step: Int
+    /// The task's attempt (1 for the first). When a later attempt of the
+    /// same node and step streams, the earlier attempt's chunks are void.
+    public let attempt: Int
+
+    init(node: String, step: Int, attempt: Int = 1) {
+        self.node = node
+        self.step = step
+        self.attempt = attempt
+    }
 }

@@ -25,6 +25,10 @@ struct EventsEncoder {
         case .nodeStart: (name, data) = ("on_chain_start", .object([:]))
         case .nodeEnd: (name, data) = ("on_chain_end", .object([:]))
         case .nodeError(let message): (name, data) = ("on_chain_error", .object(["error": .string(message)]))
+        case .nodeRetry(let attempt, let maxAttempts, let delay, let reason):
+            emitter = "node_retry"
+            (name, data) = ("on_custom_event", .object(["attempt": .int(attempt), "max_attempts": .int(maxAttempts),
+                                                         "delay": .double(delay), "reason": .string(reason)]))
         case .modelStart(let model):
             emitter = model
             (name, data) = ("on_chat_model_start", .object(["input": .object([:])]))

@@ -89,18 +89,20 @@ struct StreamEncoder {
         return out
     }
 
-    /// `{langgraph_node, langgraph_step, …, thread_id, run_id, …}` for a message from `origin`.
+    /// `{langgraph_node, langgraph_step, …, thread_id, run_id, …}` for a message from `origin`;
+    /// `langgraph_attempt` when a retried attempt made it (an earlier attempt's chunks are then void).
     private mutating func metadataJSON(_ origin: MessageMetadata, namespace: [String]) -> String {
         let ns = namespace.joined(separator: "|")
-        let key = origin.node + "\u{0}" + String(origin.step) + "\u{0}" + ns
+        let key = origin.node + "\u{0}" + String(origin.step) + "\u{0}" + ns + "\u{0}" + String(origin.attempt)
         if let cached = metadataCache[key] { return cached }
         let node = Value.string(origin.node)
-        let members: [(String, Value)] = [
+        var members: [(String, Value)] = [
             ("langgraph_step", .int(origin.step)), ("langgraph_node", node),
             ("langgraph_triggers", .array([.string("branch:to:" + origin.node)])),
             ("langgraph_path", .array(["__pregel_pull", node])), ("langgraph_checkpoint_ns", .string(ns)),
             ("checkpoint_ns", .string(ns)),
         ]
+        if origin.attempt > 1 { members.append(("langgraph_attempt", .int(origin.attempt))) }
         let json = "{" + runMembers + "," + members.map { JSON.serialize(.string($0.0)) + ":" + JSON.serialize($0.1) }.joined(separator: ",") + "}"
         metadataCache[key] = json
         return json

@@ -114,6 +114,20 @@ enum ChorusMigrations {
                 ALTER TABLE checkpoint_blobs ADD COLUMN item_ranges TEXT;
                 """)
         }
+        migrator.registerMigration("v5-node-cache") { db in
+            try db.execute(sql: """
+                -- Cached node results (CachePolicy): the channel writes of a finished task,
+                -- by graph, node and input key. expires_at is seconds since 1970, NULL for never.
+                CREATE TABLE node_cache (
+                    graph TEXT NOT NULL,
+                    node TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    writes_json TEXT NOT NULL,
+                    expires_at REAL,
+                    PRIMARY KEY (graph, node, key)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -10,12 +10,12 @@ import NIOHTTP1
 public struct HTTPChatModel: ChatModel {
     let format: any ChatWireFormat
     let client: HTTPClient
-    let retry: RetryPolicy
+    let retry: RequestRetryPolicy
     public let displayName: String
     /// Redacted from every error message, in case a server echoes it.
     let secret: String?
 
-    init(format: any ChatWireFormat, displayName: String, client: HTTPClient, retry: RetryPolicy, secret: String?) {
+    init(format: any ChatWireFormat, displayName: String, client: HTTPClient, retry: RequestRetryPolicy, secret: String?) {
         self.format = format
         self.displayName = displayName
         self.client = client
@@ -71,7 +71,7 @@ public struct HTTPChatModel: ChatModel {
         if status >= 400 {
             let body = try await response.body.collect(upTo: 64 * 1024)
             throw format.error(status: status, body: String(buffer: body),
-                               retryAfter: RetryPolicy.parseRetryAfter(response.headers.first(name: "retry-after")))
+                               retryAfter: RequestRetryPolicy.parseRetryAfter(response.headers.first(name: "retry-after")))
         }
         var decoder = format.makeDecoder()
         for try await buffer in response.body {
@@ -116,7 +116,7 @@ public struct HTTPChatModel: ChatModel {
 ///
 /// A connection that cannot be made fails the attempt at once: the client's
 /// own silent reconnecting (until the connect timeout, per attempt) made a
-/// refused port take 42 s to fail. `RetryPolicy` retries instead, announcing
+/// refused port take 42 s to fail. `RequestRetryPolicy` retries instead, announcing
 /// each retry, as the official SDKs do.
 public enum ChatHTTPClient {
     public static let shared: HTTPClient = {

@@ -1,7 +1,7 @@
 /// When and how long to wait before trying a request again: exponential
 /// backoff with full jitter, honouring `Retry-After`, and never once a token
 /// has reached the caller.
-public struct RetryPolicy: Sendable {
+public struct RequestRetryPolicy: Sendable {
     public var maxAttempts: Int
     public var baseDelay: Double
     public var maxDelay: Double
@@ -13,7 +13,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// No retries (tests that want the first failure).
-    public static let none = RetryPolicy(maxAttempts: 1)
+    public static let none = RequestRetryPolicy(maxAttempts: 1)
 
     /// Seconds to wait before attempt `attempt + 1` (attempt counts from 1).
     func delay(afterAttempt attempt: Int, retryAfter: Double?, random: Double = Double.random(in: 0...1)) -> Double {

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A `NodeCache` in memory, for one process (LangGraph's `InMemoryCache`).
+public final class InMemoryNodeCache: NodeCache {
+    private struct Entry: Sendable {
+        let writes: [CachedWrite]
+        let expiresAt: Double?
+    }
+
+    private let entries = Locked<[NodeCacheKey: Entry]>([:])
+    private let now: @Sendable () -> Double
+
+    /// `now` gives seconds on any fixed scale; tests pass a manual clock.
+    public init(now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.now = now
+    }
+
+    public func get(_ keys: [NodeCacheKey]) async throws -> [NodeCacheKey: [CachedWrite]] {
+        let time = now()
+        return entries.withLock { entries in
+            var found: [NodeCacheKey: [CachedWrite]] = [:]
+            for key in keys {
+                guard let entry = entries[key] else { continue }
+                if let expiry = entry.expiresAt, expiry <= time {
+                    entries[key] = nil
+                } else {
+                    found[key] = entry.writes
+                }
+            }
+            return found
+        }
+    }
+
+    public func set(_ key: NodeCacheKey, writes: [CachedWrite], ttl: Double?) async throws {
+        let entry = Entry(writes: writes, expiresAt: ttl.map { now() + $0 })
+        entries.withLock { $0[key] = entry }
+    }
+
+    public func clear(nodes: [String]?) async throws {
+        entries.withLock { entries in
+            guard let nodes else { return entries.removeAll() }
+            let names = Set(nodes)
+            entries = entries.filter { !names.contains($0.key.node) }
+        }
+    }
+}
