@@ -56,9 +56,10 @@ def main():
         ("startup: fanout1000 peak RSS, MiB", "startup.fanout1000_peak_rss_mib", "startup.fanout1000_peak_rss_mib", lower, None),
     ]
     print(f"LangGraph 1.2.22 vs Chorus, medians of {runs} alternating run(s) each, same machine")
-    print()
-    print("| figure | LangGraph | Chorus | Chorus faster by | target |")
-    print("| --- | ---: | ---: | ---: | --- |")
+    if any(fig(lg, lp) is not None or fig(ch, cp) is not None for _, lp, cp, _, _ in spec):
+        print()
+        print("| figure | LangGraph | Chorus | Chorus faster by | target |")
+        print("| --- | ---: | ---: | ---: | --- |")
     for name, lp, cp, kind, target in spec:
         a, b = fig(lg, lp), fig(ch, cp)
         if a is None or b is None:
@@ -93,9 +94,11 @@ def main():
         ok = over <= 5 and peak == kk
         print(f"| concurrency {k}: wall s (ideal {ideal:g}), peak in flight | {num(lw)} | {num(w)} (+{over:.1f}%), peak {peak:g} | | within 5% of ideal, peak = {kk}: {'met' if ok else 'NOT met'} |")
     longchat(lg, ch)
+    engine_load(lg, ch)
     for side, rs in (("LangGraph", lg), ("Chorus", ch)):
         loads = [r.get("machine", {}).get("loadavg_start") for r in rs]
-        print(f"\n{side} 1-min load at start of each run: {[l[0] if l else None for l in loads]}", end="")
+        if any(loads):
+            print(f"\n{side} 1-min load at start of each run: {[l[0] if l else None for l in loads]}", end="")
     print()
 
 
@@ -118,6 +121,34 @@ def longchat(lg, ch):
     ba, bb = fig(lg, "longchat.db_bytes_per_message_at_3000"), fig(ch, "longchat.db_bytes_per_message_at_3000")
     if ba and bb:
         print(f"| file bytes per message at 3,000, LangGraph / Chorus | | | | | | ≥ 100x: {'met' if ba / bb >= 100 else 'NOT met'} ({ba / bb:.0f}x) |")
+
+
+def engine_load(lg, ch):
+    """Issue 15: Send-task load, RSS over many invocations, policy overhead."""
+    rows = []
+    for w, what in (("sends10k", "10,000 no-op Send tasks, maxConcurrency 1,000"),
+                    ("sends10k-sleep", "10,000 Send tasks sleeping 10 ms, maxConcurrency 1,000")):
+        a, b = fig(lg, f"{w}.wall_ms"), fig(ch, f"{w}.wall_ms")
+        ra, rb = fig(lg, f"{w}.peak_rss_mib"), fig(ch, f"{w}.peak_rss_mib")
+        if b is not None:
+            rows.append(f"| {what}: wall ms | {num(a)} | {num(b)} | {a / b:.1f}x |" if a else f"| {what}: wall ms | - | {num(b)} | - |")
+            rows.append(f"| {what}: peak RSS MiB | {num(ra)} | {num(rb)} | {ra / rb:.1f}x smaller |" if ra else f"| {what}: peak RSS MiB | - | {num(rb)} | - |")
+    for side, rs in (("LangGraph", lg), ("Chorus", ch)):
+        curve = [r.get("workloads", {}).get("invocations10k", {}).get("rss_mib_every_1000") for r in rs]
+        curve = [c for c in curve if c]
+        if curve:
+            growth = statistics.median(c[-1] / c[0] for c in curve)
+            verdict = f" (flat within 10%: {'met' if growth <= 1.1 else 'NOT met'})" if side == "Chorus" else ""
+            rows.append(f"| {side}: RSS MiB every 1,000 of 10,000 checkpointed invocations | {curve[-1]} | last/first {growth:.3f}{verdict} | |")
+    for key, what in (("retry_overhead_us", "retry policy never triggered"), ("cache_miss_overhead_us", "cache miss")):
+        v = fig(ch, f"policies.{key}")
+        if v is not None:
+            rows.append(f"| Chorus: {what}, µs per step over a plain node | | {v:.3f} | < 1 µs: {'met' if v < 1 else 'NOT met'} |")
+    if rows:
+        print()
+        print("| engine load | LangGraph | Chorus | ratio / target |")
+        print("| --- | ---: | ---: | --- |")
+        print("\n".join(rows))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,10 @@ let allWorkloads: [(String, () async throws -> Value)] = [
     ("tui-startup", TerminalStartup.run),
 ]
 /// Workloads run only when named: too long for the default run.
-let namedOnlyWorkloads: [(String, () async throws -> Value)] = [("soak", Soak.run), ("longchat", LongChat.run)]
+let namedOnlyWorkloads: [(String, () async throws -> Value)] = [
+    ("soak", Soak.run), ("longchat", LongChat.run), ("sends10k", Sends10k.noop), ("sends10k-sleep", Sends10k.sleeping),
+    ("invocations10k", Invocations10k.run), ("policies", PolicyOverhead.run),
+]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if let i = arguments.firstIndex(of: "--child"), i + 1 < arguments.count {

@@ -115,6 +115,8 @@ public struct ScenarioRunner: Sendable {
             } catch {
                 out["error"] = Normalize.error(error)
             }
+        case "sleep":
+            try await Task.sleep(for: .milliseconds(call["ms"]?.intValue ?? 0))
         default:
             throw ScenarioError("unknown call '\(kind)'")
         }

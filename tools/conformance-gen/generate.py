@@ -434,6 +434,8 @@ async def run_case(case, tmpdir):
                         hist = None
                     if hist is not None:
                         out["history"] = [{"step": s.metadata["step"], "source": s.metadata["source"], "next": list(s.next), "values": norm(s.values)} for s in hist]
+                elif kindc == "sleep":
+                    await asyncio.sleep(call["ms"] / 1000)
                 elif kindc == "update_state":
                     await graph.aupdate_state(config, call.get("values"), as_node=call.get("as_node"))
             except Exception as e:  # noqa: BLE001

@@ -19,6 +19,6 @@ public struct CachePolicy: Sendable {
         self.key = key
     }
 
-    /// The default key: a 128-bit hash of the input's canonical JSON (keys sorted).
-    public static let inputKey: @Sendable (Value) -> String = { StableID.make128(JSON.serialize($0, sortKeys: true)) }
+    /// The default key: a 128-bit digest of the whole input, independent of object key order.
+    public static let inputKey: @Sendable (Value) -> String = { ValueDigest.hex($0) }
 }

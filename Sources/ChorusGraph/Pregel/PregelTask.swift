@@ -74,17 +74,7 @@ enum TaskOutcome: Sendable {
 /// Deterministic short ids: FNV-1a over the parts, as 16 hex digits.
 enum StableID {
     static func make(_ parts: String...) -> String {
-        hex(fnv(parts, offset: 0xcbf2_9ce4_8422_2325))
-    }
-
-    /// 32 hex digits: two FNV-1a hashes from different offsets, for keys
-    /// that many distinct inputs map to (node cache keys).
-    static func make128(_ text: String) -> String {
-        hex(fnv([text], offset: 0xcbf2_9ce4_8422_2325)) + hex(fnv([text], offset: 0x6c62_272e_07bb_0142))
-    }
-
-    private static func fnv(_ parts: [String], offset: UInt64) -> UInt64 {
-        var hash = offset
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for part in parts {
             for byte in part.utf8 {
                 hash ^= UInt64(byte)
@@ -93,10 +83,6 @@ enum StableID {
             hash ^= 0xff
             hash = hash &* 0x100_0000_01b3
         }
-        return hash
-    }
-
-    private static func hex(_ hash: UInt64) -> String {
         let s = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }
