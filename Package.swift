@@ -22,6 +22,7 @@ var package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "ChorusGraph"),
@@ -37,8 +38,11 @@ var package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "ChorusCurses", dependencies: ["CNcursesw", "ChorusTUI", "ChorusGraph"]),
         .target(name: "ChorusAgents", dependencies: ["ChorusGraph", "ChorusModels"]),
+        .target(name: "ChorusTools", dependencies: [
+            "ChorusAgents", "ChorusGraph", "ChorusProcess", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "ChorusApp", dependencies: [
-            "ChorusAgents", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
+            "ChorusAgents", "ChorusTools", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "ChorusServe", dependencies: [
             "ChorusAgents", "ChorusApp", "ChorusModels", "ChorusStore", "ChorusGraph", .product(name: "Hummingbird", package: "hummingbird"),
@@ -71,6 +75,7 @@ var package = Package(
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusTesting"]),
         .testTarget(name: "ChorusAgentsTests", dependencies: ["ChorusAgents", "ChorusModels", "ChorusGraph", "ChorusTesting"]),
+        .testTarget(name: "ChorusToolsTests", dependencies: ["ChorusTools", "ChorusAgents", "ChorusModels", "ChorusGraph", "ChorusStore", "ChorusProcess", "ChorusTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

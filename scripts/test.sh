@@ -5,7 +5,8 @@
 # (scripts/llm-servers; ~10 min the first time on a machine, then cached),
 # builds every target once, with ThreadSanitizer, and runs the suite (tests
 # that run `chorus` use that build's executables), then drives that build's
-# `chorus serve` with the real langgraph-sdk (scripts/serve). Every process
+# `chorus serve` with the real langgraph-sdk (scripts/serve); the MCP tool
+# tests use real MCP servers from PyPI (scripts/mcp). Every process
 # the suite starts carries a marker in its environment; none may be left
 # running afterwards. CHORUS_SKIP_REAL_PEER=1 skips the servers.
 set -euo pipefail
@@ -20,6 +21,12 @@ if [ "${CHORUS_SKIP_REAL_PEER:-0}" != 1 ]; then
   else
     echo "test.sh: WARNING: llama-server could not be installed or started; real-peer tests will be skipped" >&2
   fi
+fi
+# Real MCP servers for the tool tests (a cached venv from PyPI).
+if mcp_python="$(bash scripts/mcp/mcp-venv.sh)"; then
+  export CHORUS_MCP_PYTHON="$mcp_python"
+else
+  echo "test.sh: WARNING: the MCP servers could not be installed; the tool tests will be skipped" >&2
 fi
 marker="chorus-test-$$-$(date +%s)"
 log="$(mktemp -t chorus-test.XXXXXX.log)"

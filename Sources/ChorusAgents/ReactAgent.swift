@@ -4,10 +4,14 @@ import ChorusModels
 /// A tool an agent can call: its spec for the model and the Swift closure that runs it.
 public struct AgentTool: Sendable {
     public let spec: ToolSpec
+    /// Asks the user before each call (an `interrupt()`, see `ToolApproval`).
+    public let needsApproval: Bool
     public let run: @Sendable (_ arguments: Value) async throws -> String
 
-    public init(name: String, description: String, parameters: Value, run: @escaping @Sendable (Value) async throws -> String) {
+    public init(name: String, description: String, parameters: Value, needsApproval: Bool = false,
+                run: @escaping @Sendable (Value) async throws -> String) {
         spec = ToolSpec(name: name, description: description, parameters: parameters)
+        self.needsApproval = needsApproval
         self.run = run
     }
 }
@@ -16,32 +20,53 @@ public struct AgentTool: Sendable {
 /// until the model answers without calling a tool. Parallel tool calls run
 /// concurrently under the run's `maxConcurrency`, each reported to the run's
 /// events (`toolStart`, `toolEnd`); a failing tool's error is returned to the
-/// model as the tool's result.
+/// model as the tool's result. A tool that needs approval is asked about
+/// first, one `interrupt()` per call (`ToolApproval`); a declined call's
+/// result tells the model so. "Always" approves the tool for the rest of
+/// the thread (state key `approved_tools`).
 public enum ReactAgent {
     public static func make(model: any ChatModel, tools: [AgentTool], system: String? = nil, maxTokens: Int? = nil,
                             checkpointer: (any Checkpointer)? = nil) throws -> CompiledGraph {
-        var graph = StateGraph(StateSchema([("messages", .reducer(.messages))]))
+        var graph = StateGraph(StateSchema([("messages", .reducer(.messages)), (ToolApproval.stateKey, .lastValue)]))
         let agent = ChatModelNode(model: model, system: system, maxTokens: maxTokens, tools: tools.map(\.spec))
         let byName = Dictionary(tools.map { ($0.spec.name, $0) }, uniquingKeysWith: { first, _ in first })
         graph.addNode("agent") { state, context in try await agent.run(state, context) }
         graph.addNode("tools") { state, context in
             let calls = lastToolCalls(state)
-            let results = try await context.concurrentMap(calls) { call -> Value in
-                let report = context.toolStart(name: call.name, input: call.arguments)
-                let output: String
-                if let tool = byName[call.name] {
-                    do {
-                        output = try await tool.run(call.arguments)
-                    } catch {
-                        output = "Error: \(error)"
-                    }
-                } else {
-                    output = "Error: \(call.name) is not a valid tool, try one of [\(byName.keys.sorted().joined(separator: ", "))]."
+            var always = ToolApproval.alwaysApproved(in: state)
+            var declined: Set<String> = []
+            for call in calls where byName[call.name]?.needsApproval == true && !always.contains(call.name) {
+                switch ToolApproval.Answer(try context.interrupt(ToolApproval.request(for: call))) {
+                case .approve: break
+                case .always: always.insert(call.name)
+                case .decline: declined.insert(call.id)
                 }
-                report.end(output: .string(output))
+            }
+            let refused = declined
+            let results = try await context.concurrentMap(calls) { call -> Value in
+                let output: String
+                if refused.contains(call.id) {
+                    output = "The user declined to run \(call.name)."
+                } else {
+                    let report = context.toolStart(name: call.name, input: call.arguments)
+                    if let tool = byName[call.name] {
+                        do {
+                            output = try await tool.run(call.arguments)
+                        } catch is CancellationError {
+                            throw CancellationError()
+                        } catch {
+                            output = "Error: \(error)"
+                        }
+                    } else {
+                        output = "Error: \(call.name) is not a valid tool, try one of [\(byName.keys.sorted().joined(separator: ", "))]."
+                    }
+                    report.end(output: .string(output))
+                }
                 return ChatMessage(role: .tool, content: output, id: "tool-\(call.id)", toolCallId: call.id).value
             }
-            return .update(["messages": .array(results)])
+            var update: [String: Value] = ["messages": .array(results)]
+            if always != ToolApproval.alwaysApproved(in: state) { update[ToolApproval.stateKey] = .array(always.sorted().map(Value.string)) }
+            return .update(update)
         }
         graph.addEdge(START, "agent")
         graph.addConditionalEdges("agent") { state in lastToolCalls(state).isEmpty ? [.end] : ["tools"] }

@@ -14,4 +14,14 @@ public enum OpenAIStreamBytes {
         "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9}}\n\n",
         "data: [DONE]\n\n",
     ]
+
+    /// A reply that calls tools: one delta per call (id, name, arguments as
+    /// JSON text), then finish reason `tool_calls` and `[DONE]`.
+    public static func toolCalls(_ calls: [(id: String, name: String, arguments: String)]) -> [String] {
+        calls.enumerated().map { index, call in
+            let delta: Value = ["tool_calls": [["index": .int(index), "id": .string(call.id), "type": "function",
+                                                "function": ["name": .string(call.name), "arguments": .string(call.arguments)]]]]
+            return "data: " + JSON.serialize(["choices": [["index": 0, "delta": delta]]]) + "\n\n"
+        } + ["data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n", "data: [DONE]\n\n"]
+    }
 }
