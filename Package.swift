@@ -65,7 +65,7 @@ var package = Package(
         .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),
         .testTarget(name: "ChorusTUITests", dependencies: ["ChorusTUI"]),
         .testTarget(name: "ChorusProcessTests", dependencies: ["ChorusProcess"]),
-        .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTesting"],
+        .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTools", "ChorusTesting"],
                     exclude: ["Golden"]),
         .testTarget(name: "ChorusServeTests", dependencies: [
             "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusModels", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -48,19 +48,7 @@ public enum ReactAgent {
                 if refused.contains(call.id) {
                     output = "The user declined to run \(call.name)."
                 } else {
-                    let report = context.toolStart(name: call.name, input: call.arguments)
-                    if let tool = byName[call.name] {
-                        do {
-                            output = try await tool.run(call.arguments)
-                        } catch is CancellationError {
-                            throw CancellationError()
-                        } catch {
-                            output = "Error: \(error)"
-                        }
-                    } else {
-                        output = "Error: \(call.name) is not a valid tool, try one of [\(byName.keys.sorted().joined(separator: ", "))]."
-                    }
-                    report.end(output: .string(output))
+                    output = try await ToolCallRunner.output(of: call, tools: byName, context: context)
                 }
                 return ChatMessage(role: .tool, content: output, id: "tool-\(call.id)", toolCallId: call.id).value
             }

@@ -7,8 +7,14 @@ extension ChatModel {
     /// `token`, `modelEnd` with usage). A reply that ends without a finish
     /// reason is an error.
     func replyText(to request: ChatRequest, context: NodeContext, messageId: String) async throws -> String {
+        try await reply(to: request, context: context, messageId: messageId).text
+    }
+
+    /// As `replyText`, with the tool calls the reply asks for.
+    func reply(to request: ChatRequest, context: NodeContext, messageId: String) async throws -> (text: String, toolCalls: [ToolCall]) {
         let report = context.modelCall(name: displayName, messageId: messageId)
         var text = ""
+        var toolCalls: [ToolCall] = []
         var usage: Usage?
         var finished = false
         // Tokens also go to the `messages` stream; the last carries the end-of-message mark.
@@ -21,7 +27,7 @@ extension ChatModel {
                 pendingToken = t
                 text += t
                 report.token(t)
-            case .toolCall: break
+            case .toolCall(let call): toolCalls.append(call)
             case .usage(let u): usage = u
             case .finish: finished = true
             case .retrying(let notice):
@@ -30,6 +36,6 @@ extension ChatModel {
         }
         report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
-        return text
+        return (text, toolCalls)
     }
 }

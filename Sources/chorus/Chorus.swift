@@ -27,6 +27,11 @@ struct Chorus: AsyncParsableCommand {
 
     @OptionGroup var providerOptions: ProviderOptions
 
+    @OptionGroup var toolOptions: ToolOptions
+
+    @Flag(help: "With --print: run tools that can change things without asking (otherwise such calls are declined).")
+    var approve = false
+
     @Option(help: "System prompt for --print.")
     var system: String?
 
@@ -65,7 +70,7 @@ struct Chorus: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let path = StoreLocation.resolve(flag: global.db, environment: environment)
         guard let question else {
-            if continueLatest || thread != nil || output.json { throw CommandFailure(UsageError("--continue, --thread and --json need --print")) }
+            if continueLatest || thread != nil || output.json || approve { throw CommandFailure(UsageError("--continue, --thread, --json and --approve need --print")) }
             try await runChat(path: path, environment: environment)
             return
         }
@@ -77,7 +82,8 @@ struct Chorus: AsyncParsableCommand {
             return PrintCommand(question: try PrintInput.question(argument: question, piped: piped), provider: providerOptions.provider,
                                 model: providerOptions.model, baseURL: providerOptions.baseURL, system: system, maxTokens: maxTokens,
                                 ephemeral: ephemeral, databasePath: path, config: settings,
-                                thread: continueLatest ? .latest : thread.map { .id($0) })
+                                thread: continueLatest ? .latest : thread.map { .id($0) }, mcp: toolOptions.servers,
+                                noTools: toolOptions.noTools, approveTools: approve)
         }
         // Ctrl-C (or SIGTERM, SIGHUP) stops the reply; the exit code says so (130 for SIGINT).
         let stoppedBy = Locked<Int32?>(nil)
@@ -152,6 +158,7 @@ struct Chorus: AsyncParsableCommand {
         /// Shared with the root command (which would otherwise take these flags): the provider for every role.
         @OptionGroup var providerOptions: ProviderOptions
         @Option(help: "Resume a stopped research thread by id (finished branches are not rerun).") var resume: String?
+        @OptionGroup var toolOptions: ToolOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -161,7 +168,8 @@ struct Chorus: AsyncParsableCommand {
                 let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
                 let command = ResearchCommand(question: question ?? "", branches: branches, maxConcurrency: maxConcurrency,
                                               provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL, jsonl: jsonl, resumeThread: resume,
-                                              databasePath: StoreLocation.resolve(flag: global.db, environment: environment), config: settings)
+                                              databasePath: StoreLocation.resolve(flag: global.db, environment: environment), config: settings,
+                                              mcp: toolOptions.servers, noTools: toolOptions.noTools)
                 let thread = try await command.run(environment: environment) { text in
                     FileHandle.standardOutput.write(Data(text.utf8))
                 } progress: { line in
@@ -297,6 +305,15 @@ struct ProviderOptions: ParsableArguments {
 
     @Option(name: .customLong("base-url"), help: "Provider URL (OpenAI-compatible: ends in /v1; Anthropic: without /v1).")
     var baseURL: String?
+}
+
+/// Which MCP servers' tools the agents get (`[mcp.NAME]` of config.toml).
+struct ToolOptions: ParsableArguments {
+    @Option(name: .customLong("mcp"), help: "Use only this MCP server of config.toml ([mcp.NAME]); repeat for more (default: every enabled one).")
+    var servers: [String] = []
+
+    @Flag(name: .customLong("no-tools"), help: "Use no MCP server.")
+    var noTools = false
 }
 
 /// A command's failure: the message on stderr and the exit code of `ExitStatus`.

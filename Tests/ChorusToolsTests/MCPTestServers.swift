@@ -1,21 +1,17 @@
+import ChorusTesting
 import ChorusTools
 import Foundation
 import Testing
 
-/// The real MCP servers of the tests: our own misbehaving one
-/// (`scripts/mcp/test_server.py`, Python MCP SDK), `mcp-server-time` and
-/// `mcp-server-git`, from the venv `scripts/mcp/mcp-venv.sh` makes;
-/// `scripts/test.sh` exports its python as `CHORUS_MCP_PYTHON`.
+/// Specs of the real MCP servers of the tests (see `MCPTestServer`).
 enum MCPTestServers {
-    static let python = ProcessInfo.processInfo.environment["CHORUS_MCP_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-    static var available: Bool { python != nil }
-
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let python = MCPTestServer.python
+    static var available: Bool { MCPTestServer.available }
 
     /// Our test server, with `environment` (NOTES_FILE, CALL_LOG) and extra arguments.
     static func testServer(_ name: String = "test", environment: [String: String] = [:], arguments: [String] = [],
                            callTimeout: Double = 20, trust: MCPServerSpec.Trust = .readOnly(alsoTrusted: [])) -> MCPServerSpec {
-        MCPServerSpec(name: name, endpoint: .stdio(command: python ?? "python3", arguments: [repository + "/scripts/mcp/test_server.py"] + arguments,
+        MCPServerSpec(name: name, endpoint: .stdio(command: python ?? "python3", arguments: [MCPTestServer.script] + arguments,
                                                    environment: environment),
                       callTimeout: callTimeout, trust: trust)
     }

@@ -21,8 +21,12 @@ import Foundation
 /// State: `question` (input), `sub_questions`, `findings` (appended, see
 /// `ResearchFinding`), `answer`, and `messages` (the question and the answer).
 public enum ResearchGraph {
+    /// `tools` are offered to every researcher (each branch calls them on its
+    /// own, at most `maxToolRounds` rounds); tools that need approval are left out.
     public static func make(planner: any ChatModel, researcher: any ChatModel, synthesizer: any ChatModel, branches: Int,
-                            checkpointer: (any Checkpointer)?, control: ResearchControl? = nil) throws -> CompiledGraph {
+                            checkpointer: (any Checkpointer)?, control: ResearchControl? = nil, tools: [AgentTool] = [],
+                            maxToolRounds: Int = 5) throws -> CompiledGraph {
+        let researchTools = tools.filter { !$0.needsApproval }
         let n = max(1, branches)
         var graph = StateGraph(StateSchema([
             ("question", .lastValue), ("sub_questions", .lastValue), ("findings", .reducer(.append)),
@@ -46,7 +50,8 @@ public enum ResearchGraph {
             }
         }
         graph.addNode("researcher") { input, context in
-            .update(["findings": [try await Self.research(input, model: researcher, context: context, control: control).value]])
+            .update(["findings": [try await Self.research(input, model: researcher, context: context, control: control, tools: researchTools,
+                                                          maxToolRounds: maxToolRounds).value]])
         }
         graph.addEdge("researcher", "synthesizer")
         graph.addNode("synthesizer") { state, context in
@@ -77,7 +82,8 @@ public enum ResearchGraph {
     }
 
     /// One branch. Failures other than cancellation become a failed finding.
-    static func research(_ input: Value, model: any ChatModel, context: NodeContext, control: ResearchControl?) async throws -> ResearchFinding {
+    static func research(_ input: Value, model: any ChatModel, context: NodeContext, control: ResearchControl?,
+                         tools: [AgentTool] = [], maxToolRounds: Int = 5) async throws -> ResearchFinding {
         let index = input["index"]?.intValue ?? 0
         let subQuestion = input["sub_question"]?.stringValue ?? ""
         func report(_ status: String, error: String? = nil) {
@@ -89,10 +95,12 @@ public enum ResearchGraph {
         let system = "You research one part of a larger question: \(input["question"]?.stringValue ?? ""). "
             + "Answer only this sub-question, concisely and factually."
         let request = ChatRequest(messages: [ChatMessage(role: .system, content: system, id: "researcher-system"),
-                                             ChatMessage(role: .user, content: subQuestion, id: "researcher-question")])
+                                             ChatMessage(role: .user, content: subQuestion, id: "researcher-question")],
+                                  tools: tools.map(\.spec))
         do {
             let call: @Sendable () async throws -> String = {
-                try await model.replyText(to: request, context: context, messageId: "branch-\(index)-\(context.taskId)")
+                try await ToolLoop.run(request, model: model, tools: tools, maxRounds: maxToolRounds, context: context,
+                                       messageId: "branch-\(index)-\(context.taskId)")
             }
             let text: String
             if let control { text = try await control.run(branch: index, call) } else { text = try await call() }

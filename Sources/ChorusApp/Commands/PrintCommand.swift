@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusStore
+import ChorusTools
 import ChorusTUI
 import Foundation
 
@@ -21,6 +22,12 @@ public struct PrintCommand: Sendable {
     public var config: ChorusConfig
     /// The saved thread to continue; nil starts a new one.
     public var thread: ThreadChoice?
+    /// `--mcp NAME`: only these MCP servers (default: every enabled one of the config).
+    public var mcp: [String]
+    /// `--no-tools`: no MCP server at all.
+    public var noTools: Bool
+    /// `--approve`: run tools that can change things without asking; otherwise such calls are declined.
+    public var approveTools: Bool
 
     /// Which saved thread `--print` continues.
     public enum ThreadChoice: Sendable, Equatable {
@@ -31,7 +38,11 @@ public struct PrintCommand: Sendable {
     }
 
     public init(question: String, provider: String?, model: String? = nil, baseURL: String? = nil, system: String?, maxTokens: Int?,
-                ephemeral: Bool, databasePath: String, config: ChorusConfig = ChorusConfig(), thread: ThreadChoice? = nil) {
+                ephemeral: Bool, databasePath: String, config: ChorusConfig = ChorusConfig(), thread: ThreadChoice? = nil,
+                mcp: [String] = [], noTools: Bool = false, approveTools: Bool = false) {
+        self.mcp = mcp
+        self.noTools = noTools
+        self.approveTools = approveTools
         self.config = config
         self.question = question
         self.provider = provider
@@ -78,25 +89,88 @@ public struct PrintCommand: Sendable {
             }
             checkpointer = SQLiteCheckpointer(database: database)
         }
-        let graph = try ChatGraph.make(model: model, system: system, maxTokens: maxTokens, checkpointer: checkpointer)
-        let input: Value = ["messages": [["role": "user", "content": .string(question), "id": .string("user-" + UUID().uuidString.lowercased())]]]
+        let specs = try ToolSelection.specs(config: config, named: mcp, disabled: noTools)
+        let toolbox = specs.isEmpty ? nil : MCPToolbox(specs: specs)
+        do {
+            let result = try await converse(model: model, toolbox: toolbox, checkpointer: checkpointer, threadId: threadId, write: write, notice: notice)
+            await toolbox?.stop()
+            return result
+        } catch {
+            await toolbox?.stop()
+            throw error
+        }
+    }
+
+    private func converse(model: any ChatModel, toolbox: MCPToolbox?, checkpointer: (any Checkpointer)?, threadId: String?,
+                          write: (@Sendable (String) -> Void)?, notice: (@Sendable (String) -> Void)?) async throws -> PrintResult {
+        let graph: CompiledGraph
+        if let toolbox {
+            let (tools, unavailable) = await toolbox.agentTools()
+            for line in unavailable { notice?("chorus: " + SafeText.sanitize(line, keepNewlines: false)) }
+            // Approvals are interrupts: an ephemeral exchange keeps them in memory.
+            graph = try ReactAgent.make(model: model, tools: tools, system: system, maxTokens: maxTokens, checkpointer: checkpointer ?? InMemoryCheckpointer())
+        } else {
+            graph = try ChatGraph.make(model: model, system: system, maxTokens: maxTokens, checkpointer: checkpointer)
+        }
+        let config = RunConfig(threadId: threadId ?? "ephemeral")
+        var input: RunInput = .state(["messages": [["role": "user", "content": .string(question), "id": .string("user-" + UUID().uuidString.lowercased())]]])
         var result = PrintResult(threadId: threadId, reply: "", usage: nil, model: model.displayName)
-        for try await event in graph.events(.state(input), config: RunConfig(threadId: threadId ?? "ephemeral")) {
-            switch event.kind {
-            case .token(let text, _) where !text.isEmpty:
-                let safe = SafeText.sanitize(text)
-                result.reply += safe
-                write?(safe)
-            case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
-                notice?(RetryLine.text(who: "chorus", reason: reason, delay: delay, attempt: attempt, maxAttempts: maxAttempts))
-            case .modelEnd(let usage?):
-                result.usage = RunEvent.Usage(inputTokens: (result.usage?.inputTokens ?? 0) + (usage.inputTokens ?? 0),
-                                              outputTokens: (result.usage?.outputTokens ?? 0) + (usage.outputTokens ?? 0))
-            default:
-                break
+        var toolStarts: [String: (name: String, input: Value, at: Double)] = [:]
+        while true {
+            for try await event in graph.events(input, config: config) {
+                switch event.kind {
+                case .token(let text, _) where !text.isEmpty:
+                    let safe = SafeText.sanitize(text)
+                    result.reply += safe
+                    write?(safe)
+                case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
+                    notice?(RetryLine.text(who: "chorus", reason: reason, delay: delay, attempt: attempt, maxAttempts: maxAttempts))
+                case .modelEnd(let usage?):
+                    result.usage = RunEvent.Usage(inputTokens: (result.usage?.inputTokens ?? 0) + (usage.inputTokens ?? 0),
+                                                  outputTokens: (result.usage?.outputTokens ?? 0) + (usage.outputTokens ?? 0))
+                case .toolStart(let name, let arguments):
+                    toolStarts[event.id] = (name, arguments, event.timestamp)
+                    notice?("chorus: tool " + SafeText.sanitize(name + " " + JSON.serialize(arguments), keepNewlines: false))
+                case .toolEnd(let name, let output):
+                    let started = toolStarts.removeValue(forKey: event.id)
+                    let text = SafeText.sanitize(output.stringValue ?? JSON.serialize(output))
+                    let call = ToolCallRecord(name: name, input: started?.input ?? .null, output: text,
+                                              durationMs: started.map { (event.timestamp - $0.at) * 1000 } ?? 0)
+                    result.tools.append(call)
+                    notice?("chorus: tool \(SafeText.sanitize(name, keepNewlines: false)) → \(ToolCallRecord.preview(text)) (\(Int(call.durationMs.rounded())) ms)")
+                default:
+                    break
+                }
             }
+            // A tool that can change things stopped the run to ask: answer from --approve.
+            guard toolbox != nil, let pending = try await graph.getState(config: config).tasks.lazy.flatMap(\.interrupts).compactMap({ ToolApproval.pending($0.value) }).first
+            else { break }
+            if !approveTools {
+                notice?("chorus: \(SafeText.sanitize(pending.tool, keepNewlines: false)) can change things; declined (pass --approve to allow it)")
+            }
+            input = .resume(.string(approveTools ? ToolApproval.Answer.approve.rawValue : ToolApproval.Answer.decline.rawValue))
         }
         return result
+    }
+}
+
+/// One tool call of a `--print` exchange, as `--json` lists it.
+public struct ToolCallRecord: Sendable, Equatable {
+    public var name: String
+    public var input: Value
+    /// The tool's output, sanitized.
+    public var output: String
+    public var durationMs: Double
+
+    public var json: Value {
+        ["name": .string(SafeText.sanitize(name, keepNewlines: false)), "input": input, "output": .string(output),
+         "duration_ms": .double((durationMs * 10).rounded() / 10)]
+    }
+
+    /// The first line of an output, at most 120 characters, for one-line notes.
+    static func preview(_ text: String) -> String {
+        let line = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+        return line.count > 120 ? String(line.prefix(119)) + "…" : line
     }
 }
 
@@ -110,6 +184,8 @@ public struct PrintResult: Sendable, Equatable {
     public var usage: RunEvent.Usage?
     /// `provider/model` as the thread records it.
     public var model: String
+    /// The tool calls made, in the order they ended.
+    public var tools: [ToolCallRecord] = []
 
     /// One JSON object: `thread_id`, `reply`, `usage` (`input_tokens`, `output_tokens`) and `model`.
     public var json: String {
@@ -117,7 +193,7 @@ public struct PrintResult: Sendable, Equatable {
             ["input_tokens": $0.inputTokens.map(Value.int) ?? .null, "output_tokens": $0.outputTokens.map(Value.int) ?? .null]
         } ?? .null
         return JSON.serialize(["thread_id": threadId.map(Value.string) ?? .null, "reply": .string(reply), "usage": usage,
-                               "model": .string(SafeText.sanitize(model, keepNewlines: false))])
+                               "model": .string(SafeText.sanitize(model, keepNewlines: false)), "tools": .array(tools.map(\.json))])
     }
 }
 

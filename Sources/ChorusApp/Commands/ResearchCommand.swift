@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusStore
+import ChorusTools
 import ChorusTUI
 import Foundation
 
@@ -31,10 +32,15 @@ public struct ResearchCommand: Sendable {
     public var resumeThread: String?
     public var databasePath: String
     public var config: ChorusConfig
+    /// `--mcp NAME`: only these MCP servers' tools (default: every enabled one); `--no-tools`: none.
+    public var mcp: [String]
+    public var noTools: Bool
 
     public init(question: String, branches: Int? = nil, maxConcurrency: Int? = nil, provider: String? = nil, model: String? = nil,
                 baseURL: String? = nil, jsonl: Bool = false, resumeThread: String? = nil, databasePath: String,
-                config: ChorusConfig = ChorusConfig()) {
+                config: ChorusConfig = ChorusConfig(), mcp: [String] = [], noTools: Bool = false) {
+        self.mcp = mcp
+        self.noTools = noTools
         self.question = question
         self.branches = branches
         self.maxConcurrency = maxConcurrency
@@ -79,12 +85,26 @@ public struct ResearchCommand: Sendable {
             threadId = try await store.create(title: question, kind: .research, provider: researcher.displayName).id
             input = .state(["question": .string(question)])
         }
-        let graph = try ResearchGraph.make(planner: planner, researcher: researcher, synthesizer: synthesizer, branches: n,
-                                           checkpointer: SQLiteCheckpointer(database: database))
-        var lines = JSONLines()
-        var text = TextProgress()
-        for try await event in graph.events(input, config: RunConfig(threadId: threadId, maxConcurrency: k, tags: ["research"])) {
-            if jsonl { lines.handle(event, write: write) } else { text.handle(event, write: write, progress: progress) }
+        let specs = try ToolSelection.specs(config: config, named: mcp, disabled: noTools)
+        let toolbox = specs.isEmpty ? nil : MCPToolbox(specs: specs)
+        do {
+            var tools: [AgentTool] = []
+            if let toolbox {
+                let catalog = await toolbox.agentTools()
+                tools = catalog.tools
+                for line in catalog.unavailable { progress("chorus: " + SafeText.sanitize(line, keepNewlines: false)) }
+            }
+            let graph = try ResearchGraph.make(planner: planner, researcher: researcher, synthesizer: synthesizer, branches: n,
+                                               checkpointer: SQLiteCheckpointer(database: database), tools: tools)
+            var lines = JSONLines()
+            var text = TextProgress()
+            for try await event in graph.events(input, config: RunConfig(threadId: threadId, maxConcurrency: k, tags: ["research"])) {
+                if jsonl { lines.handle(event, write: write) } else { text.handle(event, write: write, progress: progress) }
+            }
+            await toolbox?.stop()
+        } catch {
+            await toolbox?.stop()
+            throw error
         }
         return threadId
     }
@@ -92,6 +112,8 @@ public struct ResearchCommand: Sendable {
     /// Events as JSON lines; the researcher's branch number is added to its task's events.
     struct JSONLines {
         var branchOfTask: [String: Int] = [:]
+        /// When each running tool call started (event id → timestamp), for `duration_ms`.
+        var toolStarts: [String: Double] = [:]
 
         mutating func handle(_ event: RunEvent, write: (String) -> Void) {
             var o: [String: Value] = ["run_id": .string(event.runId), "ts": .double(event.timestamp), "id": .string(event.id),
@@ -143,6 +165,7 @@ public struct ResearchCommand: Sendable {
                 o["event"] = "model_end"
                 o["usage"] = usage.map { ["input_tokens": $0.inputTokens.map(Value.int) ?? .null, "output_tokens": $0.outputTokens.map(Value.int) ?? .null] } ?? .null
             case .toolStart(let name, let input):
+                toolStarts[event.id] = event.timestamp
                 o["event"] = "tool_start"
                 o["name"] = .string(name)
                 o["input"] = input
@@ -150,6 +173,7 @@ public struct ResearchCommand: Sendable {
                 o["event"] = "tool_end"
                 o["name"] = .string(name)
                 o["output"] = output
+                if let started = toolStarts.removeValue(forKey: event.id) { o["duration_ms"] = .double(((event.timestamp - started) * 10_000).rounded() / 10) }
             case .custom(let data):
                 o["event"] = "custom"
                 o["data"] = data
@@ -163,6 +187,7 @@ public struct ResearchCommand: Sendable {
     /// Branch progress lines and the streamed answer, all sanitized.
     struct TextProgress {
         var streamed = ""
+        var branchOfTask: [String: Int] = [:]
 
         mutating func handle(_ event: RunEvent, write: (String) -> Void, progress: (String) -> Void) {
             switch event.kind {
@@ -172,6 +197,7 @@ public struct ResearchCommand: Sendable {
                 progress("synthesizing…")
             case .custom(let data):
                 guard let branch = data["branch"]?.intValue, let status = data["status"]?.stringValue else { return }
+                if let task = event.task { branchOfTask[task] = branch }
                 let of = data["of"]?.intValue.map { "/\($0)" } ?? ""
                 var line = "[\(branch)\(of)] \(status): \(data["sub_question"]?.stringValue ?? "")"
                 if let error = data["error"]?.stringValue { line += " (\(error))" }
@@ -179,6 +205,9 @@ public struct ResearchCommand: Sendable {
             case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
                 let who = event.node ?? "model"
                 progress(RetryLine.text(who: who, reason: reason, delay: delay, attempt: attempt, maxAttempts: maxAttempts))
+            case .toolStart(let name, let input):
+                let branch = event.task.flatMap { branchOfTask[$0] }.map { "[\($0)] " } ?? ""
+                progress(SafeText.sanitize("\(branch)tool \(name) \(JSON.serialize(input))", keepNewlines: false))
             case .token(let text, _) where event.node == "synthesizer":
                 streamed += text
                 write(SafeText.sanitize(text))

@@ -1,3 +1,4 @@
+import ChorusTools
 import Foundation
 import TOMLKit
 
@@ -22,6 +23,15 @@ import TOMLKit
 /// planner = "work"                     # provider names, per role
 /// researcher = "local"
 /// synthesizer = "work"
+///
+/// [mcp.time]                           # an MCP server whose tools the agents may call
+/// command = "uvx"                      # started over stdio when first needed
+/// args = ["mcp-server-time"]
+/// env = { TZ = "Europe/Oslo" }
+/// timeout = 30                         # seconds per tool call (default 60)
+/// trust = ["set_alarm"]                # run without asking ("all" for every tool);
+///                                      # read-only tools never ask
+/// enabled = true
 /// ```
 public struct ChorusConfig: Sendable, Equatable {
     public struct Provider: Sendable, Equatable {
@@ -62,6 +72,8 @@ public struct ChorusConfig: Sendable, Equatable {
     /// `[keys]`: action name → key names, e.g. `new_thread = ["ctrl-t"]`.
     public var keys: [String: [String]] = [:]
     public var research = Research()
+    /// `[mcp.NAME]`: MCP servers, by name.
+    public var mcpServers: [String: MCPServerSpec] = [:]
 
     public init(defaultProvider: String? = nil, providers: [String: Provider] = [:], research: Research = Research()) {
         self.defaultProvider = defaultProvider
@@ -107,6 +119,12 @@ public struct ChorusConfig: Sendable, Equatable {
             case "research":
                 guard let section = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "research must be a [research] section") }
                 config.research = try research(section, path: path)
+            case "mcp":
+                guard let servers = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "mcp must be a table of [mcp.NAME] sections") }
+                for name in servers.keys {
+                    guard let section = servers[name]?.table else { throw ConfigError(path: path, line: nil, message: "mcp.\(name) must be a table") }
+                    config.mcpServers[name] = try mcpServer(section, name: name, path: path)
+                }
             case "theme":
                 guard let name = table[key]?.string else { throw ConfigError(path: path, line: nil, message: "theme must be a string") }
                 config.theme = name
@@ -160,6 +178,49 @@ public struct ChorusConfig: Sendable, Equatable {
             }
         }
         return research
+    }
+
+    private static func mcpServer(_ section: TOMLTable, name: String, path: String) throws -> MCPServerSpec {
+        func fail(_ message: String) -> ConfigError { ConfigError(path: path, line: nil, message: "mcp.\(name).\(message)") }
+        guard name.range(of: "^[A-Za-z0-9_-]{1,32}$", options: .regularExpression) != nil else {
+            throw ConfigError(path: path, line: nil, message: "mcp.\(name): a server name is 1 to 32 letters, digits, _ or -")
+        }
+        for key in section.keys where !["command", "args", "env", "timeout", "trust", "enabled"].contains(key) {
+            throw ConfigError(path: path, line: nil, message: "mcp.\(name): unknown setting '\(key)'" + (key == "url" ? " (streamable HTTP servers are not supported yet; run the server over stdio)" : ""))
+        }
+        guard let command = section["command"]?.string, !command.isEmpty else { throw fail("command must be the program to start, e.g. command = \"uvx\"") }
+        var arguments: [String] = []
+        if let value = section["args"] {
+            guard let list = value.array, list.allSatisfy({ $0.string != nil }) else { throw fail("args must be a list of strings") }
+            arguments = list.compactMap { $0.string }
+        }
+        var environment: [String: String] = [:]
+        if let value = section["env"] {
+            guard let table = value.table else { throw fail("env must be a table of strings, e.g. env = { TZ = \"UTC\" }") }
+            for key in table.keys {
+                guard let text = table[key]?.string else { throw fail("env.\(key) must be a string") }
+                environment[key] = text
+            }
+        }
+        var spec = MCPServerSpec(name: name, endpoint: .stdio(command: command, arguments: arguments, environment: environment))
+        if let value = section["timeout"] {
+            guard let seconds = value.double ?? value.int.map(Double.init), seconds > 0 else { throw fail("timeout must be a positive number of seconds") }
+            spec.callTimeout = seconds
+        }
+        if let value = section["trust"] {
+            if value.string == "all" {
+                spec.trust = .all
+            } else if let list = value.array, list.allSatisfy({ $0.string != nil }) {
+                spec.trust = .readOnly(alsoTrusted: Set(list.compactMap { $0.string }))
+            } else {
+                throw fail("trust must be \"all\" or a list of tool names")
+            }
+        }
+        if let value = section["enabled"] {
+            guard let on = value.bool else { throw fail("enabled must be true or false") }
+            spec.enabled = on
+        }
+        return spec
     }
 
     private static func provider(_ section: TOMLTable, name: String, path: String) throws -> Provider {
