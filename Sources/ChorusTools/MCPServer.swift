@@ -29,7 +29,7 @@ public actor MCPServer {
         }
     }
 
-    public let spec: MCPServerSpec
+    public nonisolated let spec: MCPServerSpec
     private var running: (client: Client, process: ChildProcess, transport: ChildProcessTransport, generation: Int)?
     private var generation = 0
     private var crashesInARow = 0

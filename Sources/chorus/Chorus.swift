@@ -126,7 +126,8 @@ struct Chorus: AsyncParsableCommand {
         do {
             let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
             chat = try ChatCommand(databasePath: path, config: settings, theme: theme,
-                                   flags: ProviderFlags(provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL), environment: environment) {
+                                   flags: ProviderFlags(provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL), environment: environment,
+                                   mcp: toolOptions.servers, noTools: toolOptions.noTools) {
                 let terminal = try CursesTerminal()
                 curses = terminal
                 return terminal

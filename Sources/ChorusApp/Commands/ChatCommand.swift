@@ -10,8 +10,9 @@ public struct ChatCommand {
     public let runtime: AppRuntime
 
     /// Builds the app for `terminal`, which is created only once the rest is valid.
+    /// `mcp` and `noTools` pick the MCP servers as for `--print` (`ToolSelection`).
     public init(databasePath: String, config: ChorusConfig, theme: String?, flags: ProviderFlags,
-                environment: [String: String], terminal: () throws -> any TerminalDevice) throws {
+                environment: [String: String], mcp: [String] = [], noTools: Bool = false, terminal: () throws -> any TerminalDevice) throws {
         let provider = flags.provider
         let themes = try ThemeCatalog.load(directories: ThemeCatalog.directories(environment: environment))
         let selected = try ThemeCatalog.select(theme ?? config.theme, from: themes)
@@ -20,7 +21,8 @@ public struct ChatCommand {
             throw UsageError("unknown provider '\(provider)'; available: \((ModelCatalog.providers + config.providers.keys.sorted()).joined(separator: ", "))")
         }
         let database = try ChorusDatabase(path: databasePath)
-        let service = ChatService(database: database, environment: environment, config: config, flags: flags)
+        let service = ChatService(database: database, environment: environment, config: config, flags: flags,
+                                  tools: try ToolSelection.specs(config: config, named: mcp, disabled: noTools))
         let chosen = service.defaultProvider
         // Fails now, not at the first message, when the provider cannot be built (a missing key).
         _ = try service.model(for: chosen)

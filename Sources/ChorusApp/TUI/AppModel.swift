@@ -19,6 +19,8 @@ public struct AppModel {
     public var researchTranscript = false
     /// Replies streaming now, by thread key.
     public var replies: [String: ReplyProgress] = [:]
+    /// Tool calls waiting for the user's y / n / a, by thread id.
+    public var approvals: [String: PendingApproval] = [:]
     public var editor = TextEditor()
     /// Unsent input of the threads not on screen, and of the current one as last saved, by thread key.
     public var drafts: [String: String] = [:]
@@ -89,6 +91,20 @@ public struct ReplyProgress: Sendable, Equatable {
     public var step: Int?
     /// Set while the model call waits to be tried again.
     public var retry: ProviderRetry?
+    /// The tool running now, if any.
+    public var tool: String?
+}
+
+/// A tool call that waits for the user's approval (sanitized for the screen).
+public struct PendingApproval: Sendable, Equatable {
+    public var tool: String
+    /// The arguments as one line of JSON.
+    public var arguments: String
+
+    public init(tool: String, arguments: String) {
+        self.tool = tool
+        self.arguments = arguments
+    }
 }
 
 /// A box drawn over the chat.

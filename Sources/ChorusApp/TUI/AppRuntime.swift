@@ -112,6 +112,7 @@ public final class AppRuntime {
         let deadline = Task { try? await Task.sleep(for: .seconds(2)); all.cancel() }
         await all.value
         deadline.cancel()
+        await service.stopTools()
     }
 
     private func perform(_ effect: Effect) {
@@ -126,7 +127,17 @@ public final class AppRuntime {
         case .saveDraft(let key, let text):
             background { try await service.threads.saveDraft(text, threadKey: key) }
         case .loadTranscript(let id):
-            background { send(.transcriptLoaded(threadId: id, try await service.transcript(id))) }
+            background {
+                send(.transcriptLoaded(threadId: id, try await service.transcript(id)))
+                // An approval asked before a restart is asked again.
+                if let pending = try await service.pendingApproval(id) { send(.approvalNeeded(threadId: id, pending)) }
+            }
+        case .answerApproval(let id, let answer, let entryId, let provider):
+            replyTasks[id] = Task {
+                await service.answerApproval(threadId: id, answer: answer, entryId: entryId, provider: provider, send: send)
+            }
+        case .listTools:
+            background { send(.toolsListed(await service.toolReport())) }
         case .startReply(let key, let userId, let text, let entryId, let provider):
             replyTasks[key] = Task {
                 await service.reply(threadKey: key, userId: userId, text: text, entryId: entryId, provider: provider, send: send)

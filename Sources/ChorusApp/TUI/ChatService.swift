@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusStore
+import ChorusTools
 import ChorusTUI
 import Foundation
 
@@ -14,13 +15,67 @@ public final class ChatService: Sendable {
     let config: ChorusConfig
     /// `--model` and `--base-url`, which apply to the provider named by `--provider`.
     let flags: ProviderFlags
+    /// The MCP servers whose tools chats and research branches may call; nil without any.
+    let toolbox: MCPToolbox?
+    /// Their tools, listed once (servers start on first use).
+    private let catalog: Locked<Task<(tools: [AgentTool], unavailable: [String]), Never>?>
 
-    public init(database: ChorusDatabase, environment: [String: String], config: ChorusConfig, flags: ProviderFlags = ProviderFlags()) {
+    public init(database: ChorusDatabase, environment: [String: String], config: ChorusConfig, flags: ProviderFlags = ProviderFlags(),
+                tools: [MCPServerSpec] = []) {
         threads = ThreadStore(database: database)
         checkpointer = SQLiteCheckpointer(database: database)
         self.environment = environment
         self.config = config
         self.flags = flags
+        toolbox = tools.isEmpty ? nil : MCPToolbox(specs: tools)
+        catalog = Locked(nil)
+    }
+
+    /// The agent tools of every configured server (starting them the first time), and a line per server that did not start.
+    func agentTools() async -> (tools: [AgentTool], unavailable: [String]) {
+        guard let toolbox else { return ([], []) }
+        let task = catalog.withLock { current in
+            if let current { return current }
+            let listing = Task { await toolbox.agentTools() }
+            current = listing
+            return listing
+        }
+        return await task.value
+    }
+
+    /// Lines describing each server's tools, for `/tools`.
+    func toolReport() async -> [String] {
+        guard let toolbox else { return ["no MCP servers: add an [mcp.NAME] section to config.toml"] }
+        let (entries, unavailable) = await toolbox.catalog()
+        var lines: [String] = []
+        for server in toolbox.servers.map(\.spec.name) {
+            let tools = entries.filter { $0.server == server }
+            guard !tools.isEmpty else { continue }
+            lines.append("\(server): " + tools.map { $0.exposedName + ($0.needsApproval ? " (asks)" : "") }.joined(separator: ", "))
+        }
+        return lines + unavailable
+    }
+
+    /// Stops every MCP server that was started.
+    func stopTools() async { await toolbox?.stop() }
+
+    /// The chat graph: the ReAct agent when tools are configured, else one model call.
+    func chatGraph(model: any ChatModel) async throws -> CompiledGraph {
+        guard toolbox != nil else { return try ChatGraph.make(model: model, checkpointer: checkpointer) }
+        return try ReactAgent.make(model: model, tools: await agentTools().tools, checkpointer: checkpointer)
+    }
+
+    /// The node a reply's saved message is written as (`updateState(asNode:)`).
+    private var replyNode: String { toolbox == nil ? "model" : "agent" }
+
+    /// The tool call a thread waits to have approved, if any.
+    func pendingApproval(_ threadId: String) async throws -> PendingApproval? {
+        guard toolbox != nil else { return nil }
+        let graph = try await chatGraph(model: OfflineChatModel())
+        let interrupts = try await graph.getState(config: RunConfig(threadId: threadId)).tasks.flatMap(\.interrupts)
+        return interrupts.lazy.compactMap { ToolApproval.pending($0.value) }.first.map {
+            PendingApproval(tool: SafeText.sanitize($0.tool, keepNewlines: false), arguments: SafeText.sanitize(JSON.serialize($0.arguments), keepNewlines: false))
+        }
     }
 
     /// Provider names the model picker offers: offline, the built-ins whose
@@ -38,10 +93,26 @@ public final class ChatService: Sendable {
 
     func listThreads() async throws -> [ThreadRecord] { try await threads.list() }
 
-    /// The saved conversation as transcript entries (tool traffic left out).
+    /// The saved conversation as transcript entries, tool calls as tool blocks.
     func transcript(_ id: String) async throws -> [TranscriptEntry] {
         let label = try await threads.get(id)?.provider ?? "assistant"
-        return try await threads.transcript(id).compactMap { Self.entry($0, label: label) }
+        var calls: [String: ToolCall] = [:]
+        return try await threads.transcript(id).compactMap { message in
+            for call in ChatMessage(value: message)?.toolCalls ?? [] { calls[call.id] = call }
+            if message["type"]?.stringValue == "tool" || message["role"]?.stringValue == "tool" {
+                let call = message["tool_call_id"]?.stringValue.flatMap { calls[$0] }
+                return Self.toolEntry(id: message["id"]?.stringValue ?? UUID().uuidString, name: call?.name ?? "tool",
+                                      arguments: call?.arguments ?? .null, result: message["content"]?.stringValue ?? "")
+            }
+            return Self.entry(message, label: label)
+        }
+    }
+
+    /// A tool call as a transcript block: arguments on the first line, then the result.
+    static func toolEntry(id: String, name: String, arguments: Value, result: String?, status: TranscriptEntry.Status = .done) -> TranscriptEntry {
+        var text = SafeText.sanitize(JSON.serialize(arguments), keepNewlines: false)
+        if let result { text += "\n" + SafeText.sanitize(result) }
+        return TranscriptEntry(id: id, role: .tool, label: "⚙ " + SafeText.sanitize(name, keepNewlines: false), text: text, status: status)
     }
 
     static func entry(_ message: Value, label: String) -> TranscriptEntry? {
@@ -77,7 +148,7 @@ public final class ChatService: Sendable {
             }
         }
         let input: Value = ["messages": [["type": "human", "content": .string(text), "id": .string(userId)]]]
-        await stream(threadId: threadId, input: input, entryId: entryId, provider: provider, send: send)
+        await stream(threadId: threadId, input: .state(input), entryId: entryId, provider: provider, send: send)
     }
 
     /// Removes the last reply and streams a new one.
@@ -88,52 +159,68 @@ public final class ChatService: Sendable {
             send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
             return
         }
-        await stream(threadId: threadId, input: ["messages": []], entryId: entryId, provider: provider, send: send)
+        await stream(threadId: threadId, input: .state(["messages": []]), entryId: entryId, provider: provider, send: send)
+    }
+
+    /// Answers the thread's pending tool approval and streams the rest of the reply.
+    func answerApproval(threadId: String, answer: ToolApproval.Answer, entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
+        await stream(threadId: threadId, input: .resume(.string(answer.rawValue)), entryId: entryId, provider: provider, send: send)
     }
 
     func removeMessages(threadId: String, ids: [String]) async throws {
         // The chat graph's shape does not depend on its model; only its state is touched here.
-        let graph = try ChatGraph.make(model: OfflineChatModel(), checkpointer: checkpointer)
+        let graph = try await chatGraph(model: OfflineChatModel())
         let removals = ids.map { Value.object(["type": "remove", "id": .string($0)]) }
-        _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": .array(removals)], asNode: "model")
+        _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": .array(removals)], asNode: replyNode)
     }
 
-    private func stream(threadId: String, input: Value, entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
+    private func stream(threadId: String, input: RunInput, entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
         var messageId = entryId
         var text = ""
+        var toolStarts: [String: Double] = [:]
         let graph: CompiledGraph
         do {
             let model = try model(for: provider)
-            graph = try ChatGraph.make(model: model, checkpointer: checkpointer)
+            graph = try await chatGraph(model: model)
+            for line in await agentTools().unavailable { send(.notice(line)) }
         } catch {
             send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
             return
         }
         do {
-            for try await event in graph.events(.state(input), config: RunConfig(threadId: threadId)) {
+            for try await event in graph.events(input, config: RunConfig(threadId: threadId)) {
                 switch event.kind {
                 case .token(let content, let id) where !content.isEmpty:
+                    if id != messageId { text = "" }
                     messageId = id
                     text += content
                     send(.token(threadId: threadId, entryId: id, text: content, node: event.node ?? "", step: event.step ?? 0))
                 case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
                     send(.retrying(threadId: threadId, ProviderRetry(attempt: attempt, maxAttempts: maxAttempts,
                                                                      at: Date().addingTimeInterval(delay), reason: reason)))
+                case .toolStart(let name, let arguments):
+                    toolStarts[event.id] = event.timestamp
+                    send(.toolStarted(threadId: threadId, callId: event.id, name: name, arguments: arguments))
+                case .toolEnd(_, let output):
+                    let started = toolStarts.removeValue(forKey: event.id) ?? event.timestamp
+                    send(.toolEnded(threadId: threadId, callId: event.id, output: output.stringValue ?? JSON.serialize(output),
+                                    seconds: event.timestamp - started))
                 default:
                     break
                 }
             }
             try Task.checkCancellation()
             send(.replyEnded(threadId: threadId, entryId: messageId, .done))
+            if let pending = try await pendingApproval(threadId) { send(.approvalNeeded(threadId: threadId, pending)) }
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError
             // What arrived is kept, marked, in a save the cancellation does not stop.
             var partial: [String: Value] = ["type": "ai", "content": .string(text), "id": .string(messageId),
                                             "status": cancelled ? "cancelled" : "failed"]
             if !cancelled { partial["error"] = .string("\(error)") }
-            let saved = partial
+            let saved = partial, node = replyNode
             await Task.detached {
-                _ = try? await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": [.object(saved)]], asNode: "model")
+                _ = try? await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": [.object(saved)]], asNode: node)
             }.value
             send(.replyEnded(threadId: threadId, entryId: messageId, cancelled ? .cancelled : .failed("\(error)")))
         }
@@ -181,7 +268,7 @@ extension ChatService {
             let researcher = try model(for: config.research.researcher ?? defaultProvider)
             let synthesizer = try model(for: config.research.synthesizer ?? defaultProvider)
             graph = try ResearchGraph.make(planner: planner, researcher: researcher, synthesizer: synthesizer, branches: researchBranches,
-                                           checkpointer: checkpointer, control: control)
+                                           checkpointer: checkpointer, control: control, tools: await agentTools().tools)
             if let threadId {
                 id = threadId
             } else {

@@ -1,3 +1,5 @@
+import ChorusAgents
+
 /// Work `update` asks for; the runtime performs it and reports back with `Msg`s.
 public enum Effect: Sendable, Equatable {
     case loadThreads
@@ -12,6 +14,10 @@ public enum Effect: Sendable, Equatable {
     /// Removes messages from a thread (edit-last).
     case removeMessages(threadId: String, ids: [String])
     case cancelReply(threadKey: String)
+    /// Answers the thread's pending tool approval; the rest of the reply streams.
+    case answerApproval(threadId: String, answer: ToolApproval.Answer, entryId: String, provider: String)
+    /// `/tools`: lists each MCP server's tools.
+    case listTools
     case rename(threadId: String, title: String)
     case delete(threadId: String)
     case archive(threadId: String)

@@ -22,6 +22,8 @@ enum HelpOverlay {
         }
         let jumps = (1...9).compactMap { n in Action(rawValue: "thread_\(n)").flatMap { m.keymap.keys(for: $0).first?.label } }
         if !jumps.isEmpty { rows.append((jumps.count == 9 && jumps[0] == "Alt-1" ? "Alt-1 … Alt-9" : jumps.joined(separator: " "), "open thread N of the list")) }
+        rows.append(("y / n / a", "allow, deny, or always allow a tool that asks (empty input)"))
+        rows.append(("/tools", "list the MCP servers' tools; /research QUESTION starts research"))
         let keyWidth = max(1, min(22, rows.map { CellWidth.of($0.0) }.max() ?? 10, (inner - 4) / 2))
         let textWidth = max(1, inner - keyWidth - 4)
         var out: [StyledLine] = []

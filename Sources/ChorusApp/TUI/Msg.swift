@@ -20,6 +20,13 @@ public enum Msg: Sendable {
     case replyEnded(threadId: String, entryId: String, ReplyOutcome)
     /// The thread's model call failed before its first token and is tried again.
     case retrying(threadId: String, ProviderRetry)
+    /// A tool call started in the thread's reply (`callId` pairs it with its end).
+    case toolStarted(threadId: String, callId: String, name: String, arguments: Value)
+    case toolEnded(threadId: String, callId: String, output: String, seconds: Double)
+    /// The thread's reply stopped to ask before a tool that can change things runs.
+    case approvalNeeded(threadId: String, PendingApproval)
+    /// `/tools`: each server's tools, one line per server.
+    case toolsListed([String])
     case searchResults(query: String, [SearchHit])
     /// A research run was saved as a thread and starts.
     case researchStarted(ThreadRecord, ResearchState)

@@ -10,7 +10,7 @@ enum StatusBar {
         x = buffer.write(" " + m.currentProvider + " ", x: x, y: area.y, style: theme[.statusBar], limit: area.maxX)
         if let progress = m.replies[m.current] {
             let elapsed = max(0, m.now.timeIntervalSince(progress.startedAt))
-            let node = progress.retry?.label(now: m.now)
+            let node = progress.retry?.label(now: m.now) ?? progress.tool.map { "⚙ \($0)…" }
                 ?? progress.node.map { "\($0) · step \(progress.step ?? 0)" } ?? "waiting for model"
             let text = String(format: "│ ● %@ · %.1fs · %d tok ", node, elapsed, progress.tokens)
             x = buffer.write(text, x: x, y: area.y, style: theme[.statusAccent], limit: area.maxX)
@@ -18,7 +18,9 @@ enum StatusBar {
         let others = m.replies.keys.filter { $0 != m.current }.count
         if others > 0 { x = buffer.write("│ \(others) streaming elsewhere ", x: x, y: area.y, style: theme[.statusBar], limit: area.maxX) }
         let hint: String
-        if let notice = m.notice {
+        if let pending = m.approvals[m.current] {
+            hint = "⚙ \(pending.tool) \(pending.arguments) can change things: y allow · n deny · a always"
+        } else if let notice = m.notice {
             hint = notice
         } else if m.transcript.scrollFromBottom > 0 {
             hint = "scrolled · End or Ctrl-Down to follow"
@@ -27,6 +29,7 @@ enum StatusBar {
         }
         let width = CellWidth.of(hint) + 1
         let start = max(x + 1, area.maxX - width)
-        buffer.write(hint, x: start, y: area.y, style: m.notice != nil ? theme[.statusAccent] : theme[.statusBar], limit: area.maxX)
+        let loud = m.notice != nil || m.approvals[m.current] != nil
+        buffer.write(hint, x: start, y: area.y, style: loud ? theme[.statusAccent] : theme[.statusBar], limit: area.maxX)
     }
 }

@@ -20,6 +20,7 @@ extension Update {
             m.researchTranscript = false
             return []
         }
+        if case .character(let character) = key, let effects = answerApproval(&m, character) { return effects }
         if let action = m.keymap.action(for: key) { return perform(&m, action) }
         m.focus = .input
         switch key {
@@ -80,6 +81,9 @@ extension Update {
         case .scrollDown: m.transcript.scroll(by: -page)
         case .scrollTop: m.transcript.scrollFromBottom = Int.max / 2
         case .scrollBottom: m.transcript.scrollFromBottom = 0
+        case .toggleToolDetails:
+            m.transcript.toolsExpanded.toggle()
+            m.notice = m.transcript.toolsExpanded ? "tool calls shown whole" : "tool calls shown one line each"
         default:
             if let n = action.threadNumber, n <= m.threads.count { return switchTo(&m, m.threads[n - 1].id) }
         }

@@ -32,7 +32,14 @@ public enum Update {
             if m.current == AppModel.draft { m.current = record.id }
             return []
         case .token(let id, let messageId, let text, let node, let step):
-            guard var progress = m.replies[id], let index = m.conversations[id]?.lastIndex(where: { $0.id == progress.entryId }) else { return [] }
+            guard var progress = m.replies[id] else { return [] }
+            // After a tool call the model speaks again: a new entry below the tool blocks.
+            if progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
+                m.conversations[id, default: []].append(TranscriptEntry(id: messageId, role: .assistant, label: m.provider(of: id), text: "", status: .streaming))
+                progress.entryId = messageId
+                progress.tool = nil
+            }
+            guard let index = m.conversations[id]?.lastIndex(where: { $0.id == progress.entryId }) else { return [] }
             // In place: a long conversation is not copied per token.
             // The first token names the message as the store will know it.
             if messageId != progress.entryId {
@@ -49,9 +56,15 @@ public enum Update {
         case .retrying(let id, let retry):
             m.replies[id]?.retry = retry
             return []
+        case .toolStarted, .toolEnded, .approvalNeeded, .toolsListed:
+            return tools(&m, msg)
         case .replyEnded(let id, let entryId, let outcome):
             // A cancelled reply was closed when Esc was pressed; a newer reply keeps streaming.
-            if m.replies[id]?.entryId == entryId {
+            if let progress = m.replies[id], progress.entryId == entryId || progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
+                if progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
+                    m.replies[id] = nil
+                    return [.loadThreads]
+                }
                 m.replies[id] = nil
                 if var entries = m.conversations[id], let index = entries.lastIndex(where: { $0.id == entryId }) {
                     switch outcome {
@@ -150,6 +163,11 @@ public enum Update {
     static func send(_ m: inout AppModel) -> [Effect] {
         let text = m.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return [] }
+        if text == "/tools" {
+            if m.history.last != text { m.history.append(text) }
+            m.editor.setText("")
+            return keepDraft(&m) + [.listTools]
+        }
         if text.hasPrefix("/research") {
             let question = text.dropFirst("/research".count).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !question.isEmpty else {

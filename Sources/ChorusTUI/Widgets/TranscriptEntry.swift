@@ -1,6 +1,7 @@
 /// One message as the transcript shows it.
 public struct TranscriptEntry: Sendable, Equatable {
-    public enum Role: Sendable, Equatable { case user, assistant, notice }
+    /// `tool`: a tool call; its text is the arguments on the first line, then the result.
+    public enum Role: Sendable, Equatable { case user, assistant, notice, tool }
 
     /// How far the message got.
     public enum Status: Sendable, Equatable {

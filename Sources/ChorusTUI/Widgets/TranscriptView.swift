@@ -7,6 +7,8 @@ public struct TranscriptView: Sendable {
     public var scrollFromBottom = 0
     /// Entry shown as selected (copy mode), by id.
     public var selectedId: String?
+    /// Tool calls shown whole (arguments and result) instead of one line each.
+    public var toolsExpanded = false
     /// Rendered lines by entry id, valid for the recorded text length, status, width and theme.
     private var cache: [String: CachedLines] = [:]
     private var streaming: [String: IncrementalMarkdown] = [:]
@@ -15,6 +17,7 @@ public struct TranscriptView: Sendable {
 
     private struct CachedLines: Sendable {
         var length: Int
+        var expanded: Bool
         var status: TranscriptEntry.Status
         var width: Int
         var themeName: String
@@ -87,7 +90,7 @@ public struct TranscriptView: Sendable {
     mutating func lines(for entry: TranscriptEntry, width: Int, theme: Theme) -> [StyledLine] {
         let bodyWidth = max(1, width - 2)
         if let cached = cache[entry.id], cached.length == entry.text.utf8.count, cached.status == entry.status,
-           cached.width == width, cached.themeName == theme.name {
+           cached.width == width, cached.themeName == theme.name, cached.expanded == toolsExpanded || entry.role != .tool {
             return cached.lines
         }
         let labelStyle = entry.role == .user ? theme[.userLabel] : entry.role == .assistant ? theme[.assistantLabel] : theme[.dim]
@@ -104,6 +107,8 @@ public struct TranscriptView: Sendable {
         case .assistant:
             streaming[entry.id] = nil
             body = renderer.render(entry.text)
+        case .tool:
+            body = Self.toolLines(entry.text, expanded: toolsExpanded, width: bodyWidth, theme: theme)
         }
         lines += body.map { $0.prefixed([Span("  ")]) }
         switch entry.status {
@@ -115,8 +120,36 @@ public struct TranscriptView: Sendable {
         }
         lines.append(StyledLine())
         if entry.status != .streaming {
-            cache[entry.id] = CachedLines(length: entry.text.utf8.count, status: entry.status, width: width, themeName: theme.name, lines: lines)
+            cache[entry.id] = CachedLines(length: entry.text.utf8.count, expanded: toolsExpanded, status: entry.status, width: width,
+                                          themeName: theme.name, lines: lines)
         }
         return lines
+    }
+
+    /// A tool call: collapsed, one line `arguments → first line of the result`
+    /// cut to the width; expanded, the arguments and the whole result wrapped.
+    static func toolLines(_ text: String, expanded: Bool, width: Int, theme: Theme) -> [StyledLine] {
+        let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let arguments = parts.first.map(String.init) ?? ""
+        let result = parts.count > 1 ? String(parts[1]) : ""
+        if expanded {
+            var lines = WordWrap.wrap(arguments, width: width, style: theme[.dim])
+            if !result.isEmpty { lines += WordWrap.wrap("→ " + result, width: width, style: theme[.text]) }
+            return lines
+        }
+        let firstResult = result.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+        var line = arguments
+        if !result.isEmpty { line += " → " + firstResult }
+        if CellWidth.of(line) > width {
+            var cut = "", used = 0
+            for character in line {
+                let w = CellWidth.of(character)
+                if used + w > width - 1 { break }
+                cut.append(character)
+                used += w
+            }
+            line = cut + "…"
+        }
+        return [StyledLine(line, style: theme[.dim])]
     }
 }

@@ -24,6 +24,10 @@ public struct ResearchState: Sendable, Equatable {
         public var error: String?
         /// Set while the branch's model call waits to be tried again.
         public var retry: ProviderRetry?
+        /// The tool the branch is calling now, if any.
+        public var tool: String?
+        /// Tool calls the branch made.
+        public var toolCalls = 0
     }
 
     public var question: String
@@ -97,8 +101,15 @@ public struct ResearchState: Sendable, Equatable {
         case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
             let pending = ProviderRetry(attempt: attempt, maxAttempts: maxAttempts, at: now.addingTimeInterval(delay), reason: reason)
             if let i = branchIndex(of: event) { branches[i].retry = pending } else { retry = pending }
+        case .toolStart(let name, _):
+            if let i = branchIndex(of: event) {
+                branches[i].tool = SafeText.sanitize(name, keepNewlines: false)
+                branches[i].toolCalls += 1
+            }
+        case .toolEnd:
+            if let i = branchIndex(of: event) { branches[i].tool = nil }
         case .nodeEnd, .nodeError:
-            if let i = branchIndex(of: event) { branches[i].retry = nil } else { retry = nil }
+            if let i = branchIndex(of: event) { branches[i].retry = nil; branches[i].tool = nil } else { retry = nil }
         case .runEnd(let output):
             if let full = output["answer"]?.stringValue { answer = SafeText.sanitize(full) }
             phase = .done

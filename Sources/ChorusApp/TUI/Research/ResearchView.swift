@@ -96,8 +96,9 @@ enum ResearchView {
         }
         var elapsed = ""
         if let start = branch.startedAt { elapsed = String(format: " %.1fs", (branch.endedAt ?? now).timeIntervalSince(start)) }
-        let status = branch.retry?.label(now: now, attempts: false) ?? branch.status.rawValue
-        let title = "[\(branch.index)] \(status)\(elapsed) \(branch.tokens) tok"
+        let status = branch.retry?.label(now: now, attempts: false) ?? branch.tool.map { "⚙ \($0)" } ?? branch.status.rawValue
+        let tools = branch.toolCalls > 0 ? " · \(branch.toolCalls) tool\(branch.toolCalls == 1 ? "" : "s")" : ""
+        let title = "[\(branch.index)] \(status)\(elapsed) \(branch.tokens) tok\(tools)"
         let inner = Box.draw(into: &buffer, area: area, title: focused ? "▶ " + title : title,
                              border: focused ? border.adding(.bold) : border, fill: theme[.text], titleStyle: focused ? theme[.statusAccent] : border)
         guard inner.height > 0, inner.width > 0 else { return }
