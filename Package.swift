@@ -54,7 +54,9 @@ var package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
-        .executableTarget(name: "chorus-bench", dependencies: ["ChorusGraph", "ChorusStore", "ChorusModels", "ChorusApp", "ChorusTUI", "ChorusProcess", "ChorusTesting"],
+        .executableTarget(name: "chorus-bench", dependencies: [
+            "ChorusGraph", "ChorusStore", "ChorusModels", "ChorusApp", "ChorusTUI", "ChorusProcess", "ChorusTesting", "ChorusAgents", "ChorusTools",
+        ],
                           path: "Benchmarks/chorus-bench"),
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph", "ChorusTesting"]),
         .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore"], exclude: ["ExtraCases"]),

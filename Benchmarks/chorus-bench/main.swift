@@ -15,7 +15,7 @@ let allWorkloads: [(String, () async throws -> Value)] = [
 /// Workloads run only when named: too long for the default run.
 let namedOnlyWorkloads: [(String, () async throws -> Value)] = [
     ("soak", Soak.run), ("longchat", LongChat.run), ("sends10k", Sends10k.noop), ("sends10k-sleep", Sends10k.sleeping),
-    ("invocations10k", Invocations10k.run), ("policies", PolicyOverhead.run),
+    ("invocations10k", Invocations10k.run), ("policies", PolicyOverhead.run), ("tools", ToolCalls.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
