@@ -50,7 +50,7 @@ var package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "chorus", dependencies: [
-            "ChorusApp", "ChorusCurses", "ChorusStore", "ChorusServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ChorusApp", "ChorusCurses", "ChorusStore", "ChorusServe", "ChorusTools", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
@@ -70,7 +70,7 @@ var package = Package(
         .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTools", "ChorusTesting"],
                     exclude: ["Golden"]),
         .testTarget(name: "ChorusServeTests", dependencies: [
-            "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusModels", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusModels", "ChorusAgents", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChorusApp
 import ChorusServe
 import ChorusStore
+import ChorusTools
 import Foundation
 import Logging
 
@@ -22,6 +23,7 @@ extension Chorus {
         @Option(name: .customLong("shutdown-grace"), help: "Seconds running runs get to finish after SIGTERM/SIGINT before they are interrupted.")
         var shutdownGrace: Double = 10
         @OptionGroup var providerOptions: ProviderOptions
+        @OptionGroup var toolOptions: ToolOptions
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -33,20 +35,30 @@ extension Chorus {
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
-            let options = try CommandFailure.wrap {
+            var (options, specs) = try CommandFailure.wrap {
                 let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
                 let model = try ModelCatalog.model(provider: providerOptions.provider, model: providerOptions.model,
                                                    baseURL: providerOptions.baseURL, environment: environment, config: settings)
-                return ServeOptions(host: host, port: port, databasePath: global.path, model: model, maxConcurrency: maxConcurrency,
-                                    apiKey: environment["CHORUS_SERVER_API_KEY"], researchBranches: settings.research.branches ?? 3,
-                                    shutdownGrace: .milliseconds(Int(shutdownGrace * 1000)))
+                let options = ServeOptions(host: host, port: port, databasePath: global.path, model: model, maxConcurrency: maxConcurrency,
+                                           apiKey: environment["CHORUS_SERVER_API_KEY"], researchBranches: settings.research.branches ?? 3,
+                                           shutdownGrace: .milliseconds(Int(shutdownGrace * 1000)))
+                return (options, try ToolSelection.specs(config: settings, named: toolOptions.servers, disabled: toolOptions.noTools))
+            }
+            // The MCP servers start now, so a broken one is reported before the first run.
+            let toolbox = specs.isEmpty ? nil : MCPToolbox(specs: specs)
+            if let toolbox {
+                let catalog = await toolbox.agentTools()
+                options.tools = catalog.tools
+                for line in catalog.unavailable { FileHandle.standardError.write(Data("chorus serve: \(line)\n".utf8)) }
             }
             let address = host
             do {
                 try await ChorusServer.run(options) { port in
                     FileHandle.standardOutput.write(Data("chorus serve: listening on http://\(address):\(port)\n".utf8))
                 }
+                await toolbox?.stop()
             } catch {
+                await toolbox?.stop()
                 throw CommandFailure(error)
             }
         }

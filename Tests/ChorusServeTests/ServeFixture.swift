@@ -1,4 +1,5 @@
 @testable import ChorusServe
+import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusStore
@@ -18,12 +19,12 @@ final class ServeFixture: Sendable {
 
     /// `tokensPerSecond` paces the offline model (0: as fast as possible).
     init(tokensPerSecond: Double = 0, apiKey: String? = nil, bodyLimit: Int = 1 << 20,
-         keptValues: (runs: Int, for: Duration) = (100, .seconds(300))) throws {
+         keptValues: (runs: Int, for: Duration) = (100, .seconds(300)), model: (any ChatModel)? = nil, tools: [AgentTool] = []) throws {
         dir = NSTemporaryDirectory() + "chorus-serve-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         self.apiKey = apiKey
-        state = try ChorusServer.makeState(ServeOptions(databasePath: dir + "/serve.sqlite", model: OfflineChatModel(tokensPerSecond: tokensPerSecond),
-                                                        apiKey: apiKey, bodyLimit: bodyLimit), keptValues: keptValues)
+        state = try ChorusServer.makeState(ServeOptions(databasePath: dir + "/serve.sqlite", model: model ?? OfflineChatModel(tokensPerSecond: tokensPerSecond),
+                                                        apiKey: apiKey, bodyLimit: bodyLimit, tools: tools), keptValues: keptValues)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }

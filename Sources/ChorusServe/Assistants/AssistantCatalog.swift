@@ -9,14 +9,20 @@ import Foundation
 struct AssistantCatalog: Sendable {
     let assistants: [Assistant]
 
-    init(model: any ChatModel, researchBranches: Int, database: any Checkpointer, scratch: any Checkpointer) throws {
+    init(model: any ChatModel, researchBranches: Int, database: any Checkpointer, scratch: any Checkpointer, tools: [AgentTool] = []) throws {
         let now = Date()
+        let chat: (any Checkpointer) throws -> CompiledGraph = tools.isEmpty
+            ? { try ChatGraph.make(model: model, checkpointer: $0) }
+            : { try ReactAgent.make(model: model, tools: tools, checkpointer: $0) }
+        let chatDescription = tools.isEmpty ? "A conversation in `messages` answered by the configured model."
+            : "A conversation in `messages` answered by the configured model with \(tools.count) tools; a tool that can change things "
+                + "pauses the run with a `tool_approval` interrupt: resume with \"y\", \"n\" or \"always\"."
         assistants = [
-            try Assistant(graphId: "chat", description: "A conversation in `messages` answered by the configured model.",
-                          createdAt: now, make: { try ChatGraph.make(model: model, checkpointer: $0) }, database: database, scratch: scratch),
+            try Assistant(graphId: "chat", description: chatDescription, createdAt: now, make: chat, database: database, scratch: scratch),
             try Assistant(graphId: "research", description: "Parallel research: give `question`; branches investigate sub-questions, then one answer cites them.",
                           createdAt: now, make: {
-                              try ResearchGraph.make(planner: model, researcher: model, synthesizer: model, branches: researchBranches, checkpointer: $0)
+                              try ResearchGraph.make(planner: model, researcher: model, synthesizer: model, branches: researchBranches, checkpointer: $0,
+                                                     tools: tools)
                           }, database: database, scratch: scratch),
             try Assistant(graphId: "approve", description: "A drafted reply that waits for approval: resume with \"yes\", \"no\" or an edited reply.",
                           createdAt: now, make: { try ApprovalGraph.make(model: model, checkpointer: $0) }, database: database, scratch: scratch),

@@ -35,7 +35,7 @@ public enum ChorusServer {
         let scratch = InMemoryCheckpointer()
         let checkpoints = SQLiteCheckpointer(database: database)
         let catalog = try AssistantCatalog(model: options.model, researchBranches: options.researchBranches,
-                                           database: checkpoints, scratch: scratch)
+                                           database: checkpoints, scratch: scratch, tools: options.tools)
         let store = ThreadStore(database: database)
         let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
         let runs = RunManager(executor: RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter),

@@ -1,3 +1,4 @@
+import ChorusAgents
 import ChorusModels
 
 /// How `chorus serve` was asked to run.
@@ -18,9 +19,14 @@ public struct ServeOptions: Sendable {
     public var researchBranches: Int
     /// On SIGTERM/SIGINT, how long running runs get to finish before they are interrupted.
     public var shutdownGrace: Duration
+    /// Tools (of the config's MCP servers) for the `chat` assistant, which is then the ReAct
+    /// agent, and for research branches; a tool that can change things asks through an interrupt.
+    public var tools: [AgentTool]
 
     public init(host: String = "127.0.0.1", port: Int = 2024, databasePath: String, model: any ChatModel, maxConcurrency: Int? = nil,
-                apiKey: String? = nil, bodyLimit: Int = 10 << 20, researchBranches: Int = 3, shutdownGrace: Duration = .seconds(10)) {
+                apiKey: String? = nil, bodyLimit: Int = 10 << 20, researchBranches: Int = 3, shutdownGrace: Duration = .seconds(10),
+                tools: [AgentTool] = []) {
+        self.tools = tools
         self.host = host
         self.port = port
         self.databasePath = databasePath
