@@ -39,7 +39,9 @@ var package = Package(
         .target(name: "ChorusCurses", dependencies: ["CNcursesw", "ChorusTUI", "ChorusGraph"]),
         .target(name: "ChorusAgents", dependencies: ["ChorusGraph", "ChorusModels"]),
         .target(name: "ChorusTools", dependencies: [
-            "ChorusAgents", "ChorusGraph", "ChorusProcess", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
+            "ChorusAgents", "ChorusGraph", "ChorusModels", "ChorusProcess", .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "ChorusApp", dependencies: [
             "ChorusAgents", "ChorusTools", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),

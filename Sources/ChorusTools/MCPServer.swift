@@ -30,7 +30,7 @@ public actor MCPServer {
     }
 
     public nonisolated let spec: MCPServerSpec
-    private var running: (client: Client, process: ChildProcess, transport: ChildProcessTransport, generation: Int)?
+    private var running: (client: Client, process: ChildProcess?, generation: Int)?
     private var generation = 0
     private var crashesInARow = 0
     private var lastCrash: ContinuousClock.Instant?
@@ -96,7 +96,7 @@ public actor MCPServer {
         guard let running else { return }
         self.running = nil
         await running.client.disconnect()
-        await Self.reap(running.process, grace: .seconds(2))
+        if let process = running.process { await Self.reap(process, grace: .seconds(2)) }
     }
 
     // MARK: lifecycle
@@ -115,25 +115,38 @@ public actor MCPServer {
     }
 
     private func start() async throws -> Client {
-        guard case .stdio(let command, let arguments, let environment) = spec.endpoint else {
-            throw MCPToolError(.startFailed, server: spec.name, "unsupported endpoint")
-        }
-        let process: ChildProcess
-        do {
-            let merged = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process = try ChildProcess(command, arguments, environment: merged, standardInput: .pipe, standardOutput: .pipe,
-                                       standardError: .pipe, ownProcessGroup: true)
-        } catch {
-            crashed()
-            throw MCPToolError(.startFailed, server: spec.name, "cannot start `\(command)`: \(error)")
-        }
         generation += 1
         let startedGeneration = generation
-        let transport = ChildProcessTransport(process: process, logger: logger) { [weak self] in
-            Task { await self?.ended(generation: startedGeneration) }
+        let onClose: @Sendable () -> Void = { [weak self] in Task { await self?.ended(generation: startedGeneration) } }
+        let transport: any Transport
+        var process: ChildProcess?
+        var standardError: @Sendable () -> String = { "" }
+        switch spec.endpoint {
+        case .stdio(let command, let arguments, let environment):
+            do {
+                let merged = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                process = try ChildProcess(command, arguments, environment: merged, standardInput: .pipe, standardOutput: .pipe,
+                                           standardError: .pipe, ownProcessGroup: true)
+            } catch {
+                crashed()
+                throw MCPToolError(.startFailed, server: spec.name, "cannot start `\(command)`: \(error)")
+            }
+            let stdio = ChildProcessTransport(process: process!, logger: logger, onClose: onClose)
+            standardError = { stdio.standardErrorTail }
+            transport = stdio
+        case .http(let url, let fixed, let fromEnvironment):
+            var headers = fixed
+            let environment = ProcessInfo.processInfo.environment
+            for (header, variable) in fromEnvironment {
+                guard let value = environment[variable], !value.isEmpty else {
+                    throw MCPToolError(.startFailed, server: spec.name, "header \(header) needs the environment variable \(variable), which is not set")
+                }
+                headers[header] = value
+            }
+            transport = StreamableHTTPTransport(endpoint: url, headers: headers, logger: logger, onClose: onClose)
         }
         let client = Client(name: "chorus", version: "0.1.0")
-        running = (client, process, transport, startedGeneration)
+        running = (client, process, startedGeneration)
         cachedTools = nil
         do {
             _ = try await bounded(spec.startTimeout, what: "starting") {
@@ -142,7 +155,7 @@ public actor MCPServer {
                 await client.disconnect()
             }
         } catch {
-            let stderr = transport.standardErrorTail
+            let stderr = standardError()
             await stop()
             crashed()
             let detail = stderr.isEmpty ? "\(error)" : "\(error); it said: \(stderr.split(separator: "\n").suffix(3).joined(separator: " | "))"
@@ -159,7 +172,7 @@ public actor MCPServer {
         crashed()
         // Fails every call still waiting on this server at once.
         await running.client.disconnect()
-        await Self.reap(running.process, grace: .seconds(1))
+        if let process = running.process { await Self.reap(process, grace: .seconds(1)) }
     }
 
     /// Stops and reaps a process off the cooperative pool (`stop` waits up to `grace`).
@@ -217,7 +230,12 @@ public actor MCPServer {
         switch error {
         case .internalError(let detail) where detail?.contains("disconnected") == true:
             return MCPToolError(.serverExited, server: spec.name, "the server exited")
-        case .connectionClosed, .transportError:
+        case .transportError(let underlying):
+            if case .http(let url, _, _) = spec.endpoint {
+                return MCPToolError(.serverExited, server: spec.name, "cannot reach \(url): \(underlying)")
+            }
+            return MCPToolError(.serverExited, server: spec.name, "the server exited")
+        case .connectionClosed:
             return MCPToolError(.serverExited, server: spec.name, "the server exited")
         default:
             return MCPToolError(.failed, server: spec.name, "\(error)")

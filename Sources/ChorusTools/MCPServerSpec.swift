@@ -5,6 +5,10 @@ public struct MCPServerSpec: Sendable, Equatable {
     public enum Endpoint: Sendable, Equatable {
         /// A process started by Chorus, speaking JSON-RPC on its standard input and output.
         case stdio(command: String, arguments: [String], environment: [String: String])
+        /// A server reached over streamable HTTP at `url`, with `headers` on every
+        /// request, and headers whose values are read from environment variables
+        /// when the server starts (header name → variable name), for secrets.
+        case http(url: String, headers: [String: String], headerEnvironment: [String: String])
     }
 
     /// Which tools run without asking the user first.

@@ -21,14 +21,21 @@ import Testing
             command = "files-server"
             trust = "all"
             enabled = false
+
+            [mcp.docs]
+            url = "https://mcp.example.com/mcp"
+            headers = { X-Team = "web" }
+            header_env = { Authorization = "DOCS_MCP_AUTH" }
             """, path: "c.toml")
+        #expect(config.mcpServers["docs"]?.endpoint == .http(url: "https://mcp.example.com/mcp", headers: ["X-Team": "web"],
+                                                              headerEnvironment: ["Authorization": "DOCS_MCP_AUTH"]))
         let time = try #require(config.mcpServers["time"])
         #expect(time.endpoint == .stdio(command: "uvx", arguments: ["mcp-server-time", "--local-timezone", "UTC"], environment: ["TZ": "UTC"]))
         #expect(time.callTimeout == 12.5)
         #expect(time.needsApproval(tool: "delete_alarm", readOnly: false))
         #expect(!time.needsApproval(tool: "set_alarm", readOnly: false))
         #expect(config.mcpServers["files"]?.trust == .all)
-        #expect(try ToolSelection.specs(config: config, named: []).map(\.name) == ["time"])
+        #expect(try ToolSelection.specs(config: config, named: []).map(\.name) == ["docs", "time"])
         #expect(try ToolSelection.specs(config: config, named: ["files"]).map(\.name) == ["files"])
         #expect(try ToolSelection.specs(config: config, named: [], disabled: true).isEmpty)
         #expect(throws: UsageError.self) { try ToolSelection.specs(config: config, named: ["nope"]) }
@@ -36,7 +43,9 @@ import Testing
 
     @Test("a wrong [mcp] section names what is wrong", arguments: [
         ("[mcp.t]\nargs = [\"x\"]\n", "mcp.t.command must be the program to start"),
-        ("[mcp.t]\ncommand = \"x\"\nurl = \"http://h/mcp\"\n", "streamable HTTP servers are not supported yet"),
+        ("[mcp.t]\ncommand = \"x\"\nurl = \"http://h/mcp\"\n", "or url the address of a streamable HTTP server; give one"),
+        ("[mcp.t]\nurl = \"ftp://h/mcp\"\n", "mcp.t.url must be an http:// or https:// address"),
+        ("[mcp.t]\nurl = \"http://h/mcp\"\nargs = [\"x\"]\n", "mcp.t.args is for command servers"),
         ("[mcp.t]\ncommand = \"x\"\ntrust = 3\n", "mcp.t.trust must be \"all\" or a list of tool names"),
         ("[mcp.t]\ncommand = \"x\"\ntimeout = -1\n", "mcp.t.timeout must be a positive number of seconds"),
         ("[mcp.\"a b\"]\ncommand = \"x\"\n", "a server name is 1 to 32 letters"),

@@ -12,7 +12,10 @@ Python MCP SDK, that misbehaves on demand:
   stall()               read-only: never answers
 
 `--exit-at-start` makes it exit before answering initialize (a server that
-cannot start), after writing a line on stderr.
+cannot start), after writing a line on stderr. `--http PORT_FILE` serves
+streamable HTTP on a free loopback port instead (replies as SSE streams),
+written to PORT_FILE once listening; with `--require-header NAME=VALUE`
+requests without that header get 401.
 """
 import asyncio
 import os
@@ -82,8 +85,40 @@ async def stall() -> str:
     return "late"
 
 
+def serve_http(port_file, required):
+    import socket
+
+    import uvicorn
+
+    app = server.streamable_http_app()
+
+    async def guarded(scope, receive, send):
+        if required and scope["type"] == "http":
+            name, value = required.split("=", 1)
+            headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+            if headers.get(name.lower()) != value:
+                await send({"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"text/plain")]})
+                await send({"type": "http.response.body", "body": b"missing header"})
+                return
+        await app(scope, receive, send)
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    with open(port_file + ".tmp", "w") as f:
+        f.write(str(sock.getsockname()[1]))
+    os.rename(port_file + ".tmp", port_file)
+    config = uvicorn.Config(guarded, log_level="error", lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
 if __name__ == "__main__":
     if "--exit-at-start" in sys.argv:
         print("test_server: told to exit at start", file=sys.stderr, flush=True)
         sys.exit(7)
-    server.run("stdio")
+    if "--http" in sys.argv:
+        args = sys.argv
+        required = args[args.index("--require-header") + 1] if "--require-header" in args else None
+        serve_http(args[args.index("--http") + 1], required)
+    else:
+        server.run("stdio")

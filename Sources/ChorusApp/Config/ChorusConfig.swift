@@ -32,6 +32,10 @@ import TOMLKit
 /// trust = ["set_alarm"]                # run without asking ("all" for every tool);
 ///                                      # read-only tools never ask
 /// enabled = true
+///
+/// [mcp.docs]                           # a streamable HTTP server
+/// url = "https://mcp.example.com/mcp"
+/// header_env = { Authorization = "DOCS_MCP_AUTH" }   # header values from the environment
 /// ```
 public struct ChorusConfig: Sendable, Equatable {
     public struct Provider: Sendable, Equatable {
@@ -185,24 +189,43 @@ public struct ChorusConfig: Sendable, Equatable {
         guard name.range(of: "^[A-Za-z0-9_-]{1,32}$", options: .regularExpression) != nil else {
             throw ConfigError(path: path, line: nil, message: "mcp.\(name): a server name is 1 to 32 letters, digits, _ or -")
         }
-        for key in section.keys where !["command", "args", "env", "timeout", "trust", "enabled"].contains(key) {
-            throw ConfigError(path: path, line: nil, message: "mcp.\(name): unknown setting '\(key)'" + (key == "url" ? " (streamable HTTP servers are not supported yet; run the server over stdio)" : ""))
+        for key in section.keys where !["command", "args", "env", "url", "headers", "header_env", "timeout", "trust", "enabled"].contains(key) {
+            throw ConfigError(path: path, line: nil, message: "mcp.\(name): unknown setting '\(key)'")
         }
-        guard let command = section["command"]?.string, !command.isEmpty else { throw fail("command must be the program to start, e.g. command = \"uvx\"") }
-        var arguments: [String] = []
-        if let value = section["args"] {
-            guard let list = value.array, list.allSatisfy({ $0.string != nil }) else { throw fail("args must be a list of strings") }
-            arguments = list.compactMap { $0.string }
-        }
-        var environment: [String: String] = [:]
-        if let value = section["env"] {
-            guard let table = value.table else { throw fail("env must be a table of strings, e.g. env = { TZ = \"UTC\" }") }
-            for key in table.keys {
-                guard let text = table[key]?.string else { throw fail("env.\(key) must be a string") }
-                environment[key] = text
+        func strings(_ key: String, example: String) throws -> [String: String] {
+            guard let value = section[key] else { return [:] }
+            guard let table = value.table else { throw fail("\(key) must be a table of strings, e.g. \(key) = \(example)") }
+            var out: [String: String] = [:]
+            for entry in table.keys {
+                guard let text = table[entry]?.string else { throw fail("\(key).\(entry) must be a string") }
+                out[entry] = text
             }
+            return out
         }
-        var spec = MCPServerSpec(name: name, endpoint: .stdio(command: command, arguments: arguments, environment: environment))
+        let endpoint: MCPServerSpec.Endpoint
+        switch (section["command"], section["url"]) {
+        case (nil, nil), (.some, .some):
+            throw fail("command must be the program to start (command = \"uvx\"), or url the address of a streamable HTTP server; give one")
+        case (let command?, nil):
+            guard let command = command.string, !command.isEmpty else { throw fail("command must be the program to start, e.g. command = \"uvx\"") }
+            var arguments: [String] = []
+            if let value = section["args"] {
+                guard let list = value.array, list.allSatisfy({ $0.string != nil }) else { throw fail("args must be a list of strings") }
+                arguments = list.compactMap { $0.string }
+            }
+            for key in ["headers", "header_env"] where section[key] != nil { throw fail("\(key) is for url servers") }
+            endpoint = .stdio(command: command, arguments: arguments, environment: try strings("env", example: "{ TZ = \"UTC\" }"))
+        case (nil, let url?):
+            guard let url = url.string, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw fail("url must be an http:// or https:// address")
+            }
+            for key in ["args", "env"] where section[key] != nil { throw fail("\(key) is for command servers") }
+            // header_env names environment variables, so that secrets stay out of the file; read at start.
+            let fromEnvironment = try strings("header_env", example: "{ Authorization = \"MY_MCP_TOKEN\" }")
+            endpoint = .http(url: url, headers: try strings("headers", example: "{ X-Team = \"web\" }"), headerEnvironment: fromEnvironment)
+        }
+
+        var spec = MCPServerSpec(name: name, endpoint: endpoint)
         if let value = section["timeout"] {
             guard let seconds = value.double ?? value.int.map(Double.init), seconds > 0 else { throw fail("timeout must be a positive number of seconds") }
             spec.callTimeout = seconds
