@@ -74,3 +74,20 @@ import Testing
         #expect(m.entries.last?.text == "time: get_current_time, convert_time\nMCP server 'git': did not start")
     }
 }
+
+@Suite struct ToolOverlayTests {
+    @Test func altOListsTheToolsAndSpaceTurnsOneOff() throws {
+        var m = try makeModel(width: 90, height: 20)
+        #expect(m.press(.alt("o")) == [.loadTools])
+        m.feed(.toolsLoaded([ToolRow(server: "test", name: "echo", asks: false, enabled: true),
+                             ToolRow(server: "test", name: "write_note", asks: true, enabled: true)]))
+        let screen = m.screen().joined(separator: "\n")
+        #expect(screen.contains("[x] test · echo"))
+        #expect(screen.contains("[x] test · write_note  (asks)"))
+        m.press(.down)
+        #expect(m.press(.character(" ")) == [.setToolEnabled(name: "write_note", enabled: false)])
+        #expect(m.screen().joined(separator: "\n").contains("[ ] test · write_note"))
+        m.press(.escape)
+        #expect(m.overlay == nil)
+    }
+}

@@ -36,9 +36,9 @@ import Testing
     }
 
     @Test func progressKeepsAnIdleLimitAwayAndSilenceTripsIt() async throws {
-        let busy = try Self.single(NodePolicy(timeout: TimeoutPolicy(idle: 0.5))) { _, context in
-            for _ in 0..<12 {
-                try await Task.sleep(for: .milliseconds(50))
+        let busy = try Self.single(NodePolicy(timeout: TimeoutPolicy(idle: 1.5))) { _, context in
+            for _ in 0..<8 {
+                try await Task.sleep(for: .milliseconds(250))
                 context.heartbeat()
             }
             return .update(["log": ["finished"]])

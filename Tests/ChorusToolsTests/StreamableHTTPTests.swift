@@ -1,4 +1,5 @@
 import ChorusGraph
+import Dispatch
 import ChorusProcess
 import ChorusTesting
 import ChorusTools
@@ -26,7 +27,6 @@ struct StreamableHTTPTests {
 
     @Test func toolsAreListedAndCalledOverSSEReplies() async throws {
         let (process, url, _) = try await Self.serve(requiring: "X-Test-Token=s3cret")
-        defer { _ = process.stop(grace: .seconds(1)) }
         let server = MCPServer(spec: MCPServerSpec(name: "web", endpoint: .http(url: url, headers: ["X-Test-Token": "s3cret"], headerEnvironment: [:]),
                                                    callTimeout: 0.5))
         let tools = try await server.tools()
@@ -37,6 +37,17 @@ struct StreamableHTTPTests {
         await #expect { try await server.call("stall", arguments: [:]) } throws: { ($0 as? MCPToolError)?.kind == .timedOut }
         #expect(try await server.call("echo", arguments: ["text": "after a timeout"]).text == "after a timeout")
         await server.stop()
+        await Self.stop(process)
+    }
+
+    /// Stops the server off the cooperative pool (`stop` blocks while it waits).
+    static func stop(_ process: ChildProcess) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                _ = process.stop(grace: .seconds(1))
+                done.resume()
+            }
+        }
     }
 
     @Test func aMissingHeaderAndADeadServerAreClearErrors() async throws {
@@ -53,7 +64,7 @@ struct StreamableHTTPTests {
         #expect(try await server.call("echo", arguments: ["text": "up"]).text == "up")
         // The server process dies mid-call: the reply stream breaks off and the call fails at once.
         await #expect { try await server.call("crash", arguments: [:]) } throws: { ($0 as? MCPToolError)?.kind == .serverExited }
-        _ = process.stop(grace: .seconds(1))
+        await Self.stop(process)
         await server.stop()
     }
 }

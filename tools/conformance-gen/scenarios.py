@@ -756,17 +756,17 @@ add(case("x5_retry_send_tasks", "retry", "Send tasks retry independently; each a
 add(case("x5_timeout_then_retry", "timeout", "an attempt over its run timeout is cancelled and retried; the retry finishes",
          {"state": {"log": "append"},
           "nodes": {"slow": {"ops": node(op("emit", value={"$fmt": "try {n}", "n": ATTEMPT}),
-                                         op("sleep", ms=2000, when={"lt": [ATTEMPT, 2]}),
+                                         op("sleep", ms=5000, when={"lt": [ATTEMPT, 2]}),
                                          app("log", {"$fmt": "done on {n}", "n": ATTEMPT})),
-                             "timeout": {"run": 0.2}, "retry": {"max_attempts": 2, **QUICK}}},
+                             "timeout": {"run": 1.0}, "retry": {"max_attempts": 2, **QUICK}}},
           "edges": chain("slow"), "compile": {"checkpointer": "memory"}},
          [{"call": "stream", "input": {}, "modes": ["updates", "custom"]}, {"call": "get_state"}]))
 
 add(case("x5_timeout_idle_progress", "timeout", "custom writes are progress: a node slower than its idle limit, streaming, finishes",
          {"state": {"log": "append"},
-          "nodes": {"ticker": {"ops": node(*[x for i in range(6) for x in (op("sleep", ms=60), op("emit", value=i))],
+          "nodes": {"ticker": {"ops": node(*[x for i in range(6) for x in (op("sleep", ms=300), op("emit", value=i))],
                                            app("log", "ticked")),
-                               "timeout": {"idle": 0.3}}},
+                               "timeout": {"idle": 1.5}}},
           "edges": chain("ticker"), "compile": {"checkpointer": "memory"}},
          [{"call": "stream", "input": {}, "modes": ["updates", "custom"]}]))
 
@@ -805,10 +805,10 @@ add(case("x5_cache_send_tasks", "cache", "cached Send tasks: a second run with t
           {"call": "get_state", "config": {"thread_id": "b"}}]))
 
 add(case("x5_cache_expiry", "cache", "an entry serves the same input until its ttl passes; then the node runs again",
-         {**CACHED, "nodes": {**CACHED["nodes"], "work": {**CACHED["nodes"]["work"], "cache": {"ttl": 1}}}},
+         {**CACHED, "nodes": {**CACHED["nodes"], "work": {**CACHED["nodes"]["work"], "cache": {"ttl": 4}}}},
          [{"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "a"}},
           {"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "b"}},
-          {"call": "sleep", "ms": 1300},
+          {"call": "sleep", "ms": 4500},
           {"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "c"}}]))
 
 add(case("x5_cache_failure_not_cached", "cache", "a failed task is not cached: the next run with the same input runs it again",

@@ -21,6 +21,8 @@ public struct AppModel {
     public var replies: [String: ReplyProgress] = [:]
     /// Tool calls waiting for the user's y / n / a, by thread id.
     public var approvals: [String: PendingApproval] = [:]
+    /// The MCP servers' tools as the tools overlay shows them (loaded when it opens).
+    public var toolList: [ToolRow] = []
     public var editor = TextEditor()
     /// Unsent input of the threads not on screen, and of the current one as last saved, by thread key.
     public var drafts: [String: String] = [:]
@@ -95,6 +97,23 @@ public struct ReplyProgress: Sendable, Equatable {
     public var tool: String?
 }
 
+/// A tool in the tools overlay (names sanitized for the screen).
+public struct ToolRow: Sendable, Equatable {
+    public var server: String
+    /// The name the model knows it by.
+    public var name: String
+    /// It asks before it runs.
+    public var asks: Bool
+    public var enabled: Bool
+
+    public init(server: String, name: String, asks: Bool, enabled: Bool) {
+        self.server = server
+        self.name = name
+        self.asks = asks
+        self.enabled = enabled
+    }
+}
+
 /// A tool call that waits for the user's approval (sanitized for the screen).
 public struct PendingApproval: Sendable, Equatable {
     public var tool: String
@@ -118,6 +137,8 @@ public enum Overlay: Equatable {
     case confirmDelete(threadId: String)
     case rename(threadId: String, title: TextEditor)
     case modelPicker(selection: Int)
+    /// Alt-O: the MCP servers' tools, each switched on or off with Space.
+    case tools(selection: Int)
     /// Ctrl-Y: pick a message with Up/Down, Enter copies it.
     case copy(index: Int)
 }

@@ -138,6 +138,10 @@ public final class AppRuntime {
             }
         case .listTools:
             background { send(.toolsListed(await service.toolReport())) }
+        case .loadTools:
+            background { send(.toolsLoaded(await service.toolRows())) }
+        case .setToolEnabled(let name, let enabled):
+            service.setTool(name, enabled: enabled)
         case .startReply(let key, let userId, let text, let entryId, let provider):
             replyTasks[key] = Task {
                 await service.reply(threadKey: key, userId: userId, text: text, entryId: entryId, provider: provider, send: send)

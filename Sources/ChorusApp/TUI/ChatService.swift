@@ -19,6 +19,8 @@ public final class ChatService: Sendable {
     let toolbox: MCPToolbox?
     /// Their tools, listed once (servers start on first use).
     private let catalog: Locked<Task<(tools: [AgentTool], unavailable: [String]), Never>?>
+    /// Tools switched off in the tools overlay, by the name the model knows.
+    private let disabledTools = Locked<Set<String>>([])
 
     public init(database: ChorusDatabase, environment: [String: String], config: ChorusConfig, flags: ProviderFlags = ProviderFlags(),
                 tools: [MCPServerSpec] = []) {
@@ -29,6 +31,21 @@ public final class ChatService: Sendable {
         self.flags = flags
         toolbox = tools.isEmpty ? nil : MCPToolbox(specs: tools)
         catalog = Locked(nil)
+    }
+
+    /// Turns a tool on or off for the rest of the session (the next reply sees it).
+    func setTool(_ name: String, enabled: Bool) {
+        disabledTools.withLock { if enabled { $0.remove(name) } else { $0.insert(name) } }
+    }
+
+    /// Every server's tools for the tools overlay.
+    func toolRows() async -> [ToolRow] {
+        guard let toolbox else { return [] }
+        let disabled = disabledTools.withLock { $0 }
+        return await toolbox.catalog().entries.map {
+            ToolRow(server: SafeText.sanitize($0.server, keepNewlines: false), name: $0.exposedName, asks: $0.needsApproval,
+                    enabled: !disabled.contains($0.exposedName))
+        }
     }
 
     /// The agent tools of every configured server (starting them the first time), and a line per server that did not start.
@@ -62,7 +79,8 @@ public final class ChatService: Sendable {
     /// The chat graph: the ReAct agent when tools are configured, else one model call.
     func chatGraph(model: any ChatModel) async throws -> CompiledGraph {
         guard toolbox != nil else { return try ChatGraph.make(model: model, checkpointer: checkpointer) }
-        return try ReactAgent.make(model: model, tools: await agentTools().tools, checkpointer: checkpointer)
+        let disabled = disabledTools.withLock { $0 }
+        return try ReactAgent.make(model: model, tools: await agentTools().tools.filter { !disabled.contains($0.spec.name) }, checkpointer: checkpointer)
     }
 
     /// The node a reply's saved message is written as (`updateState(asNode:)`).

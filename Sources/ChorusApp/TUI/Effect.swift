@@ -18,6 +18,10 @@ public enum Effect: Sendable, Equatable {
     case answerApproval(threadId: String, answer: ToolApproval.Answer, entryId: String, provider: String)
     /// `/tools`: lists each MCP server's tools.
     case listTools
+    /// Loads the tools overlay's rows.
+    case loadTools
+    /// Turns a tool on or off for the rest of the session.
+    case setToolEnabled(name: String, enabled: Bool)
     case rename(threadId: String, title: String)
     case delete(threadId: String)
     case archive(threadId: String)

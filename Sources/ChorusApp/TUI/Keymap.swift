@@ -10,7 +10,7 @@ public struct Keymap: Sendable, Equatable {
         .nextThread: ["ctrl-n"], .previousThread: ["ctrl-p"], .quickSwitcher: ["ctrl-k"], .toggleThreadList: ["ctrl-b"],
         .searchThreads: ["ctrl-f"], .help: ["f1"], .quit: ["ctrl-q"], .regenerate: ["ctrl-r"], .editLast: ["alt-e"],
         .copyMode: ["ctrl-y"], .nextTheme: ["f5", "alt-t"], .pickModel: ["ctrl-o"], .focusThreadList: ["tab"],
-        .toggleToolDetails: ["ctrl-g"],
+        .toggleToolDetails: ["ctrl-g"], .pickTools: ["alt-o"],
         .scrollUp: ["pgup"], .scrollDown: ["pgdn"], .scrollTop: ["ctrl-up"], .scrollBottom: ["ctrl-down"],
         .thread1: ["alt-1"], .thread2: ["alt-2"], .thread3: ["alt-3"], .thread4: ["alt-4"], .thread5: ["alt-5"],
         .thread6: ["alt-6"], .thread7: ["alt-7"], .thread8: ["alt-8"], .thread9: ["alt-9"],

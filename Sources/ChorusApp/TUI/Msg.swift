@@ -27,6 +27,8 @@ public enum Msg: Sendable {
     case approvalNeeded(threadId: String, PendingApproval)
     /// `/tools`: each server's tools, one line per server.
     case toolsListed([String])
+    /// The tools overlay's rows.
+    case toolsLoaded([ToolRow])
     case searchResults(query: String, [SearchHit])
     /// A research run was saved as a thread and starts.
     case researchStarted(ThreadRecord, ResearchState)

@@ -48,6 +48,11 @@ enum OverlayView {
             let inner = box("Model for this thread", width: 50, height: min(screen.height - 2, m.providerChoices.count + 3))
             list(m.providerChoices.map { $0 == m.currentProvider ? $0 + "  (current)" : $0 }, selection: selection, into: &buffer,
                  area: inner, theme: theme, empty: "no providers")
+        case .tools(let selection):
+            let inner = box("Tools · Space on/off · Esc closes", width: 64, height: min(screen.height - 2, max(1, m.toolList.count) + 2))
+            let rows = m.toolList.map { "[\($0.enabled ? "x" : " ")] \($0.server) · \($0.name)\($0.asks ? "  (asks)" : "")" }
+            list(rows, selection: selection, into: &buffer, area: inner, theme: theme,
+                 empty: "no tools: add an [mcp.NAME] server to config.toml")
         case .copy:
             buffer.write(" copy: ↑↓ choose · Enter copies (clipboard + file) · Esc ", x: 1, y: 0, style: theme[.statusAccent], limit: screen.maxX)
         }

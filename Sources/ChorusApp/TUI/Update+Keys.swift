@@ -81,6 +81,9 @@ extension Update {
         case .scrollDown: m.transcript.scroll(by: -page)
         case .scrollTop: m.transcript.scrollFromBottom = Int.max / 2
         case .scrollBottom: m.transcript.scrollFromBottom = 0
+        case .pickTools:
+            m.overlay = .tools(selection: 0)
+            return [.loadTools]
         case .toggleToolDetails:
             m.transcript.toolsExpanded.toggle()
             m.notice = m.transcript.toolsExpanded ? "tool calls shown whole" : "tool calls shown one line each"

@@ -89,6 +89,19 @@ extension Update {
                 return [.setProvider(threadId: m.current, provider: name)]
             default: break
             }
+        case .tools(let selection):
+            switch key {
+            case .escape, .enter: m.overlay = nil
+            case .up: m.overlay = .tools(selection: max(0, selection - 1))
+            case .down: m.overlay = .tools(selection: min(max(0, m.toolList.count - 1), selection + 1))
+            case .character(" "):
+                guard selection < m.toolList.count else { return [] }
+                m.toolList[selection].enabled.toggle()
+                let row = m.toolList[selection]
+                m.notice = "\(row.name) \(row.enabled ? "on" : "off") for this session"
+                return [.setToolEnabled(name: row.name, enabled: row.enabled)]
+            default: break
+            }
         case .copy(let index):
             let entries = m.entries
             switch key {

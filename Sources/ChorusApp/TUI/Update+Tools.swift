@@ -28,6 +28,9 @@ extension Update {
             }
             m.replies[id]?.tool = nil
             return []
+        case .toolsLoaded(let rows):
+            m.toolList = rows
+            return []
         case .approvalNeeded(let id, let pending):
             m.approvals[id] = pending
             return []

@@ -56,7 +56,7 @@ public enum Update {
         case .retrying(let id, let retry):
             m.replies[id]?.retry = retry
             return []
-        case .toolStarted, .toolEnded, .approvalNeeded, .toolsListed:
+        case .toolStarted, .toolEnded, .approvalNeeded, .toolsListed, .toolsLoaded:
             return tools(&m, msg)
         case .replyEnded(let id, let entryId, let outcome):
             // A cancelled reply was closed when Esc was pressed; a newer reply keeps streaming.
