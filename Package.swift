@@ -63,7 +63,7 @@ var package = Package(
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph", "ChorusTesting"]),
         .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore"], exclude: ["ExtraCases"]),
         .target(name: "ChorusTesting", dependencies: [
-            "ChorusGraph", "ChorusProcess", "ChorusTUI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            "ChorusGraph", "ChorusModels", "ChorusProcess", "ChorusTUI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),

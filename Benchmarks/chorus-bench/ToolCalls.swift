@@ -77,7 +77,7 @@ enum ToolCalls {
         }
         let slowNames = (1...4).map { "s\($0)_slow" }
         let requests = (0..<100).map { ToolCall(id: "c\($0)", name: slowNames[$0 % 4], arguments: ["seconds": 0.02]) }
-        let model = ReplayModel(replies: [requests.map { .toolCall($0) } + [.finish(.toolCalls)], [.text("done"), .finish(.stop)]])
+        let model = ReplayChatModel([requests.map { .toolCall($0) } + [.finish(.toolCalls)], [.text("done"), .finish(.stop)]])
         let agent = try ReactAgent.make(model: model, tools: tools)
         let t0 = Bench.now()
         let out = try await agent.invoke(["messages": [["role": "user", "content": "go", "id": "u"]]], config: RunConfig(maxConcurrency: 8))
@@ -87,21 +87,6 @@ enum ToolCalls {
         try Bench.check(results.count == 100 && results.allSatisfy { $0["content"] == "slept" }, "100 tool results")
         return ["fanout_calls": 100, "fanout_servers": 4, "fanout_max_concurrency": 8, "fanout_peak_in_flight": .int(inFlight.withLock { $0.peak }),
                 "fanout_wall_ms": Bench.round(wall), "fanout_ideal_ms": .double(100.0 / 8.0 * 20)]
-    }
-
-    /// A model that replays fixed replies, one per call.
-    final class ReplayModel: ChatModel {
-        let replies: Locked<[[ChatChunk]]>
-        var displayName: String { "replay" }
-        init(replies: [[ChatChunk]]) { self.replies = Locked(replies) }
-
-        func stream(_ request: ChatRequest) -> ChatStream {
-            let reply = replies.withLock { $0.isEmpty ? [.text("done"), .finish(.stop)] : $0.removeFirst() }
-            let (stream, continuation) = ChatStream.makeStream()
-            for chunk in reply { continuation.yield(chunk) }
-            continuation.finish()
-            return stream
-        }
     }
 
     /// Reads lines from a descriptor with blocking reads (the bench's own thread).

@@ -4,28 +4,10 @@ import ChorusModels
 import ChorusTesting
 import Testing
 
-/// A model that replays scripted replies, one per call, and records what it was asked.
-final class ScriptedModel: ChatModel {
-    let replies: Locked<[[ChatChunk]]>
-    let asked = Locked<[ChatRequest]>([])
-    var displayName: String { "scripted" }
-
-    init(_ replies: [[ChatChunk]]) { self.replies = Locked(replies) }
-
-    func stream(_ request: ChatRequest) -> ChatStream {
-        asked.withLock { $0.append(request) }
-        let reply = replies.withLock { $0.isEmpty ? [.text("done"), .finish(.stop)] : $0.removeFirst() }
-        let (stream, c) = ChatStream.makeStream()
-        for chunk in reply { c.yield(chunk) }
-        c.finish()
-        return stream
-    }
-}
-
 @Suite(.timeLimit(.minutes(1))) struct ReactAgentTests {
     @Test func toolCallsRunConcurrentlyUnderTheLimitAndFeedTheModel() async throws {
         let calls = (1...4).map { ToolCall(id: "c\($0)", name: "square", arguments: ["x": .int($0)]) }
-        let model = ScriptedModel([
+        let model = ReplayChatModel([
             calls.map { .toolCall($0) } + [.toolCall(ToolCall(id: "c9", name: "missing", arguments: [:])), .finish(.toolCalls)],
             [.text("squares are 1, 4, 9, 16"), .finish(.stop)],
         ])

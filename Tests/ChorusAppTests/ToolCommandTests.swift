@@ -58,17 +58,7 @@ import Testing
 @Suite(.enabled(if: MCPTestServer.available, "needs CHORUS_MCP_PYTHON (scripts/mcp/mcp-venv.sh)"), .timeLimit(.minutes(2)))
 struct ToolCommandTests {
     static func config(llm: LoopbackHTTPServer, notes: String) throws -> ChorusConfig {
-        try ChorusConfig.parse("""
-            default_provider = "loop"
-            [providers.loop]
-            kind = "openai"
-            base_url = "\(llm.baseURL)/v1"
-            model = "m"
-            [mcp.test]
-            command = "\(MCPTestServer.python!)"
-            args = ["\(MCPTestServer.script)"]
-            env = { NOTES_FILE = "\(notes)" }
-            """, path: "c.toml")
+        try ChorusConfig.parse(MCPTestServer.config(llm: llm.baseURL, notes: notes), path: "c.toml")
     }
 
     final class Lines: Sendable {

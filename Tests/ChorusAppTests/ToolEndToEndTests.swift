@@ -19,17 +19,7 @@ struct ToolEndToEndTests {
         llm.enqueue(LoopbackHTTPServer.sse(OpenAIStreamBytes.toolCalls([("c2", "write_note", "{\"text\":\"buy milk\"}")])))
         llm.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("Noted, and it is 42.")] + OpenAIStreamBytes.end))
         let notes = dir + "/notes"
-        try """
-            default_provider = "loop"
-            [providers.loop]
-            kind = "openai"
-            base_url = "\(llm.baseURL)/v1"
-            model = "m"
-            [mcp.test]
-            command = "\(MCPTestServer.python!)"
-            args = ["\(MCPTestServer.script)"]
-            env = { NOTES_FILE = "\(notes)" }
-            """.write(toFile: dir + "/config/chorus/config.toml", atomically: true, encoding: .utf8)
+        try MCPTestServer.config(llm: llm.baseURL, notes: notes).write(toFile: dir + "/config/chorus/config.toml", atomically: true, encoding: .utf8)
         let tmux = try TmuxSession(command: [BuiltExecutable.path("chorus")], environment: [
             "CHORUS_DB": dir + "/chorus.sqlite", "HOME": dir, "XDG_CONFIG_HOME": dir + "/config", "XDG_STATE_HOME": dir + "/state",
             "LANG": "C.UTF-8",

@@ -9,28 +9,13 @@ import Testing
 /// can change things pauses the run with a `tool_approval` interrupt that a
 /// LangGraph client answers with `Command(resume=…)`.
 @Suite(.timeLimit(.minutes(1))) struct ToolApprovalRouteTests {
-    /// Replays fixed replies, one per model call.
-    final class ReplayModel: ChatModel {
-        let replies: Locked<[[ChatChunk]]>
-        var displayName: String { "replay" }
-        init(_ replies: [[ChatChunk]]) { self.replies = Locked(replies) }
-
-        func stream(_ request: ChatRequest) -> ChatStream {
-            let reply = replies.withLock { $0.isEmpty ? [.text("done"), .finish(.stop)] : $0.removeFirst() }
-            let (stream, continuation) = ChatStream.makeStream()
-            for chunk in reply { continuation.yield(chunk) }
-            continuation.finish()
-            return stream
-        }
-    }
-
     @Test func aToolThatAsksPausesTheRunAndAResumeCommandRunsIt() async throws {
         let written = Locked<[String]>([])
         let note = AgentTool(name: "write_note", description: "writes a note", parameters: ["type": "object"], needsApproval: true) { arguments in
             written.withLock { $0.append(arguments["text"]?.stringValue ?? "") }
             return "noted"
         }
-        let model = ReplayModel([
+        let model = ReplayChatModel([
             [.toolCall(ToolCall(id: "c1", name: "write_note", arguments: ["text": "milk"])), .finish(.toolCalls)],
             [.text("Noted."), .finish(.stop)],
         ])

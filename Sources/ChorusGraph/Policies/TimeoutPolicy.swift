@@ -16,7 +16,8 @@ public struct TimeoutPolicy: Sendable, Equatable {
     /// Seconds one attempt may take in all; nil: unlimited.
     public var run: Double?
     /// Seconds an attempt may go without progress (a message token, a custom
-    /// write, a model or tool event, `NodeContext.heartbeat()`); nil: unlimited.
+    /// write, a model or tool event, `NodeContext.heartbeat()`) while it could
+    /// run: a stall of the whole process does not count against it. nil: unlimited.
     public var idle: Double?
 
     /// nil when neither limit is a positive number of seconds.

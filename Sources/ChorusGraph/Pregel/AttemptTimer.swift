@@ -23,8 +23,14 @@ enum AttemptTimer {
 
     /// Returns only by throwing: `NodeTimeoutError` when a limit passes,
     /// `CancellationError` when the attempt ended first.
+    ///
+    /// An idle limit measures silence while the node could run: when the
+    /// watchdog itself wakes late (the process was starved of CPU), the node
+    /// may have been starved too, with its progress still queued behind the
+    /// watchdog; it then gets one short turn before the limit is checked again.
     private static func watch(_ policy: TimeoutPolicy, node: String, start: ContinuousClock.Instant, progress: AttemptProgress) async throws {
         let runDeadline = policy.run.map { start + .seconds($0) }
+        var graceGivenAt: ContinuousClock.Instant?
         while true {
             let idleDeadline = policy.idle.map { progress.lastProgress + .seconds($0) }
             let deadline = [runDeadline, idleDeadline].compactMap { $0 }.min()!
@@ -35,12 +41,21 @@ enum AttemptTimer {
                 progress.close()
                 throw NodeTimeoutError(node: node, limit: .run, timeout: limit, elapsed: elapsed)
             }
-            if let limit = policy.idle, now >= progress.lastProgress + .seconds(limit) {
+            let last = progress.lastProgress
+            if let limit = policy.idle, now >= last + .seconds(limit) {
+                if now - deadline > starvation, graceGivenAt != last {
+                    graceGivenAt = last
+                    try await Task.sleep(for: starvation)
+                    continue
+                }
                 progress.close()
                 throw NodeTimeoutError(node: node, limit: .idle, timeout: limit, elapsed: elapsed)
             }
         }
     }
+
+    /// How late the watchdog may wake before it counts as starved, and the turn it then gives the node.
+    private static let starvation = Duration.milliseconds(50)
 }
 
 extension Duration {
