@@ -1,7 +1,7 @@
 import Foundation
 
 /// A `NodeCache` in memory, for one process (LangGraph's `InMemoryCache`).
-public final class InMemoryNodeCache: NodeCache {
+public final class InMemoryNodeCache: ImmediateNodeCache {
     private struct Entry: Sendable {
         let writes: [CachedWrite]
         let expiresAt: Double?
@@ -16,29 +16,35 @@ public final class InMemoryNodeCache: NodeCache {
     }
 
     public func get(_ keys: [NodeCacheKey]) async throws -> [NodeCacheKey: [CachedWrite]] {
-        let time = now()
-        return entries.withLock { entries in
-            var found: [NodeCacheKey: [CachedWrite]] = [:]
-            for key in keys {
-                guard let entry = entries[key] else { continue }
-                if let expiry = entry.expiresAt, expiry <= time {
-                    entries[key] = nil
-                } else {
-                    found[key] = entry.writes
-                }
-            }
-            return found
-        }
+        var found: [NodeCacheKey: [CachedWrite]] = [:]
+        for key in keys { found[key] = entry(key) }
+        return found
     }
 
     public func set(_ key: NodeCacheKey, writes: [CachedWrite], ttl: Double?) async throws {
+        store(key, writes: writes, ttl: ttl)
+    }
+
+    public func entry(_ key: NodeCacheKey) -> [CachedWrite]? {
+        entries.withLock { entries in
+            guard let entry = entries[key] else { return nil }
+            // The clock is read only for entries that can expire.
+            if let expiry = entry.expiresAt, expiry <= now() {
+                entries[key] = nil
+                return nil
+            }
+            return entry.writes
+        }
+    }
+
+    public func store(_ key: NodeCacheKey, writes: [CachedWrite], ttl: Double?) {
         let entry = Entry(writes: writes, expiresAt: ttl.map { now() + $0 })
         entries.withLock { $0[key] = entry }
     }
 
     public func clear(nodes: [String]?) async throws {
         entries.withLock { entries in
-            guard let nodes else { return entries.removeAll() }
+            guard let nodes else { return entries.removeAll(keepingCapacity: true) }
             let names = Set(nodes)
             entries = entries.filter { !names.contains($0.key.node) }
         }

@@ -26,6 +26,8 @@ public final class CompiledGraph: Sendable {
     public let checkpointer: (any Checkpointer)?
     /// Where nodes with a `CachePolicy` keep their results; nil: never cached.
     public let cache: (any NodeCache)?
+    /// `cache`, when it answers without suspending.
+    let immediateCache: (any ImmediateNodeCache)?
     let interruptBefore: Set<String>
     let interruptAfter: Set<String>
 
@@ -33,6 +35,7 @@ public final class CompiledGraph: Sendable {
         self.topology = topology
         self.checkpointer = checkpointer
         self.cache = cache
+        immediateCache = cache as? any ImmediateNodeCache
         self.interruptBefore = interruptBefore
         self.interruptAfter = interruptAfter
     }
