@@ -6,11 +6,12 @@ extension BuiltExecutable {
     /// a child that stops reading early cannot block the test); returns
     /// (exit status, stdout, stderr), a signal as 128 + its number.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:],
-                           input: Data) throws -> (Int32, String, String) {
+                           input: Data) async throws -> (Int32, String, String) {
         let file = NSTemporaryDirectory() + "chorus-stdin-" + UUID().uuidString
         guard FileManager.default.createFile(atPath: file, contents: input) else { throw CocoaError(.fileWriteUnknown) }
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let result = try ChildProcess.run(path(name), arguments, environment: merged(environment), standardInput: .file(file))
+        let executable = path(name), merged = merged(environment)
+        let result = try await offPool { try ChildProcess.run(executable, arguments, environment: merged, standardInput: .file(file)) }
         return (result.termination.shellStatus, result.stdout, result.stderr)
     }
 

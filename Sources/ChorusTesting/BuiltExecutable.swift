@@ -16,8 +16,18 @@ public enum BuiltExecutable {
 
     /// Runs it to completion; returns (exit status, stdout, stderr).
     /// A signal ending it is reported as 128 + the signal, as a shell does.
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
-        let result = try ChildProcess.run(path(name), arguments, environment: merged(environment))
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String, String) {
+        let executable = path(name), merged = merged(environment)
+        let result = try await offPool { try ChildProcess.run(executable, arguments, environment: merged) }
         return (result.termination.shellStatus, result.stdout, result.stderr)
+    }
+
+    /// Runs blocking work (waiting for a child) on a thread of its own: a test
+    /// blocking one of the cooperative pool's threads (one per core) for
+    /// seconds stalls every other test running beside it.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
     }
 }

@@ -16,9 +16,9 @@ public final class ChorusSandbox: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
-    /// Runs `chorus` to completion with `input` on standard input; returns (exit status, stdout, stderr).
-    /// Runs `chorus` in the sandbox, with `environment` added to its own; (status, stdout, stderr).
-    public func run(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> (Int32, String, String) {
-        try BuiltExecutable.run("chorus", arguments, environment: environment.merging(extra) { _, new in new }, input: Data(input.utf8))
+    /// Runs `chorus` in the sandbox to completion with `input` on standard input and
+    /// `environment` added to its own; returns (exit status, stdout, stderr).
+    public func run(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) async throws -> (Int32, String, String) {
+        try await BuiltExecutable.run("chorus", arguments, environment: environment.merging(extra) { _, new in new }, input: Data(input.utf8))
     }
 }

@@ -17,7 +17,7 @@ import Testing
         server.enqueue(LoopbackHTTPServer.sse([Self.chunk("Because of Rayleigh scattering [1].")] + Self.end))
         let dir = NSTemporaryDirectory() + "chorus-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let (status, out, err) = try BuiltExecutable.run("chorus", [
+        let (status, out, err) = try await BuiltExecutable.run("chorus", [
             "research", "Why is the sky blue?", "--branches", "1", "--jsonl",
             "--provider", "openai", "--base-url", server.baseURL + "/v1", "--model", "loopback", "--db", dir + "/c.sqlite",
         ], environment: ["HOME": dir, "XDG_CONFIG_HOME": dir])

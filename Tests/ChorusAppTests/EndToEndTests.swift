@@ -43,7 +43,7 @@ import Testing
         #expect(exited != nil)
         // Back on the normal screen: no UI left behind.
         #expect(!text(exited).contains("Threads"))
-        let (status, out, _) = try BuiltExecutable.run("chorus", ["threads", "list", "--db", dir + "/chorus.sqlite"])
+        let (status, out, _) = try await BuiltExecutable.run("chorus", ["threads", "list", "--db", dir + "/chorus.sqlite"])
         #expect(status == 0)
         #expect(out.contains("hello from tmux"))
     }
@@ -173,12 +173,12 @@ import Testing
         #expect(text(finished).contains("done 6 · failed 0"))
         try tmux.send("C-q")
         #expect(try await tmux.waitFor("[exited 0]") != nil)
-        let (_, out, _) = try BuiltExecutable.run("chorus", ["threads", "list", "--json", "--db", dir + "/chorus.sqlite"])
+        let (_, out, _) = try await BuiltExecutable.run("chorus", ["threads", "list", "--json", "--db", dir + "/chorus.sqlite"])
         #expect(out.contains("\"kind\":\"research\""))
     }
 
-    @Test func notATerminalIsAnError() throws {
-        let (status, _, err) = try BuiltExecutable.run("chorus", ["--db", dir + "/chorus.sqlite"], environment: ["HOME": dir])
+    @Test func notATerminalIsAnError() async throws {
+        let (status, _, err) = try await BuiltExecutable.run("chorus", ["--db", dir + "/chorus.sqlite"], environment: ["HOME": dir])
         #expect(status != 0)
         #expect(err.contains("not a terminal"))
     }

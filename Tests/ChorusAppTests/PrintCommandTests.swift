@@ -70,15 +70,15 @@ import ChorusGraph
 
 /// The real `chorus` binary, as a script would run it.
 @Suite struct ChorusCommandLineTests {
-    @Test func printThenListThreadsAsJSON() throws {
+    @Test func printThenListThreadsAsJSON() async throws {
         let dir = NSTemporaryDirectory() + "chorus-cli-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let env = ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0", "CHORUS_DB": dir + "/c.sqlite"]
-        let (status, out, err) = try BuiltExecutable.run("chorus", ["--print", "name three reducers", "--provider", "offline"], environment: env)
+        let (status, out, err) = try await BuiltExecutable.run("chorus", ["--print", "name three reducers", "--provider", "offline"], environment: env)
         #expect(status == 0)
         #expect(out.contains("“name three reducers”"))
         #expect(err.contains("saved as thread"))
-        let (listStatus, listed, _) = try BuiltExecutable.run("chorus", ["threads", "list", "--json"], environment: env)
+        let (listStatus, listed, _) = try await BuiltExecutable.run("chorus", ["threads", "list", "--json"], environment: env)
         #expect(listStatus == 0)
         let rows = try listed.split(separator: "\n").map { try JSON.parse(String($0)) }
         #expect(rows.count == 1)
@@ -87,16 +87,16 @@ import ChorusGraph
         #expect(rows.first?["updated_at"]?.doubleValue != nil)
     }
 
-    @Test func failuresExitNonZeroWithTheReasonOnStderr() throws {
+    @Test func failuresExitNonZeroWithTheReasonOnStderr() async throws {
         let dir = NSTemporaryDirectory() + "chorus-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "not a database".write(toFile: dir + "/bad.sqlite", atomically: true, encoding: .utf8)
-        let (status, out, err) = try BuiltExecutable.run("chorus", ["threads", "list", "--db", dir + "/bad.sqlite"])
+        let (status, out, err) = try await BuiltExecutable.run("chorus", ["threads", "list", "--db", dir + "/bad.sqlite"])
         #expect(status != 0)
         #expect(out.isEmpty)
         #expect(err.contains(dir + "/bad.sqlite"))
-        let (s2, _, e2) = try BuiltExecutable.run("chorus", ["--print", "x", "--provider", "mystery", "--ephemeral"])
+        let (s2, _, e2) = try await BuiltExecutable.run("chorus", ["--print", "x", "--provider", "mystery", "--ephemeral"])
         #expect(s2 != 0)
         #expect(e2.contains("unknown provider 'mystery'"))
     }

@@ -16,33 +16,33 @@ import Testing
         sandbox = try ChorusSandbox(prefix: "chorus-pipe-")
     }
 
-    func chorus(_ arguments: [String], input: String = "") throws -> (Int32, String, String) {
-        try sandbox.run(arguments, input: input)
+    func chorus(_ arguments: [String], input: String = "") async throws -> (Int32, String, String) {
+        try await sandbox.run(arguments, input: input)
     }
 
     /// The saved user messages of the only (or newest) thread.
-    func userMessages() throws -> [String] {
-        let (_, out, _) = try chorus(["threads", "export", "--format", "json"])
+    func userMessages() async throws -> [String] {
+        let (_, out, _) = try await chorus(["threads", "export", "--format", "json"])
         let threads = try JSON.parse(out).arrayValue ?? []
         return (threads.first?["messages"]?.arrayValue ?? []).filter { $0["role"] == "user" }.compactMap { $0["content"]?.stringValue }
     }
 
-    @Test func pipedTextAloneIsTheQuestion() throws {
-        let (status, out, err) = try chorus(["--print"], input: "what is a reducer?\n")
+    @Test func pipedTextAloneIsTheQuestion() async throws {
+        let (status, out, err) = try await chorus(["--print"], input: "what is a reducer?\n")
         #expect(status == 0, "\(err)")
         #expect(out.contains("what is a reducer?"))
-        let (dashStatus, dashOut, _) = try chorus(["--print", "-", "--ephemeral"], input: "and a channel?")
+        let (dashStatus, dashOut, _) = try await chorus(["--print", "-", "--ephemeral"], input: "and a channel?")
         #expect(dashStatus == 0)
         #expect(dashOut.contains("and a channel?"))
         #expect(!dashOut.contains("“-”"))
-        #expect(try userMessages() == ["what is a reducer?"])
+        await #expect(try userMessages() == ["what is a reducer?"])
     }
 
     /// A provider whose port refuses connections fails after a few announced
     /// retries, not after the HTTP client's silent reconnecting.
-    @Test func aRefusedProviderIsRetriedAloudThenReported() throws {
+    @Test func aRefusedProviderIsRetriedAloudThenReported() async throws {
         let port = try unusedLoopbackPort()
-        let (status, out, err) = try sandbox.run(["--print", "hi", "--provider", "openai", "--model", "m", "--ephemeral",
+        let (status, out, err) = try await sandbox.run(["--print", "hi", "--provider", "openai", "--model", "m", "--ephemeral",
                                                   "--base-url", "http://127.0.0.1:\(port)/v1"], environment: ["OPENAI_API_KEY": "sk-test"])
         #expect(status == 1)
         #expect(out.isEmpty)
@@ -52,47 +52,47 @@ import Testing
         #expect(!err.contains("sk-test"))
     }
 
-    @Test func pipedTextIsAttachedToTheQuestion() throws {
+    @Test func pipedTextIsAttachedToTheQuestion() async throws {
         let notes = "line one of the notes\n```\ncode in the notes\n```\nlast line"
-        let (status, _, err) = try chorus(["--print", "summarize this"], input: notes)
+        let (status, _, err) = try await chorus(["--print", "summarize this"], input: notes)
         #expect(status == 0, "\(err)")
-        let sent = try #require(try userMessages().first)
+        let sent = try await #require(try userMessages().first)
         #expect(sent.hasPrefix("summarize this\n"))
         #expect(sent.contains(notes))
         // The fence around the attachment is longer than any inside it, so the notes cannot close it.
         #expect(sent.contains("````\n" + notes + "\n````"))
     }
 
-    @Test func binaryHugeAndEmptyInputAreRefused() throws {
-        let nul = try BuiltExecutable.run("chorus", ["--print"], environment: env, input: Data([0x68, 0x00, 0x69]))
+    @Test func binaryHugeAndEmptyInputAreRefused() async throws {
+        let nul = try await BuiltExecutable.run("chorus", ["--print"], environment: env, input: Data([0x68, 0x00, 0x69]))
         #expect(nul.0 == 1)
         #expect(nul.2.contains("not text"))
-        let invalid = try BuiltExecutable.run("chorus", ["--print", "q"], environment: env, input: Data([0x68, 0xFF, 0xFE]))
+        let invalid = try await BuiltExecutable.run("chorus", ["--print", "q"], environment: env, input: Data([0x68, 0xFF, 0xFE]))
         #expect(invalid.0 == 1)
         #expect(invalid.2.contains("UTF-8"))
-        let huge = try chorus(["--print", "summarize"], input: String(repeating: "a", count: (1 << 20) + 1))
+        let huge = try await chorus(["--print", "summarize"], input: String(repeating: "a", count: (1 << 20) + 1))
         #expect(huge.0 == 1)
         #expect(huge.2.contains("1 MiB"))
-        let atLimit = try chorus(["--print", "--ephemeral"], input: String(repeating: "b", count: 1 << 20))
+        let atLimit = try await chorus(["--print", "--ephemeral"], input: String(repeating: "b", count: 1 << 20))
         #expect(atLimit.0 == 0, "exactly the limit is accepted")
-        let empty = try chorus(["--print"], input: " \n")
+        let empty = try await chorus(["--print"], input: " \n")
         #expect(empty.0 == 1)
         #expect(empty.2.contains("empty"))
-        let emptyArgument = try chorus(["--print", ""])
+        let emptyArgument = try await chorus(["--print", ""])
         #expect(emptyArgument.0 == 1)
-        #expect(try userMessages().isEmpty, "nothing was sent")
+        await #expect(try userMessages().isEmpty, "nothing was sent")
     }
 
-    @Test func continueAndThreadAddToASavedThread() throws {
-        #expect(try chorus(["--print", "first question"]).0 == 0)
-        let (status, _, err) = try chorus(["--print", "second question", "--continue"])
+    @Test func continueAndThreadAddToASavedThread() async throws {
+        await #expect(try chorus(["--print", "first question"]).0 == 0)
+        let (status, _, err) = try await chorus(["--print", "second question", "--continue"])
         #expect(status == 0, "\(err)")
-        #expect(try userMessages() == ["first question", "second question"])
-        let (_, listed, _) = try chorus(["threads", "list", "--json"])
+        await #expect(try userMessages() == ["first question", "second question"])
+        let (_, listed, _) = try await chorus(["threads", "list", "--json"])
         let rows = try listed.split(separator: "\n").map { try JSON.parse(String($0)) }
         #expect(rows.count == 1)
         let id = try #require(rows.first?["id"]?.stringValue)
-        let (byPrefix, out, _) = try chorus(["--print", "third question", "--thread", String(id.prefix(6)), "--json"])
+        let (byPrefix, out, _) = try await chorus(["--print", "third question", "--thread", String(id.prefix(6)), "--json"])
         #expect(byPrefix == 0)
         let result = try JSON.parse(out)
         #expect(result["thread_id"]?.stringValue == id)
@@ -100,25 +100,25 @@ import Testing
         #expect(result["model"]?.stringValue == "offline")
         #expect(result["usage"]?["output_tokens"]?.intValue ?? 0 > 0)
         #expect(out.split(separator: "\n").count == 1, "one JSON object, nothing streamed")
-        #expect(try userMessages() == ["first question", "second question", "third question"])
-        let unknown = try chorus(["--print", "x", "--thread", "zzzz"])
+        await #expect(try userMessages() == ["first question", "second question", "third question"])
+        let unknown = try await chorus(["--print", "x", "--thread", "zzzz"])
         #expect(unknown.0 == 1)
         #expect(unknown.2.contains("no thread"))
     }
 
-    @Test func continueWithNothingSavedFails() throws {
-        let (status, _, err) = try chorus(["--print", "hello", "--continue"])
+    @Test func continueWithNothingSavedFails() async throws {
+        let (status, _, err) = try await chorus(["--print", "hello", "--continue"])
         #expect(status == 1)
         #expect(err.contains("no saved chat thread"))
     }
 
-    @Test func usageMistakesExitTwo() throws {
-        #expect(try chorus(["--print", "x", "--continue", "--thread", "abc"]).0 == 2)
-        #expect(try chorus(["--print", "x", "--ephemeral", "--continue"]).0 == 2)
-        #expect(try chorus(["--no-such-flag"]).0 == 2)
-        #expect(try chorus(["--json"]).0 == 2)
-        #expect(try chorus(["--print", "x", "--provider", "mystery"]).0 == 2)
-        let (helpStatus, help, _) = try chorus(["--help"])
+    @Test func usageMistakesExitTwo() async throws {
+        await #expect(try chorus(["--print", "x", "--continue", "--thread", "abc"]).0 == 2)
+        await #expect(try chorus(["--print", "x", "--ephemeral", "--continue"]).0 == 2)
+        await #expect(try chorus(["--no-such-flag"]).0 == 2)
+        await #expect(try chorus(["--json"]).0 == 2)
+        await #expect(try chorus(["--print", "x", "--provider", "mystery"]).0 == 2)
+        let (helpStatus, help, _) = try await chorus(["--help"])
         #expect(helpStatus == 0)
         #expect(help.contains("--continue"))
     }

@@ -89,10 +89,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path), "nothing was saved")
     }
 
-    @Test func theExecutableExitsOneOnAnEmptyQuestion() throws {
+    @Test func theExecutableExitsOneOnAnEmptyQuestion() async throws {
         let dir = NSTemporaryDirectory() + "chorus-research-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (status, out, err) = try BuiltExecutable.run("chorus", ["research", "", "--provider", "offline", "--db", dir + "/db.sqlite"])
+        let (status, out, err) = try await BuiltExecutable.run("chorus", ["research", "", "--provider", "offline", "--db", dir + "/db.sqlite"])
         #expect(status == 1)
         #expect(out.isEmpty)
         #expect(err.contains("question is empty"))

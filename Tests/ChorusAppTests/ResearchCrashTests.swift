@@ -44,7 +44,7 @@ import Testing
         committed = try await Self.committedBranches(database: database, threadId: thread)
         #expect(committed.count >= 4 && committed.count < 6, "committed before the kill: \(committed.sorted())")
 
-        let (status, out, err) = try BuiltExecutable.run("chorus", ["research", "--resume", thread] + common,
+        let (status, out, err) = try await BuiltExecutable.run("chorus", ["research", "--resume", thread] + common,
                                                           environment: ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0"])
         #expect(status == 0, "\(err)")
         let events = try out.split(separator: "\n").map { try JSON.parse(String($0)) }

@@ -77,7 +77,7 @@ extension EndToEndTests {
         let deadline = ContinuousClock.now + .seconds(20)
         while isRunning(pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!isRunning(pid), "chorus exited after SIGHUP")
-        let (_, out, _) = try BuiltExecutable.run("chorus", ["threads", "export", "--format", "json", "--db", dir + "/chorus.sqlite"],
+        let (_, out, _) = try await BuiltExecutable.run("chorus", ["threads", "export", "--format", "json", "--db", dir + "/chorus.sqlite"],
                                                   input: Data())
         let messages = try JSON.parse(out).arrayValue?.first?["messages"]?.arrayValue ?? []
         #expect(messages.last?["status"] == "cancelled")

@@ -15,32 +15,32 @@ import Testing
         sandbox = try ChorusSandbox(prefix: "chorus-threads-")
     }
 
-    func chorus(_ arguments: [String], input: String = "") throws -> (Int32, String, String) {
-        try sandbox.run(arguments, input: input)
+    func chorus(_ arguments: [String], input: String = "") async throws -> (Int32, String, String) {
+        try await sandbox.run(arguments, input: input)
     }
 
     /// Asks `question` with --print; returns the new thread's id.
-    func ask(_ question: String) throws -> String {
-        let (status, out, err) = try chorus(["--print", question, "--json"])
+    func ask(_ question: String) async throws -> String {
+        let (status, out, err) = try await chorus(["--print", question, "--json"])
         #expect(status == 0, "\(err)")
         return try #require(try JSON.parse(out)["thread_id"]?.stringValue)
     }
 
-    @Test func showPrintsTheMessagesAsTextMarkdownOrJSON() throws {
-        let id = try ask("explain \u{1B}]52;c;cHduZWQ=\u{07}supersteps \u{1B}[2J")
-        let (status, text, _) = try chorus(["threads", "show", String(id.prefix(8))])
+    @Test func showPrintsTheMessagesAsTextMarkdownOrJSON() async throws {
+        let id = try await ask("explain \u{1B}]52;c;cHduZWQ=\u{07}supersteps \u{1B}[2J")
+        let (status, text, _) = try await chorus(["threads", "show", String(id.prefix(8))])
         #expect(status == 0)
         #expect(text.contains("You:\nexplain supersteps"))
         #expect(text.contains("offline:\n"))
-        let (_, markdown, _) = try chorus(["threads", "show", id, "--markdown"])
+        let (_, markdown, _) = try await chorus(["threads", "show", id, "--markdown"])
         #expect(markdown.hasPrefix("# explain supersteps"))
         #expect(markdown.contains("## You\n\nexplain supersteps"))
-        let (_, json, _) = try chorus(["threads", "show", id, "--json"])
+        let (_, json, _) = try await chorus(["threads", "show", id, "--json"])
         let thread = try JSON.parse(json)
         #expect(thread["id"]?.stringValue == id)
         #expect(thread["messages"]?.arrayValue?.map { $0["role"] } == ["user", "assistant"])
         for output in [text, markdown, json] { #expect(!output.contains("\u{1B}"), "escape sequences are stripped") }
-        #expect(try chorus(["threads", "show", id, "--json", "--markdown"]).0 == 2)
+        await #expect(try chorus(["threads", "show", id, "--json", "--markdown"]).0 == 2)
     }
 
     @Test func unknownAndAmbiguousPrefixesFail() async throws {
@@ -48,61 +48,61 @@ import Testing
         let store = ThreadStore(database: try ChorusDatabase(path: dir + "/c.sqlite"))
         try await store.create(id: "abc-1", title: "one")
         try await store.create(id: "abc-2", title: "two")
-        let ambiguous = try chorus(["threads", "show", "abc"])
+        let ambiguous = try await chorus(["threads", "show", "abc"])
         #expect(ambiguous.0 == 1)
         #expect(ambiguous.2.contains("abc-1") && ambiguous.2.contains("abc-2"))
-        let unknown = try chorus(["threads", "rename", "nope", "title"])
+        let unknown = try await chorus(["threads", "rename", "nope", "title"])
         #expect(unknown.0 == 1)
         #expect(unknown.2.contains("no thread"))
-        #expect(try chorus(["threads", "show", "abc-2"]).0 == 0, "a whole id is never ambiguous")
+        await #expect(try chorus(["threads", "show", "abc-2"]).0 == 0, "a whole id is never ambiguous")
     }
 
-    @Test func searchFindsMessagesInEveryThread() throws {
-        let a = try ask("tell me about reducers")
-        _ = try ask("tell me about channels")
-        let (status, out, _) = try chorus(["threads", "search", "reducers"])
+    @Test func searchFindsMessagesInEveryThread() async throws {
+        let a = try await ask("tell me about reducers")
+        _ = try await ask("tell me about channels")
+        let (status, out, _) = try await chorus(["threads", "search", "reducers"])
         #expect(status == 0)
         #expect(!out.isEmpty)
         #expect(out.split(separator: "\n").allSatisfy { $0.hasPrefix(Substring(a)) })
-        let (_, json, _) = try chorus(["threads", "search", "tell", "--json"])
+        let (_, json, _) = try await chorus(["threads", "search", "tell", "--json"])
         let hits = try json.split(separator: "\n").map { try JSON.parse(String($0)) }
         #expect(Set(hits.compactMap { $0["thread_id"]?.stringValue }).count == 2)
         #expect(hits.allSatisfy { $0["snippet"]?.stringValue?.isEmpty == false })
     }
 
-    @Test func renameChangesTheTitle() throws {
-        let id = try ask("first title")
-        #expect(try chorus(["threads", "rename", String(id.prefix(5)), "Better \u{1B}[31mtitle"]).0 == 0)
-        let (_, listed, _) = try chorus(["threads", "list"])
+    @Test func renameChangesTheTitle() async throws {
+        let id = try await ask("first title")
+        await #expect(try chorus(["threads", "rename", String(id.prefix(5)), "Better \u{1B}[31mtitle"]).0 == 0)
+        let (_, listed, _) = try await chorus(["threads", "list"])
         #expect(listed.contains("Better title"))
         #expect(!listed.contains("\u{1B}"))
     }
 
-    @Test func deleteAsksAndRefusesWithoutATerminal() throws {
-        let id = try ask("delete me")
-        let refused = try chorus(["threads", "delete", id])
+    @Test func deleteAsksAndRefusesWithoutATerminal() async throws {
+        let id = try await ask("delete me")
+        let refused = try await chorus(["threads", "delete", id])
         #expect(refused.0 == 2)
         #expect(refused.2.contains("--yes"))
-        #expect(try chorus(["threads", "list"]).1.contains(id), "nothing deleted without confirmation")
-        let deleted = try chorus(["threads", "delete", String(id.prefix(7)), "--yes"])
+        await #expect(try chorus(["threads", "list"]).1.contains(id), "nothing deleted without confirmation")
+        let deleted = try await chorus(["threads", "delete", String(id.prefix(7)), "--yes"])
         #expect(deleted.0 == 0)
-        #expect(!(try chorus(["threads", "list"]).1.contains(id)))
-        #expect(try chorus(["threads", "show", id]).0 == 1)
+        await #expect(!(try chorus(["threads", "list"]).1.contains(id)))
+        await #expect(try chorus(["threads", "show", id]).0 == 1)
     }
 
-    @Test func exportWritesAllOrChosenThreads() throws {
-        let a = try ask("alpha question")
-        let b = try ask("beta question")
-        let (status, all, _) = try chorus(["threads", "export", "--format", "json"])
+    @Test func exportWritesAllOrChosenThreads() async throws {
+        let a = try await ask("alpha question")
+        let b = try await ask("beta question")
+        let (status, all, _) = try await chorus(["threads", "export", "--format", "json"])
         #expect(status == 0)
         let threads = try JSON.parse(all).arrayValue ?? []
         #expect(Set(threads.compactMap { $0["id"]?.stringValue }) == [a, b])
         #expect(threads.allSatisfy { $0["messages"]?.arrayValue?.count == 2 })
-        let (_, one, _) = try chorus(["threads", "export", String(b.prefix(8))])
+        let (_, one, _) = try await chorus(["threads", "export", String(b.prefix(8))])
         #expect(one.contains("# beta question"))
         #expect(!one.contains("alpha question"))
-        let (_, both, _) = try chorus(["threads", "export"])
+        let (_, both, _) = try await chorus(["threads", "export"])
         #expect(both.contains("# alpha question") && both.contains("# beta question"))
-        #expect(try chorus(["threads", "export", "--format", "yaml"]).0 == 2)
+        await #expect(try chorus(["threads", "export", "--format", "yaml"]).0 == 2)
     }
 }

@@ -10,7 +10,7 @@ extension EndToEndTests {
         let env = ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0", "HOME": dir, "XDG_CONFIG_HOME": dir + "/config"]
         var ids: [String] = []
         for question in ["keep me", "delete me"] {
-            let (_, out, _) = try BuiltExecutable.run("chorus", ["--print", question, "--json", "--provider", "offline", "--db", db],
+            let (_, out, _) = try await BuiltExecutable.run("chorus", ["--print", question, "--json", "--provider", "offline", "--db", db],
                                                       environment: env, input: Data())
             ids.append(try #require(try JSON.parse(out)["thread_id"]?.stringValue))
         }
@@ -22,7 +22,7 @@ extension EndToEndTests {
         #expect(try await delete.waitFor("[y/N]") != nil)
         try delete.send("y", "Enter")
         #expect(try await delete.waitFor("[exited 0]") != nil)
-        let (_, listed, _) = try BuiltExecutable.run("chorus", ["threads", "list", "--db", db], input: Data())
+        let (_, listed, _) = try await BuiltExecutable.run("chorus", ["threads", "list", "--db", db], input: Data())
         #expect(listed.contains(ids[0]))
         #expect(!listed.contains(ids[1]))
     }
