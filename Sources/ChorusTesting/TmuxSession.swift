@@ -61,7 +61,8 @@ public final class TmuxSession: Sendable {
     public func waitFor(timeout: Duration = .seconds(20), _ condition: ([String]) -> Bool) async throws -> [String]? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let lines = try screen()
+            // Each capture waits for a tmux client: off the cooperative pool, so polling stalls no other test.
+            let lines = try await BuiltExecutable.offPool { try self.screen() }
             if condition(lines) { return lines }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -805,10 +805,10 @@ add(case("x5_cache_send_tasks", "cache", "cached Send tasks: a second run with t
           {"call": "get_state", "config": {"thread_id": "b"}}]))
 
 add(case("x5_cache_expiry", "cache", "an entry serves the same input until its ttl passes; then the node runs again",
-         {**CACHED, "nodes": {**CACHED["nodes"], "work": {**CACHED["nodes"]["work"], "cache": {"ttl": 4}}}},
+         {**CACHED, "nodes": {**CACHED["nodes"], "work": {**CACHED["nodes"]["work"], "cache": {"ttl": 10}}}},
          [{"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "a"}},
           {"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "b"}},
-          {"call": "sleep", "ms": 4500},
+          {"call": "sleep", "ms": 10500},
           {"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "c"}}]))
 
 add(case("x5_cache_failure_not_cached", "cache", "a failed task is not cached: the next run with the same input runs it again",
