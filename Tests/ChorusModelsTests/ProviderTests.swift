@@ -218,9 +218,9 @@ import Testing
         var configuration = HTTPClient.Configuration()
         // The idle limit leaves room for the first chunk to arrive on a loaded
         // machine (the suite runs in parallel, under ThreadSanitizer in CI).
-        configuration.timeout = .init(connect: .seconds(2), read: .seconds(1))
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(3))
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("wait")]) + [.pause(milliseconds: 6000)] + [.body("data: [DONE]\n\n")])
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("wait")]) + [.pause(milliseconds: 15000)] + [.body("data: [DONE]\n\n")])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, client: client, retry: Self.fast))
         #expect(result.text == "wait")
         #expect(result.error as? ChatProviderError == .connection(provider: "openai", detail: "no data from the server for too long"))
