@@ -5,14 +5,14 @@ extension PregelLoop {
     /// As LangGraph's `match_cached_writes`: a cache hit is streamed as an
     /// update marked `cached`, and reports no task result.
     func takeCachedWrites(from cache: any NodeCache) async throws {
-        if let immediate = graph.immediateCache { return try await takeCachedWrites(inline: immediate) }
-        var wanted: [(index: Int, key: NodeCacheKey)] = []
-        for i in tasks.indices where !tasks[i].restored && tasks[i].node >= 0 {
-            guard let policy = graph.topology.nodes[tasks[i].node].policy.cache else { continue }
-            let key = NodeCacheKey(node: tasks[i].name, key: policy.key(tasks[i].input))
-            tasks[i].cacheKey = key
-            wanted.append((i, key))
+        if let immediate = graph.immediateCache {
+            // A cache that answers at once is asked inline, one task at a time.
+            for i in tasks.indices {
+                if let key = assignCacheKey(toTask: i), let writes = immediate.entry(key) { try await take(writes, forTask: i) }
+            }
+            return
         }
+        let wanted = tasks.indices.compactMap { i in assignCacheKey(toTask: i).map { (index: i, key: $0) } }
         if wanted.isEmpty { return }
         let found = try await cache.get(wanted.map(\.key))
         for (i, key) in wanted {
@@ -20,14 +20,12 @@ extension PregelLoop {
         }
     }
 
-    /// The same, one task at a time, for a cache that answers at once.
-    private func takeCachedWrites(inline cache: any ImmediateNodeCache) async throws {
-        for i in tasks.indices where !tasks[i].restored && tasks[i].node >= 0 {
-            guard let policy = graph.topology.nodes[tasks[i].node].policy.cache else { continue }
-            let key = NodeCacheKey(node: tasks[i].name, key: policy.key(tasks[i].input))
-            tasks[i].cacheKey = key
-            if let writes = cache.entry(key) { try await take(writes, forTask: i) }
-        }
+    /// The cache key of task `i`, recorded on the task, when it is due and its node is cached.
+    private func assignCacheKey(toTask i: Int) -> NodeCacheKey? {
+        guard !tasks[i].restored, tasks[i].node >= 0, let policy = graph.topology.nodes[tasks[i].node].policy.cache else { return nil }
+        let key = NodeCacheKey(node: tasks[i].name, key: policy.key(tasks[i].input))
+        tasks[i].cacheKey = key
+        return key
     }
 
     /// Gives task `i` the cached writes instead of running it.
