@@ -199,6 +199,14 @@ public final class ChildProcess: Sendable {
         return ended
     }
 
+    /// `stop(grace:)` for async code: the wait runs on a thread of its own, not the cooperative pool.
+    @discardableResult
+    public func stopped(grace: Duration = .seconds(5)) async -> Termination {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in continuation.resume(returning: stop(grace: grace)) }
+        }
+    }
+
     /// Runs a command to completion and returns its exit, standard output and standard error.
     public static func run(
         _ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil,

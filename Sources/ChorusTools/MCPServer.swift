@@ -96,7 +96,7 @@ public actor MCPServer {
         guard let running else { return }
         self.running = nil
         await running.client.disconnect()
-        if let process = running.process { await Self.reap(process, grace: .seconds(2)) }
+        await running.process?.stopped(grace: .seconds(2))
     }
 
     // MARK: lifecycle
@@ -172,17 +172,7 @@ public actor MCPServer {
         crashed()
         // Fails every call still waiting on this server at once.
         await running.client.disconnect()
-        if let process = running.process { await Self.reap(process, grace: .seconds(1)) }
-    }
-
-    /// Stops and reaps a process off the cooperative pool (`stop` waits up to `grace`).
-    private static func reap(_ process: ChildProcess, grace: Duration) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                _ = process.stop(grace: grace)
-                done.resume()
-            }
-        }
+        await running.process?.stopped(grace: .seconds(1))
     }
 
     private func crashed() {

@@ -93,6 +93,16 @@ private func eventually(_ timeout: Duration = .seconds(10), _ condition: () -> B
         #expect(child.stop(grace: .milliseconds(200)) == .signalled(SIGKILL))
     }
 
+    @Test("stopped is stop for async code, ending in the same way")
+    func stoppedFromAsyncCode() async throws {
+        let polite = try ChildProcess("/bin/sleep", ["30"], ownProcessGroup: true)
+        #expect(await polite.stopped(grace: .seconds(5)) == .signalled(SIGTERM))
+        let stubborn = try ChildProcess("/bin/bash", ["-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"],
+                                        standardOutput: .pipe, ownProcessGroup: true)
+        _ = stubborn.standardOutput!.availableData  // the trap is set
+        #expect(await stubborn.stopped(grace: .milliseconds(200)) == .signalled(SIGKILL))
+    }
+
     @Test("dropping a ChildProcess kills and reaps its child")
     func deinitKills() throws {
         var child: ChildProcess? = try ChildProcess("/bin/sleep", ["30"])

@@ -1,5 +1,4 @@
 import ChorusGraph
-import Dispatch
 import ChorusProcess
 import ChorusTesting
 import ChorusTools
@@ -37,17 +36,7 @@ struct StreamableHTTPTests {
         await #expect { try await server.call("stall", arguments: [:]) } throws: { ($0 as? MCPToolError)?.kind == .timedOut }
         #expect(try await server.call("echo", arguments: ["text": "after a timeout"]).text == "after a timeout")
         await server.stop()
-        await Self.stop(process)
-    }
-
-    /// Stops the server off the cooperative pool (`stop` blocks while it waits).
-    static func stop(_ process: ChildProcess) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                _ = process.stop(grace: .seconds(1))
-                done.resume()
-            }
-        }
+        await process.stopped(grace: .seconds(1))
     }
 
     @Test func aMissingHeaderAndADeadServerAreClearErrors() async throws {
@@ -64,7 +53,7 @@ struct StreamableHTTPTests {
         #expect(try await server.call("echo", arguments: ["text": "up"]).text == "up")
         // The server process dies mid-call: the reply stream breaks off and the call fails at once.
         await #expect { try await server.call("crash", arguments: [:]) } throws: { ($0 as? MCPToolError)?.kind == .serverExited }
-        await Self.stop(process)
+        await process.stopped(grace: .seconds(1))
         await server.stop()
     }
 }
