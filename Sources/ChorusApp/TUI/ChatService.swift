@@ -83,13 +83,21 @@ public final class ChatService: Sendable {
         return try ReactAgent.make(model: model, tools: await agentTools().tools.filter { !disabled.contains($0.spec.name) }, checkpointer: checkpointer)
     }
 
+    /// The chat graph's shape, for reading and editing a thread's state: its
+    /// nodes and channels depend on neither the model nor the tools, so no
+    /// MCP server is started for it.
+    private func stateGraph() throws -> CompiledGraph {
+        guard toolbox != nil else { return try ChatGraph.make(model: OfflineChatModel(), checkpointer: checkpointer) }
+        return try ReactAgent.make(model: OfflineChatModel(), tools: [], checkpointer: checkpointer)
+    }
+
     /// The node a reply's saved message is written as (`updateState(asNode:)`).
     private var replyNode: String { toolbox == nil ? "model" : "agent" }
 
     /// The tool call a thread waits to have approved, if any.
     func pendingApproval(_ threadId: String) async throws -> PendingApproval? {
         guard toolbox != nil else { return nil }
-        let graph = try await chatGraph(model: OfflineChatModel())
+        let graph = try stateGraph()
         let interrupts = try await graph.getState(config: RunConfig(threadId: threadId)).tasks.flatMap(\.interrupts)
         return interrupts.lazy.compactMap { ToolApproval.pending($0.value) }.first.map {
             PendingApproval(tool: SafeText.sanitize($0.tool, keepNewlines: false), arguments: SafeText.sanitize(JSON.serialize($0.arguments), keepNewlines: false))
@@ -186,8 +194,7 @@ public final class ChatService: Sendable {
     }
 
     func removeMessages(threadId: String, ids: [String]) async throws {
-        // The chat graph's shape does not depend on its model; only its state is touched here.
-        let graph = try await chatGraph(model: OfflineChatModel())
+        let graph = try stateGraph()
         let removals = ids.map { Value.object(["type": "remove", "id": .string($0)]) }
         _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": .array(removals)], asNode: replyNode)
     }
