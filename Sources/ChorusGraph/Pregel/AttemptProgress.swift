@@ -25,7 +25,6 @@ final class AttemptProgress: Sendable {
     }
 
     var lastProgress: ContinuousClock.Instant { state.withLock { $0.last } }
-    var isOpen: Bool { state.withLock { !$0.closed } }
 
     /// Ends the attempt: later output is dropped.
     func close() { state.withLock { $0.closed = true } }
