@@ -128,6 +128,22 @@ import Testing
         }
     }
 
+    @Test func branchesStreamingSideBySideAreToldApartByTheirCheckpointNamespace() async throws {
+        let fixture = try ServeFixture()
+        try await fixture.test { client in
+            let thread = try await client.newThread()
+            let events = try await client.call(.post, "/threads/\(thread)/runs/stream", [
+                "assistant_id": "research", "input": ["question": "why is the sky blue"], "stream_mode": "messages-tuple",
+            ]).events
+            let researchers = events.filter { $0.name == "messages" && $0.data[1]?["langgraph_node"] == "researcher" }
+            // As LangGraph's: `node:task` for a task of the root graph, one per Send branch.
+            let namespaces = Set(researchers.compactMap { $0.data[1]?["langgraph_checkpoint_ns"]?.stringValue })
+            #expect(namespaces.count == 3, "\(namespaces)")
+            #expect(namespaces.allSatisfy { $0.hasPrefix("researcher:") && $0.count > "researcher:".count && !$0.contains("|") })
+            #expect(researchers.allSatisfy { $0.data[1]?["checkpoint_ns"] == $0.data[1]?["langgraph_checkpoint_ns"] })
+        }
+    }
+
     @Test func anInterruptPausesTheThreadAndACommandResumesIt() async throws {
         let fixture = try ServeFixture()
         try await fixture.test { client in

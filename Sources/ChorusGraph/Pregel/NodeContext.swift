@@ -65,7 +65,7 @@ public struct NodeContext: Sendable {
         if let progress, !progress.touch() { return }
         guard sink.wants(.messages, namespace: namespace) else { return }
         sink.emitChunk(namespace, steps, id: id, content: content, isLast: isLast,
-                       meta: MessageMetadata(node: node, step: step, attempt: attempt))
+                       meta: MessageMetadata(node: node, step: step, attempt: attempt, task: taskId))
     }
 
     /// Tells an idle `TimeoutPolicy` limit that the node is still working,

@@ -121,7 +121,7 @@ final class TaskEnvironment: Sendable {
                 output = try await self.output(of: task, node: node, attempt: number, resumes: resumes, progress: nil, origin: origin)
             }
             if tracksMessages, let update = output.updateValues {
-                sink.emitNewMessages(namespace, steps, output: update, meta: MessageMetadata(node: task.name, step: step, attempt: number))
+                sink.emitNewMessages(namespace, steps, output: update, meta: MessageMetadata(node: task.name, step: step, attempt: number, task: task.id))
             }
             let writes = try await graph.writes(for: output, of: task.node, state: state)
             return .success(writes, resumes: resumes.claimedValues)

@@ -71,10 +71,14 @@ public struct MessageMetadata: Sendable, Equatable {
     /// The task's attempt (1 for the first). When a later attempt of the
     /// same node and step streams, the earlier attempt's chunks are void.
     public let attempt: Int
+    /// The id of that task; `node:task` is its checkpoint namespace (`langgraph_checkpoint_ns`),
+    /// which tells apart the tasks of one node streaming side by side (`Send` branches).
+    public let task: String
 
-    init(node: String, step: Int, attempt: Int = 1) {
+    init(node: String, step: Int, attempt: Int = 1, task: String) {
         self.node = node
         self.step = step
         self.attempt = attempt
+        self.task = task
     }
 }

@@ -91,16 +91,19 @@ struct StreamEncoder {
 
     /// `{langgraph_node, langgraph_step, …, thread_id, run_id, …}` for a message from `origin`;
     /// `langgraph_attempt` when a retried attempt made it (an earlier attempt's chunks are then void).
+    /// Its checkpoint namespace ends with the task's own `node:task`, as LangGraph's does, so
+    /// a client tells apart the tasks of one node that stream side by side.
     private mutating func metadataJSON(_ origin: MessageMetadata, namespace: [String]) -> String {
-        let ns = namespace.joined(separator: "|")
-        let key = origin.node + "\u{0}" + String(origin.step) + "\u{0}" + ns + "\u{0}" + String(origin.attempt)
+        let ns = (namespace + [origin.node + ":" + origin.task]).joined(separator: "|")
+        let key = ns + "\u{0}" + String(origin.step) + "\u{0}" + String(origin.attempt)
         if let cached = metadataCache[key] { return cached }
         let node = Value.string(origin.node)
         var members: [(String, Value)] = [
             ("langgraph_step", .int(origin.step)), ("langgraph_node", node),
             ("langgraph_triggers", .array([.string("branch:to:" + origin.node)])),
             ("langgraph_path", .array(["__pregel_pull", node])), ("langgraph_checkpoint_ns", .string(ns)),
-            ("checkpoint_ns", .string(ns)),
+            // The model call's own namespace, as LangGraph's: the task at the root, the subgraph inside one.
+            ("checkpoint_ns", .string(namespace.isEmpty ? ns : namespace.joined(separator: "|"))),
         ]
         if origin.attempt > 1 { members.append(("langgraph_attempt", .int(origin.attempt))) }
         let json = "{" + runMembers + "," + members.map { JSON.serialize(.string($0.0)) + ":" + JSON.serialize($0.1) }.joined(separator: ",") + "}"
