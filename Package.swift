@@ -43,8 +43,12 @@ var package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .target(name: "ChorusRemote", dependencies: [
+            "ChorusGraph", "ChorusModels", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "ChorusApp", dependencies: [
-            "ChorusAgents", "ChorusTools", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
+            "ChorusAgents", "ChorusTools", "ChorusRemote", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "ChorusServe", dependencies: [
             "ChorusAgents", "ChorusApp", "ChorusModels", "ChorusStore", "ChorusGraph", .product(name: "Hummingbird", package: "hummingbird"),
@@ -69,7 +73,7 @@ var package = Package(
         .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),
         .testTarget(name: "ChorusTUITests", dependencies: ["ChorusTUI"]),
         .testTarget(name: "ChorusProcessTests", dependencies: ["ChorusProcess"]),
-        .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTools", "ChorusTesting"],
+        .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTools", "ChorusTesting", "ChorusRemote"],
                     exclude: ["Golden"]),
         .testTarget(name: "ChorusServeTests", dependencies: [
             "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusModels", "ChorusAgents", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -78,6 +82,7 @@ var package = Package(
         ]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusTesting"]),
+        .testTarget(name: "ChorusRemoteTests", dependencies: ["ChorusRemote", "ChorusGraph", "ChorusTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "ChorusAgentsTests", dependencies: ["ChorusAgents", "ChorusModels", "ChorusGraph", "ChorusTesting"]),
         .testTarget(name: "ChorusToolsTests", dependencies: ["ChorusTools", "ChorusAgents", "ChorusModels", "ChorusGraph", "ChorusStore", "ChorusProcess", "ChorusTesting"]),
     ],

@@ -1,0 +1,43 @@
+import ChorusGraph
+import Foundation
+
+/// A thread on a LangGraph server, as `threads.search` and `threads.get` return it.
+public struct RemoteThread: Sendable, Equatable {
+    public var id: String
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var metadata: [String: Value]
+    /// `idle`, `busy`, `interrupted` or `error`.
+    public var status: String
+    /// The thread's current state values (`null` before its first run).
+    public var values: Value
+
+    public init(id: String, createdAt: Date, updatedAt: Date, metadata: [String: Value], status: String, values: Value) {
+        self.id = id
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.metadata = metadata
+        self.status = status
+        self.values = values
+    }
+
+    init(wire: Value) throws {
+        guard let id = wire["thread_id"]?.stringValue else { throw RemoteError.malformed("a thread without thread_id") }
+        let created = Self.date(wire["created_at"]) ?? Date(timeIntervalSince1970: 0)
+        self.init(id: id, createdAt: created, updatedAt: Self.date(wire["updated_at"]) ?? created,
+                  metadata: wire["metadata"]?.objectValue ?? [:], status: wire["status"]?.stringValue ?? "idle", values: wire["values"] ?? .null)
+    }
+
+    /// The messages of its state, when it has a `messages` list.
+    public var messages: [Value] { values["messages"]?.arrayValue ?? [] }
+
+    /// ISO 8601 with or without fractions and offset, as LangGraph servers write it.
+    static func date(_ value: Value?) -> Date? {
+        guard let text = value?.stringValue else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}
