@@ -28,13 +28,20 @@ if mcp_python="$(bash scripts/mcp/mcp-venv.sh)"; then
 else
   echo "test.sh: WARNING: the MCP servers could not be installed; the tool tests will be skipped" >&2
 fi
+# The real LangGraph reference server (`langgraph dev`) for the remote-client tests (a cached venv from PyPI).
+if bash scripts/remote/langgraph-dev.sh install >/dev/null; then
+  export CHORUS_LANGGRAPH_DEV=1
+else
+  echo "test.sh: WARNING: langgraph dev could not be installed; the remote-client tests against it will be skipped" >&2
+fi
 marker="chorus-test-$$-$(date +%s)"
 log="$(mktemp -t chorus-test.XXXXXX.log)"
 status=0
-# The tests that drive real MCP servers start a dozen Python processes; they run
-# on their own after the main suite so that their load does not skew its
-# timing-sensitive tests (stalls, idle limits, token pacing).
-tools='ChorusToolsTests|ToolCommandTests|ToolEndToEndTests'
+# The tests that drive real MCP servers start a dozen Python processes, and the
+# remote-client tests real LangGraph servers; they run on their own after the
+# main suite so that their load does not skew its timing-sensitive tests
+# (stalls, idle limits, token pacing).
+tools='ChorusToolsTests|ToolCommandTests|ToolEndToEndTests|RemoteEndToEndTests'
 CHORUS_PROCESS_MARKER="$marker" swift test --sanitize=thread --scratch-path .build-tsan --skip "$tools" 2>&1 | tee "$log" || status=$?
 CHORUS_PROCESS_MARKER="$marker" swift test --sanitize=thread --scratch-path .build-tsan --skip-build --filter "$tools" 2>&1 | tee -a "$log" || status=1
 # `chorus serve` driven by the real langgraph-sdk client (installed into a cached venv).

@@ -108,10 +108,10 @@ enum TerminalApp {
 
     static func app(_ database: ChorusDatabase, _ terminal: RecordingTerminal, environment: [String: String],
                     config: ChorusConfig = ChorusConfig()) throws -> AppRuntime {
-        let service = ChatService(database: database, environment: environment, config: config, flags: ProviderFlags(provider: "offline"))
+        let service = LocalBackend(database: database, environment: environment, config: config, flags: ProviderFlags(provider: "offline"))
         let model = AppModel(theme: .fallback, themes: [.fallback], keymap: try Keymap(), defaultProvider: "offline",
                              providerChoices: ["offline"])
-        return AppRuntime(model: model, terminal: terminal, service: service, clipboardPath: NSTemporaryDirectory() + "chorus-bench-clipboard.txt")
+        return AppRuntime(model: model, terminal: terminal, backend: service, clipboardPath: NSTemporaryDirectory() + "chorus-bench-clipboard.txt")
     }
 
     /// One thread holding `messages` alternating user and assistant messages.

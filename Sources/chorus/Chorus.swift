@@ -29,6 +29,8 @@ struct Chorus: AsyncParsableCommand {
 
     @OptionGroup var toolOptions: ToolOptions
 
+    @OptionGroup var serverOptions: ServerOptions
+
     @Flag(help: "With --print: run tools that can change things without asking (otherwise such calls are declined).")
     var approve = false
 
@@ -76,14 +78,23 @@ struct Chorus: AsyncParsableCommand {
         }
         if continueLatest, thread != nil { throw CommandFailure(UsageError("give --continue or --thread, not both")) }
         let json = output.json
-        let command = try CommandFailure.wrap {
+        let answer: @Sendable ((@Sendable (String) -> Void)?, @escaping @Sendable (String) -> Void) async throws -> PrintResult = try CommandFailure.wrap {
             let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
             let piped = question == PrintInput.fromStandardInput || isatty(STDIN_FILENO) == 0 ? try PrintInput.readStandardInput() : nil
-            return PrintCommand(question: try PrintInput.question(argument: question, piped: piped), provider: providerOptions.provider,
-                                model: providerOptions.model, baseURL: providerOptions.baseURL, system: system, maxTokens: maxTokens,
-                                ephemeral: ephemeral, databasePath: path, config: settings,
-                                thread: continueLatest ? .latest : thread.map { .id($0) }, mcp: toolOptions.servers,
-                                noTools: toolOptions.noTools, approveTools: approve)
+            let text = try PrintInput.question(argument: question, piped: piped)
+            let choice: PrintCommand.ThreadChoice? = continueLatest ? .latest : thread.map { .id($0) }
+            if let server = try ServerConnection.resolve(url: serverOptions.server, assistant: serverOptions.assistant, config: settings, environment: environment) {
+                guard providerOptions.provider == nil, providerOptions.model == nil, providerOptions.baseURL == nil, system == nil, maxTokens == nil,
+                      toolOptions.servers.isEmpty, !approve else {
+                    throw UsageError("with --server the server's assistant answers: --provider, --model, --base-url, --system, --max-tokens, --mcp and --approve are for local runs")
+                }
+                let command = RemotePrintCommand(question: text, connection: server, thread: choice, ephemeral: ephemeral)
+                return { write, notice in try await command.answer(write: write, notice: notice) }
+            }
+            let command = PrintCommand(question: text, provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL,
+                                       system: system, maxTokens: maxTokens, ephemeral: ephemeral, databasePath: path, config: settings,
+                                       thread: choice, mcp: toolOptions.servers, noTools: toolOptions.noTools, approveTools: approve)
+            return { write, notice in try await command.answer(environment: environment, write: write, notice: notice) }
         }
         // Ctrl-C (or SIGTERM, SIGHUP) stops the reply; the exit code says so (130 for SIGINT).
         let stoppedBy = Locked<Int32?>(nil)
@@ -98,9 +109,7 @@ struct Chorus: AsyncParsableCommand {
         if !json { stream = { text in FileHandle.standardOutput.write(Data(text.utf8)) } }
         let streamText = stream
         let work = Task {
-            try await command.answer(environment: environment, write: streamText) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
+            try await answer(streamText) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
         running.withLock { $0 = work }
         if stoppedBy.withLock({ $0 }) != nil { work.cancel() }
@@ -125,9 +134,10 @@ struct Chorus: AsyncParsableCommand {
         let chat: ChatCommand
         do {
             let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
-            chat = try ChatCommand(databasePath: path, config: settings, theme: theme,
-                                   flags: ProviderFlags(provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL), environment: environment,
-                                   mcp: toolOptions.servers, noTools: toolOptions.noTools) {
+            let server = try ServerConnection.resolve(url: serverOptions.server, assistant: serverOptions.assistant, config: settings, environment: environment)
+            chat = try await ChatCommand(databasePath: path, config: settings, theme: theme,
+                                         flags: ProviderFlags(provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL),
+                                         environment: environment, mcp: toolOptions.servers, noTools: toolOptions.noTools, server: server) {
                 let terminal = try CursesTerminal()
                 curses = terminal
                 return terminal
@@ -160,6 +170,7 @@ struct Chorus: AsyncParsableCommand {
         @OptionGroup var providerOptions: ProviderOptions
         @Option(help: "Resume a stopped research thread by id (finished branches are not rerun).") var resume: String?
         @OptionGroup var toolOptions: ToolOptions
+        @OptionGroup var serverOptions: ServerOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -167,6 +178,20 @@ struct Chorus: AsyncParsableCommand {
             guard question != nil || resume != nil else { throw ValidationError("give a question, or --resume THREAD") }
             do {
                 let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
+                let server = try ServerConnection.resolve(url: serverOptions.server, assistant: serverOptions.assistant ?? (serverOptions.server == nil ? nil : "research"),
+                                                          config: settings, environment: environment)
+                if let server {
+                    guard resume == nil, branches == nil, maxConcurrency == nil, providerOptions.provider == nil, toolOptions.servers.isEmpty else {
+                        throw UsageError("with --server the server's assistant runs the research: --resume, --branches, --max-concurrency, --provider and --mcp are for local runs")
+                    }
+                    let thread = try await RemoteResearchCommand(question: question ?? "", connection: server, jsonl: jsonl).run { text in
+                        FileHandle.standardOutput.write(Data(text.utf8))
+                    } progress: { line in
+                        FileHandle.standardError.write(Data((line + "\n").utf8))
+                    }
+                    if !jsonl { FileHandle.standardError.write(Data("chorus: research thread \(thread) on \(server.client.baseURL)\n".utf8)) }
+                    return
+                }
                 let command = ResearchCommand(question: question ?? "", branches: branches, maxConcurrency: maxConcurrency,
                                               provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL, jsonl: jsonl, resumeThread: resume,
                                               databasePath: StoreLocation.resolve(flag: global.db, environment: environment), config: settings,
@@ -192,10 +217,18 @@ struct Chorus: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List threads, most recent first.")
             @OptionGroup var output: OutputOptions
             @Flag(help: "Include archived threads.") var all = false
+            @OptionGroup var serverOptions: ServerOptions
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let lines = try await CommandFailure.wrap { try await ThreadsListCommand.lines(databasePath: global.path, json: output.json, includeArchived: all) }
+                let environment = ProcessInfo.processInfo.environment
+                let lines = try await CommandFailure.wrap {
+                    let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
+                    if let server = try ServerConnection.resolve(url: serverOptions.server, assistant: serverOptions.assistant, config: settings, environment: environment) {
+                        return try await RemoteThreadsListCommand.lines(connection: server, json: output.json, includeArchived: all)
+                    }
+                    return try await ThreadsListCommand.lines(databasePath: global.path, json: output.json, includeArchived: all)
+                }
                 for line in lines { print(line) }
             }
         }
@@ -306,6 +339,15 @@ struct ProviderOptions: ParsableArguments {
 
     @Option(name: .customLong("base-url"), help: "Provider URL (OpenAI-compatible: ends in /v1; Anthropic: without /v1).")
     var baseURL: String?
+}
+
+/// A LangGraph server to work on instead of the local engine. A group, as `ProviderOptions`.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "A LangGraph server (LangGraph Platform, langgraph dev, chorus serve) whose threads and assistants to use instead of the local engine (default: [server] url of config.toml). The key is read from LANGGRAPH_API_KEY or [server] api_key_env.")
+    var server: String?
+
+    @Option(help: "With --server: the assistant (graph name or id) new threads run (default: [server] assistant, else chat).")
+    var assistant: String?
 }
 
 /// Which MCP servers' tools the agents get (`[mcp.NAME]` of config.toml).

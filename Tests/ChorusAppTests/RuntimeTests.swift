@@ -15,10 +15,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let database = try ChorusDatabase(path: dir + "/app.sqlite")
         let terminal = RecordingTerminal()
-        let service = ChatService(database: database, environment: ["CHORUS_OFFLINE_TOKENS_PER_SECOND": String(tokensPerSecond)],
+        let service = LocalBackend(database: database, environment: ["CHORUS_OFFLINE_TOKENS_PER_SECOND": String(tokensPerSecond)],
                                   config: ChorusConfig(), flags: ProviderFlags(provider: "offline"))
         let model = AppModel(theme: .fallback, themes: [.fallback], keymap: try Keymap(), defaultProvider: "offline", providerChoices: ["offline"])
-        let runtime = AppRuntime(model: model, terminal: terminal, service: service, clipboardPath: dir + "/clipboard.txt")
+        let runtime = AppRuntime(model: model, terminal: terminal, backend: service, clipboardPath: dir + "/clipboard.txt")
         let running = Task { await runtime.run() }
         terminal.input(.resize(width: 100, height: 30))
         return (terminal, running, database)

@@ -46,14 +46,14 @@ import Testing
         m.feed(.replyEnded(threadId: "t1", entryId: "ai-1", .done))
         #expect(m.replies.isEmpty)
         #expect(m.entries.map(\.role) == [.user, .tool])
-        m.feed(.approvalNeeded(threadId: "t1", PendingApproval(tool: "write_note", arguments: "{\"text\":\"milk\"}")))
+        m.feed(.inputNeeded(threadId: "t1", .approval(PendingApproval(tool: "write_note", arguments: "{\"text\":\"milk\"}"))))
         #expect(m.screen().last?.contains("write_note {\"text\":\"milk\"} can change things: y allow · n deny · a always") == true)
         // Typing a message is still typing: only a lone key on empty input answers.
         m.type("q")
         #expect(m.approvals["t1"] != nil)
         m.press(.backspace)
         let effects = m.press(.character("a"))
-        guard case .answerApproval(let id, let answer, _, _)? = effects.first else {
+        guard case .answer(let id, .approval(let answer), _)? = effects.first else {
             Issue.record("no answer: \(effects)")
             return
         }

@@ -10,28 +10,42 @@ public struct ChatCommand {
     public let runtime: AppRuntime
 
     /// Builds the app for `terminal`, which is created only once the rest is valid.
-    /// `mcp` and `noTools` pick the MCP servers as for `--print` (`ToolSelection`).
-    public init(databasePath: String, config: ChorusConfig, theme: String?, flags: ProviderFlags,
-                environment: [String: String], mcp: [String] = [], noTools: Bool = false, terminal: () throws -> any TerminalDevice) throws {
+    /// `mcp` and `noTools` pick the MCP servers as for `--print` (`ToolSelection`);
+    /// with `server` the threads and runs are a LangGraph server's, checked to answer first.
+    public init(databasePath: String, config: ChorusConfig, theme: String?, flags: ProviderFlags, environment: [String: String],
+                mcp: [String] = [], noTools: Bool = false, server: ServerConnection? = nil, terminal: () throws -> any TerminalDevice) async throws {
         let provider = flags.provider
         let themes = try ThemeCatalog.load(directories: ThemeCatalog.directories(environment: environment))
         let selected = try ThemeCatalog.select(theme ?? config.theme, from: themes)
         let keymap = try Keymap(overrides: config.keys)
-        if let provider, !ModelCatalog.providers.contains(provider), config.providers[provider] == nil {
-            throw UsageError("unknown provider '\(provider)'; available: \((ModelCatalog.providers + config.providers.keys.sorted()).joined(separator: ", "))")
-        }
         let database = try ChorusDatabase(path: databasePath)
-        let service = ChatService(database: database, environment: environment, config: config, flags: flags,
-                                  tools: try ToolSelection.specs(config: config, named: mcp, disabled: noTools))
-        let chosen = service.defaultProvider
-        // Fails now, not at the first message, when the provider cannot be built (a missing key).
-        _ = try service.model(for: chosen)
-        var choices = service.providerChoices()
+        let backend: any ThreadBackend
+        let chosen: String
+        var choices: [String]
+        if let server {
+            if provider != nil || flags.model != nil || flags.baseURL != nil || !mcp.isEmpty {
+                throw UsageError("--provider, --model, --base-url and --mcp choose local models and tools; with --server the server's assistant (--assistant) answers")
+            }
+            choices = try await server.check()
+            backend = RemoteBackend(client: server.client, assistant: server.assistant, drafts: database)
+            chosen = server.assistant
+        } else {
+            if let provider, !ModelCatalog.providers.contains(provider), config.providers[provider] == nil {
+                throw UsageError("unknown provider '\(provider)'; available: \((ModelCatalog.providers + config.providers.keys.sorted()).joined(separator: ", "))")
+            }
+            let local = LocalBackend(database: database, environment: environment, config: config, flags: flags,
+                                     tools: try ToolSelection.specs(config: config, named: mcp, disabled: noTools))
+            chosen = local.defaultProvider
+            // Fails now, not at the first message, when the provider cannot be built (a missing key).
+            _ = try local.model(for: chosen)
+            choices = local.runnerChoices()
+            backend = local
+        }
         if !choices.contains(chosen) { choices.append(chosen) }
         let model = AppModel(theme: selected, themes: themes.isEmpty ? [.fallback] : themes, keymap: keymap,
                              defaultProvider: chosen, providerChoices: choices)
         let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/state")
-        runtime = AppRuntime(model: model, terminal: try terminal(), service: service, clipboardPath: state + "/chorus/clipboard.txt")
+        runtime = AppRuntime(model: model, terminal: try terminal(), backend: backend, clipboardPath: state + "/chorus/clipboard.txt")
     }
 
     /// One JSON line about the session for `CHORUS_TRACE`: first frame time, frame view times, memory.

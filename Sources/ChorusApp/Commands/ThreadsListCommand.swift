@@ -7,8 +7,11 @@ import Foundation
 public enum ThreadsListCommand {
     /// One line per thread: JSON objects (`id`, `title`, `updated_at`, `messages`, …) or a readable table.
     public static func lines(databasePath: String, json: Bool, includeArchived: Bool) async throws -> [String] {
-        let threads = try await ThreadStore(database: try ChorusDatabase(path: databasePath)).list(includeArchived: includeArchived)
-        return threads.map { t in
+        lines(try await ThreadStore(database: try ChorusDatabase(path: databasePath)).list(includeArchived: includeArchived), json: json)
+    }
+
+    static func lines(_ threads: [ThreadRecord], json: Bool) -> [String] {
+        threads.map { t in
             if json {
                 return JSON.serialize([
                     "id": .string(t.id), "title": t.title.map { .string($0) } ?? .null, "kind": .string(t.kind.rawValue),

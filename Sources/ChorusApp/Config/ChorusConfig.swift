@@ -36,6 +36,11 @@ import TOMLKit
 /// [mcp.docs]                           # a streamable HTTP server
 /// url = "https://mcp.example.com/mcp"
 /// header_env = { Authorization = "DOCS_MCP_AUTH" }   # header values from the environment
+///
+/// [server]                             # a LangGraph server instead of the local engine (--server)
+/// url = "https://my-deployment.example.com"
+/// assistant = "agent"                  # the graph new threads run (default: chat)
+/// api_key_env = "MY_LANGGRAPH_KEY"     # sent as x-api-key (default: LANGGRAPH_API_KEY)
 /// ```
 public struct ChorusConfig: Sendable, Equatable {
     public struct Provider: Sendable, Equatable {
@@ -78,6 +83,22 @@ public struct ChorusConfig: Sendable, Equatable {
     public var research = Research()
     /// `[mcp.NAME]`: MCP servers, by name.
     public var mcpServers: [String: MCPServerSpec] = [:]
+    /// `[server]`: the LangGraph server the app works on, when not the local engine.
+    public var server = Server()
+
+    /// `[server]`: a LangGraph server (LangGraph Platform, `langgraph dev`, `chorus serve`).
+    public struct Server: Sendable, Equatable {
+        public var url: String?
+        public var assistant: String?
+        /// The NAME of the environment variable holding the API key.
+        public var apiKeyEnv: String?
+
+        public init(url: String? = nil, assistant: String? = nil, apiKeyEnv: String? = nil) {
+            self.url = url
+            self.assistant = assistant
+            self.apiKeyEnv = apiKeyEnv
+        }
+    }
 
     public init(defaultProvider: String? = nil, providers: [String: Provider] = [:], research: Research = Research()) {
         self.defaultProvider = defaultProvider
@@ -123,6 +144,9 @@ public struct ChorusConfig: Sendable, Equatable {
             case "research":
                 guard let section = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "research must be a [research] section") }
                 config.research = try research(section, path: path)
+            case "server":
+                guard let section = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "server must be a [server] section") }
+                config.server = try server(section, path: path)
             case "mcp":
                 guard let servers = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "mcp must be a table of [mcp.NAME] sections") }
                 for name in servers.keys {
@@ -182,6 +206,27 @@ public struct ChorusConfig: Sendable, Equatable {
             }
         }
         return research
+    }
+
+    private static func server(_ section: TOMLTable, path: String) throws -> Server {
+        var server = Server()
+        for key in section.keys {
+            if key == "api_key" {
+                throw ConfigError(path: path, line: nil, message: "server.api_key: keys do not belong in files; put the key in an environment variable and set api_key_env to its name")
+            }
+            guard ["url", "assistant", "api_key_env"].contains(key) else { throw ConfigError(path: path, line: nil, message: "server: unknown setting '\(key)'") }
+            guard let text = section[key]?.string, !text.isEmpty else { throw ConfigError(path: path, line: nil, message: "server.\(key) must be a non-empty string") }
+            switch key {
+            case "url":
+                guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                    throw ConfigError(path: path, line: nil, message: "server.url must be an http:// or https:// address")
+                }
+                server.url = text
+            case "assistant": server.assistant = text
+            default: server.apiKeyEnv = text
+            }
+        }
+        return server
     }
 
     private static func mcpServer(_ section: TOMLTable, name: String, path: String) throws -> MCPServerSpec {

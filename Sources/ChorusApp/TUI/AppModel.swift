@@ -21,6 +21,8 @@ public struct AppModel {
     public var replies: [String: ReplyProgress] = [:]
     /// Tool calls waiting for the user's y / n / a, by thread id.
     public var approvals: [String: PendingApproval] = [:]
+    /// What a thread's `interrupt()` asks, waiting for a typed answer, by thread id.
+    public var questions: [String: String] = [:]
     /// The MCP servers' tools as the tools overlay shows them (loaded when it opens).
     public var toolList: [ToolRow] = []
     public var editor = TextEditor()

@@ -9,7 +9,7 @@ import Foundation
 public final class AppRuntime {
     private var model: AppModel
     private let terminal: any TerminalDevice
-    private let service: ChatService
+    private let backend: any ThreadBackend
     private let messages: AsyncStream<Msg>
     private let inbox: AsyncStream<Msg>.Continuation
     private var replyTasks: [String: Task<Void, Never>] = [:]
@@ -24,10 +24,10 @@ public final class AppRuntime {
     private var firstFrameAt: Date?
     private let clipboardPath: String
 
-    public init(model: AppModel, terminal: any TerminalDevice, service: ChatService, clipboardPath: String) {
+    public init(model: AppModel, terminal: any TerminalDevice, backend: any ThreadBackend, clipboardPath: String) {
         self.model = model
         self.terminal = terminal
-        self.service = service
+        self.backend = backend
         self.clipboardPath = clipboardPath
         (messages, inbox) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
@@ -112,61 +112,59 @@ public final class AppRuntime {
         let deadline = Task { try? await Task.sleep(for: .seconds(2)); all.cancel() }
         await all.value
         deadline.cancel()
-        await service.stopTools()
+        await backend.stop()
     }
 
     private func perform(_ effect: Effect) {
         let inbox = self.inbox
-        let service = self.service
+        let backend = self.backend
         let send: @Sendable (Msg) -> Void = { inbox.yield($0) }
         switch effect {
         case .loadThreads:
-            background { send(.threadsLoaded(try await service.listThreads())) }
+            background { send(.threadsLoaded(try await backend.listThreads())) }
         case .loadDrafts:
-            background { send(.draftsLoaded(try await service.threads.drafts())) }
+            background { send(.draftsLoaded(try await backend.drafts())) }
         case .saveDraft(let key, let text):
-            background { try await service.threads.saveDraft(text, threadKey: key) }
+            background { try await backend.saveDraft(text, threadKey: key) }
         case .loadTranscript(let id):
             background {
-                send(.transcriptLoaded(threadId: id, try await service.transcript(id)))
-                // An approval asked before a restart is asked again.
-                if let pending = try await service.pendingApproval(id) { send(.approvalNeeded(threadId: id, pending)) }
+                send(.transcriptLoaded(threadId: id, try await backend.transcript(id)))
+                // What the run waited for before a restart is asked again.
+                if let pending = try await backend.pendingInput(id) { send(.inputNeeded(threadId: id, pending)) }
             }
-        case .answerApproval(let id, let answer, let entryId, let provider):
-            replyTasks[id] = Task {
-                await service.answerApproval(threadId: id, answer: answer, entryId: entryId, provider: provider, send: send)
-            }
+        case .answer(let id, let answer, let provider):
+            replyTasks[id] = Task { await backend.answer(threadId: id, answer, runner: provider, send: send) }
         case .listTools:
-            background { send(.toolsListed(await service.toolReport())) }
+            background { send(.toolsListed(await backend.toolReport())) }
         case .loadTools:
-            background { send(.toolsLoaded(await service.toolRows())) }
+            background { send(.toolsLoaded(await backend.toolRows())) }
         case .setToolEnabled(let name, let enabled):
-            service.setTool(name, enabled: enabled)
+            backend.setTool(name, enabled: enabled)
         case .startReply(let key, let userId, let text, let entryId, let provider):
             replyTasks[key] = Task {
-                await service.reply(threadKey: key, userId: userId, text: text, entryId: entryId, provider: provider, send: send)
+                await backend.reply(threadKey: key, userId: userId, text: text, entryId: entryId, runner: provider, send: send)
             }
         case .regenerate(let id, let removing, let entryId, let provider):
             replyTasks[id] = Task {
-                await service.regenerate(threadId: id, removing: removing, entryId: entryId, provider: provider, send: send)
+                await backend.regenerate(threadId: id, removing: removing, entryId: entryId, runner: provider, send: send)
             }
         case .removeMessages(let id, let ids):
-            background { try await service.removeMessages(threadId: id, ids: ids) }
+            background { try await backend.removeMessages(threadId: id, ids: ids) }
         case .cancelReply(let key):
             replyTasks.removeValue(forKey: key)?.cancel()
         case .rename(let id, let title):
-            background { try await service.threads.rename(id, to: title) }
+            background { try await backend.rename(id, to: title) }
         case .delete(let id):
             background {
-                try await service.threads.delete(id)
-                send(.threadsLoaded(try await service.listThreads()))
+                try await backend.delete(id)
+                send(.threadsLoaded(try await backend.listThreads()))
             }
         case .archive(let id):
-            background { try await service.threads.setArchived(id, true) }
+            background { try await backend.archive(id) }
         case .setProvider(let id, let provider):
-            background { try await service.threads.setModel(id, provider: provider, model: nil) }
+            background { try await backend.setRunner(id, runner: provider) }
         case .search(let query):
-            background { send(.searchResults(query: query, try await service.threads.search(query, limit: 30))) }
+            background { send(.searchResults(query: query, try await backend.search(query))) }
         case .copy(let text):
             terminal.copyToClipboard(text)
             let path = clipboardPath
@@ -177,15 +175,15 @@ public final class AppRuntime {
             }
         case .startResearch(let question):
             let control = ResearchControl()
-            pendingResearch = (Task { await service.research(question: question, resume: nil, control: control, send: send) }, control)
+            pendingResearch = (Task { await backend.research(question: question, resume: nil, control: control, send: send) }, control)
         case .resumeResearch(let id):
             let control = ResearchControl()
             researchControls[id] = control
-            replyTasks[id] = Task { await service.research(question: "", resume: id, control: control, send: send) }
+            replyTasks[id] = Task { await backend.research(question: "", resume: id, control: control, send: send) }
         case .cancelBranch(let id, let index):
             researchControls[id]?.cancel(branch: index)
         case .loadResearch(let id):
-            background { send(.researchLoaded(threadId: id, try await service.savedResearch(id))) }
+            background { send(.researchLoaded(threadId: id, try await backend.savedResearch(id))) }
         case .quit:
             break
         }

@@ -32,9 +32,14 @@ public enum AppView {
             buffer.write(" ↑ \(m.transcript.linesAbove) more ", x: rule.x + 1, y: rule.y, style: m.theme[.dim], limit: rule.maxX)
         }
         let placeholder: String
-        if let research = m.research[m.current] {
+        if let research = m.research[m.current], research.onServer {
+            placeholder = research.isActive ? "←→↑↓ pane · Enter zoom · Esc stop run · t transcript"
+                : "←→↑↓ pane · Enter zoom · t transcript · a message continues the thread"
+        } else if let research = m.research[m.current] {
             placeholder = research.isActive ? "←→↑↓ pane · Enter zoom · c cancel branch · Esc stop run · t transcript"
                 : "←→↑↓ pane · Enter zoom · r resume · t transcript · /research QUESTION starts another"
+        } else if m.questions[m.current] != nil, !m.isReplying {
+            placeholder = "Your answer (Enter resumes the run)"
         } else {
             placeholder = m.isReplying ? "replying… Esc cancels" : "Message (Enter sends, Ctrl-J new line, /research QUESTION, F1 help)"
         }

@@ -14,8 +14,8 @@ public enum Effect: Sendable, Equatable {
     /// Removes messages from a thread (edit-last).
     case removeMessages(threadId: String, ids: [String])
     case cancelReply(threadKey: String)
-    /// Answers the thread's pending tool approval; the rest of the reply streams.
-    case answerApproval(threadId: String, answer: ToolApproval.Answer, entryId: String, provider: String)
+    /// Answers what the thread waits for (a tool approval, an interrupt's question); the rest of the run streams.
+    case answer(threadId: String, InputAnswer, provider: String)
     /// `/tools`: lists each MCP server's tools.
     case listTools
     /// Loads the tools overlay's rows.

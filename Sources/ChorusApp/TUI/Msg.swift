@@ -23,8 +23,10 @@ public enum Msg: Sendable {
     /// A tool call started in the thread's reply (`callId` pairs it with its end).
     case toolStarted(threadId: String, callId: String, name: String, arguments: Value)
     case toolEnded(threadId: String, callId: String, output: String, seconds: Double)
-    /// The thread's reply stopped to ask before a tool that can change things runs.
-    case approvalNeeded(threadId: String, PendingApproval)
+    /// The thread's run stopped to ask: before a tool that can change things runs, or at an `interrupt()`.
+    case inputNeeded(threadId: String, PendingInput)
+    /// A server's run streams branches side by side (or what follows them).
+    case fanOut(threadId: String, FanOutEvent)
     /// `/tools`: each server's tools, one line per server.
     case toolsListed([String])
     /// The tools overlay's rows.
@@ -36,6 +38,21 @@ public enum Msg: Sendable {
     case researchLoaded(threadId: String, ResearchState)
     /// A line for the status bar: a store or model failure, "copied …".
     case notice(String)
+}
+
+/// What a run that fans out on a server reports: panes named after the branches' node.
+public enum FanOutEvent: Sendable, Equatable {
+    /// A branch started streaming; it gets a pane.
+    case opened(String)
+    case token(branch: String, text: String)
+    /// The step of the branches ended.
+    case branchesDone
+    /// A token of what follows the branches.
+    case answer(String)
+    /// The whole answer, as the run's state holds it.
+    case finalAnswer(String)
+    /// The run ended (a research run; a chat reply ends with `replyEnded`).
+    case ended(ReplyOutcome)
 }
 
 /// How a reply ended.

@@ -20,6 +20,8 @@ enum StatusBar {
         let hint: String
         if let pending = m.approvals[m.current] {
             hint = "⚙ \(pending.tool) \(pending.arguments) can change things: y allow · n deny · a always"
+        } else if m.questions[m.current] != nil, m.replies[m.current] == nil, m.notice == nil {
+            hint = "the run waits for your answer: type it, Enter resumes"
         } else if let notice = m.notice {
             hint = notice
         } else if m.transcript.scrollFromBottom > 0 {
@@ -29,7 +31,7 @@ enum StatusBar {
         }
         let width = CellWidth.of(hint) + 1
         let start = max(x + 1, area.maxX - width)
-        let loud = m.notice != nil || m.approvals[m.current] != nil
+        let loud = m.notice != nil || m.approvals[m.current] != nil || m.questions[m.current] != nil
         buffer.write(hint, x: start, y: area.y, style: loud ? theme[.statusAccent] : theme[.statusBar], limit: area.maxX)
     }
 }

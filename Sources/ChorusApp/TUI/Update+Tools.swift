@@ -14,7 +14,7 @@ extension Update {
                 if entries[index].text.isEmpty { entries.remove(at: index) } else { entries[index].status = .done }
                 m.conversations[id] = entries
             }
-            m.conversations[id, default: []].append(ChatService.toolEntry(id: "tool-" + callId, name: name, arguments: arguments, result: nil, status: .streaming))
+            m.conversations[id, default: []].append(TranscriptMapping.toolEntry(id: "tool-" + callId, name: name, arguments: arguments, result: nil, status: .streaming))
             progress.entryId = ""
             progress.tool = SafeText.sanitize(name, keepNewlines: false)
             m.replies[id] = progress
@@ -31,8 +31,16 @@ extension Update {
         case .toolsLoaded(let rows):
             m.toolList = rows
             return []
-        case .approvalNeeded(let id, let pending):
+        case .inputNeeded(let id, .approval(let pending)):
             m.approvals[id] = pending
+            return []
+        case .inputNeeded(let id, .question(let prompt)):
+            guard m.questions[id] != prompt else { return [] }
+            m.questions[id] = prompt
+            // A run that stopped before saying anything leaves no empty reply behind.
+            if let last = m.conversations[id]?.last, last.role == .assistant, last.text.isEmpty { m.conversations[id]?.removeLast() }
+            m.conversations[id, default: []].append(TranscriptEntry(id: "question-" + String(m.conversations[id]?.count ?? 0),
+                                                                    role: .notice, label: "asks", text: prompt))
             return []
         case .toolsListed(let lines):
             let text = lines.map { SafeText.sanitize($0, keepNewlines: false) }.joined(separator: "\n")
@@ -60,7 +68,18 @@ extension Update {
                                                                         role: .notice, label: "⚙ " + pending.tool, text: verdict))
         m.replies[m.current] = ReplyProgress(entryId: "", startedAt: m.now)
         m.transcript.scrollFromBottom = 0
-        return [.answerApproval(threadId: m.current, answer: answer, entryId: "", provider: m.currentProvider)]
+        return [.answer(threadId: m.current, .approval(answer), provider: m.currentProvider)]
+    }
+
+    /// Enter while the thread waits at an `interrupt()`: the input is the answer and the run goes on.
+    static func answerQuestion(_ m: inout AppModel, _ text: String) -> [Effect] {
+        m.questions[m.current] = nil
+        m.conversations[m.current, default: []].append(TranscriptEntry(id: "answer-" + String(m.conversations[m.current]?.count ?? 0),
+                                                                        role: .user, label: "You", text: SafeText.sanitize(text)))
+        m.replies[m.current] = ReplyProgress(entryId: "", startedAt: m.now)
+        m.editor.setText("")
+        m.transcript.scrollFromBottom = 0
+        return keepDraft(&m) + [.answer(threadId: m.current, .text(text), provider: m.currentProvider)]
     }
 
     static func duration(_ seconds: Double) -> String {

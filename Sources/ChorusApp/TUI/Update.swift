@@ -22,7 +22,11 @@ public enum Update {
             if m.editor.isEmpty, let text = m.drafts[m.current] { m.editor.setText(text) }
             return []
         case .transcriptLoaded(let id, let entries):
-            if m.replies[id] == nil { m.conversations[id] = entries }
+            if m.replies[id] == nil {
+                m.conversations[id] = entries
+                // Asked again below if the thread still waits.
+                m.questions[id] = nil
+            }
             return []
         case .threadCreated(let record):
             m.threads.removeAll { $0.id == record.id }
@@ -56,9 +60,12 @@ public enum Update {
         case .retrying(let id, let retry):
             m.replies[id]?.retry = retry
             return []
-        case .toolStarted, .toolEnded, .approvalNeeded, .toolsListed, .toolsLoaded:
+        case .toolStarted, .toolEnded, .inputNeeded, .toolsListed, .toolsLoaded:
             return tools(&m, msg)
+        case .fanOut(let id, let event):
+            return fanOut(&m, id, event)
         case .replyEnded(let id, let entryId, let outcome):
+            if m.research[id]?.isActive == true, m.threads.first(where: { $0.id == id })?.kind != .research { m.research[id]?.finish(outcome, now: m.now) }
             // A cancelled reply was closed when Esc was pressed; a newer reply keeps streaming.
             if let progress = m.replies[id], progress.entryId == entryId || progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
                 if progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
@@ -178,7 +185,7 @@ public enum Update {
             m.editor.setText("")
             return keepDraft(&m) + [.startResearch(question: question)]
         }
-        if m.research[m.current] != nil {
+        if m.currentThread?.kind == .research {
             m.notice = "a research thread takes no chat messages: /research QUESTION starts another, Ctrl-T a chat"
             return []
         }
@@ -186,6 +193,12 @@ public enum Update {
             m.notice = "a reply is streaming; Esc cancels it"
             return []
         }
+        if m.questions[m.current] != nil {
+            if m.history.last != text { m.history.append(text) }
+            return answerQuestion(&m, text)
+        }
+        // The panes of the last run that fanned out give way to the conversation.
+        m.research[m.current] = nil
         let userId = "user-" + UUID().uuidString.lowercased()
         let entryId = "pending-" + UUID().uuidString.lowercased()
         let provider = m.currentProvider

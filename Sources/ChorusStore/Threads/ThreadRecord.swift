@@ -42,4 +42,11 @@ public struct SearchHit: Sendable, Equatable {
     public var role: String
     /// The matched text with the match between `[` and `]`, trimmed around it.
     public var snippet: String
+
+    public init(threadId: String, messageId: String, role: String, snippet: String) {
+        self.threadId = threadId
+        self.messageId = messageId
+        self.role = role
+        self.snippet = snippet
+    }
 }

@@ -49,6 +49,9 @@ public struct ResearchState: Sendable, Equatable {
     public var zoomed = false
     /// First pane shown when there are more than fit.
     public var firstVisible = 0
+    /// A LangGraph server runs it: branches are named after their node,
+    /// there is no concurrency limit to show, and one branch cannot be stopped alone.
+    public var onServer = false
 
     public init(question: String, maxConcurrency: Int, startedAt: Date) {
         self.question = question

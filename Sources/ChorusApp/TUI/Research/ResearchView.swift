@@ -48,7 +48,9 @@ enum ResearchView {
     static func regions(_ state: ResearchState, in area: Rect) -> (grid: Rect, answer: Rect?) {
         let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: max(0, area.height - 2))
         guard !state.answer.isEmpty || state.phase == .synthesizing else { return (body, nil) }
-        let answerRows = state.phase == .done ? max(4, body.height * 3 / 5) : max(4, body.height / 3)
+        // As tall as the answer needs (with its box), within a share of the screen.
+        let needed = MarkdownRenderer(theme: .fallback, width: max(1, body.width - 2)).render(state.answer).count + 2
+        let answerRows = max(4, min(needed, state.phase == .done ? body.height * 3 / 5 : body.height / 3))
         let (grid, answer) = body.splitRows(-min(body.height, answerRows))
         return (grid, answer)
     }
@@ -74,7 +76,7 @@ enum ResearchView {
         let retrying = state.retry.map { " " + $0.label(now: now) } ?? ""
         switch state.phase {
         case .planning: phase = "● planner" + retrying
-        case .researching: phase = "● researcher"
+        case .researching: phase = state.onServer ? "● branches" : "● researcher"
         case .synthesizing: phase = "● synthesizer" + retrying
         case .done: phase = "✓ done"
         case .cancelled: phase = "■ stopped (r resumes)"
@@ -82,6 +84,9 @@ enum ResearchView {
         }
         let done = state.branches.filter { $0.status == .done }.count
         let failed = state.branches.filter { $0.status == .failed }.count
+        if state.onServer {
+            return String(format: "%@ · running %d · done %d · failed %d · %.1fs", phase, state.running, done, failed, elapsed)
+        }
         return String(format: "%@ · step %d · in flight %d/%d · queued %d · done %d · failed %d · %.1fs",
                       phase, state.step, state.running, state.maxConcurrency, state.queued, done, failed, elapsed)
     }

@@ -6,9 +6,9 @@ import ChorusTools
 import ChorusTUI
 import Foundation
 
-/// What the chat screen needs from the store and the models: threads,
-/// transcripts, and replies streamed through the chat graph into `Msg`s.
-public final class ChatService: Sendable {
+/// Threads in the local database, replies from the in-process engine: the
+/// chat graph on the configured providers, with the configured MCP tools.
+public final class LocalBackend: ThreadBackend {
     let threads: ThreadStore
     let checkpointer: SQLiteCheckpointer
     let environment: [String: String]
@@ -34,12 +34,12 @@ public final class ChatService: Sendable {
     }
 
     /// Turns a tool on or off for the rest of the session (the next reply sees it).
-    func setTool(_ name: String, enabled: Bool) {
+    public func setTool(_ name: String, enabled: Bool) {
         disabledTools.withLock { if enabled { $0.remove(name) } else { $0.insert(name) } }
     }
 
     /// Every server's tools for the tools overlay.
-    func toolRows() async -> [ToolRow] {
+    public func toolRows() async -> [ToolRow] {
         guard let toolbox else { return [] }
         let disabled = disabledTools.withLock { $0 }
         return await toolbox.catalog().entries.map {
@@ -61,7 +61,7 @@ public final class ChatService: Sendable {
     }
 
     /// Lines describing each server's tools, for `/tools`.
-    func toolReport() async -> [String] {
+    public func toolReport() async -> [String] {
         guard let toolbox else { return ["no MCP servers: add an [mcp.NAME] section to config.toml"] }
         let (entries, unavailable) = await toolbox.catalog()
         var lines: [String] = []
@@ -74,7 +74,7 @@ public final class ChatService: Sendable {
     }
 
     /// Stops every MCP server that was started.
-    func stopTools() async { await toolbox?.stop() }
+    public func stop() async { await toolbox?.stop() }
 
     /// The chat graph: the ReAct agent when tools are configured, else one model call.
     func chatGraph(model: any ChatModel) async throws -> CompiledGraph {
@@ -95,12 +95,13 @@ public final class ChatService: Sendable {
     private var replyNode: String { toolbox == nil ? "model" : "agent" }
 
     /// The tool call a thread waits to have approved, if any.
-    func pendingApproval(_ threadId: String) async throws -> PendingApproval? {
+    public func pendingInput(_ threadId: String) async throws -> PendingInput? {
         guard toolbox != nil else { return nil }
         let graph = try stateGraph()
         let interrupts = try await graph.getState(config: RunConfig(threadId: threadId)).tasks.flatMap(\.interrupts)
         return interrupts.lazy.compactMap { ToolApproval.pending($0.value) }.first.map {
-            PendingApproval(tool: SafeText.sanitize($0.tool, keepNewlines: false), arguments: SafeText.sanitize(JSON.serialize($0.arguments), keepNewlines: false))
+            .approval(PendingApproval(tool: SafeText.sanitize($0.tool, keepNewlines: false),
+                                      arguments: SafeText.sanitize(JSON.serialize($0.arguments), keepNewlines: false)))
         }
     }
 
@@ -117,51 +118,33 @@ public final class ChatService: Sendable {
 
     public var defaultProvider: String { flags.provider ?? config.defaultProvider ?? ModelCatalog.defaultProvider(environment) }
 
-    func listThreads() async throws -> [ThreadRecord] { try await threads.list() }
+    public var runnerName: String { "model" }
+    public var defaultRunner: String { defaultProvider }
+
+    public func runnerChoices() -> [String] {
+        var choices = providerChoices()
+        if !choices.contains(defaultProvider) { choices.append(defaultProvider) }
+        return choices
+    }
+
+    public func listThreads() async throws -> [ThreadRecord] { try await threads.list() }
+    public func drafts() async throws -> [String: String] { try await threads.drafts() }
+    public func saveDraft(_ text: String, threadKey: String) async throws { try await threads.saveDraft(text, threadKey: threadKey) }
+    public func rename(_ id: String, to title: String) async throws { try await threads.rename(id, to: title) }
+    public func delete(_ id: String) async throws { try await threads.delete(id) }
+    public func archive(_ id: String) async throws { try await threads.setArchived(id, true) }
+    public func setRunner(_ id: String, runner: String) async throws { try await threads.setModel(id, provider: runner, model: nil) }
+    public func search(_ query: String) async throws -> [SearchHit] { try await threads.search(query, limit: 30) }
 
     /// The saved conversation as transcript entries, tool calls as tool blocks.
-    func transcript(_ id: String) async throws -> [TranscriptEntry] {
+    public func transcript(_ id: String) async throws -> [TranscriptEntry] {
         let label = try await threads.get(id)?.provider ?? "assistant"
-        var calls: [String: ToolCall] = [:]
-        return try await threads.transcript(id).compactMap { message in
-            for call in ChatMessage(value: message)?.toolCalls ?? [] { calls[call.id] = call }
-            if message["type"]?.stringValue == "tool" || message["role"]?.stringValue == "tool" {
-                let call = message["tool_call_id"]?.stringValue.flatMap { calls[$0] }
-                return Self.toolEntry(id: message["id"]?.stringValue ?? UUID().uuidString, name: call?.name ?? "tool",
-                                      arguments: call?.arguments ?? .null, result: message["content"]?.stringValue ?? "")
-            }
-            return Self.entry(message, label: label)
-        }
-    }
-
-    /// A tool call as a transcript block: arguments on the first line, then the result.
-    static func toolEntry(id: String, name: String, arguments: Value, result: String?, status: TranscriptEntry.Status = .done) -> TranscriptEntry {
-        var text = SafeText.sanitize(JSON.serialize(arguments), keepNewlines: false)
-        if let result { text += "\n" + SafeText.sanitize(result) }
-        return TranscriptEntry(id: id, role: .tool, label: "⚙ " + SafeText.sanitize(name, keepNewlines: false), text: text, status: status)
-    }
-
-    static func entry(_ message: Value, label: String) -> TranscriptEntry? {
-        let type = message["type"]?.stringValue ?? message["role"]?.stringValue ?? ""
-        let id = message["id"]?.stringValue ?? UUID().uuidString
-        let content = SafeText.sanitize(message["content"]?.stringValue ?? "")
-        switch type {
-        case "human", "user":
-            return TranscriptEntry(id: id, role: .user, label: "You", text: content)
-        case "ai", "assistant":
-            if content.isEmpty, message["tool_calls"] != nil { return nil }
-            var status = TranscriptEntry.Status.done
-            if message["status"]?.stringValue == "cancelled" { status = .cancelled }
-            if message["status"]?.stringValue == "failed" { status = .failed(message["error"]?.stringValue ?? "failed") }
-            return TranscriptEntry(id: id, role: .assistant, label: label, text: content, status: status)
-        default:
-            return nil
-        }
+        return TranscriptMapping.entries(try await threads.transcript(id), label: label)
     }
 
     /// Saves the draft as a thread when needed, then streams the reply.
-    func reply(threadKey: String, userId: String, text: String, entryId: String, provider: String,
-               send: @escaping @Sendable (Msg) -> Void) async {
+    public func reply(threadKey: String, userId: String, text: String, entryId: String, runner provider: String,
+                      send: @escaping @Sendable (Msg) -> Void) async {
         var threadId = threadKey
         if threadKey == AppModel.draft {
             do {
@@ -178,7 +161,8 @@ public final class ChatService: Sendable {
     }
 
     /// Removes the last reply and streams a new one.
-    func regenerate(threadId: String, removing ids: [String], entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
+    public func regenerate(threadId: String, removing ids: [String], entryId: String, runner provider: String,
+                           send: @escaping @Sendable (Msg) -> Void) async {
         do {
             try await removeMessages(threadId: threadId, ids: ids)
         } catch {
@@ -188,12 +172,16 @@ public final class ChatService: Sendable {
         await stream(threadId: threadId, input: .state(["messages": []]), entryId: entryId, provider: provider, send: send)
     }
 
-    /// Answers the thread's pending tool approval and streams the rest of the reply.
-    func answerApproval(threadId: String, answer: ToolApproval.Answer, entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
-        await stream(threadId: threadId, input: .resume(.string(answer.rawValue)), entryId: entryId, provider: provider, send: send)
+    /// Answers the thread's pending tool approval (or interrupt) and streams the rest of the reply.
+    public func answer(threadId: String, _ answer: InputAnswer, runner provider: String, send: @escaping @Sendable (Msg) -> Void) async {
+        let value: Value = switch answer {
+        case .approval(let verdict): .string(verdict.rawValue)
+        case .text(let text): .string(text)
+        }
+        await stream(threadId: threadId, input: .resume(value), entryId: "", provider: provider, send: send)
     }
 
-    func removeMessages(threadId: String, ids: [String]) async throws {
+    public func removeMessages(threadId: String, ids: [String]) async throws {
         let graph = try stateGraph()
         let removals = ids.map { Value.object(["type": "remove", "id": .string($0)]) }
         _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": .array(removals)], asNode: replyNode)
@@ -236,7 +224,7 @@ public final class ChatService: Sendable {
             }
             try Task.checkCancellation()
             send(.replyEnded(threadId: threadId, entryId: messageId, .done))
-            if let pending = try await pendingApproval(threadId) { send(.approvalNeeded(threadId: threadId, pending)) }
+            if let pending = try await pendingInput(threadId) { send(.inputNeeded(threadId: threadId, pending)) }
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError
             // What arrived is kept, marked, in a save the cancellation does not stop.
@@ -279,13 +267,13 @@ public struct ProviderFlags: Sendable {
     }
 }
 
-extension ChatService {
+extension LocalBackend {
     /// Research settings: `[research]` of config.toml, else 4 branches, 4 at once.
     var researchBranches: Int { config.research.branches ?? 4 }
     var researchConcurrency: Int { config.research.maxConcurrency ?? 4 }
 
     /// Runs (or, with `resume`, continues) a research thread, reporting every run event.
-    func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async {
+    public func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async {
         let id: String
         let graph: CompiledGraph
         do {
@@ -317,7 +305,7 @@ extension ChatService {
     }
 
     /// A saved research run's state.
-    func savedResearch(_ id: String) async throws -> ResearchState {
+    public func savedResearch(_ id: String) async throws -> ResearchState {
         let saved = try await checkpointer.get(threadId: id, namespace: "", id: nil)
         let values = Value.object(saved?.checkpoint.channelValues ?? [:])
         var state = ResearchState(saved: values, maxConcurrency: researchConcurrency, at: Date())

@@ -1,0 +1,314 @@
+import ChorusAgents
+import ChorusGraph
+import ChorusRemote
+import ChorusStore
+import ChorusTUI
+import Foundation
+
+/// Threads and runs on a LangGraph server (LangGraph Platform, `langgraph dev`,
+/// `chorus serve`): the thread list from threads search, transcripts from the
+/// threads' state, replies streamed from runs. Unsent input stays in the local
+/// database. A stream that breaks off is re-joined where it stopped.
+public final class RemoteBackend: ThreadBackend {
+    public let client: LangGraphClient
+    /// The assistant (graph name) a new thread runs.
+    public let defaultRunner: String
+    /// Unsent input, kept on this machine.
+    private let draftStore: ThreadStore
+    /// The run each thread streams now, to cancel it on the server.
+    private let activeRuns = Locked<[String: String]>([:])
+    /// The threads' messages as last listed, for search.
+    private let listed = Locked<[String: [Value]]>([:])
+    /// How many threads the list shows at most (fetched 100 at a time).
+    static let listLimit = 1000
+    /// How many times a broken stream is re-joined before the reply fails.
+    static let rejoinAttempts = 3
+
+    public init(client: LangGraphClient, assistant: String, drafts: ChorusDatabase) {
+        self.client = client
+        defaultRunner = assistant
+        draftStore = ThreadStore(database: drafts)
+    }
+
+    public var runnerName: String { "assistant" }
+
+    public func runnerChoices() async throws -> [String] {
+        var names: [String] = []
+        for assistant in try await client.assistants() where !names.contains(assistant.graphId) { names.append(assistant.graphId) }
+        if !names.contains(defaultRunner) { names.append(defaultRunner) }
+        return names.map { SafeText.sanitize($0, keepNewlines: false) }
+    }
+
+    // MARK: threads
+
+    public func listThreads() async throws -> [ThreadRecord] {
+        let threads = try await Self.threads(on: client, includeArchived: false)
+        listed.withLock { $0 = Dictionary(threads.map { ($0.id, $0.messages) }, uniquingKeysWith: { first, _ in first }) }
+        return threads.map(Self.record)
+    }
+
+    /// The server's threads, most recently updated first, fetched 100 at a time up to `listLimit`.
+    static func threads(on client: LangGraphClient, includeArchived: Bool) async throws -> [RemoteThread] {
+        var threads: [RemoteThread] = []
+        var offset = 0
+        while offset < listLimit {
+            let page = try await client.threads(limit: 100, offset: offset)
+            threads += page.threads.filter { includeArchived || $0.metadata["archived"] != .bool(true) }
+            offset += page.threads.count
+            if page.threads.count < 100 || page.total.map({ offset >= $0 }) == true { break }
+        }
+        return threads
+    }
+
+    /// A server thread as the thread list shows it: its title is the one the app gave it, else its first message.
+    static func record(_ thread: RemoteThread) -> ThreadRecord {
+        let firstMessage = thread.messages.first { ["human", "user"].contains($0["type"]?.stringValue ?? $0["role"]?.stringValue ?? "") }
+        let title = thread.metadata["title"]?.stringValue ?? firstMessage.map { TranscriptMapping.text(of: $0["content"]) }
+        let kind: ThreadKind = thread.metadata["chorus_kind"]?.stringValue == "research" ? .research : .chat
+        let assistant = thread.metadata["chorus_assistant"]?.stringValue ?? thread.metadata["graph_id"]?.stringValue
+        return ThreadRecord(id: thread.id, title: title.map { SafeText.sanitize(String($0.prefix(200)), keepNewlines: false) }, kind: kind,
+                            provider: assistant.map { SafeText.sanitize($0, keepNewlines: false) }, model: nil,
+                            archived: thread.metadata["archived"] == .bool(true),
+                            messageCount: thread.messages.count, createdAt: thread.createdAt, updatedAt: thread.updatedAt, metadata: thread.metadata)
+    }
+
+    public func drafts() async throws -> [String: String] { try await draftStore.drafts() }
+    public func saveDraft(_ text: String, threadKey: String) async throws { try await draftStore.saveDraft(text, threadKey: threadKey) }
+
+    public func transcript(_ id: String) async throws -> [TranscriptEntry] {
+        let thread = try await client.thread(id)
+        let state = try await client.state(id)
+        listed.withLock { $0[id] = state.messages }
+        return TranscriptMapping.entries(state.messages, label: Self.record(thread).provider ?? defaultRunner)
+    }
+
+    public func pendingInput(_ id: String) async throws -> PendingInput? {
+        try await client.state(id).interrupts.first.map { .question(Self.prompt($0.value)) }
+    }
+
+    /// An interrupt's value as one line: its text, or its JSON.
+    static func prompt(_ value: Value) -> String {
+        SafeText.sanitize(value.stringValue ?? JSON.serialize(value), keepNewlines: false)
+    }
+
+    public func rename(_ id: String, to title: String) async throws { try await client.updateThread(id, metadata: ["title": .string(title)]) }
+    public func delete(_ id: String) async throws { try await client.deleteThread(id) }
+    public func archive(_ id: String) async throws { try await client.updateThread(id, metadata: ["archived": true]) }
+    public func setRunner(_ id: String, runner: String) async throws { try await client.updateThread(id, metadata: ["chorus_assistant": .string(runner)]) }
+
+    /// Searches the messages of the threads as last listed (the API has no full-text search).
+    public func search(_ query: String) async throws -> [SearchHit] {
+        let needle = query.trimmingCharacters(in: .whitespaces)
+        guard !needle.isEmpty else { return [] }
+        var hits: [SearchHit] = []
+        for (threadId, messages) in listed.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            for message in messages {
+                let text = TranscriptMapping.text(of: message["content"])
+                guard let range = text.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) else { continue }
+                let before = text[..<range.lowerBound].suffix(30), after = text[range.upperBound...].prefix(30)
+                let snippet = (before.count == 30 ? "…" : "") + before + "[" + text[range] + "]" + after + (after.count == 30 ? "…" : "")
+                hits.append(SearchHit(threadId: threadId, messageId: message["id"]?.stringValue ?? "", role: message["type"]?.stringValue ?? "",
+                                      snippet: SafeText.sanitize(snippet, keepNewlines: false)))
+                if hits.count == 30 { return hits }
+            }
+        }
+        return hits
+    }
+
+    // MARK: runs
+
+    public func reply(threadKey: String, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
+        var threadId = threadKey
+        if threadKey == AppModel.draft {
+            do {
+                let title = String(text.split(separator: "\n").first?.prefix(80) ?? "")
+                let thread = try await client.createThread(metadata: ["title": .string(title), "chorus_assistant": .string(runner)])
+                threadId = thread.id
+                send(.threadCreated(Self.record(thread)))
+            } catch {
+                send(.replyEnded(threadId: threadKey, entryId: entryId, .failed("cannot create the thread: \(error)")))
+                return
+            }
+        }
+        let input: Value = ["messages": [["type": "human", "content": .string(text), "id": .string(userId)]]]
+        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .input(input)), entryId: entryId, send: send)
+    }
+
+    public func regenerate(threadId: String, removing ids: [String], entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
+        do {
+            try await removeMessages(threadId: threadId, ids: ids)
+        } catch {
+            send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
+            return
+        }
+        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .input(["messages": []])), entryId: entryId, send: send)
+    }
+
+    public func answer(threadId: String, _ answer: InputAnswer, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
+        let value: Value = switch answer {
+        case .approval(let verdict): .string(verdict.rawValue)
+        case .text(let text): .string(text)
+        }
+        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .resume(value)), entryId: "", send: send)
+    }
+
+    public func removeMessages(threadId: String, ids: [String]) async throws {
+        let removals = ids.map { Value.object(["type": "remove", "id": .string($0)]) }
+        try await client.updateState(threadId, values: ["messages": .array(removals)], asNode: nil)
+    }
+
+    /// Streams a run into `Msg`s. A stream that breaks off or goes quiet is
+    /// re-joined after its last event (the partial reply stays on screen);
+    /// cancelling the task cancels the run on the server.
+    private func run(threadId: String, _ request: RunStreamRequest, entryId: String, send: @escaping @Sendable (Msg) -> Void) async {
+        var stream = client.stream(threadId: threadId, request)
+        var decoder = RunStreamDecoder()
+        var messageId = entryId
+        var runId: String?
+        var lastEventId: String?
+        var failure: String?
+        var interrupts: [RemoteInterrupt] = []
+        var rejoins = 0
+        while true {
+            do {
+                for try await part in stream {
+                    if let id = part.id { lastEventId = id }
+                    for update in decoder.decode(part) {
+                        switch update {
+                        case .started(let id):
+                            runId = id
+                            activeRuns.withLock { $0[threadId] = id }
+                        case .token(let text, let id, let node, let step):
+                            if !id.isEmpty { messageId = id }
+                            send(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
+                        case .branchOpened(let branch): send(.fanOut(threadId: threadId, .opened(branch)))
+                        case .branchToken(let branch, let text): send(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
+                        case .branchesDone: send(.fanOut(threadId: threadId, .branchesDone))
+                        case .answerToken(let text): send(.fanOut(threadId: threadId, .answer(text)))
+                        case .interrupted(let found): interrupts = found
+                        case .failed(let message): failure = message
+                        case .values, .custom: break
+                        }
+                    }
+                }
+                // A stream that closed while its run still runs was cut short (as the SDK, ask the run).
+                guard failure == nil, let runId, rejoins < Self.rejoinAttempts,
+                      let status = try? await client.runStatus(threadId: threadId, runId: runId), ["pending", "running"].contains(status) else { break }
+                rejoins += 1
+                send(.notice("the stream closed early; re-joining the run (\(rejoins)/\(Self.rejoinAttempts))"))
+                stream = client.join(threadId: threadId, runId: runId, lastEventId: lastEventId)
+            } catch let error as RemoteError where error.isConnectionLoss && !Task.isCancelled {
+                guard let runId, rejoins < Self.rejoinAttempts else {
+                    failure = "\(error)"
+                    break
+                }
+                rejoins += 1
+                send(.notice("\(error); re-joining the run (\(rejoins)/\(Self.rejoinAttempts))"))
+                try? await Task.sleep(for: .milliseconds(300 * rejoins))
+                // Without event ids the server cannot replay: what was missed is read from the thread's state at the end.
+                stream = client.join(threadId: threadId, runId: runId, lastEventId: lastEventId)
+            } catch {
+                if Task.isCancelled || error is CancellationError {
+                    await cancelOnServer(threadId: threadId, runId: runId)
+                    send(.replyEnded(threadId: threadId, entryId: messageId, .cancelled))
+                    return
+                }
+                failure = "\(error)"
+                break
+            }
+        }
+        activeRuns.withLock { $0[threadId] = nil }
+        if Task.isCancelled {
+            await cancelOnServer(threadId: threadId, runId: runId)
+            send(.replyEnded(threadId: threadId, entryId: messageId, .cancelled))
+            return
+        }
+        send(.replyEnded(threadId: threadId, entryId: messageId, failure.map { .failed($0) } ?? .done))
+        if rejoins > 0, failure == nil, let entries = try? await transcript(threadId) {
+            send(.transcriptLoaded(threadId: threadId, entries))
+        }
+        if let first = interrupts.first { send(.inputNeeded(threadId: threadId, .question(Self.prompt(first.value)))) }
+    }
+
+    /// Stops the run on the server, in a task the cancellation does not stop.
+    private func cancelOnServer(threadId: String, runId: String?) async {
+        activeRuns.withLock { $0[threadId] = nil }
+        guard let runId else { return }
+        let client = self.client
+        await Task.detached { try? await client.cancel(threadId: threadId, runId: runId) }.value
+    }
+
+    // MARK: research
+
+    /// Research on a server runs its `research` assistant (as `chorus serve` offers it) on `{"question": …}`.
+    public func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async {
+        let id: String
+        do {
+            if let threadId {
+                id = threadId
+            } else {
+                guard try await client.assistants().contains(where: { $0.graphId == "research" }) else {
+                    send(.notice("this server has no 'research' assistant; a message to a graph that fans out shows its branches in panes"))
+                    return
+                }
+                let thread = try await client.createThread(metadata: ["title": .string(question), "chorus_kind": "research", "chorus_assistant": "research"])
+                id = thread.id
+                var state = ResearchState(question: SafeText.sanitize(question, keepNewlines: false), maxConcurrency: 0, startedAt: Date())
+                state.onServer = true
+                send(.researchStarted(Self.record(thread), state))
+            }
+        } catch {
+            send(.notice("research: \(error)"))
+            return
+        }
+        let start: RunStreamRequest.Start = threadId == nil ? .input(["question": .string(question)]) : .proceed
+        let outcome = await fanOut(threadId: id, RunStreamRequest(assistant: "research", start: start), send: send)
+        send(.fanOut(threadId: id, .ended(outcome)))
+    }
+
+    /// Streams a research run's branches and answer.
+    private func fanOut(threadId: String, _ request: RunStreamRequest, send: @escaping @Sendable (Msg) -> Void) async -> ReplyOutcome {
+        var decoder = RunStreamDecoder()
+        var runId: String?
+        var failure: String?
+        do {
+            for try await part in client.stream(threadId: threadId, request) {
+                for update in decoder.decode(part) {
+                    switch update {
+                    case .started(let id): runId = id
+                    case .branchOpened(let branch): send(.fanOut(threadId: threadId, .opened(branch)))
+                    case .branchToken(let branch, let text): send(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
+                    case .branchesDone: send(.fanOut(threadId: threadId, .branchesDone))
+                    case .answerToken(let text): send(.fanOut(threadId: threadId, .answer(text)))
+                    // Before the branches: the planner writing the plan, which the panes show.
+                    case .token: break
+                    case .failed(let message): failure = message
+                    case .values(let values):
+                        if let answer = values["answer"]?.stringValue, !answer.isEmpty { send(.fanOut(threadId: threadId, .finalAnswer(answer))) }
+                    case .interrupted, .custom: break
+                    }
+                }
+            }
+        } catch {
+            if Task.isCancelled || error is CancellationError {
+                await cancelOnServer(threadId: threadId, runId: runId)
+                return .cancelled
+            }
+            return .failed("\(error)")
+        }
+        return failure.map { .failed($0) } ?? .done
+    }
+
+    public func savedResearch(_ id: String) async throws -> ResearchState {
+        var state = ResearchState(saved: try await client.state(id).values, maxConcurrency: 0, at: Date())
+        state.onServer = true
+        return state
+    }
+
+    // MARK: tools: a server's graphs bring their own
+
+    public func toolReport() async -> [String] { ["tools run on the server: its graphs bring their own"] }
+    public func toolRows() async -> [ToolRow] { [] }
+    public func setTool(_ name: String, enabled: Bool) {}
+    public func stop() async {}
+}

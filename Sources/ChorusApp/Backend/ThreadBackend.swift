@@ -1,0 +1,63 @@
+import ChorusAgents
+import ChorusStore
+import ChorusTUI
+
+/// Where threads and runs live: the local store and engine (`LocalBackend`)
+/// or a LangGraph server (`RemoteBackend`). `AppRuntime` performs every
+/// effect through it, so the Elm core never knows which one it talks to.
+/// Replies report what happens as `Msg`s through `send`.
+public protocol ThreadBackend: Sendable {
+    /// What the status bar calls the thread's runner: "model" locally, "assistant" on a server.
+    var runnerName: String { get }
+    /// The provider (locally) or assistant (remotely) a new thread uses.
+    var defaultRunner: String { get }
+    /// Providers or assistants the picker offers.
+    func runnerChoices() async throws -> [String]
+
+    func listThreads() async throws -> [ThreadRecord]
+    func drafts() async throws -> [String: String]
+    /// Saves a thread's unsent input (empty text removes it).
+    func saveDraft(_ text: String, threadKey: String) async throws
+    func transcript(_ id: String) async throws -> [TranscriptEntry]
+    /// What the thread waits for before it goes on: a tool approval or an `interrupt()`'s question.
+    func pendingInput(_ id: String) async throws -> PendingInput?
+
+    /// Saves the draft as a thread when needed, then streams the reply.
+    func reply(threadKey: String, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async
+    /// Removes the last reply and streams a new one.
+    func regenerate(threadId: String, removing ids: [String], entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async
+    /// Answers what the thread waits for and streams the rest of the run.
+    func answer(threadId: String, _ answer: InputAnswer, runner: String, send: @escaping @Sendable (Msg) -> Void) async
+    func removeMessages(threadId: String, ids: [String]) async throws
+
+    func rename(_ id: String, to title: String) async throws
+    func delete(_ id: String) async throws
+    func archive(_ id: String) async throws
+    func setRunner(_ id: String, runner: String) async throws
+    func search(_ query: String) async throws -> [SearchHit]
+
+    /// Runs (or, with `resume`, continues) a research run, reporting every event.
+    func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async
+    func savedResearch(_ id: String) async throws -> ResearchState
+
+    /// Lines describing each tool server's tools, for `/tools`.
+    func toolReport() async -> [String]
+    func toolRows() async -> [ToolRow]
+    func setTool(_ name: String, enabled: Bool)
+    /// Releases what the backend started (tool servers).
+    func stop() async
+}
+
+/// What a thread waits for before its run goes on.
+public enum PendingInput: Sendable, Equatable {
+    /// A tool that can change things waits for y / n / a.
+    case approval(PendingApproval)
+    /// A graph's `interrupt()` shows this and waits for a typed answer.
+    case question(String)
+}
+
+/// The user's answer to a `PendingInput`.
+public enum InputAnswer: Sendable, Equatable {
+    case approval(ToolApproval.Answer)
+    case text(String)
+}

@@ -1,0 +1,171 @@
+import ChorusApp
+import ChorusGraph
+import ChorusRemote
+import ChorusStore
+import ChorusTesting
+import Foundation
+import Testing
+
+/// `RemoteBackend` against a loopback server scripted byte for byte: streams
+/// that break off, close early or fail, cancellation, paging and search.
+@Suite struct RemoteBackendTests {
+    /// Messages a backend sends, in order.
+    final class Inbox: Sendable {
+        private let messages = Locked<[Msg]>([])
+        var send: @Sendable (Msg) -> Void { { msg in self.messages.withLock { $0.append(msg) } } }
+        var all: [Msg] { messages.withLock { $0 } }
+        var tokens: String { all.map { if case .token(_, _, let text, _, _) = $0 { text } else { "" } }.joined() }
+        var notices: [String] { all.compactMap { if case .notice(let line) = $0 { line } else { nil } } }
+        var outcome: ReplyOutcome? { all.lazy.compactMap { if case .replyEnded(_, _, let outcome) = $0 { outcome } else { nil } }.first }
+    }
+
+    static func backend(_ server: LoopbackHTTPServer, idle: Double = 30) throws -> RemoteBackend {
+        let database = try ChorusDatabase(path: NSTemporaryDirectory() + "chorus-remote-" + UUID().uuidString + ".sqlite")
+        return RemoteBackend(client: try LangGraphClient(url: server.baseURL, apiKey: nil, streamIdleLimit: idle), assistant: "chat", drafts: database)
+    }
+
+    static func sse(_ events: [(event: String, data: String, id: String)]) -> [String] {
+        events.map { "event: \($0.event)\r\ndata: \($0.data)\r\nid: \($0.id)\r\n\r\n" }
+    }
+
+    static func token(_ text: String) -> String {
+        #"[{"type":"AIMessageChunk","content":"\#(text)","id":"m1"},{"langgraph_node":"agent","langgraph_step":1,"langgraph_checkpoint_ns":"agent:1"}]"#
+    }
+
+    static let thread = #"{"thread_id":"t1","created_at":"2026-12-02T00:00:00+00:00","updated_at":"2026-12-02T00:00:00+00:00","metadata":{"title":"hi"},"status":"idle","values":null}"#
+    static let state = #"{"values":{"messages":[{"type":"human","content":"hi","id":"u1"},{"type":"ai","content":"Hello","id":"m1"}]},"next":[],"tasks":[]}"#
+
+    static func json(_ body: String) -> [LoopbackHTTPServer.Step] {
+        [.head(status: 200, headers: [("content-type", "application/json")]), .body(body)]
+    }
+
+    static func withServer(_ body: (LoopbackHTTPServer) async throws -> Void) async throws {
+        let server = try await LoopbackHTTPServer()
+        do { try await body(server) } catch { await server.shutdown(); throw error }
+        await server.shutdown()
+    }
+
+    @Test func aStreamCutMidwayIsRejoinedAfterItsLastEventAndThePartialReplyKept() async throws {
+        try await Self.withServer { server in
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("messages", Self.token("Hel"), "1-1")]))
+                           // (The pause lets the client take in the token: a close fails the body stream at once, dropping what it holds.)
+                           + [.pause(milliseconds: 500), .cut])
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("messages", Self.token("lo"), "1-2"), ("values", "{}", "1-3")])))
+            server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
+            server.enqueue(Self.json(Self.thread))
+            server.enqueue(Self.json(Self.state))
+            let inbox = Inbox()
+            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            #expect(inbox.tokens == "Hello")
+            #expect(inbox.outcome == .done)
+            #expect(inbox.notices.contains { $0.contains("re-joining the run (1/3)") }, "\(inbox.notices)")
+            let join = server.requests[1]
+            #expect(join.method == "GET" && join.uri.hasPrefix("/threads/t1/runs/r1/stream"))
+            #expect(join.header("Last-Event-ID") == "1-1")
+            // What was missed while away is read back from the thread's state.
+            #expect(inbox.all.contains { if case .transcriptLoaded("t1", let entries) = $0 { entries.last?.text == "Hello" } else { false } })
+        }
+    }
+
+    @Test func aStreamThatClosesWhileItsRunStillRunsIsRejoinedAsTheSDKDoes() async throws {
+        try await Self.withServer { server in
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("messages", Self.token("Hel"), "1-1")])))
+            server.enqueue(Self.json(#"{"run_id":"r1","status":"running"}"#))
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("messages", Self.token("lo"), "1-2")])))
+            server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
+            server.enqueue(Self.json(Self.thread))
+            server.enqueue(Self.json(Self.state))
+            let inbox = Inbox()
+            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            #expect(inbox.tokens == "Hello")
+            #expect(inbox.outcome == .done)
+            #expect(server.requests.map(\.method).prefix(4) == ["POST", "GET", "GET", "GET"])
+            #expect(server.requests[1].uri == "/threads/t1/runs/r1")
+        }
+    }
+
+    @Test func aServerThatStaysAwayFailsTheReplyAfterThreeRejoins() async throws {
+        try await Self.withServer { server in
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("messages", Self.token("Hel"), "1-1")]))
+                           + [.pause(milliseconds: 500), .cut])
+            for _ in 0..<3 { server.enqueue([.cut]) }
+            let inbox = Inbox()
+            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            #expect(inbox.tokens == "Hel")
+            guard case .failed(let reason)? = inbox.outcome else { Issue.record("\(String(describing: inbox.outcome))"); return }
+            #expect(reason.contains("cannot reach the LangGraph server"), "\(reason)")
+            #expect(inbox.notices.count == 3)
+        }
+    }
+
+    @Test func aServerErrorOrAFailedRunFailsTheReplySayingWhy() async throws {
+        try await Self.withServer { server in
+            server.enqueue(LoopbackHTTPServer.error(500, #"{"detail":"database is gone"}"#))
+            let inbox = Inbox()
+            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            #expect(inbox.outcome == .failed("the server failed (HTTP 500): database is gone"))
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r2"}"#, "1-0"), ("error", #"{"error":"ValueError","message":"boom"}"#, "1-1")])))
+            let second = Inbox()
+            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: second.send)
+            #expect(second.outcome == .failed("ValueError: boom"))
+        }
+    }
+
+    @Test func aStalledStreamIsRejoined() async throws {
+        try await Self.withServer { server in
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0")])) + [.pause(milliseconds: 3000)])
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("messages", Self.token("late"), "1-1")])))
+            server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
+            server.enqueue(Self.json(Self.thread))
+            server.enqueue(Self.json(Self.state))
+            let inbox = Inbox()
+            try await Self.backend(server, idle: 0.3).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            #expect(inbox.tokens == "late")
+            #expect(inbox.notices.first?.contains("the server sent nothing for") == true, "\(inbox.notices)")
+            #expect(inbox.outcome == .done)
+        }
+    }
+
+    @Test func cancellingTheReplyCancelsTheRunOnTheServer() async throws {
+        try await Self.withServer { server in
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r9"}"#, "1-0"), ("messages", Self.token("Hel"), "1-1")]))
+                           + [.pause(milliseconds: 10_000), .body("")])
+            server.enqueue([.head(status: 202, headers: [("content-length", "0")])])
+            let inbox = Inbox()
+            let backend = try Self.backend(server)
+            let reply = Task { await backend.reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send) }
+            for _ in 0..<100 where inbox.tokens.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            reply.cancel()
+            await reply.value
+            #expect(inbox.outcome == .cancelled)
+            #expect(server.requests.last?.method == "POST")
+            #expect(server.requests.last?.uri == "/threads/t1/runs/r9/cancel?wait=0&action=interrupt")
+        }
+    }
+
+    @Test func theThreadListIsPagedTitledAndSearchable() async throws {
+        try await Self.withServer { server in
+            func thread(_ i: Int, metadata: String, messages: String) -> String {
+                #"{"thread_id":"t\#(i)","created_at":"2026-12-02T00:00:00+00:00","updated_at":"2026-12-02T00:00:00+00:00","metadata":\#(metadata),"status":"idle","values":{"messages":\#(messages)}}"#
+            }
+            var first = (0..<99).map { thread($0, metadata: #"{"title":"t\#($0)"}"#, messages: "[]") }
+            first.append(thread(99, metadata: #"{"archived":true}"#, messages: "[]"))
+            server.enqueue([.head(status: 200, headers: [("content-type", "application/json"), ("x-pagination-total", "101")]), .body("[" + first.joined(separator: ",") + "]")])
+            let last = thread(100, metadata: #"{"graph_id":"fanout"}"#, messages: #"[{"type":"human","content":"why is \u001b[31mthe sky blue","id":"h"}]"#)
+            server.enqueue([.head(status: 200, headers: [("content-type", "application/json"), ("x-pagination-total", "101")]), .body("[" + last + "]")])
+            let backend = try Self.backend(server)
+            let records = try await backend.listThreads()
+            #expect(records.count == 100)
+            #expect(!records.contains { $0.id == "t99" })
+            let untitled = try #require(records.first { $0.id == "t100" })
+            // No title of its own: its first message, with the escape sequence stripped; the graph is its assistant.
+            #expect(untitled.title == "why is [31mthe sky blue" || untitled.title == "why is the sky blue")
+            #expect(!(untitled.title ?? "").contains("\u{1b}"))
+            #expect(untitled.provider == "fanout")
+            #expect(try JSON.parse(server.requests[1].body)["offset"] == 100)
+            let hits = try await backend.search("SKY")
+            #expect(hits.map(\.threadId) == ["t100"])
+            #expect(hits.first?.snippet.contains("[sky]") == true)
+        }
+    }
+}
