@@ -200,6 +200,8 @@ public struct LangGraphClient: Sendable {
                     try? await Task.sleep(for: .milliseconds(Int(max(0.05, idleLimit / 4) * 1000)))
                     if ContinuousClock.now - lastHeard.withLock({ $0 }) > .milliseconds(Int(idleLimit * 1000)) {
                         stalled.withLock { $0 = true }
+                        // The reader is told at once; the request ends when its read notices the cancellation.
+                        continuation.finish(throwing: RemoteError.stalled(seconds: idleLimit))
                         readTask.cancel()
                         return
                     }
