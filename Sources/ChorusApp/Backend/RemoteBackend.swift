@@ -161,6 +161,8 @@ public final class RemoteBackend: ThreadBackend {
     /// re-joined after its last event (the partial reply stays on screen);
     /// cancelling the task cancels the run on the server.
     private func run(threadId: String, _ request: RunStreamRequest, entryId: String, send: @escaping @Sendable (Msg) -> Void) async {
+        let coalescer = MsgCoalescer(send: send)
+        let send = coalescer.other
         var stream = client.stream(threadId: threadId, request)
         var decoder = RunStreamDecoder()
         var messageId = entryId
@@ -180,11 +182,11 @@ public final class RemoteBackend: ThreadBackend {
                             activeRuns.withLock { $0[threadId] = id }
                         case .token(let text, let id, let node, let step):
                             if !id.isEmpty { messageId = id }
-                            send(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
-                        case .branchOpened(let branch): send(.fanOut(threadId: threadId, .opened(branch)))
-                        case .branchToken(let branch, let text): send(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
-                        case .branchesDone: send(.fanOut(threadId: threadId, .branchesDone))
-                        case .answerToken(let text): send(.fanOut(threadId: threadId, .answer(text)))
+                            coalescer.token(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
+                        case .branchOpened(let branch): coalescer.token(.fanOut(threadId: threadId, .opened(branch)))
+                        case .branchToken(let branch, let text): coalescer.token(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
+                        case .branchesDone: coalescer.token(.fanOut(threadId: threadId, .branchesDone))
+                        case .answerToken(let text): coalescer.token(.fanOut(threadId: threadId, .answer(text)))
                         case .interrupted(let found): interrupts = found
                         case .failed(let message): failure = message
                         case .values, .custom: break
@@ -268,6 +270,9 @@ public final class RemoteBackend: ThreadBackend {
 
     /// Streams a research run's branches and answer.
     private func fanOut(threadId: String, _ request: RunStreamRequest, send: @escaping @Sendable (Msg) -> Void) async -> ReplyOutcome {
+        let coalescer = MsgCoalescer(send: send)
+        defer { coalescer.flush() }
+        let send = coalescer.token
         var decoder = RunStreamDecoder()
         var runId: String?
         var failure: String?

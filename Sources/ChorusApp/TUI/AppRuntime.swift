@@ -19,7 +19,11 @@ public final class AppRuntime {
     private var pendingResearch: (task: Task<Void, Never>, control: ResearchControl)?
     /// Store work still running, awaited before exit.
     private let effectTasks = Locked<[UUID: Task<Void, Never>]>([:])
-    private let frameInterval: Duration = .milliseconds(16)
+    /// Frames drawn for streamed text: 60 a second, 30 when many research panes stream at
+    /// once (each re-renders its text every frame; a key is still drawn at once).
+    private var frameInterval: Duration {
+        (model.currentResearch?.running ?? 0) >= 4 ? .milliseconds(33) : .milliseconds(16)
+    }
     private var frameTimes = FrameStats()
     private var firstFrameAt: Date?
     private let clipboardPath: String
@@ -54,15 +58,23 @@ public final class AppRuntime {
         perform(.loadThreads)
         perform(.loadDrafts)
         var frameDue = false
+        // The timer of the frame due for streamed tokens; a key's frame makes it moot.
+        var frameTimer: Task<Void, Never>?
+        // Something changed since the last frame (a frame already on its way when a key's frame showed it draws nothing).
+        var dirty = false
         var lastFrame = ContinuousClock.now - .seconds(1)
         for await msg in messages {
             model.now = Date()
             if case .frame = msg {
                 frameDue = false
+                frameTimer = nil
+                guard dirty else { continue }
+                dirty = false
                 lastFrame = ContinuousClock.now
                 draw()
                 continue
             }
+            dirty = true
             for effect in Update.update(&model, msg) { perform(effect) }
             if case .researchStarted(let record, _) = msg, let pending = pendingResearch {
                 replyTasks[record.id] = pending.task
@@ -79,15 +91,20 @@ public final class AppRuntime {
             let interactive: Bool
             if case .terminal = msg { interactive = true } else { interactive = false }
             if interactive, frameDue {
+                frameTimer?.cancel()
+                frameTimer = nil
                 inbox.yield(.frame)
             } else if !frameDue {
                 frameDue = true
-                // Streamed tokens share one frame per 16 ms.
+                // Streamed tokens share one frame per `frameInterval`.
                 let due = interactive ? lastFrame + .milliseconds(1) : lastFrame + frameInterval
                 if due <= ContinuousClock.now {
                     inbox.yield(.frame)
                 } else {
-                    Task { try? await Task.sleep(until: due); inbox.yield(.frame) }
+                    frameTimer = Task {
+                        try? await Task.sleep(until: due)
+                        if !Task.isCancelled { inbox.yield(.frame) }
+                    }
                 }
             }
         }

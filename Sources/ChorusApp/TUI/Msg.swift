@@ -38,6 +38,8 @@ public enum Msg: Sendable {
     case researchLoaded(threadId: String, ResearchState)
     /// A line for the status bar: a store or model failure, "copied …".
     case notice(String)
+    /// Several streamed messages at once, in order (a server's tokens, coalesced).
+    case batch([Msg])
 }
 
 /// What a run that fans out on a server reports: panes named after the branches' node.

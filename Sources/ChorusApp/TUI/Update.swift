@@ -103,6 +103,8 @@ public enum Update {
         case .notice(let message):
             m.notice = SafeText.sanitize(message, keepNewlines: false)
             return []
+        case .batch(let msgs):
+            return msgs.flatMap { update(&m, $0) }
         }
     }
 

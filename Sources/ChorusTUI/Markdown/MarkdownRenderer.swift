@@ -187,6 +187,14 @@ public struct MarkdownRenderer: Sendable {
         }
         while i < text.endIndex {
             let ch = text[i]
+            guard ch == "`" || ch == "*" || ch == "_" || ch == "[" else {
+                // A run of plain text, up to the next character that may open a span, in one piece.
+                let next = text.utf8[i...].firstIndex { $0 == UInt8(ascii: "`") || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "[") }
+                let end = next.map { $0 > i ? $0 : text.index(after: i) } ?? text.endIndex
+                plain += text[i..<end]
+                i = end
+                continue
+            }
             let rest = text[i...]
             if ch == "`", let close = rest.dropFirst().firstIndex(of: "`") {
                 flush()

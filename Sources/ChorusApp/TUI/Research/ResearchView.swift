@@ -117,10 +117,10 @@ enum ResearchView {
         }
     }
 
-    /// The end of a branch's text, about two panes' worth: a live pane shows
-    /// only its last lines, and 16 panes re-render every frame.
+    /// The end of a branch's text, a little more than the pane holds: a live
+    /// pane shows only its last lines, and 16 panes re-render every frame.
     static func tail(_ text: String, fitting area: Rect) -> Substring {
-        let budget = max(200, area.width * area.height * 2)
+        let budget = max(200, area.width * (area.height + 2))
         let utf8 = text.utf8
         guard utf8.count > budget else { return text[...] }
         var start = utf8.index(utf8.endIndex, offsetBy: -budget)
