@@ -70,6 +70,9 @@ public final class RecordingTerminal: TerminalDevice {
     /// Frames presented so far.
     public var frameCount: Int { state.withLock { $0.frames } }
 
+    /// The text of the last frame.
+    public var screenText: String { state.withLock { $0.text } }
+
     /// Waits (up to 60 s) until the screen satisfies `condition`.
     public func until(_ condition: @escaping (String) -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
