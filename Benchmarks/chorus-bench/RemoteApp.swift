@@ -19,14 +19,7 @@ enum RemoteApp {
     static func startup() async throws -> Value {
         var out: [String: Value] = [:]
         for kind in kinds {
-            let server = try await LangGraphTestServer.start(kind, tokens: 5, delayMs: 5)
-            do {
-                out[kind.rawValue] = try await startup(server)
-            } catch {
-                await server.stop()
-                throw error
-            }
-            await server.stop()
+            out[kind.rawValue] = try await LangGraphTestServer.with(kind, tokens: 5, delayMs: 5) { try await startup($0) }
         }
         return .object(out)
     }
@@ -72,14 +65,7 @@ enum RemoteApp {
     static func fanout() async throws -> Value {
         var out: [String: Value] = [:]
         for kind in kinds {
-            let server = try await LangGraphTestServer.start(kind, tokens: Bench.quick ? 300 : 800, delayMs: 10, fanout: 8)
-            do {
-                out[kind.rawValue] = try await fanout(server)
-            } catch {
-                await server.stop()
-                throw error
-            }
-            await server.stop()
+            out[kind.rawValue] = try await LangGraphTestServer.with(kind, tokens: Bench.quick ? 300 : 800, delayMs: 10, fanout: 8) { try await fanout($0) }
         }
         return .object(out)
     }

@@ -68,6 +68,20 @@ public final class LangGraphTestServer: Sendable {
         }
     }
 
+    /// Runs `body` with a server started as `start` does, and stops the server after it, failed or not.
+    public static func with<T: Sendable>(_ kind: Kind, tokens: Int, delayMs: Int, fanout: Int = 8,
+                                         _ body: (LangGraphTestServer) async throws -> T) async throws -> T {
+        let server = try await start(kind, tokens: tokens, delayMs: delayMs, fanout: fanout)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
     private init(kind: Kind, url: String, directory: String, process: ChildProcess?) {
         self.kind = kind
         self.url = url
