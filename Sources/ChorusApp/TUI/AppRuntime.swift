@@ -27,12 +27,15 @@ public final class AppRuntime {
     private var frameTimes = FrameStats()
     private var firstFrameAt: Date?
     private let clipboardPath: String
+    private let clock: any FrameClock
 
-    public init(model: AppModel, terminal: any TerminalDevice, backend: any ThreadBackend, clipboardPath: String) {
+    public init(model: AppModel, terminal: any TerminalDevice, backend: any ThreadBackend, clipboardPath: String,
+                clock: any FrameClock = SystemFrameClock()) {
         self.model = model
         self.terminal = terminal
         self.backend = backend
         self.clipboardPath = clipboardPath
+        self.clock = clock
         (messages, inbox) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -45,10 +48,11 @@ public final class AppRuntime {
             inbox.yield(.terminal(.key(.ctrl("q"))))
         }
         let replying = Locked(false)
+        let clock = self.clock
         let ticker = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
-                if replying.withLock({ $0 }) { inbox.yield(.tick(Date())) }
+                try? await clock.sleep(until: clock.now + .milliseconds(250))
+                if replying.withLock({ $0 }) { inbox.yield(.tick(clock.date)) }
             }
         }
         defer {
@@ -62,15 +66,15 @@ public final class AppRuntime {
         var frameTimer: Task<Void, Never>?
         // Something changed since the last frame (a frame already on its way when a key's frame showed it draws nothing).
         var dirty = false
-        var lastFrame = ContinuousClock.now - .seconds(1)
+        var lastFrame = clock.now - .seconds(1)
         for await msg in messages {
-            model.now = Date()
+            model.now = clock.date
             if case .frame = msg {
                 frameDue = false
                 frameTimer = nil
                 guard dirty else { continue }
                 dirty = false
-                lastFrame = ContinuousClock.now
+                lastFrame = clock.now
                 draw()
                 continue
             }
@@ -98,11 +102,11 @@ public final class AppRuntime {
                 frameDue = true
                 // Streamed tokens share one frame per `frameInterval`.
                 let due = interactive ? lastFrame + .milliseconds(1) : lastFrame + frameInterval
-                if due <= ContinuousClock.now {
+                if due <= clock.now {
                     inbox.yield(.frame)
                 } else {
                     frameTimer = Task {
-                        try? await Task.sleep(until: due)
+                        try? await clock.sleep(until: due)
                         if !Task.isCancelled { inbox.yield(.frame) }
                     }
                 }
@@ -117,7 +121,7 @@ public final class AppRuntime {
         let buffer = AppView.render(&model)
         terminal.present(buffer)
         frameTimes.record(ContinuousClock.now - start)
-        if firstFrameAt == nil { firstFrameAt = Date() }
+        if firstFrameAt == nil { firstFrameAt = clock.date }
     }
 
     /// Cancels streaming replies and waits (up to 2 s) for their partial text to be saved.
@@ -168,7 +172,10 @@ public final class AppRuntime {
         case .removeMessages(let id, let ids):
             background { try await backend.removeMessages(threadId: id, ids: ids) }
         case .cancelReply(let key):
-            replyTasks.removeValue(forKey: key)?.cancel()
+            guard let task = replyTasks.removeValue(forKey: key) else { break }
+            task.cancel()
+            // It still saves what arrived: quitting now waits for that.
+            background { await task.value }
         case .rename(let id, let title):
             background { try await backend.rename(id, to: title) }
         case .delete(let id):

@@ -1,0 +1,97 @@
+import ChorusApp
+import ChorusGraph
+import ChorusTesting
+import ChorusTUI
+import Foundation
+import Testing
+
+/// The runtime itself, on a manual clock with an in-memory backend and
+/// terminal: frame coalescing, keys drawn at once, cancellation reaching
+/// the backend, a retry counting down. No disk, no model, no wall-clock sleeps.
+@Suite(.timeLimit(.minutes(1))) struct RuntimeClockTests {
+    let clock = ManualFrameClock()
+    let backend = ScriptedBackend()
+    let terminal = RecordingTerminal()
+
+    /// Starts the app and sends one message, whose reply the test then scripts.
+    func startReplying() async throws -> Task<SessionStats, Never> {
+        let model = AppModel(theme: .fallback, themes: [.fallback], keymap: try Keymap(), defaultProvider: "scripted", providerChoices: ["scripted"])
+        let runtime = AppRuntime(model: model, terminal: terminal, backend: backend, clipboardPath: NSTemporaryDirectory() + "chorus-clock-clip.txt",
+                                 clock: clock)
+        let running = Task { await runtime.run() }
+        terminal.input(.resize(width: 100, height: 24))
+        try await terminal.until { $0.contains("Message (Enter sends") }
+        terminal.input(.paste("hello"))
+        terminal.input(.key(.enter))
+        try await terminal.until { $0.contains("waiting for model") }
+        try await until { backend.record.replies == ["hello"] }
+        return running
+    }
+
+    /// Waits (on the real clock, polling) for the runtime's other tasks to get somewhere.
+    func until(_ condition: () -> Bool) async throws {
+        for _ in 0..<2_000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(condition(), "sleepers \(clock.sleeperCount) sent \(backend.record.sent) frames \(terminal.frameCount)")
+    }
+
+    func quit(_ running: Task<SessionStats, Never>) async {
+        terminal.input(.key(.ctrl("q")))
+        _ = await running.value
+    }
+
+    @Test func tokensThatArriveTogetherShareOneFrameWhenItIsDue() async throws {
+        let running = try await startReplying()
+        let before = terminal.frameCount
+        backend.then(.tokens((0..<10).map { "t\($0) " }))
+        // The ticker sleeps on the clock, and now the frame due for the tokens.
+        try await until { backend.record.sent == 10 && clock.sleeperCount == 2 }
+        #expect(terminal.frameCount == before)
+        clock.advance(by: .milliseconds(16))
+        try await terminal.until { $0.contains("t0 t1 t2 t3 t4 t5 t6 t7 t8 t9") }
+        #expect(terminal.frameCount == before + 1)
+        backend.then(.end)
+        await quit(running)
+    }
+
+    @Test func aKeyIsDrawnAtOnceAndTheTokenFrameItMadeMootDrawsNothing() async throws {
+        let running = try await startReplying()
+        backend.then(.tokens(["streamed "]))
+        try await until { backend.record.sent == 1 && clock.sleeperCount == 2 }
+        let before = terminal.frameCount
+        terminal.input(.key(.character("x")))
+        try await terminal.until { $0.contains("streamed") && terminal.lastInputShown }
+        #expect(terminal.frameCount == before + 1)
+        // The token frame's timer was cancelled: only the ticker sleeps.
+        try await until { clock.sleeperCount == 1 }
+        clock.advance(by: .milliseconds(16))
+        #expect(terminal.frameCount == before + 1)
+        backend.then(.end)
+        await quit(running)
+    }
+
+    @Test func escapeCancelsTheReplyInTheBackend() async throws {
+        let running = try await startReplying()
+        backend.then(.tokens(["partial "]))
+        try await until { backend.record.sent == 1 }
+        terminal.input(.key(.escape))
+        try await terminal.until { $0.contains("[cancelled]") }
+        // The reply's task was cancelled: the backend's next step finds it so.
+        backend.then(.tokens(["late"]))
+        try await until { backend.record.cancelled == 1 }
+        #expect(backend.record.sent == 1)
+        await quit(running)
+    }
+
+    @Test func aRetryCountsDownOnTheRuntimesClock() async throws {
+        let running = try await startReplying()
+        backend.then(.retrying(ProviderRetry(attempt: 1, maxAttempts: 4, at: clock.date.addingTimeInterval(5), reason: "HTTP 503")))
+        try await until { backend.record.retries == 1 && clock.sleeperCount == 2 }
+        clock.advance(by: .milliseconds(16))
+        try await terminal.until { $0.contains("retrying in 5s (attempt 1 of 4)") }
+        // Two seconds on: the ticker's next tick redraws the countdown.
+        clock.advance(by: .seconds(2))
+        try await terminal.until { $0.contains("retrying in 3s (attempt 1 of 4)") }
+        backend.then(.end)
+        await quit(running)
+    }
+}
