@@ -155,8 +155,11 @@ import Testing
             let last = thread(100, metadata: #"{"graph_id":"fanout"}"#, messages: #"[{"type":"human","content":"why is \u001b[31mthe sky blue","id":"h"}]"#)
             server.enqueue([.head(status: 200, headers: [("content-type", "application/json"), ("x-pagination-total", "101")]), .body("[" + last + "]")])
             let backend = try Self.backend(server)
-            let records = try await backend.listThreads()
-            #expect(records.count == 100)
+            var lists: [[ThreadRecord]] = []
+            for try await list in backend.listThreads() { lists.append(list) }
+            // The first page shows before the second arrives.
+            #expect(lists.map(\.count) == [99, 100])
+            let records = try #require(lists.last)
             #expect(!records.contains { $0.id == "t99" })
             let untitled = try #require(records.first { $0.id == "t100" })
             // No title of its own: its first message, with the escape sequence stripped; the graph is its assistant.

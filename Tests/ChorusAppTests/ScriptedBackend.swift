@@ -37,7 +37,7 @@ final class ScriptedBackend: ThreadBackend {
     var runnerName: String { "model" }
     var defaultRunner: String { "scripted" }
     func runnerChoices() -> [String] { ["scripted"] }
-    func listThreads() -> [ThreadRecord] { [] }
+    func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> { AsyncThrowingStream { $0.yield([]); $0.finish() } }
     func drafts() -> [String: String] { [:] }
     func saveDraft(_ text: String, threadKey: String) {}
     func transcript(_ id: String) -> [TranscriptEntry] { [] }

@@ -127,7 +127,10 @@ public final class LocalBackend: ThreadBackend {
         return choices
     }
 
-    public func listThreads() async throws -> [ThreadRecord] { try await threads.list() }
+    public func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> {
+        let threads = self.threads
+        return .producing { continuation in continuation.yield(try await threads.list()) }
+    }
     public func drafts() async throws -> [String: String] { try await threads.drafts() }
     public func saveDraft(_ text: String, threadKey: String) async throws { try await threads.saveDraft(text, threadKey: threadKey) }
     public func rename(_ id: String, to title: String) async throws { try await threads.rename(id, to: title) }

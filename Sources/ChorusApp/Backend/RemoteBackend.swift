@@ -41,23 +41,30 @@ public final class RemoteBackend: ThreadBackend {
 
     // MARK: threads
 
-    public func listThreads() async throws -> [ThreadRecord] {
-        let threads = try await Self.threads(on: client, includeArchived: false)
-        listed.withLock { $0 = Dictionary(threads.map { ($0.id, $0.messages) }, uniquingKeysWith: { first, _ in first }) }
-        return threads.map(Self.record)
+    /// The server's threads, a page of 100 at a time (the first shows at once), up to `listLimit`.
+    public func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> {
+        let client = self.client, listed = self.listed
+        return .producing { continuation in
+            var records: [ThreadRecord] = []
+            var messages: [String: [Value]] = [:]
+            try await Self.threads(on: client, includeArchived: false) { page in
+                records += page.map(Self.record)
+                for thread in page { messages[thread.id] = thread.messages }
+                continuation.yield(records)
+            }
+            listed.withLock { $0 = messages }
+        }
     }
 
-    /// The server's threads, most recently updated first, fetched 100 at a time up to `listLimit`.
-    static func threads(on client: LangGraphClient, includeArchived: Bool) async throws -> [RemoteThread] {
-        var threads: [RemoteThread] = []
+    /// The server's threads, most recently updated first, fetched 100 at a time up to `listLimit`; `page` gets each page.
+    static func threads(on client: LangGraphClient, includeArchived: Bool, page: ([RemoteThread]) -> Void = { _ in }) async throws {
         var offset = 0
         while offset < listLimit {
-            let page = try await client.threads(limit: 100, offset: offset)
-            threads += page.threads.filter { includeArchived || $0.metadata["archived"] != .bool(true) }
-            offset += page.threads.count
-            if page.threads.count < 100 || page.total.map({ offset >= $0 }) == true { break }
+            let found = try await client.threads(limit: 100, offset: offset)
+            page(found.threads.filter { includeArchived || $0.metadata["archived"] != .bool(true) })
+            offset += found.threads.count
+            if found.threads.count < 100 || found.total.map({ offset >= $0 }) == true { break }
         }
-        return threads
     }
 
     /// A server thread as the thread list shows it: its title is the one the app gave it, else its first message.

@@ -14,7 +14,9 @@ public protocol ThreadBackend: Sendable {
     /// Providers or assistants the picker offers.
     func runnerChoices() async throws -> [String]
 
-    func listThreads() async throws -> [ThreadRecord]
+    /// The thread list, most recent first; each element is the whole list so far
+    /// (a server's arrives a page at a time, so its first threads show at once).
+    func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error>
     func drafts() async throws -> [String: String]
     /// Saves a thread's unsent input (empty text removes it).
     func saveDraft(_ text: String, threadKey: String) async throws
@@ -46,6 +48,24 @@ public protocol ThreadBackend: Sendable {
     func setTool(_ name: String, enabled: Bool)
     /// Releases what the backend started (tool servers).
     func stop() async
+}
+
+extension AsyncThrowingStream where Failure == any Error {
+    /// A stream whose elements `body` yields from a task of its own; it ends when `body` returns or throws,
+    /// and cancelling the stream's consumer cancels the task.
+    static func producing(_ body: @escaping @Sendable (Continuation) async throws -> Void) -> Self {
+        let (stream, continuation) = makeStream(of: Element.self)
+        let task = Task {
+            do {
+                try await body(continuation)
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
 }
 
 /// What a thread waits for before its run goes on.

@@ -142,7 +142,7 @@ public final class AppRuntime {
         let send: @Sendable (Msg) -> Void = { inbox.yield($0) }
         switch effect {
         case .loadThreads:
-            background { send(.threadsLoaded(try await backend.listThreads())) }
+            background { for try await threads in backend.listThreads() { send(.threadsLoaded(threads)) } }
         case .loadDrafts:
             background { send(.draftsLoaded(try await backend.drafts())) }
         case .saveDraft(let key, let text):
@@ -181,7 +181,7 @@ public final class AppRuntime {
         case .delete(let id):
             background {
                 try await backend.delete(id)
-                send(.threadsLoaded(try await backend.listThreads()))
+                for try await threads in backend.listThreads() { send(.threadsLoaded(threads)) }
             }
         case .archive(let id):
             background { try await backend.archive(id) }
