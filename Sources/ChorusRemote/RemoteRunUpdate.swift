@@ -14,6 +14,10 @@ public enum RemoteRunUpdate: Sendable, Equatable {
     case branchesDone
     /// A token of what follows the branches (a summary node streaming after them).
     case answerToken(String)
+    /// A node of the root graph asked for a tool call (`id` pairs it with its result).
+    case toolCalled(id: String, name: String, arguments: Value)
+    /// A tool call's result came back into the state.
+    case toolReturned(id: String, output: String)
     /// The run stopped on `interrupt()` calls; answering resumes it.
     case interrupted([RemoteInterrupt])
     /// The root graph's state after a step.

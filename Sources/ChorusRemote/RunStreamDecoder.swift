@@ -27,8 +27,10 @@ public struct RunStreamDecoder: Sendable {
         case "messages":
             return token(part)
         case "updates" where part.namespace.isEmpty:
-            guard let interrupts = part.data["__interrupt__"]?.arrayValue, !interrupts.isEmpty else { return [] }
-            return [.interrupted(interrupts.map(RemoteInterrupt.init(wire:)))]
+            if let interrupts = part.data["__interrupt__"]?.arrayValue, !interrupts.isEmpty {
+                return [.interrupted(interrupts.map(RemoteInterrupt.init(wire:)))]
+            }
+            return Self.toolCalls(in: part.data)
         case "values" where part.namespace.isEmpty:
             let done = fannedOut && stepTasks.contains { branches[$0] != nil }
             stepTasks = []
@@ -72,6 +74,29 @@ public struct RunStreamDecoder: Sendable {
         replyTokens.append((task, text))
         return updates + [.token(text: text, messageId: chunk["id"]?.stringValue ?? "", node: node,
                                  step: metadata["langgraph_step"]?.intValue ?? 0)]
+    }
+
+    /// Tool calls asked for and answered in the root graph's node updates: AI messages with
+    /// `tool_calls`, and `tool` messages (LangChain's shapes; a ReAct agent's `agent` and `tools` nodes).
+    static func toolCalls(in updates: Value) -> [RemoteRunUpdate] {
+        var found: [RemoteRunUpdate] = []
+        for (_, update) in (updates.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let messages = update["messages"].map { $0.arrayValue ?? [$0] } ?? []
+            for message in messages {
+                switch message["type"]?.stringValue {
+                case "ai", "AIMessageChunk":
+                    for call in message["tool_calls"]?.arrayValue ?? [] {
+                        guard let name = call["name"]?.stringValue else { continue }
+                        found.append(.toolCalled(id: call["id"]?.stringValue ?? "", name: name, arguments: call["args"] ?? .object([:])))
+                    }
+                case "tool":
+                    found.append(.toolReturned(id: message["tool_call_id"]?.stringValue ?? "", output: text(of: message["content"])))
+                default:
+                    break
+                }
+            }
+        }
+        return found
     }
 
     /// Names the task's branch after its node: `worker 3` for the third `worker`.

@@ -99,6 +99,28 @@ import Testing
         }
     }
 
+    @Test func aServersToolCallsAreToolBlocks() async throws {
+        try await Self.withServer { server in
+            let asked = #"{"agent":{"messages":[{"type":"ai","content":"","id":"m1","tool_calls":[{"name":"get_time","args":{"tz":"UTC"},"id":"c1","type":"tool_call"}]}]}}"#
+            let answered = #"{"tools":{"messages":[{"type":"tool","content":"12:00","tool_call_id":"c1","name":"get_time","id":"t1"}]}}"#
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("updates", asked, "1-1"), ("updates", answered, "1-2"),
+                                                            ("messages", Self.token("It is noon."), "1-3")])))
+            let inbox = Inbox()
+            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "time?", entryId: "e1", runner: "chat", send: inbox.send)
+            let events = inbox.all.flatMap { msg -> [Msg] in if case .batch(let inner) = msg { inner } else { [msg] } }
+            let kinds = events.compactMap { msg -> String? in
+                switch msg {
+                case .toolStarted(_, "c1", "get_time", ["tz": "UTC"]): "start"
+                case .toolEnded(_, "c1", "12:00", _): "end"
+                case .token(_, _, "It is noon.", _, _): "token"
+                case .replyEnded(_, _, .done): "done"
+                default: nil
+                }
+            }
+            #expect(kinds == ["start", "end", "token", "done"])
+        }
+    }
+
     @Test func aServerErrorOrAFailedRunFailsTheReplySayingWhy() async throws {
         try await Self.withServer { server in
             server.enqueue(LoopbackHTTPServer.error(500, #"{"detail":"database is gone"}"#))

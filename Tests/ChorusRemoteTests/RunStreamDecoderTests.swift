@@ -92,6 +92,20 @@ import Testing
         #expect(decoder.decode(RunStreamPart(event: "messages", data: "nonsense", id: nil)).isEmpty)
     }
 
+    @Test func toolCallsAndTheirResultsAreReadFromTheRootGraphsUpdates() {
+        var decoder = RunStreamDecoder()
+        let asked: Value = ["agent": ["messages": [[
+            "type": "ai", "content": "", "id": "m1",
+            "tool_calls": [["name": "get_time", "args": ["tz": "UTC"], "id": "call-1", "type": "tool_call"]],
+        ]]]]
+        #expect(decoder.decode(RunStreamPart(mode: "updates", data: asked)) == [.toolCalled(id: "call-1", name: "get_time", arguments: ["tz": "UTC"])])
+        let answered: Value = ["tools": ["messages": [["type": "tool", "content": "12:00", "tool_call_id": "call-1", "name": "get_time", "id": "t1"]]]]
+        #expect(decoder.decode(RunStreamPart(mode: "updates", data: answered)) == [.toolReturned(id: "call-1", output: "12:00")])
+        // Inside a subgraph, or without tool calls, there is nothing to show.
+        #expect(decoder.decode(RunStreamPart(mode: "updates", namespace: ["inner:1"], data: asked)).isEmpty)
+        #expect(decoder.decode(RunStreamPart(mode: "updates", data: ["agent": ["messages": [["type": "ai", "content": "hi", "tool_calls": []]]]])).isEmpty)
+    }
+
     @Test func eventNamesCarryTheSubgraphNamespace() {
         let part = RunStreamPart(event: "updates|inner:1|agent:2", data: [:], id: "17-0")
         #expect(part.mode == "updates" && part.namespace == ["inner:1", "agent:2"] && part.id == "17-0")

@@ -177,6 +177,7 @@ public final class RemoteBackend: ThreadBackend {
         var lastEventId: String?
         var failure: String?
         var interrupts: [RemoteInterrupt] = []
+        var toolStarts: [String: ContinuousClock.Instant] = [:]
         var rejoins = 0
         while true {
             do {
@@ -194,6 +195,12 @@ public final class RemoteBackend: ThreadBackend {
                         case .branchToken(let branch, let text): coalescer.token(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
                         case .branchesDone: coalescer.token(.fanOut(threadId: threadId, .branchesDone))
                         case .answerToken(let text): coalescer.token(.fanOut(threadId: threadId, .answer(text)))
+                        case .toolCalled(let id, let name, let arguments):
+                            toolStarts[id] = .now
+                            send(.toolStarted(threadId: threadId, callId: id, name: name, arguments: arguments))
+                        case .toolReturned(let id, let output):
+                            let seconds = toolStarts.removeValue(forKey: id).map { (ContinuousClock.now - $0) / .seconds(1) } ?? 0
+                            send(.toolEnded(threadId: threadId, callId: id, output: output, seconds: seconds))
                         case .interrupted(let found): interrupts = found
                         case .failed(let message): failure = message
                         case .values, .custom: break
@@ -297,7 +304,7 @@ public final class RemoteBackend: ThreadBackend {
                     case .failed(let message): failure = message
                     case .values(let values):
                         if let answer = values["answer"]?.stringValue, !answer.isEmpty { send(.fanOut(threadId: threadId, .finalAnswer(answer))) }
-                    case .interrupted, .custom: break
+                    case .interrupted, .custom, .toolCalled, .toolReturned: break
                     }
                 }
             }

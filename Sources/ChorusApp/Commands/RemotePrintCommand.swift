@@ -73,6 +73,10 @@ public struct RemotePrintCommand: Sendable {
                                     + "answer with: chorus --print ANSWER --server \(client.baseURL) --thread \(threadId)")
                         }
                     case .failed(let message): throw RemoteError.runFailed(SafeText.sanitize(message, keepNewlines: false))
+                    case .toolCalled(_, let name, let arguments):
+                        notice?("chorus: tool " + SafeText.sanitize(name + " " + JSON.serialize(arguments), keepNewlines: false))
+                    case .toolReturned(_, let output):
+                        notice?("chorus: tool → " + ToolCallRecord.preview(SafeText.sanitize(output)))
                     case .branchToken, .custom: break
                     }
                 }

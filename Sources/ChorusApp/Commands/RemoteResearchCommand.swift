@@ -77,6 +77,8 @@ public struct RemoteResearchCommand: Sendable {
         case .interrupted(let interrupts): ["event": "interrupt", "values": .array(interrupts.map(\.value))]
         case .failed(let message): ["event": "run_error", "message": .string(SafeText.sanitize(message, keepNewlines: false))]
         case .custom(let value): ["event": "custom", "data": value]
+        case .toolCalled(let id, let name, let arguments): ["event": "tool_start", "id": .string(id), "name": .string(SafeText.sanitize(name, keepNewlines: false)), "input": arguments]
+        case .toolReturned(let id, let output): ["event": "tool_end", "id": .string(id), "output": .string(SafeText.sanitize(output))]
         case .values: nil
         }
     }
