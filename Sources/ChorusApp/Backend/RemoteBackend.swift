@@ -160,7 +160,8 @@ public final class RemoteBackend: ThreadBackend {
     }
 
     public func removeMessages(threadId: String, ids: [String]) async throws {
-        let removals = ids.map { Value.object(["type": "remove", "id": .string($0)]) }
+        // LangChain turns a message dict into a message only when it has `content` (a RemoveMessage's is empty).
+        let removals = ids.map { Value.object(["type": "remove", "id": .string($0), "content": ""]) }
         try await client.updateState(threadId, values: ["messages": .array(removals)], asNode: nil)
     }
 
