@@ -49,6 +49,15 @@ import Testing
         #expect(effects.contains { if case .startReply = $0 { true } else { false } })
     }
 
+    @Test func onAServerCtrlOPicksTheThreadsAssistant() throws {
+        var m = try makeModel(width: 100, height: 20)
+        m.runnerName = "assistant"
+        m.providerChoices = ["approve", "chat", "fanout"]
+        m.press(.ctrl("o"))
+        let screen = m.screen().joined(separator: "\n")
+        #expect(screen.contains("Assistant for this thread") && screen.contains("fanout"))
+    }
+
     @Test func anInterruptAsksAndTheInputAnswersIt() throws {
         var m = try Self.replying()
         let pending = try #require(m.replies["t1"]?.entryId)

@@ -36,7 +36,7 @@ public final class RemoteBackend: ThreadBackend {
         var names: [String] = []
         for assistant in try await client.assistants() where !names.contains(assistant.graphId) { names.append(assistant.graphId) }
         if !names.contains(defaultRunner) { names.append(defaultRunner) }
-        return names.map { SafeText.sanitize($0, keepNewlines: false) }
+        return names.sorted().map { SafeText.sanitize($0, keepNewlines: false) }
     }
 
     // MARK: threads

@@ -42,8 +42,9 @@ public struct ChatCommand {
             backend = local
         }
         if !choices.contains(chosen) { choices.append(chosen) }
-        let model = AppModel(theme: selected, themes: themes.isEmpty ? [.fallback] : themes, keymap: keymap,
+        var model = AppModel(theme: selected, themes: themes.isEmpty ? [.fallback] : themes, keymap: keymap,
                              defaultProvider: chosen, providerChoices: choices)
+        model.runnerName = backend.runnerName
         let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/state")
         runtime = AppRuntime(model: model, terminal: try terminal(), backend: backend, clipboardPath: state + "/chorus/clipboard.txt")
     }

@@ -31,6 +31,7 @@ public struct ServerConnection: Sendable {
         let assistants = try await client.assistants()
         var graphs: [String] = []
         for graph in assistants.map(\.graphId) where !graphs.contains(graph) { graphs.append(graph) }
+        graphs.sort()
         guard assistants.contains(where: { $0.graphId == assistant || $0.id == assistant }) else {
             throw RemoteError.notFound("no assistant '\(assistant)' at \(client.baseURL); it has: \(graphs.joined(separator: ", "))")
         }

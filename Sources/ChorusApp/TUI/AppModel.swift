@@ -46,6 +46,8 @@ public struct AppModel {
     public var draftProvider: String?
     /// Providers the model picker offers.
     public var providerChoices: [String]
+    /// What answers in a thread: `model` (a provider, locally) or `assistant` (a LangGraph server's graph).
+    public var runnerName = "model"
     /// A one-line notice in the status bar (errors, "copied …").
     public var notice: String?
     public var now = Date()

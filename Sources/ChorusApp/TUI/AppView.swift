@@ -53,7 +53,7 @@ public enum AppView {
     }
 
     private static func welcome(_ m: AppModel, into buffer: inout Buffer, area: Rect) {
-        let intro = "Type a message and press Enter, or /research QUESTION for a parallel research run. Ctrl-T new thread, Ctrl-K switch, Ctrl-F search, Ctrl-O model, F5 theme, F1 all keys."
+        let intro = "Type a message and press Enter, or /research QUESTION for a parallel research run. Ctrl-T new thread, Ctrl-K switch, Ctrl-F search, Ctrl-O \(m.runnerName), F5 theme, F1 all keys."
         let width = min(area.width - 2, 64)
         let lines = [StyledLine("Chorus — chat with \(m.currentProvider)", style: m.theme[.heading]), StyledLine()]
             + WordWrap.wrap(intro, width: max(1, width), style: m.theme[.dim])

@@ -45,7 +45,7 @@ enum OverlayView {
             buffer.write("Enter saves · Esc cancels", x: inner.x + 1, y: inner.y + 1, style: theme[.dim], limit: inner.maxX)
             m.overlay = .rename(threadId: id, title: title)
         case .modelPicker(let selection):
-            let inner = box("Model for this thread", width: 50, height: min(screen.height - 2, m.providerChoices.count + 3))
+            let inner = box(m.runnerName.prefix(1).uppercased() + m.runnerName.dropFirst() + " for this thread", width: 50, height: min(screen.height - 2, m.providerChoices.count + 3))
             list(m.providerChoices.map { $0 == m.currentProvider ? $0 + "  (current)" : $0 }, selection: selection, into: &buffer,
                  area: inner, theme: theme, empty: "no providers")
         case .tools(let selection):
