@@ -195,3 +195,33 @@ import Testing
         }
     }
 }
+
+/// A server that answers slowly slows nothing but its own answers: the
+/// screen still takes every key at once.
+@Suite(.timeLimit(.minutes(1))) struct SlowServerTests {
+    @Test func keysAreDrawnAtOnceWhileTheServerHasNotAnsweredTheThreadList() async throws {
+        let server = try await LoopbackHTTPServer()
+        // The thread list (and the drafts' store) are asked for at start; the server sits on the question.
+        server.enqueue([.pause(milliseconds: 20_000), .head(status: 200, headers: [("content-type", "application/json")]), .body("[]")])
+        let database = try ChorusDatabase(path: NSTemporaryDirectory() + "chorus-slow-" + UUID().uuidString + ".sqlite")
+        let backend = RemoteBackend(client: try LangGraphClient(url: server.baseURL, apiKey: nil), assistant: "chat", drafts: database)
+        let terminal = RecordingTerminal()
+        let model = AppModel(theme: .fallback, themes: [.fallback], keymap: try Keymap(), defaultProvider: "chat", providerChoices: ["chat"])
+        let runtime = AppRuntime(model: model, terminal: terminal, backend: backend, clipboardPath: NSTemporaryDirectory() + "chorus-slow-clip.txt")
+        let running = Task { await runtime.run() }
+        terminal.input(.resize(width: 80, height: 20))
+        try await terminal.until { $0.contains("Message (Enter sends") }
+        for ch in "typing while it waits" {
+            terminal.input(.key(.character(ch)))
+            try await terminal.until { _ in terminal.lastInputShown }
+        }
+        #expect(terminal.screenText.contains("typing while it waits"))
+        #expect(server.requests.first?.uri == "/threads/search")
+        // Quitting does not wait for the server either (at most the 2 s it gives work in flight).
+        let quitAt = ContinuousClock.now
+        terminal.input(.key(.ctrl("q")))
+        _ = await running.value
+        #expect(ContinuousClock.now - quitAt < .seconds(15))
+        await server.shutdown()
+    }
+}

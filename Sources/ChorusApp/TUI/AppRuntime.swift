@@ -129,10 +129,22 @@ public final class AppRuntime {
         pendingResearch?.task.cancel()
         for task in replyTasks.values { task.cancel() }
         let pending = Array(replyTasks.values) + effectTasks.withLock { Array($0.values) }
-        let all = Task { for task in pending { await task.value } }
-        let deadline = Task { try? await Task.sleep(for: .seconds(2)); all.cancel() }
-        await all.value
-        deadline.cancel()
+        // Whichever comes first: everything done, or 2 s (awaiting a task's value cannot be cancelled,
+        // so a request to a server that does not answer would otherwise hold the exit).
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumed = Locked(false)
+            let resume: @Sendable () -> Void = {
+                if !resumed.withLock({ let was = $0; $0 = true; return was }) { continuation.resume() }
+            }
+            Task {
+                for task in pending { await task.value }
+                resume()
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(2))
+                resume()
+            }
+        }
         await backend.stop()
     }
 
