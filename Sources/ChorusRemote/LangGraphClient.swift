@@ -178,16 +178,18 @@ public struct LangGraphClient: Sendable {
     }
 
     /// A run stream's events, until the server closes it. A stream that goes quiet
-    /// for `streamIdleLimit` seconds ends with `RemoteError.stalled`.
+    /// for `streamIdleLimit` seconds once its answer began ends with `RemoteError.stalled`
+    /// (before that, the HTTP client's connect and read timeouts apply).
     private func events(_ request: HTTPClientRequest) -> AsyncThrowingStream<RunStreamPart, Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: RunStreamPart.self, throwing: Error.self)
         let idleLimit = streamIdleLimit
         let url = baseURL
         let reader = Task {
-            let lastHeard = Locked(ContinuousClock.now)
+            let lastHeard = Locked<ContinuousClock.Instant?>(nil)
             let stalled = Locked(false)
             let readTask = Task {
                 let response = try await self.send(request, timeout: .hours(24))
+                lastHeard.withLock { $0 = .now }
                 var parser = SSEParser()
                 for try await buffer in response.body {
                     lastHeard.withLock { $0 = .now }
@@ -198,7 +200,7 @@ public struct LangGraphClient: Sendable {
             let watchdog = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(Int(max(0.05, idleLimit / 4) * 1000)))
-                    if ContinuousClock.now - lastHeard.withLock({ $0 }) > .milliseconds(Int(idleLimit * 1000)) {
+                    if let heard = lastHeard.withLock({ $0 }), ContinuousClock.now - heard > .milliseconds(Int(idleLimit * 1000)) {
                         stalled.withLock { $0 = true }
                         // The reader is told at once; the request ends when its read notices the cancellation.
                         continuation.finish(throwing: RemoteError.stalled(seconds: idleLimit))

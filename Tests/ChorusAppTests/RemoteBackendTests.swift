@@ -142,7 +142,7 @@ import Testing
             server.enqueue(Self.json(Self.thread))
             server.enqueue(Self.json(Self.state))
             let inbox = Inbox()
-            try await Self.backend(server, idle: 1.5).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            try await Self.backend(server, idle: 3).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             #expect(inbox.tokens == "late")
             #expect(inbox.notices.first?.contains("the server sent nothing for") == true, "\(inbox.notices)")
             #expect(inbox.outcome == .done)
