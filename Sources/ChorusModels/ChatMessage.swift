@@ -47,6 +47,15 @@ public struct ChatMessage: Sendable, Equatable {
     }
 
     static let engineType: [Role: String] = [.system: "system", .user: "human", .assistant: "ai", .tool: "tool"]
+
+    /// A LangChain message's `content` as text: a string, or the strings and
+    /// `text` blocks of a list of content blocks.
+    public static func text(ofContent content: Value?) -> String {
+        if let text = content?.stringValue { return text }
+        return (content?.arrayValue ?? []).compactMap { block in
+            block.stringValue ?? (block["type"]?.stringValue == "text" ? block["text"]?.stringValue : nil)
+        }.joined()
+    }
 }
 
 /// A call to a tool requested by the model.

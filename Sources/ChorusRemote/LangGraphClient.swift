@@ -121,6 +121,13 @@ public struct LangGraphClient: Sendable {
                            timeout: .seconds(10))
     }
 
+    /// `cancel` from a task of its own, which the caller's cancellation does not stop
+    /// (the caller is usually a reader that was just cancelled); a failure is ignored.
+    public func cancelDetached(threadId: String, runId: String) async {
+        let client = self
+        await Task.detached { try? await client.cancel(threadId: threadId, runId: runId) }.value
+    }
+
     // MARK: transport
 
     private func request(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusModels
 
 /// Turns a run stream's events into `RemoteRunUpdate`s, whatever the graph is
 /// called. Tokens are told apart by the task that streamed them (the first
@@ -51,7 +52,7 @@ public struct RunStreamDecoder: Sendable {
         guard let pair = part.data.arrayValue, pair.count == 2 else { return [] }
         let chunk = pair[0], metadata = pair[1]
         guard let type = chunk["type"]?.stringValue, type == "AIMessageChunk" || type == "ai" else { return [] }
-        let text = Self.text(of: chunk["content"])
+        let text = ChatMessage.text(ofContent: chunk["content"])
         guard !text.isEmpty else { return [] }
         let node = metadata["langgraph_node"]?.stringValue ?? ""
         let namespace = metadata["langgraph_checkpoint_ns"]?.stringValue ?? part.namespace.joined(separator: "|")
@@ -90,7 +91,7 @@ public struct RunStreamDecoder: Sendable {
                         found.append(.toolCalled(id: call["id"]?.stringValue ?? "", name: name, arguments: call["args"] ?? .object([:])))
                     }
                 case "tool":
-                    found.append(.toolReturned(id: message["tool_call_id"]?.stringValue ?? "", output: text(of: message["content"])))
+                    found.append(.toolReturned(id: message["tool_call_id"]?.stringValue ?? "", output: ChatMessage.text(ofContent: message["content"])))
                 default:
                     break
                 }
@@ -107,13 +108,5 @@ public struct RunStreamDecoder: Sendable {
         let label = node + " " + String(count)
         branches[task] = label
         return .branchOpened(label)
-    }
-
-    /// A message's text: a string, or the `text` of its content blocks.
-    static func text(of content: Value?) -> String {
-        if let text = content?.stringValue { return text }
-        return (content?.arrayValue ?? []).compactMap { block in
-            block.stringValue ?? (block["type"]?.stringValue == "text" ? block["text"]?.stringValue : nil)
-        }.joined()
     }
 }

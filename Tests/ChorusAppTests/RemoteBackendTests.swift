@@ -32,8 +32,8 @@ import Testing
         #"[{"type":"AIMessageChunk","content":"\#(text)","id":"m1"},{"langgraph_node":"agent","langgraph_step":1,"langgraph_checkpoint_ns":"agent:1"}]"#
     }
 
-    static let thread = #"{"thread_id":"t1","created_at":"2026-12-02T00:00:00+00:00","updated_at":"2026-12-02T00:00:00+00:00","metadata":{"title":"hi"},"status":"idle","values":null}"#
-    static let state = #"{"values":{"messages":[{"type":"human","content":"hi","id":"u1"},{"type":"ai","content":"Hello","id":"m1"}]},"next":[],"tasks":[]}"#
+    /// The thread as `GET /threads/t1` answers after the run: its state's values are in it.
+    static let thread = #"{"thread_id":"t1","created_at":"2026-12-02T00:00:00+00:00","updated_at":"2026-12-02T00:00:00+00:00","metadata":{"title":"hi"},"status":"idle","values":{"messages":[{"type":"human","content":"hi","id":"u1"},{"type":"ai","content":"Hello","id":"m1"}]}}"#
 
     static func json(_ body: String) -> [LoopbackHTTPServer.Step] {
         [.head(status: 200, headers: [("content-type", "application/json")]), .body(body)]
@@ -52,7 +52,6 @@ import Testing
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("messages", Self.token("lo"), "1-2"), ("values", "{}", "1-3")])))
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
-            server.enqueue(Self.json(Self.state))
             let inbox = Inbox()
             try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             #expect(inbox.outcome == .done)
@@ -76,7 +75,6 @@ import Testing
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("messages", Self.token("lo"), "1-2")])))
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
-            server.enqueue(Self.json(Self.state))
             let inbox = Inbox()
             try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             #expect(inbox.tokens == "Hello")
@@ -140,7 +138,6 @@ import Testing
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("messages", Self.token("late"), "1-1")])))
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
-            server.enqueue(Self.json(Self.state))
             let inbox = Inbox()
             try await Self.backend(server, idle: 3).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             #expect(inbox.tokens == "late")

@@ -35,8 +35,6 @@ final class ScriptedBackend: ThreadBackend {
     var record: Record { state.withLock { $0 } }
 
     var runnerName: String { "model" }
-    var defaultRunner: String { "scripted" }
-    func runnerChoices() -> [String] { ["scripted"] }
     func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> { AsyncThrowingStream { $0.yield([]); $0.finish() } }
     func drafts() -> [String: String] { [:] }
     func saveDraft(_ text: String, threadKey: String) {}

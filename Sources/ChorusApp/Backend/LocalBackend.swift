@@ -119,13 +119,6 @@ public final class LocalBackend: ThreadBackend {
     public var defaultProvider: String { flags.provider ?? config.defaultProvider ?? ModelCatalog.defaultProvider(environment) }
 
     public var runnerName: String { "model" }
-    public var defaultRunner: String { defaultProvider }
-
-    public func runnerChoices() -> [String] {
-        var choices = providerChoices()
-        if !choices.contains(defaultProvider) { choices.append(defaultProvider) }
-        return choices
-    }
 
     public func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> {
         let threads = self.threads
@@ -177,11 +170,7 @@ public final class LocalBackend: ThreadBackend {
 
     /// Answers the thread's pending tool approval (or interrupt) and streams the rest of the reply.
     public func answer(threadId: String, _ answer: InputAnswer, runner provider: String, send: @escaping @Sendable (Msg) -> Void) async {
-        let value: Value = switch answer {
-        case .approval(let verdict): .string(verdict.rawValue)
-        case .text(let text): .string(text)
-        }
-        await stream(threadId: threadId, input: .resume(value), entryId: "", provider: provider, send: send)
+        await stream(threadId: threadId, input: .resume(answer.resumeValue), entryId: "", provider: provider, send: send)
     }
 
     public func removeMessages(threadId: String, ids: [String]) async throws {

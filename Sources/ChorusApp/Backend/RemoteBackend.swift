@@ -1,5 +1,6 @@
 import ChorusAgents
 import ChorusGraph
+import ChorusModels
 import ChorusRemote
 import ChorusStore
 import ChorusTUI
@@ -12,11 +13,9 @@ import Foundation
 public final class RemoteBackend: ThreadBackend {
     public let client: LangGraphClient
     /// The assistant (graph name) a new thread runs.
-    public let defaultRunner: String
+    private let assistant: String
     /// Unsent input, kept on this machine.
     private let draftStore: ThreadStore
-    /// The run each thread streams now, to cancel it on the server.
-    private let activeRuns = Locked<[String: String]>([:])
     /// The threads' messages as last listed, for search.
     private let listed = Locked<[String: [Value]]>([:])
     /// How many threads the list shows at most (fetched 100 at a time).
@@ -26,18 +25,11 @@ public final class RemoteBackend: ThreadBackend {
 
     public init(client: LangGraphClient, assistant: String, drafts: ChorusDatabase) {
         self.client = client
-        defaultRunner = assistant
+        self.assistant = assistant
         draftStore = ThreadStore(database: drafts)
     }
 
     public var runnerName: String { "assistant" }
-
-    public func runnerChoices() async throws -> [String] {
-        var names: [String] = []
-        for assistant in try await client.assistants() where !names.contains(assistant.graphId) { names.append(assistant.graphId) }
-        if !names.contains(defaultRunner) { names.append(defaultRunner) }
-        return names.sorted().map { SafeText.sanitize($0, keepNewlines: false) }
-    }
 
     // MARK: threads
 
@@ -70,7 +62,7 @@ public final class RemoteBackend: ThreadBackend {
     /// A server thread as the thread list shows it: its title is the one the app gave it, else its first message.
     static func record(_ thread: RemoteThread) -> ThreadRecord {
         let firstMessage = thread.messages.first { ["human", "user"].contains($0["type"]?.stringValue ?? $0["role"]?.stringValue ?? "") }
-        let title = thread.metadata["title"]?.stringValue ?? firstMessage.map { TranscriptMapping.text(of: $0["content"]) }
+        let title = thread.metadata["title"]?.stringValue ?? firstMessage.map { ChatMessage.text(ofContent: $0["content"]) }
         let kind: ThreadKind = thread.metadata["chorus_kind"]?.stringValue == "research" ? .research : .chat
         let assistant = thread.metadata["chorus_assistant"]?.stringValue ?? thread.metadata["graph_id"]?.stringValue
         return ThreadRecord(id: thread.id, title: title.map { SafeText.sanitize(String($0.prefix(200)), keepNewlines: false) }, kind: kind,
@@ -83,10 +75,10 @@ public final class RemoteBackend: ThreadBackend {
     public func saveDraft(_ text: String, threadKey: String) async throws { try await draftStore.saveDraft(text, threadKey: threadKey) }
 
     public func transcript(_ id: String) async throws -> [TranscriptEntry] {
+        // The thread carries its state's values: one request.
         let thread = try await client.thread(id)
-        let state = try await client.state(id)
-        listed.withLock { $0[id] = state.messages }
-        return TranscriptMapping.entries(state.messages, label: Self.record(thread).provider ?? defaultRunner)
+        listed.withLock { $0[id] = thread.messages }
+        return TranscriptMapping.entries(thread.messages, label: Self.record(thread).provider ?? assistant)
     }
 
     public func pendingInput(_ id: String) async throws -> PendingInput? {
@@ -110,7 +102,7 @@ public final class RemoteBackend: ThreadBackend {
         var hits: [SearchHit] = []
         for (threadId, messages) in listed.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
             for message in messages {
-                let text = TranscriptMapping.text(of: message["content"])
+                let text = ChatMessage.text(ofContent: message["content"])
                 guard let range = text.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) else { continue }
                 let before = text[..<range.lowerBound].suffix(30), after = text[range.upperBound...].prefix(30)
                 let snippet = (before.count == 30 ? "…" : "") + before + "[" + text[range] + "]" + after + (after.count == 30 ? "…" : "")
@@ -152,11 +144,7 @@ public final class RemoteBackend: ThreadBackend {
     }
 
     public func answer(threadId: String, _ answer: InputAnswer, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
-        let value: Value = switch answer {
-        case .approval(let verdict): .string(verdict.rawValue)
-        case .text(let text): .string(text)
-        }
-        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .resume(value)), entryId: "", send: send)
+        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .resume(answer.resumeValue)), entryId: "", send: send)
     }
 
     public func removeMessages(threadId: String, ids: [String]) async throws {
@@ -188,7 +176,6 @@ public final class RemoteBackend: ThreadBackend {
                         switch update {
                         case .started(let id):
                             runId = id
-                            activeRuns.withLock { $0[threadId] = id }
                         case .token(let text, let id, let node, let step):
                             if !id.isEmpty { messageId = id }
                             coalescer.token(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
@@ -234,7 +221,6 @@ public final class RemoteBackend: ThreadBackend {
                 break
             }
         }
-        activeRuns.withLock { $0[threadId] = nil }
         if Task.isCancelled {
             await cancelOnServer(threadId: threadId, runId: runId)
             send(.replyEnded(threadId: threadId, entryId: messageId, .cancelled))
@@ -247,12 +233,10 @@ public final class RemoteBackend: ThreadBackend {
         if let first = interrupts.first { send(.inputNeeded(threadId: threadId, .question(Self.prompt(first.value)))) }
     }
 
-    /// Stops the run on the server, in a task the cancellation does not stop.
+    /// Stops the run on the server, when it got as far as having an id.
     private func cancelOnServer(threadId: String, runId: String?) async {
-        activeRuns.withLock { $0[threadId] = nil }
         guard let runId else { return }
-        let client = self.client
-        await Task.detached { try? await client.cancel(threadId: threadId, runId: runId) }.value
+        await client.cancelDetached(threadId: threadId, runId: runId)
     }
 
     // MARK: research

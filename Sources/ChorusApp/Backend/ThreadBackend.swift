@@ -1,4 +1,5 @@
 import ChorusAgents
+import ChorusGraph
 import ChorusStore
 import ChorusTUI
 
@@ -7,12 +8,8 @@ import ChorusTUI
 /// effect through it, so the Elm core never knows which one it talks to.
 /// Replies report what happens as `Msg`s through `send`.
 public protocol ThreadBackend: Sendable {
-    /// What the status bar calls the thread's runner: "model" locally, "assistant" on a server.
+    /// What answers in a thread, as the screen names it: "model" locally, "assistant" on a server.
     var runnerName: String { get }
-    /// The provider (locally) or assistant (remotely) a new thread uses.
-    var defaultRunner: String { get }
-    /// Providers or assistants the picker offers.
-    func runnerChoices() async throws -> [String]
 
     /// The thread list, most recent first; each element is the whole list so far
     /// (a server's arrives a page at a time, so its first threads show at once).
@@ -80,4 +77,12 @@ public enum PendingInput: Sendable, Equatable {
 public enum InputAnswer: Sendable, Equatable {
     case approval(ToolApproval.Answer)
     case text(String)
+
+    /// What the run is resumed with (`Command(resume:)`).
+    var resumeValue: Value {
+        switch self {
+        case .approval(let verdict): .string(verdict.rawValue)
+        case .text(let text): .string(text)
+        }
+    }
 }

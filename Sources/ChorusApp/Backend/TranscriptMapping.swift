@@ -13,7 +13,7 @@ enum TranscriptMapping {
             if message["type"]?.stringValue == "tool" || message["role"]?.stringValue == "tool" {
                 let call = message["tool_call_id"]?.stringValue.flatMap { calls[$0] }
                 return toolEntry(id: message["id"]?.stringValue ?? UUID().uuidString, name: call?.name ?? "tool",
-                                 arguments: call?.arguments ?? .null, result: text(of: message["content"]))
+                                 arguments: call?.arguments ?? .null, result: ChatMessage.text(ofContent: message["content"]))
             }
             return entry(message, label: label)
         }
@@ -29,7 +29,7 @@ enum TranscriptMapping {
     static func entry(_ message: Value, label: String) -> TranscriptEntry? {
         let type = message["type"]?.stringValue ?? message["role"]?.stringValue ?? ""
         let id = message["id"]?.stringValue ?? UUID().uuidString
-        let content = SafeText.sanitize(text(of: message["content"]))
+        let content = SafeText.sanitize(ChatMessage.text(ofContent: message["content"]))
         switch type {
         case "human", "user":
             return TranscriptEntry(id: id, role: .user, label: "You", text: content)
@@ -42,13 +42,5 @@ enum TranscriptMapping {
         default:
             return nil
         }
-    }
-
-    /// A message's text: a string, or the `text` of its content blocks.
-    static func text(of content: Value?) -> String {
-        if let text = content?.stringValue { return text }
-        return (content?.arrayValue ?? []).compactMap { block in
-            block.stringValue ?? (block["type"]?.stringValue == "text" ? block["text"]?.stringValue : nil)
-        }.joined()
     }
 }

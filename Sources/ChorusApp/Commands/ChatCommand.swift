@@ -26,7 +26,8 @@ public struct ChatCommand {
             if provider != nil || flags.model != nil || flags.baseURL != nil || !mcp.isEmpty {
                 throw UsageError("--provider, --model, --base-url and --mcp choose local models and tools; with --server the server's assistant (--assistant) answers")
             }
-            choices = try await server.check()
+            // A server's names reach the screen: stripped of control characters, as every name it sends.
+            choices = try await server.check().map { SafeText.sanitize($0, keepNewlines: false) }
             backend = RemoteBackend(client: server.client, assistant: server.assistant, drafts: database)
             chosen = server.assistant
         } else {
@@ -38,7 +39,7 @@ public struct ChatCommand {
             chosen = local.defaultProvider
             // Fails now, not at the first message, when the provider cannot be built (a missing key).
             _ = try local.model(for: chosen)
-            choices = local.runnerChoices()
+            choices = local.providerChoices()
             backend = local
         }
         if !choices.contains(chosen) { choices.append(chosen) }

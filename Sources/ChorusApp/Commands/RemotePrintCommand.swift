@@ -83,7 +83,7 @@ public struct RemotePrintCommand: Sendable {
             }
         } catch {
             if Task.isCancelled || error is CancellationError, let runId {
-                await Task.detached { try? await client.cancel(threadId: threadId, runId: runId) }.value
+                await client.cancelDetached(threadId: threadId, runId: runId)
             }
             if ephemeral { try? await client.deleteThread(threadId) }
             throw error

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusModels
 import ChorusRemote
 import ChorusTUI
 import Foundation
@@ -51,13 +52,13 @@ public struct RemoteResearchCommand: Sendable {
             }
         } catch {
             if Task.isCancelled || error is CancellationError, let runId {
-                await Task.detached { try? await client.cancel(threadId: thread.id, runId: runId) }.value
+                await client.cancelDetached(threadId: thread.id, runId: runId)
             }
             throw error
         }
         // Nothing streamed after the branches: the state says the answer.
         if answer.isEmpty {
-            answer = last["answer"]?.stringValue ?? last["messages"]?.arrayValue?.last.map { TranscriptMapping.text(of: $0["content"]) } ?? ""
+            answer = last["answer"]?.stringValue ?? last["messages"]?.arrayValue?.last.map { ChatMessage.text(ofContent: $0["content"]) } ?? ""
             if !jsonl { write(SafeText.sanitize(answer)) }
         }
         if jsonl { write(JSON.serialize(["event": "final", "thread_id": .string(thread.id), "answer": .string(SafeText.sanitize(answer))]) + "\n") }
