@@ -23,10 +23,14 @@ var package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "ChorusGraph"),
         .target(name: "ChorusStore", dependencies: ["ChorusGraph", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ChorusPostgres", dependencies: [
+            "ChorusGraph", "ChorusStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "ChorusConformance", dependencies: ["ChorusGraph"]),
         .target(name: "ChorusModels", dependencies: [
             "ChorusGraph", .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -65,9 +69,9 @@ var package = Package(
         ],
                           path: "Benchmarks/chorus-bench"),
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph", "ChorusTesting"]),
-        .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore"], exclude: ["ExtraCases"]),
+        .testTarget(name: "ChorusConformanceTests", dependencies: ["ChorusConformance", "ChorusStore", "ChorusPostgres", "ChorusTesting"], exclude: ["ExtraCases"]),
         .target(name: "ChorusTesting", dependencies: [
-            "ChorusGraph", "ChorusModels", "ChorusProcess", "ChorusTUI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            "ChorusGraph", "ChorusPostgres", "ChorusModels", "ChorusProcess", "ChorusTUI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),
@@ -80,7 +84,7 @@ var package = Package(
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusTesting", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusPostgres", "ChorusTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusTesting"]),
         .testTarget(name: "ChorusRemoteTests", dependencies: ["ChorusRemote", "ChorusGraph", "ChorusTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "ChorusAgentsTests", dependencies: ["ChorusAgents", "ChorusModels", "ChorusGraph", "ChorusTesting"]),

@@ -8,14 +8,26 @@
 # `chorus serve` with the real langgraph-sdk (scripts/serve); the MCP tool
 # tests use real MCP servers from PyPI (scripts/mcp). Every process
 # the suite starts carries a marker in its environment; none may be left
-# running afterwards. CHORUS_SKIP_REAL_PEER=1 skips the servers.
+# running afterwards. A throwaway PostgreSQL cluster (scripts/pg, Debian's
+# packages) serves the PostgreSQL store and scale-out tests.
+# CHORUS_SKIP_REAL_PEER=1 skips the model servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 LLM="scripts/llm-servers/llm-servers.sh"
+cleanup=()
+trap 'for step in "${cleanup[@]}"; do eval "$step" || true; done' EXIT
+# PostgreSQL: a new cluster in a temporary folder, loopback only, removed at the end.
+pgdir="$(mktemp -d -t chorus-pg.XXXXXX)"
+if url="$(bash scripts/pg/pg.sh start "$pgdir")"; then
+  export CHORUS_TEST_POSTGRES_URL="$url"
+  cleanup+=("bash scripts/pg/pg.sh stop '$pgdir' >&2; rm -rf '$pgdir'")
+else
+  echo "test.sh: WARNING: PostgreSQL could not be installed or started; the PostgreSQL tests will be skipped" >&2
+fi
 if [ "${CHORUS_SKIP_REAL_PEER:-0}" != 1 ]; then
   if bash "$LLM" install --with-litellm >&2 && bash "$LLM" start >&2; then
-    trap 'bash "$LLM" stop-litellm >&2 || true; bash "$LLM" stop >&2 || true' EXIT
+    cleanup+=('bash "$LLM" stop-litellm >&2' 'bash "$LLM" stop >&2')
     bash "$LLM" start-litellm >&2 || echo "test.sh: WARNING: the LiteLLM proxy did not start; its fault tests will be skipped" >&2
     eval "$(bash "$LLM" env)"
   else

@@ -1,7 +1,9 @@
 import ChorusConformance
 import ChorusGraph
+import ChorusPostgres
 import ChorusStore
 import Foundation
+import ChorusTesting
 import Testing
 
 /// The public corpus: the copy in the repository (`conformance/cases`) and,
@@ -89,5 +91,30 @@ struct CheckpointerSwapTests {
         let actual = try await Corpus.runner(directory: directory).run(swapped)
         let problem = ConformanceComparator.compare(swapped, actual: actual)
         #expect(problem == nil, "\(scenario.name) on \(other): \(problem ?? "")")
+    }
+}
+
+@Suite("Checkpointed cases on PostgreSQL", .enabled(if: TestPostgres.isAvailable))
+struct PostgresCorpusTests {
+    /// Every case that uses a checkpointer gives LangGraph's output on the
+    /// PostgreSQL checkpointer too (one database, each case's threads apart).
+    @Test(arguments: Corpus.caseFiles() + Corpus.extraCaseFiles())
+    func sameOutputOnPostgres(_ path: String) async throws {
+        let scenario = try Scenario.load(path: path)
+        guard (scenario.graph["compile"]?["checkpointer"]?.stringValue ?? "none") != "none",
+              case .object(var graph) = scenario.graph, case .object(var compile) = graph["compile"] ?? .object([:]) else { return }
+        compile["checkpointer"] = "postgres"
+        graph["compile"] = .object(compile)
+        let onPostgres = try Scenario(json: .object([
+            "name": .string(scenario.name), "graph": .object(graph), "config": scenario.config,
+            "calls": .array(scenario.calls), "expected": .array(scenario.expected),
+        ]))
+        let database = try await TestPostgres.shared()
+        let runner = ScenarioRunner { kind in
+            kind == "postgres" ? ThreadPrefixedCheckpointer(PostgresCheckpointer(database: database)) : nil
+        }
+        let actual = try await runner.run(onPostgres)
+        let problem = ConformanceComparator.compare(onPostgres, actual: actual)
+        #expect(problem == nil, "\(scenario.name) on postgres: \(problem ?? "")")
     }
 }

@@ -10,10 +10,10 @@ import Testing
                    channelVersions: ["n": n, "log": 1], versionsSeen: ["a": ["branch:to:a": n]])
     }
 
-    @Test(arguments: CheckpointerKind.allCases)
+    @Test(arguments: CheckpointerKind.available)
     func putGetAndListNewestFirst(_ kind: CheckpointerKind) async throws {
         let dir = TemporaryDirectory()
-        let saver = try kind.make(in: dir)
+        let saver = try await kind.make(in: dir)
         #expect(try await saver.get(threadId: "t", namespace: "", id: nil) == nil)
         let ids = (1...5).map { CheckpointID.next() + "-\($0)" }
         for (i, id) in ids.enumerated() {
@@ -33,10 +33,10 @@ import Testing
         #expect(try await saver.get(threadId: "t", namespace: "sub:1", id: nil) == nil)
     }
 
-    @Test(arguments: CheckpointerKind.allCases)
+    @Test(arguments: CheckpointerKind.available)
     func pendingWritesReplacePerTaskAndStayWithTheirCheckpoint(_ kind: CheckpointerKind) async throws {
         let dir = TemporaryDirectory()
-        let saver = try kind.make(in: dir)
+        let saver = try await kind.make(in: dir)
         let id = CheckpointID.next()
         try await saver.put(threadId: "t", namespace: "", checkpoint: checkpoint(id, 1), metadata: CheckpointMetadata(source: .loop, step: 1), parentId: nil)
         try await saver.putWrites(threadId: "t", namespace: "", checkpointId: id, taskId: "a", writes: [PendingWrite(taskId: "a", channel: "n", value: 1)])
@@ -53,10 +53,10 @@ import Testing
         #expect(try await saver.get(threadId: "t", namespace: "", id: nil)?.pendingWrites == [])
     }
 
-    @Test(arguments: CheckpointerKind.allCases)
+    @Test(arguments: CheckpointerKind.available)
     func valuesThatDidNotChangeAreReadBackFromTheirWriter(_ kind: CheckpointerKind) async throws {
         let dir = TemporaryDirectory()
-        let saver = try kind.make(in: dir)
+        let saver = try await kind.make(in: dir)
         let a = CheckpointID.next(), b = CheckpointID.next()
         let first = Checkpoint(id: a, channelValues: ["big": .array((0..<100).map { .int($0) }), "n": 1], channelVersions: ["big": 1, "n": 1], versionsSeen: [:])
         let second = Checkpoint(id: b, channelValues: ["big": .array((0..<100).map { .int($0) }), "n": 2], channelVersions: ["big": 1, "n": 2], versionsSeen: [:])
@@ -66,10 +66,10 @@ import Testing
         #expect(try await saver.get(threadId: "t", namespace: "", id: a)?.checkpoint == first)
     }
 
-    @Test(arguments: CheckpointerKind.allCases)
+    @Test(arguments: CheckpointerKind.available)
     func deletingAThreadRemovesAllItsNamespaces(_ kind: CheckpointerKind) async throws {
         let dir = TemporaryDirectory()
-        let saver = try kind.make(in: dir)
+        let saver = try await kind.make(in: dir)
         for ns in ["", "sub:1"] {
             try await saver.put(threadId: "t", namespace: ns, checkpoint: checkpoint(CheckpointID.next(), 1), metadata: CheckpointMetadata(source: .loop, step: 0), parentId: nil)
         }
@@ -80,7 +80,7 @@ import Testing
         #expect(try await saver.get(threadId: "keep", namespace: "", id: nil) != nil)
     }
 
-    @Test(arguments: CheckpointerKind.allCases)
+    @Test(arguments: CheckpointerKind.available)
     func interruptResumeAndForkThroughTheEngine(_ kind: CheckpointerKind) async throws {
         let dir = TemporaryDirectory()
         var g = StateGraph(StateSchema([("log", .reducer(.append)), ("answer", .lastValue)]))
@@ -88,7 +88,7 @@ import Testing
         g.addNode("greet") { state, _ in .update(["log": .array([.string("hi \(state["answer"]!.stringValue!)")])]) }
         g.addEdge(START, "ask")
         g.addEdge("ask", "greet")
-        let graph = try g.compile(checkpointer: try kind.make(in: dir))
+        let graph = try g.compile(checkpointer: try await kind.make(in: dir))
         let paused = try await graph.invoke(["log": ["start"]])
         #expect(paused.interrupts.map(\.value) == ["name?"])
         let done = try await graph.invoke(.resume("ada"))
@@ -111,10 +111,10 @@ import Testing
         return try g.compile(checkpointer: checkpointer)
     }
 
-    @Test(arguments: CheckpointerKind.allCases)
+    @Test(arguments: CheckpointerKind.available)
     func asyncDurabilitySavesTheSameHistoryBeforeReturning(_ kind: CheckpointerKind) async throws {
         let dir = TemporaryDirectory()
-        let graph = try chain(try kind.make(in: dir))
+        let graph = try chain(try await kind.make(in: dir))
         _ = try await graph.invoke(["n": 0], config: RunConfig(threadId: "sync"))
         _ = try await graph.invoke(["n": 0], config: RunConfig(threadId: "async", durability: .async))
         let sync = try await graph.getStateHistory(config: RunConfig(threadId: "sync"))

@@ -1,5 +1,7 @@
 import ChorusGraph
 import ChorusStore
+import ChorusPostgres
+import ChorusTesting
 import Foundation
 
 /// A fresh folder per test, removed afterwards.
@@ -16,16 +18,20 @@ final class TemporaryDirectory: Sendable {
     func file(_ name: String) -> String { path + "/" + name }
 }
 
-/// The checkpointers every spec test runs on, each in a fresh directory.
+/// The checkpointers every spec test runs on, each in a fresh directory
+/// (PostgreSQL: the suite's server, when it has one; its own tests show the skip).
 enum CheckpointerKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite
+    case memory, sqlite, postgres
+
+    static var available: [CheckpointerKind] { allCases.filter { $0 != .postgres || TestPostgres.isAvailable } }
 
     var testDescription: String { rawValue }
 
-    func make(in directory: TemporaryDirectory) throws -> any Checkpointer {
+    func make(in directory: TemporaryDirectory) async throws -> any Checkpointer {
         switch self {
         case .memory: return InMemoryCheckpointer()
         case .sqlite: return SQLiteCheckpointer(database: try ChorusDatabase(path: directory.file("spec.sqlite")))
+        case .postgres: return ThreadPrefixedCheckpointer(PostgresCheckpointer(database: try await TestPostgres.shared()))
         }
     }
 }

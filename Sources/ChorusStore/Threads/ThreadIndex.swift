@@ -9,8 +9,6 @@ import GRDB
 /// A checkpoint updates them from what changed only: a new message is
 /// indexed once, an edited one re-indexed, a removed one dropped.
 enum ThreadIndex {
-    static let titleLength = 60
-
     /// A checkpoint that did not change the messages.
     static func touched(_ db: Database, threadId: String) throws {
         try db.cachedStatement(sql: "UPDATE threads SET updated_at = ? WHERE id = ?").execute(arguments: [Date().timeIntervalSince1970, threadId])
@@ -57,31 +55,14 @@ enum ThreadIndex {
             ON CONFLICT (thread_id, message_id) DO UPDATE SET role = excluded.role, content = excluded.content
             WHERE content != excluded.content OR role != excluded.role
             """)
-        try upsert.execute(arguments: [threadId, id, message["type"]?.stringValue ?? "unknown", plainText(message["content"] ?? .null)])
+        try upsert.execute(arguments: [threadId, id, message["type"]?.stringValue ?? "unknown", ThreadText.plain(message["content"] ?? .null)])
     }
 
     /// Titles a thread that has no title yet after its first human message.
     private static func nameUntitled(_ db: Database, threadId: String, messages: [Value]) throws {
         guard let first = messages.first(where: { $0["type"] == "human" }) else { return }
-        let text = plainText(first["content"] ?? .null)
+        let text = ThreadText.plain(first["content"] ?? .null)
         guard !text.isEmpty else { return }
-        try db.cachedStatement(sql: "UPDATE threads SET title = ? WHERE id = ? AND title IS NULL").execute(arguments: [title(from: text), threadId])
-    }
-
-    /// Text of a message's content: a string, or the text parts of a list.
-    static func plainText(_ content: Value) -> String {
-        switch content {
-        case .string(let s): return s
-        case .array(let parts):
-            return parts.compactMap { $0["text"]?.stringValue ?? $0.stringValue }.joined(separator: " ")
-        default: return ""
-        }
-    }
-
-    /// First line of the message, at most `titleLength` characters.
-    static func title(from text: String) -> String {
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return trimmed.count <= titleLength ? trimmed : String(trimmed.prefix(titleLength - 1)) + "…"
+        try db.cachedStatement(sql: "UPDATE threads SET title = ? WHERE id = ? AND title IS NULL").execute(arguments: [ThreadText.title(from: text), threadId])
     }
 }

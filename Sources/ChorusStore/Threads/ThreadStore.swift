@@ -177,5 +177,10 @@ public final class ThreadStore: Sendable {
 /// No thread has this id.
 public struct ThreadNotFound: Error, CustomStringConvertible, Sendable {
     public let id: String
+
+    public init(id: String) {
+        self.id = id
+    }
+
     public var description: String { "no thread with id \(id)" }
 }

@@ -1,0 +1,127 @@
+import ChorusGraph
+import ChorusPostgres
+import ChorusStore
+import ChorusTesting
+import Foundation
+import Testing
+
+@Suite struct PostgresURLTests {
+    @Test func readsEveryPart() throws {
+        let url = try PostgresURL("postgres://ada:s%40cret@db.local:6543/chorus?schema=team_a")
+        #expect(url.user == "ada")
+        #expect(url.password == "s@cret")
+        #expect(url.host == "db.local")
+        #expect(url.port == 6543)
+        #expect(url.database == "chorus")
+        #expect(url.schema == "team_a")
+        #expect(!url.description.contains("cret"), "the password never shows")
+        #expect(try PostgresURL("postgresql://u@h/d").port == 5432)
+    }
+
+    @Test(arguments: ["mysql://u@h/d", "postgres://h/d", "postgres://u@h", "postgres://u@h/d?schema=x;drop", "postgres://u@h/d?sslmode=on"])
+    func refusesWhatItCannotUse(_ text: String) {
+        #expect(throws: PostgresStoreError.self) { try PostgresURL(text) }
+    }
+
+    @Test func anErrorNeverShowsThePassword() {
+        let error = (try? PostgresURL("postgres://u:hunter2@h/d?schema=1x")).map { _ in "" } ?? ""
+        #expect(error.isEmpty)
+        do {
+            _ = try PostgresURL("postgres://u:hunter2@h/d?schema=1x")
+        } catch {
+            #expect(!"\(error)".contains("hunter2"))
+        }
+    }
+}
+
+@Suite("PostgreSQL store", .enabled(if: TestPostgres.isAvailable))
+struct PostgresStoreTests {
+    @Test func aSchemaFromANewerChorusIsRefused() async throws {
+        let url = try PostgresURL(try TestPostgres.freshSchemaURL())
+        let database = try await PostgresDatabase.open(url)
+        try await database.markSchemaVersion(99)
+        await database.close()
+        await #expect(throws: PostgresStoreError.self) { try await PostgresDatabase.open(url) }
+        // Opening the same up-to-date schema twice (two instances) is fine.
+        let other = try PostgresURL(try TestPostgres.freshSchemaURL())
+        async let a = PostgresDatabase.open(other)
+        async let b = PostgresDatabase.open(other)
+        let (first, second) = try await (a, b)
+        await first.close()
+        await second.close()
+    }
+
+    @Test func anUnreachableServerIsNamedInTime() async throws {
+        let start = ContinuousClock.now
+        await #expect(throws: PostgresStoreError.self) {
+            try await PostgresDatabase.open(try PostgresURL("postgres://nobody@127.0.0.1:1/none"), connectTimeout: .seconds(1))
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test func threadsAreCreatedFoundAnnotatedAndDeleted() async throws {
+        let database = try await TestPostgres.shared()
+        let threads = PostgresThreadStore(database: database)
+        let tag = UUID().uuidString
+        let a = try await threads.create(id: UUID().uuidString, metadata: ["team": .string(tag), "n": 1])
+        let b = try await threads.create(id: UUID().uuidString, metadata: ["team": .string(tag), "n": 2])
+        await #expect(throws: ThreadAlreadyExists.self) { try await threads.create(id: a.id) }
+        #expect(try await threads.get(a.id)?.metadata == ["team": .string(tag), "n": 1])
+        let found = try await threads.find(metadata: ["team": .string(tag)], limit: 1, offset: 0)
+        #expect(found.total == 2)
+        #expect(found.threads.count == 1)
+        #expect(try await threads.find(metadata: ["team": .string(tag), "n": 2], limit: 10, offset: 0).threads.map(\.id) == [b.id])
+        let annotated = try await threads.annotate(a.id, metadata: ["n": 5, "graph_id": "research"], kind: .research)
+        #expect(annotated.metadata == ["team": .string(tag), "n": 5, "graph_id": "research"])
+        #expect(annotated.kind == .research)
+        await #expect(throws: ThreadNotFound.self) { try await threads.annotate("missing", metadata: [:]) }
+        try await threads.delete(a.id)
+        #expect(try await threads.get(a.id) == nil)
+    }
+
+    @Test func checkpointsKeepTheListAndTheFullTextIndexInStep() async throws {
+        let database = try await TestPostgres.shared()
+        let threads = PostgresThreadStore(database: database)
+        let saver = PostgresCheckpointer(database: database)
+        let id = UUID().uuidString
+        try await threads.create(id: id)
+        let word = "zebra" + String(UUID().uuidString.prefix(6)).lowercased().filter(\.isLetter)
+        var graph = StateGraph(StateSchema([("messages", .reducer(.messages))]))
+        graph.addNode("reply") { _, _ in .update(["messages": [["type": "ai", "content": .string("the \(word) answers")]]]) }
+        graph.addEdge(START, "reply")
+        let compiled = try graph.compile(checkpointer: saver)
+        let started = Date()
+        _ = try await compiled.invoke(["messages": [["type": "human", "content": .string("Tell me about \(word)s please")]]], config: RunConfig(threadId: id))
+        let record = try #require(try await threads.get(id))
+        #expect(record.messageCount == 2)
+        #expect(record.title == "Tell me about \(word)s please")
+        let hits = try await threads.search(String(word.prefix(6)), limit: 10)
+        #expect(Set(hits.map(\.role)) == ["human", "ai"])
+        #expect(hits.allSatisfy { $0.threadId == id && $0.snippet.contains("[") })
+        #expect(try await threads.search("'; DROP TABLE threads; --", limit: 10).isEmpty)
+        // A rolled-back run leaves neither its checkpoints nor its index entries.
+        try await saver.deleteCheckpoints(threadId: id, since: started)
+        #expect(try await saver.get(threadId: id, namespace: "", id: nil) == nil)
+        #expect(try await threads.search(word, limit: 10).isEmpty)
+        #expect(try await threads.get(id)?.messageCount == 0)
+    }
+
+    @Test func anotherInstanceReadsWhatOneWrote() async throws {
+        let url = try PostgresURL(try TestPostgres.freshSchemaURL())
+        let (one, two) = (try await PostgresDatabase.open(url), try await PostgresDatabase.open(url))
+        defer { Task { await one.close(); await two.close() } }
+        var graph = StateGraph(StateSchema([("n", .reducer(.add)), ("log", .reducer(.append))]))
+        graph.addNode("a") { _, _ in .update(["n": 1, "log": ["a"]]) }
+        graph.addNode("b") { _, _ in .update(["n": 10]) }
+        graph.addEdge(START, "a")
+        graph.addEdge("a", "b")
+        let first = try graph.compile(checkpointer: PostgresCheckpointer(database: one))
+        let second = try graph.compile(checkpointer: PostgresCheckpointer(database: two))
+        _ = try await first.invoke(["n": 0, "log": []], config: RunConfig(threadId: "shared"))
+        // Instance two continues the thread instance one wrote (its parent is unknown to two's memory).
+        let after = try await second.invoke(["n": 100], config: RunConfig(threadId: "shared"))
+        #expect(after.values["n"] == 122)
+        #expect(after.values["log"] == ["a", "a"])
+        #expect(try await first.getState(config: RunConfig(threadId: "shared")).values["n"] == 122)
+    }
+}
