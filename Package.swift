@@ -55,17 +55,18 @@ var package = Package(
             "ChorusAgents", "ChorusTools", "ChorusRemote", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "ChorusServe", dependencies: [
-            "ChorusAgents", "ChorusApp", "ChorusModels", "ChorusStore", "ChorusGraph", .product(name: "Hummingbird", package: "hummingbird"),
+            "ChorusAgents", "ChorusApp", "ChorusModels", "ChorusStore", "ChorusPostgres", "ChorusGraph", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "chorus", dependencies: [
-            "ChorusApp", "ChorusCurses", "ChorusStore", "ChorusServe", "ChorusTools", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ChorusApp", "ChorusCurses", "ChorusStore", "ChorusServe", "ChorusTools", "ChorusPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
         .executableTarget(name: "chorus-bench", dependencies: [
             "ChorusGraph", "ChorusStore", "ChorusModels", "ChorusApp", "ChorusTUI", "ChorusProcess", "ChorusTesting", "ChorusAgents", "ChorusTools",
+            "ChorusPostgres",
         ],
                           path: "Benchmarks/chorus-bench"),
         .testTarget(name: "ChorusGraphTests", dependencies: ["ChorusGraph", "ChorusTesting"]),

@@ -16,7 +16,7 @@ let allWorkloads: [(String, () async throws -> Value)] = [
 let namedOnlyWorkloads: [(String, () async throws -> Value)] = [
     ("soak", Soak.run), ("longchat", LongChat.run), ("sends10k", Sends10k.noop), ("sends10k-sleep", Sends10k.sleeping),
     ("invocations10k", Invocations10k.run), ("policies", PolicyOverhead.run), ("tools", ToolCalls.run),
-    ("remote-startup", RemoteApp.startup), ("remote-fanout", RemoteApp.fanout),
+    ("remote-startup", RemoteApp.startup), ("remote-fanout", RemoteApp.fanout), ("postgres", PostgresWorkload.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

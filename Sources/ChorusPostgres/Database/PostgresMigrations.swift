@@ -45,7 +45,7 @@ enum PostgresMigrations {
                 run_id text PRIMARY KEY, thread_id text NOT NULL, stateless boolean NOT NULL, assistant_id text NOT NULL,
                 request text NOT NULL, status text NOT NULL, created_at double precision NOT NULL, updated_at double precision NOT NULL,
                 owner text, lease_until timestamptz, attempt integer NOT NULL DEFAULT 0,
-                cancel text, final_values text, error_type text, error_message text)
+                cancel text, outcome text, final_values text, error_type text, error_message text)
             """,
             "CREATE INDEX runs_by_thread ON runs (thread_id, created_at)",
             "CREATE INDEX runs_waiting ON runs (created_at) WHERE status = 'pending'",
@@ -84,5 +84,18 @@ extension PostgresDatabase {
     /// Records the schema as being at `version` (tests: a database from a newer Chorus).
     public func markSchemaVersion(_ version: Int) async throws {
         try await rows("INSERT INTO chorus_schema (version, name) VALUES (\(version), 'marked') ON CONFLICT DO NOTHING")
+    }
+}
+
+extension PostgresDatabase {
+    /// `SHOW server_version`.
+    public func serverVersion() async throws -> String {
+        try await rows("SHOW server_version").first?.decode(String.self) ?? "?"
+    }
+
+    /// Drops the URL's schema with every table in it (benchmarks' and tests' throwaway schemas only).
+    public func dropSchema() async throws {
+        guard url.schema != "public" else { return }
+        try await rows(PostgresQuery(unsafeSQL: "DROP SCHEMA \(url.schema) CASCADE"))
     }
 }

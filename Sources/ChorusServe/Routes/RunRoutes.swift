@@ -32,7 +32,7 @@ enum RunRoutes {
                 guard let status = RunStatus(rawValue: text) else { throw APIError.invalidField("status", "a run status") }
                 return status
             }
-            let runs = await state.runs.runs(onThread: thread.id, limit: limit, offset: offset, status: status)
+            let runs = try await state.runs.runs(onThread: thread.id, limit: limit, offset: offset, status: status)
             return WireJSON.response(.array(runs.map(\.json)))
         }
         router.get("/threads/:thread_id/runs/:run_id") { _, context in
@@ -53,7 +53,7 @@ enum RunRoutes {
             let query = request.uri.queryParameters
             let action = query.get("action") ?? "interrupt"
             guard action == "interrupt" || action == "rollback" else { throw APIError.invalidField("action", "'interrupt' or 'rollback'") }
-            await state.runs.cancel(run, rollback: action == "rollback")
+            try await state.runs.cancel(run, rollback: action == "rollback")
             guard let wait = query.get("wait"), wait == "1" || wait == "true" else { return Response(status: .accepted) }
             await run.log.waitForEnd()
             return WireJSON.response(.object([:]))
@@ -108,7 +108,7 @@ enum RunRoutes {
     private static func findRun(_ context: BasicRequestContext, state: ServerState) async throws -> ServedRun {
         let thread = try context.parameters.require("thread_id")
         let id = try context.parameters.require("run_id")
-        guard let run = await state.runs.run(id), run.threadId == thread else { throw APIError.runNotFound(id) }
+        guard let run = try await state.runs.run(id), run.threadId == thread else { throw APIError.runNotFound(id) }
         return run
     }
 
@@ -126,7 +126,7 @@ enum RunRoutes {
                 while let frames = await stream.frames.next() { try await writer.write(frames) }
                 try await writer.finish(nil)
             } catch {
-                if cancelOnDisconnect { await state.runs.cancel(run, rollback: false) }
+                if cancelOnDisconnect { try? await state.runs.cancel(run, rollback: false) }
                 throw error
             }
         })
@@ -138,10 +138,10 @@ enum RunRoutes {
     /// the server shuts down. New runs are picked up within 100 ms.
     private static func threadEvents(_ thread: String, state: ServerState) -> Response {
         Response(status: .ok, headers: sseHeaders, body: ResponseBody { writer in
-            var seen = Set(await state.runs.runs(onThread: thread).filter { $0.status.isFinal }.map(\.id))
+            var seen = Set(try await state.runs.runs(onThread: thread).filter { $0.status.isFinal }.map(\.id))
             var quietSince = ContinuousClock.now
             while await state.runs.isAccepting {
-                let fresh = await state.runs.runs(onThread: thread).filter { !seen.contains($0.id) }
+                let fresh = try await state.runs.runs(onThread: thread).filter { !seen.contains($0.id) }
                 for run in fresh {
                     seen.insert(run.id)
                     let follower = run.log.follow(after: nil)

@@ -33,7 +33,7 @@ enum ThreadRoutes {
         router.delete("/threads/:thread_id") { _, context in
             let id = try context.parameters.require("thread_id")
             _ = try await state.thread(id)
-            await state.runs.forget(thread: id)
+            try await state.runs.forget(thread: id)
             try await state.store.delete(id)
             return Response(status: .noContent)
         }
@@ -79,7 +79,7 @@ enum ThreadRoutes {
             let values = try body.object("values")
             let asNode = try body.string("as_node")
             let checkpoint = try body.string("checkpoint_id") ?? BodyFields(try body.object("checkpoint") ?? [:]).string("checkpoint_id")
-            if await state.runs.activity(of: record.id)?.status == "busy" { throw APIError.busyThread }
+            if try await state.runs.activity(of: record.id)?.status == "busy" { throw APIError.busyThread }
             let graph = state.assistant(for: record).graph
             let id: String
             do {

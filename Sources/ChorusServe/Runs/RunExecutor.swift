@@ -4,18 +4,19 @@ import Foundation
 
 /// Runs one served run on the engine and writes its events to the run's log.
 struct RunExecutor: Sendable {
-    let store: ThreadStore
+    let store: any ThreadRepository
     /// The database's checkpoints, for undoing a rolled-back run.
-    let checkpoints: SQLiteCheckpointer
+    let checkpoints: any RewindableCheckpointer
     /// Where stateless runs keep their temporary threads.
     let scratch: InMemoryCheckpointer
     /// The server-wide budget of node tasks (`--max-concurrency`), if any.
     let limiter: ConcurrencyLimiter?
 
-    func execute(_ run: ServedRun) async -> RunOutcome {
+    /// `attempt`: 1, or more when another instance began the run and died.
+    func execute(_ run: ServedRun, attempt: Int = 1) async -> RunOutcome {
         let request = run.request
         let final = Locked<Value>(.null)
-        run.log.append(event: "metadata", data: "{\"run_id\":" + JSON.serialize(.string(run.id)) + ",\"attempt\":1}")
+        run.log.append(event: "metadata", data: "{\"run_id\":" + JSON.serialize(.string(run.id)) + ",\"attempt\":\(attempt)}")
         defer {
             if run.isStateless { Task { [scratch, id = run.threadId] in try? await scratch.deleteThread(id) } }
         }
@@ -33,14 +34,16 @@ struct RunExecutor: Sendable {
             if hasBreakpoints {
                 graph = try graph.pausing(before: request.interruptBefore, after: request.interruptAfter)
             }
-            let config = RunConfig(threadId: run.threadId, checkpointId: request.checkpointId,
+            let config = RunConfig(threadId: run.threadId, checkpointId: run.resumesFromCheckpoint ? nil : request.checkpointId,
                                    recursionLimit: request.recursionLimit ?? RunConfig.defaultRecursionLimit,
                                    maxConcurrency: request.maxConcurrency, tags: request.tags, durability: request.durability.engine,
                                    limiter: limiter)
             // Encoded and logged on the task that produced each part; the lock keeps events in order.
             let encoders = Locked((parts: StreamEncoder(run: run), events: EventsEncoder(run: run)))
             let subgraphs = request.streamSubgraphs
-            try await graph.run(request.runInput, modes: request.engineModes, subgraphs: subgraphs,
+            // A run taken over from an instance that died goes on from its thread's last checkpoint.
+            let input = run.resumesFromCheckpoint ? RunInput.continue : request.runInput
+            try await graph.run(input, modes: request.engineModes, subgraphs: subgraphs,
                                 events: request.streamModes.contains(.events), config: config) { output in
                 encoders.withLock { encoders in
                     switch output {

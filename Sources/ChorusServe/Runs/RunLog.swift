@@ -6,7 +6,14 @@ import NIOCore
 /// client that started it, `join` streams). A resumable run keeps them all so
 /// a client can reconnect with `Last-Event-ID` and get what it missed; other
 /// runs keep none and deliver only what happens while a follower listens.
+///
+/// On several instances (PostgreSQL) every run keeps its events, and the
+/// instance running it hands each to a recorder that keeps it in the
+/// database; other instances' logs of the run replay them from there.
 final class RunLog: Sendable {
+    /// Keeps an event elsewhere: sequence number, event name, data.
+    typealias Recorder = @Sendable (Int, String, String) -> Void
+
     private struct State {
         var kept: [(seq: Int, frame: ByteBuffer)] = []
         var nextSeq = 0
@@ -14,16 +21,18 @@ final class RunLog: Sendable {
         var nextFollower = 0
         var finished = false
         var endWaiters: [CheckedContinuation<Void, Never>] = []
+        var recorder: Recorder?
     }
 
     let keepsHistory: Bool
-    /// The millisecond prefix of this run's event ids (`<ms>-<seq>`).
+    /// The millisecond prefix of this run's event ids (`<ms>-<seq>`): the
+    /// run's creation time, so every instance numbers its events alike.
     private let epoch: String
     private let state = Locked(State())
 
-    init(keepsHistory: Bool) {
+    init(keepsHistory: Bool, createdAt: Date = Date()) {
         self.keepsHistory = keepsHistory
-        epoch = String(Int(Date().timeIntervalSince1970 * 1000))
+        epoch = String(Int(createdAt.timeIntervalSince1970 * 1000))
     }
 
     /// Adds an event; resumable runs number it.
@@ -32,10 +41,30 @@ final class RunLog: Sendable {
             guard !s.finished else { return }
             let seq = s.nextSeq
             s.nextSeq += 1
+            s.recorder?(seq, event, data)
             let frame = SSEFrame.event(event, data: data, id: keepsHistory ? "\(epoch)-\(seq)" : nil)
             if keepsHistory { s.kept.append((seq, frame)) }
             for follower in s.followers.values { follower.push(frame) }
         }
+    }
+
+    /// Adds an event another instance numbered (one this log has not had yet).
+    func replay(seq: Int, event: String, data: String) {
+        state.withLock { s in
+            guard !s.finished, seq >= s.nextSeq else { return }
+            s.nextSeq = seq + 1
+            let frame = SSEFrame.event(event, data: data, id: "\(epoch)-\(seq)")
+            s.kept.append((seq, frame))
+            for follower in s.followers.values { follower.push(frame) }
+        }
+    }
+
+    /// The number the next event gets.
+    var nextSeq: Int { state.withLock { $0.nextSeq } }
+
+    /// From now on, events appended here are also handed to `recorder` (this instance runs the run).
+    func record(with recorder: @escaping Recorder) {
+        state.withLock { $0.recorder = recorder }
     }
 
     /// Sends the keep-alive comment to everyone following.

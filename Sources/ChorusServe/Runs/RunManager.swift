@@ -5,12 +5,6 @@ import Foundation
 /// thread, applies multitask strategies, cancels, and remembers how each
 /// thread's last run ended (its status until the next run).
 actor RunManager {
-    /// A thread's status as far as runs decide it.
-    struct ThreadActivity: Sendable {
-        var status: String
-        var error: (type: String, message: String)?
-    }
-
     private let executor: RunExecutor
     /// Finished runs kept for `runs.get` / `runs.list`, oldest dropped first.
     private let retainedRuns: Int

@@ -22,20 +22,35 @@ final class ServedRun: Sendable {
         var error: (type: String, message: String)?
         /// Set when a cancel asked for the run to be deleted as well.
         var rollback = false
+        /// Taken over from an instance that died: continue its thread from the
+        /// last checkpoint rather than apply the input again.
+        var resumesFromCheckpoint = false
     }
 
     private let mutable: Locked<Mutable>
 
-    init(threadId: String, isStateless: Bool, assistant: Assistant, request: RunRequest) {
+    /// A new run. `keepsHistory`: keep every event for `Last-Event-ID` (always on several instances).
+    convenience init(threadId: String, isStateless: Bool, assistant: Assistant, request: RunRequest, keepsHistory: Bool = false) {
         let now = Date()
-        id = WireClock.uuid7(at: now)
+        self.init(id: WireClock.uuid7(at: now), threadId: threadId, isStateless: isStateless, assistant: assistant, request: request,
+                  createdAt: now, keepsHistory: keepsHistory || request.streamResumable)
+    }
+
+    /// A run as recorded (by this or another instance).
+    init(id: String, threadId: String, isStateless: Bool, assistant: Assistant, request: RunRequest, createdAt: Date, keepsHistory: Bool) {
+        self.id = id
         self.threadId = threadId
         self.isStateless = isStateless
         self.assistant = assistant
         self.request = request
-        createdAt = now
-        log = RunLog(keepsHistory: request.streamResumable)
-        mutable = Locked(Mutable(updatedAt: now))
+        self.createdAt = createdAt
+        log = RunLog(keepsHistory: keepsHistory, createdAt: createdAt)
+        mutable = Locked(Mutable(updatedAt: createdAt))
+    }
+
+    var resumesFromCheckpoint: Bool {
+        get { mutable.withLock { $0.resumesFromCheckpoint } }
+        set { mutable.withLock { $0.resumesFromCheckpoint = newValue } }
     }
 
     var status: RunStatus { mutable.withLock { $0.status } }
@@ -43,10 +58,10 @@ final class ServedRun: Sendable {
     var error: (type: String, message: String)? { mutable.withLock { $0.error } }
     var isRolledBack: Bool { mutable.withLock { $0.rollback } }
 
-    func setStatus(_ status: RunStatus) {
+    func setStatus(_ status: RunStatus, at date: Date = Date()) {
         mutable.withLock {
             $0.status = status
-            $0.updatedAt = Date()
+            $0.updatedAt = date
         }
     }
 

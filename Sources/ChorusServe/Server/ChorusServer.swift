@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusPostgres
 import ChorusStore
 import Foundation
 import Hummingbird
@@ -17,7 +18,16 @@ public enum ChorusServer {
             throw ServeError(description: "refusing to listen on \(options.host) without an API key: set CHORUS_SERVER_API_KEY "
                 + "(clients then send it as x-api-key), or serve on 127.0.0.1")
         }
-        let state = try makeState(options)
+        var database: PostgresDatabase?
+        let state: ServerState
+        if let cluster = options.postgres {
+            let opened = try await PostgresDatabase.open(try PostgresURL(cluster.url), maxConnections: cluster.maxConnections, logger: logger)
+            database = opened
+            state = try await makeClusterState(options, cluster: cluster, database: opened, logger: logger)
+        } else {
+            state = try makeState(options)
+        }
+        defer { if let database { Task { await database.close() } } }
         let app = Application(
             router: router(state: state, apiKey: options.apiKey, logger: logger),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "chorus", backlog: 4096),
@@ -40,6 +50,23 @@ public enum ChorusServer {
         let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
         let runs = RunManager(executor: RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter),
                               runsWithValues: keptValues.runs, valuesKeptFor: keptValues.for)
+        return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
+    }
+
+    /// An instance of several on one PostgreSQL database: threads, checkpoints
+    /// and runs there; this instance claims runs as any other does.
+    static func makeClusterState(_ options: ServeOptions, cluster: ClusterOptions, database: PostgresDatabase,
+                                 logger: Logger) async throws -> ServerState {
+        let scratch = InMemoryCheckpointer()
+        let checkpoints = PostgresCheckpointer(database: database)
+        let catalog = try AssistantCatalog(model: options.model, researchBranches: options.researchBranches,
+                                           database: checkpoints, scratch: scratch, tools: options.tools)
+        let store = PostgresThreadStore(database: database)
+        let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
+        let runs = ClusterRunManager(queue: PostgresRunQueue(database: database, instance: cluster.instance),
+                                     executor: RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter),
+                                     catalog: catalog, checkpoints: checkpoints, lease: cluster.lease, capacity: cluster.maxRuns, logger: logger)
+        await runs.start()
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
     }
 

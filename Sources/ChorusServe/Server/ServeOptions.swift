@@ -1,4 +1,5 @@
 import ChorusAgents
+import Foundation
 import ChorusModels
 
 /// How `chorus serve` was asked to run.
@@ -6,7 +7,10 @@ public struct ServeOptions: Sendable {
     public var host: String
     /// 0 picks a free port (the one chosen is reported through `onListening`).
     public var port: Int
+    /// The SQLite database (one instance), unless `postgres` is set.
     public var databasePath: String
+    /// Several instances on one PostgreSQL database (`--database postgres://…`).
+    public var postgres: ClusterOptions?
     /// The model behind every assistant.
     public var model: any ChatModel
     /// Node tasks running at once across every run on the server; nil: no bound.
@@ -41,6 +45,33 @@ public struct ServeOptions: Sendable {
     /// Listening beyond this machine needs an API key.
     public var isLoopback: Bool {
         ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+    }
+}
+
+/// How an instance shares a PostgreSQL database with others.
+public struct ClusterOptions: Sendable {
+    public var url: String
+    /// How long a run stays with an instance that stopped renewing its lease
+    /// (died, or lost the database) before another instance takes it over.
+    public var lease: Duration
+    /// Runs this instance runs at once, at most; the rest wait for any instance.
+    public var maxRuns: Int
+    /// Connections this instance opens to the database, at most.
+    public var maxConnections: Int
+    /// This instance's name in the runs table (host, process and a random part by default).
+    public var instance: String
+
+    public init(url: String, lease: Duration = .seconds(10), maxRuns: Int = 1000, maxConnections: Int = 20,
+                instance: String = ClusterOptions.defaultInstanceName()) {
+        self.url = url
+        self.lease = lease
+        self.maxRuns = maxRuns
+        self.maxConnections = maxConnections
+        self.instance = instance
+    }
+
+    public static func defaultInstanceName() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 }
 

@@ -4,9 +4,9 @@ import Foundation
 
 /// What every route shares: the store, the assistants, the runs and the limits.
 struct ServerState: Sendable {
-    let store: ThreadStore
+    let store: any ThreadRepository
     let catalog: AssistantCatalog
-    let runs: RunManager
+    let runs: any RunRegistry
     /// Largest request body read, in bytes (413 above).
     let bodyLimit: Int
 
@@ -33,7 +33,7 @@ struct ServerState: Sendable {
         let interrupts = snapshot.tasks.filter { !$0.interrupts.isEmpty }
         var status = interrupts.isEmpty && (snapshot.next.isEmpty || !hasState) ? "idle" : "interrupted"
         var error: Value = .null
-        if let activity = await runs.activity(of: record.id) {
+        if let activity = try await runs.activity(of: record.id) {
             status = activity.status
             if let failure = activity.error { error = WireJSON.failure(type: failure.type, message: failure.message) }
         }

@@ -4,11 +4,13 @@ import Foundation
 /// Where a server keeps its threads: `ThreadStore` (SQLite, one machine) or
 /// the PostgreSQL store (several `chorus serve` instances on one database).
 public protocol ThreadRepository: Sendable {
+    @discardableResult
     func create(id: String, title: String?, kind: ThreadKind, provider: String?, model: String?,
                 metadata: [String: Value]) async throws -> ThreadRecord
     func get(_ id: String) async throws -> ThreadRecord?
     /// Adds `metadata` to the thread's (a key given replaces the old value) and,
     /// when given, sets its kind; returns the thread as it now is.
+    @discardableResult
     func annotate(_ id: String, metadata: [String: Value], kind: ThreadKind?) async throws -> ThreadRecord
     /// Threads whose metadata holds every key of `metadata` with an equal
     /// value, most recently active first: one page and the total that matched.

@@ -1,0 +1,268 @@
+import ChorusGraph
+import Foundation
+import PostgresNIO
+
+/// The runs of every `chorus serve` instance on one database: queued,
+/// claimed by one instance at a time (`FOR UPDATE SKIP LOCKED`, one running
+/// run per thread), held under a lease the owner renews, handed to another
+/// instance when a lease runs out, stopped on request, and their events kept
+/// for clients joining from any instance. Instances wake each other with
+/// NOTIFY, so nobody polls for new work.
+public final class PostgresRunQueue: Sendable {
+    let database: PostgresDatabase
+    /// This instance's name, written as the owner of the runs it claims.
+    public let instance: String
+    static let channel = "chorus_runs"
+    private static let columns = """
+        run_id, thread_id, stateless, assistant_id, request, status, created_at, updated_at, owner, attempt, cancel, outcome,
+        final_values, error_type, error_message
+        """
+
+    public init(database: PostgresDatabase, instance: String) {
+        self.database = database
+        self.instance = instance
+    }
+
+    // MARK: queueing and claiming
+
+    /// Queues a run and wakes the instances.
+    public func submit(_ run: QueuedRun) async throws {
+        try await database.rows("""
+            INSERT INTO runs (run_id, thread_id, stateless, assistant_id, request, status, created_at, updated_at)
+            VALUES (\(run.id), \(run.threadId), \(run.stateless), \(run.assistantId), \(run.request), 'pending',
+                    \(run.createdAt.timeIntervalSince1970), \(run.updatedAt.timeIntervalSince1970))
+            """)
+        try await notify(.queued)
+    }
+
+    /// Takes the oldest pending run whose thread has none running, for `lease`;
+    /// nil when there is none. Two instances never take the same run, and a
+    /// thread never has two running (a unique index decides a tie).
+    public func claim(lease: Duration) async throws -> QueuedRun? {
+        while true {
+            do {
+                return try await database.rows(PostgresQuery(unsafeSQL: """
+                    UPDATE runs SET status = 'running', owner = $1, attempt = attempt + 1, updated_at = $2,
+                                    lease_until = now() + make_interval(secs => $3)
+                    WHERE run_id = (
+                        SELECT r.run_id FROM runs r WHERE r.status = 'pending'
+                        AND NOT EXISTS (SELECT 1 FROM runs a WHERE a.thread_id = r.thread_id AND a.status = 'running')
+                        ORDER BY r.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING \(Self.columns)
+                    """, binds: binds(instance, Date().timeIntervalSince1970, lease.seconds))).first.map(Self.run)
+            } catch PostgresStoreError.server(let code, _) where code == "23505" {
+                // Another instance started a run on the same thread at the same moment: look again.
+                continue
+            }
+        }
+    }
+
+    /// Extends the lease of the runs this instance holds; returns those it
+    /// still holds (a run missing was taken over: stop it without writing).
+    public func renew(_ runIds: [String], lease: Duration) async throws -> Set<String> {
+        guard !runIds.isEmpty else { return [] }
+        let rows = try await database.rows("""
+            UPDATE runs SET lease_until = now() + make_interval(secs => \(lease.seconds))
+            WHERE run_id = ANY(\(runIds)::text[]) AND owner = \(instance) AND status = 'running' RETURNING run_id
+            """)
+        return Set(try rows.map { try $0.decode(String.self) })
+    }
+
+    /// Puts runs whose owner let its lease run out (it died, or lost the
+    /// database) back in the queue; returns how many.
+    @discardableResult
+    public func requeueExpired() async throws -> Int {
+        let rows = try await database.rows("""
+            UPDATE runs SET status = 'pending', owner = NULL, lease_until = NULL, updated_at = \(Date().timeIntervalSince1970)
+            WHERE status = 'running' AND lease_until < now() RETURNING run_id
+            """)
+        if !rows.isEmpty { try await notify(.queued) }
+        return rows.count
+    }
+
+    /// Hands runs this instance holds back to the queue (it is shutting down).
+    public func release(_ runIds: [String]) async throws {
+        guard !runIds.isEmpty else { return }
+        try await database.rows("""
+            UPDATE runs SET status = 'pending', owner = NULL, lease_until = NULL
+            WHERE run_id = ANY(\(runIds)::text[]) AND owner = \(instance) AND status = 'running'
+            """)
+        try await notify(.queued)
+    }
+
+    // MARK: ending
+
+    /// Asks a run to stop. A pending one ends at once (returned, now
+    /// `interrupted`); a running one is told through its owner.
+    public func requestCancel(_ runId: String, action: String) async throws -> QueuedRun? {
+        let ended = try await database.rows(PostgresQuery(unsafeSQL: """
+            UPDATE runs SET status = 'interrupted', outcome = 'interrupted', cancel = $2, updated_at = $3
+            WHERE run_id = $1 AND status = 'pending' RETURNING \(Self.columns)
+            """, binds: binds(runId, action, Date().timeIntervalSince1970))).first.map(Self.run)
+        if let ended {
+            try await notify(.ended(runId: ended.id))
+            return ended
+        }
+        try await database.rows("""
+            UPDATE runs SET cancel = CASE WHEN cancel = 'rollback' THEN cancel ELSE \(action) END
+            WHERE run_id = \(runId) AND status = 'running'
+            """)
+        try await notify(.cancel(runId: runId))
+        return nil
+    }
+
+    /// Records how a run this instance holds ended; false when it no longer
+    /// holds it (another instance took it over, whose record stands).
+    @discardableResult
+    public func finish(_ runId: String, status: String, outcome: String, finalValues: String?, error: (type: String, message: String)?) async throws -> Bool {
+        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+            UPDATE runs SET status = $2, outcome = $3, final_values = $4, error_type = $5, error_message = $6, owner = NULL,
+                            lease_until = NULL, updated_at = $7
+            WHERE run_id = $1 AND owner = $8 AND status = 'running' RETURNING run_id
+            """, binds: {
+                var b = binds(runId, status, outcome)
+                b.append(finalValues)
+                b.append(error?.type)
+                b.append(error?.message)
+                b.append(Date().timeIntervalSince1970)
+                b.append(instance)
+                return b
+            }()))
+        try await notify(.ended(runId: runId))
+        return !rows.isEmpty
+    }
+
+    /// Deletes the record of a run (rolled back: as if it never happened).
+    public func delete(_ runId: String) async throws {
+        try await database.rows("DELETE FROM run_events WHERE run_id = \(runId)")
+        try await database.rows("DELETE FROM runs WHERE run_id = \(runId)")
+    }
+
+    // MARK: reading
+
+    public func run(_ runId: String) async throws -> QueuedRun? {
+        try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM runs WHERE run_id = $1", binds: binds(runId))).first.map(Self.run)
+    }
+
+    /// The thread's runs, newest first (`status`: only those).
+    public func runs(onThread threadId: String, limit: Int, offset: Int, status: String?) async throws -> [QueuedRun] {
+        var b = binds(threadId)
+        b.append(status)
+        b.append(max(0, min(limit, Int(Int32.max))))
+        b.append(max(0, min(offset, Int(Int32.max))))
+        return try await database.rows(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.columns) FROM runs WHERE thread_id = $1 AND ($2::text IS NULL OR status = $2)
+            ORDER BY created_at DESC, run_id DESC LIMIT $3 OFFSET $4
+            """, binds: b)).map(Self.run)
+    }
+
+    /// The thread's runs still pending or running, oldest first.
+    public func activeRuns(onThread threadId: String) async throws -> [QueuedRun] {
+        try await database.rows(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.columns) FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at
+            """, binds: binds(threadId))).map(Self.run)
+    }
+
+    /// `busy` while the thread has a run pending or running, else the outcome of its newest finished run.
+    public func threadStatus(_ threadId: String) async throws -> (status: String, errorType: String?, errorMessage: String?)? {
+        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+            SELECT CASE WHEN status IN ('pending', 'running') THEN 'busy' ELSE outcome END, error_type, error_message
+            FROM runs WHERE thread_id = $1 AND (status IN ('pending', 'running') OR outcome IS NOT NULL)
+            ORDER BY (status IN ('pending', 'running')) DESC, updated_at DESC LIMIT 1
+            """, binds: binds(threadId)))
+        guard let row = rows.first else { return nil }
+        let (status, type, message) = try row.decode((String?, String?, String?).self)
+        return status.map { ($0, type, message) }
+    }
+
+    // MARK: events
+
+    /// Keeps events (several runs at once); an event already kept is left as it is.
+    public func append(_ events: [StoredRunEvent]) async throws {
+        guard !events.isEmpty else { return }
+        try await database.rows("""
+            INSERT INTO run_events (run_id, seq, event, data)
+            SELECT * FROM unnest(\(events.map(\.runId))::text[], \(events.map(\.seq))::int8[], \(events.map(\.event))::text[], \(events.map(\.data))::text[])
+            ON CONFLICT DO NOTHING
+            """)
+        var ids: [String] = []
+        for event in events where ids.last != event.runId && !ids.contains(event.runId) { ids.append(event.runId) }
+        // A notification carries at most 8000 bytes: several when many runs wrote at once.
+        var batch: [String] = []
+        var size = 0
+        for id in ids {
+            if size + id.count + 1 > 7000 {
+                try await notify(.events(runIds: batch))
+                batch = []
+                size = 0
+            }
+            batch.append(id)
+            size += id.count + 1
+        }
+        if !batch.isEmpty { try await notify(.events(runIds: batch)) }
+    }
+
+    /// A run's kept events after `seq`, in order.
+    public func events(of runId: String, after seq: Int) async throws -> [StoredRunEvent] {
+        try await database.rows("""
+            SELECT seq, event, data FROM run_events WHERE run_id = \(runId) AND seq > \(seq) ORDER BY seq
+            """).map { row in
+            let (seq, event, data) = try row.decode((Int, String, String).self)
+            return StoredRunEvent(runId: runId, seq: seq, event: event, data: data)
+        }
+    }
+
+    // MARK: notices
+
+    public func notify(_ notice: RunNotice) async throws {
+        guard let payload = notice.payload else { return }
+        try await database.notify(Self.channel, payload)
+    }
+
+    /// What the instances say about runs, from now on (`.resync` first).
+    public func notices() -> AsyncStream<RunNotice> {
+        let heard = database.listen(Self.channel)
+        return AsyncStream { continuation in
+            let task = Task {
+                for await notice in heard {
+                    switch notice {
+                    case .resync: continuation.yield(.resync)
+                    case .payload(let text): if let parsed = RunNotice(payload: text) { continuation.yield(parsed) }
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    // MARK: rows
+
+    private func binds(_ values: any PostgresDynamicTypeEncodable...) -> PostgresBindings {
+        var binds = PostgresBindings()
+        for value in values { binds.append(value) }
+        return binds
+    }
+
+    static func run(_ row: PostgresRow) throws -> QueuedRun {
+        let (id, thread, stateless, assistant, request, status, created, updated, owner, attempt, cancel, outcome, values, errorType, errorMessage) =
+            try row.decode((String, String, Bool, String, String, String, Double, Double, String?, Int, String?, String?, String?, String?, String?).self)
+        var run = QueuedRun(id: id, threadId: thread, stateless: stateless, assistantId: assistant, request: request,
+                            createdAt: Date(timeIntervalSince1970: created))
+        run.status = status
+        run.updatedAt = Date(timeIntervalSince1970: updated)
+        run.owner = owner
+        run.attempt = attempt
+        run.cancel = cancel
+        run.outcome = outcome
+        run.finalValues = values
+        run.errorType = errorType
+        run.errorMessage = errorMessage
+        return run
+    }
+}
+
+extension Duration {
+    /// Whole and fractional seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,334 @@
+import ChorusGraph
+import ChorusPostgres
+import ChorusStore
+import Foundation
+import Logging
+
+/// Runs served by several `chorus serve` instances on one PostgreSQL
+/// database. The database is the coordinator: a run is queued there, and
+/// whichever instance claims it runs it (the one that took the request
+/// first, when it has room), under a lease it renews. Its events go to the
+/// database, so a client on any instance can follow, join or cancel it.
+/// When an instance dies, its leases run out and another instance takes its
+/// runs, going on from each thread's last checkpoint.
+actor ClusterRunManager: RunRegistry {
+    /// How long a claimed run stays with its instance without a renewal.
+    let lease: Duration
+    /// Runs this instance runs at once, at most.
+    let capacity: Int
+    private let queue: PostgresRunQueue
+    private let executor: RunExecutor
+    private let catalog: AssistantCatalog
+    private let checkpoints: any Checkpointer
+    private let writer: RunEventWriter
+    private let logger: Logger
+    /// Runs this instance holds in memory: those it runs, and those others
+    /// run that a client here follows (their logs replay the database's events).
+    private var known: [String: ServedRun] = [:]
+    /// The known runs this instance runs, with the attempt it runs.
+    private var executing: [String: Int] = [:]
+    /// Runs stopped here without a record of their end: another instance has them now.
+    private var letGo: Set<String> = []
+    private var accepting = true
+    private var background: [Task<Void, Never>] = []
+
+    init(queue: PostgresRunQueue, executor: RunExecutor, catalog: AssistantCatalog, checkpoints: any Checkpointer,
+         lease: Duration, capacity: Int, logger: Logger) {
+        self.queue = queue
+        self.executor = executor
+        self.catalog = catalog
+        self.checkpoints = checkpoints
+        self.lease = lease
+        self.capacity = capacity
+        self.logger = logger
+        writer = RunEventWriter(queue: queue, logger: logger)
+    }
+
+    /// Starts listening to the other instances and keeping leases.
+    func start() {
+        let notices = queue.notices()
+        background.append(Task { [weak self] in
+            for await notice in notices {
+                guard let self else { return }
+                await self.heard(notice)
+            }
+        })
+        let lease = self.lease
+        background.append(Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: lease / 3)
+                await self?.keepLeases()
+            }
+        })
+    }
+
+    // MARK: RunRegistry
+
+    var isAccepting: Bool { accepting }
+
+    func submit(_ run: ServedRun, follow: Bool) async throws -> (key: Int, frames: FrameQueue)? {
+        guard accepting else { throw APIError(.serviceUnavailable, "The server is shutting down") }
+        let active = try await queue.activeRuns(onThread: run.threadId)
+        if !active.isEmpty {
+            switch run.request.multitaskStrategy {
+            case .reject: throw APIError.busyThread
+            case .interrupt, .rollback:
+                let action = run.request.multitaskStrategy == .rollback ? "rollback" : "interrupt"
+                for other in active { try await stop(other.id, action: action) }
+            case .enqueue: break
+            }
+        }
+        known[run.id] = run
+        let stream = follow ? run.log.follow(after: nil) : nil
+        let row = QueuedRun(id: run.id, threadId: run.threadId, stateless: run.isStateless, assistantId: run.assistant.assistantId,
+                            request: JSON.serialize(.object(run.request.kwargs), sortKeys: false), createdAt: run.createdAt)
+        do {
+            try await queue.submit(row)
+        } catch {
+            known[run.id] = nil
+            throw error
+        }
+        await claimPending()
+        return stream
+    }
+
+    func run(_ id: String) async throws -> ServedRun? {
+        if let run = known[id] { return run }
+        guard let row = try await queue.run(id) else { return nil }
+        if let run = known[id] { return run }
+        let run = try served(row)
+        if row.isFinal {
+            // Ended: its kept events, for a stream that asks for them, then the end.
+            for event in try await queue.events(of: id, after: -1) { run.log.replay(seq: event.seq, event: event.event, data: event.data) }
+            run.log.finish()
+            return run
+        }
+        known[id] = run
+        await catchUp(id)
+        return run
+    }
+
+    func runs(onThread thread: String) async throws -> [ServedRun] {
+        var runs: [ServedRun] = []
+        for row in try await queue.runs(onThread: thread, limit: 10_000, offset: 0, status: nil).reversed() {
+            if row.isFinal {
+                runs.append(try known[row.id] ?? served(row))
+            } else if let run = try await run(row.id) {
+                runs.append(run)
+            }
+        }
+        return runs
+    }
+
+    func runs(onThread thread: String, limit: Int, offset: Int, status: RunStatus?) async throws -> [ServedRun] {
+        try await queue.runs(onThread: thread, limit: limit, offset: offset, status: status?.rawValue).map { row in
+            try known[row.id] ?? served(row)
+        }
+    }
+
+    func activity(of thread: String) async throws -> ThreadActivity? {
+        guard let found = try await queue.threadStatus(thread) else { return nil }
+        return ThreadActivity(status: found.status, error: found.errorType.map { ($0, found.errorMessage ?? "") })
+    }
+
+    func cancel(_ run: ServedRun, rollback: Bool) async throws {
+        try await stop(run.id, action: rollback ? "rollback" : "interrupt")
+    }
+
+    func forget(thread: String) async throws {
+        for run in try await queue.activeRuns(onThread: thread) { try await stop(run.id, action: "rollback") }
+    }
+
+    func heartbeat() {
+        for run in known.values { run.log.heartbeat() }
+    }
+
+    /// Claims nothing more, lets the runs here finish for up to `grace`, then
+    /// hands the rest back to the queue: another instance goes on with them.
+    func shutdown(grace: Duration) async {
+        accepting = false
+        let deadline = ContinuousClock.now + grace
+        while !executing.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        let remaining = Array(executing.keys)
+        letGo.formUnion(remaining)
+        for id in remaining { known[id]?.cancel(rollback: false) }
+        for id in remaining { await known[id]?.log.waitForEnd() }
+        await writer.flush()
+        do {
+            try await queue.release(remaining)
+        } catch {
+            logger.error("chorus serve: could not hand \(remaining.count) runs back to the queue (their leases will run out): \(error)")
+        }
+        for task in background { task.cancel() }
+    }
+
+    // MARK: claiming and running
+
+    /// Claims pending runs while this instance has room.
+    private func claimPending() async {
+        while accepting, executing.count < capacity {
+            let claimed: QueuedRun?
+            do {
+                claimed = try await queue.claim(lease: lease)
+            } catch {
+                logger.error("chorus serve: could not claim queued runs: \(error)")
+                return
+            }
+            guard let row = claimed else { return }
+            await execute(row)
+        }
+    }
+
+    private func execute(_ row: QueuedRun) async {
+        let run: ServedRun
+        do {
+            run = try known[row.id] ?? served(row)
+        } catch {
+            // A request this build cannot run (another version queued it): end it as failed.
+            _ = try? await queue.finish(row.id, status: RunStatus.error.rawValue, outcome: "error", finalValues: nil,
+                                    error: ("ValueError", "This server cannot run the request: \(ErrorReport.message(of: error))"))
+            return
+        }
+        known[row.id] = run
+        executing[row.id] = row.attempt
+        if row.attempt > 1 {
+            // Taken over: what the first instance streamed is replayed first, and the thread goes on from its last checkpoint.
+            await catchUp(row.id)
+            let latest = try? await checkpoints.get(threadId: row.threadId, namespace: "", id: nil)
+            run.resumesFromCheckpoint = latest.flatMap { CheckpointID.date(of: $0.checkpoint.id) }.map { $0 >= row.createdAt.addingTimeInterval(-0.001) } ?? false
+            logger.info("chorus serve: took over run \(row.id) (attempt \(row.attempt))")
+        }
+        let writer = self.writer, runId = row.id
+        run.log.record { seq, event, data in writer.add(StoredRunEvent(runId: runId, seq: seq, event: event, data: data)) }
+        run.setStatus(.running)
+        if let action = row.cancel { run.cancel(rollback: action == "rollback") }
+        let executor = self.executor, attempt = row.attempt
+        run.attach(Task {
+            let outcome = await executor.execute(run, attempt: attempt)
+            // In a task of its own: this one may be cancelled (the run was), and its end must still be recorded.
+            await Task { await self.ended(run, outcome) }.value
+        })
+    }
+
+    private func ended(_ run: ServedRun, _ outcome: RunOutcome) async {
+        await writer.flush()
+        executing[run.id] = nil
+        let handedOn = letGo.remove(run.id) != nil
+        if !handedOn {
+            let (status, threadStatus): (RunStatus, String)
+            var error: (type: String, message: String)?
+            switch outcome {
+            case .success(let interrupted): (status, threadStatus) = (.success, interrupted ? "interrupted" : "idle")
+            case .failed(let type, let message):
+                (status, threadStatus) = (.error, "error")
+                error = (type, message)
+            case .cancelled: (status, threadStatus) = (.interrupted, "interrupted")
+            }
+            do {
+                try await queue.finish(run.id, status: status.rawValue, outcome: threadStatus,
+                                       finalValues: run.finalValues.map { JSON.serialize($0, sortKeys: false) }, error: error)
+                if run.isRolledBack { try await queue.delete(run.id) }
+            } catch {
+                logger.error("chorus serve: could not record the end of run \(run.id): \(error)")
+            }
+            run.setStatus(status)
+        }
+        run.log.finish()
+        known[run.id] = nil
+        await claimPending()
+    }
+
+    /// Stops a run wherever it is: here at once, elsewhere through the database.
+    private func stop(_ id: String, action: String) async throws {
+        if executing[id] != nil, let run = known[id] {
+            run.cancel(rollback: action == "rollback")
+            return
+        }
+        if let ended = try await queue.requestCancel(id, action: action), action == "rollback" {
+            try await queue.delete(ended.id)
+        }
+    }
+
+    // MARK: other instances
+
+    private func heard(_ notice: RunNotice) async {
+        switch notice {
+        case .queued:
+            await claimPending()
+        case .resync:
+            await claimPending()
+            for id in known.keys where executing[id] == nil { await catchUp(id) }
+        case .cancel(let id):
+            guard executing[id] != nil, let run = known[id] else { return }
+            let row = try? await queue.run(id)
+            run.cancel(rollback: row?.cancel == "rollback")
+        case .events(let ids):
+            for id in ids where known[id] != nil && executing[id] == nil { await catchUp(id) }
+        case .ended(let id):
+            guard executing[id] == nil, let run = known[id] else { return }
+            await catchUp(id)
+            guard let row = try? await queue.run(id) else {
+                // Rolled back and deleted.
+                run.setStatus(.interrupted)
+                run.log.finish()
+                known[id] = nil
+                return
+            }
+            guard row.isFinal else { return }
+            apply(row, to: run)
+            run.log.finish()
+            known[id] = nil
+        }
+    }
+
+    /// Replays the events another instance kept for a run followed here.
+    private func catchUp(_ id: String) async {
+        guard let run = known[id] else { return }
+        do {
+            for event in try await queue.events(of: id, after: run.log.nextSeq - 1) {
+                run.log.replay(seq: event.seq, event: event.event, data: event.data)
+            }
+        } catch {
+            logger.warning("chorus serve: could not read the events of run \(id): \(error)")
+        }
+    }
+
+    /// Renews the leases of the runs here, stops those another instance took
+    /// over, and hands back the runs of instances whose leases ran out.
+    private func keepLeases() async {
+        let mine = Array(executing.keys)
+        do {
+            let held = try await queue.renew(mine, lease: lease)
+            for id in mine where !held.contains(id) && executing[id] != nil {
+                logger.warning("chorus serve: run \(id) was taken over by another instance; stopping it here")
+                letGo.insert(id)
+                known[id]?.cancel(rollback: false)
+            }
+            try await queue.requeueExpired()
+        } catch {
+            logger.warning("chorus serve: could not renew leases: \(error)")
+        }
+        await claimPending()
+    }
+
+    // MARK: records
+
+    /// A run as recorded, in memory.
+    private func served(_ row: QueuedRun) throws -> ServedRun {
+        guard case .object(let body) = try JSON.parse(row.request) else { throw APIError(.unprocessableContent, "stored run request is not an object") }
+        let run = ServedRun(id: row.id, threadId: row.threadId, isStateless: row.stateless, assistant: try catalog.resolve(row.assistantId),
+                            request: try RunRequest(BodyFields(body)), createdAt: row.createdAt, keepsHistory: true)
+        apply(row, to: run)
+        return run
+    }
+
+    private func apply(_ row: QueuedRun, to run: ServedRun) {
+        run.setStatus(RunStatus(rawValue: row.status) ?? .pending, at: row.updatedAt)
+        if row.isFinal {
+            run.recordEnd(values: row.finalValues.flatMap { try? JSON.parse($0) } ?? .null,
+                          error: row.errorType.map { ($0, row.errorMessage ?? "") })
+        }
+    }
+}
