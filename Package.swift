@@ -81,7 +81,7 @@ var package = Package(
         .testTarget(name: "ChorusAppTests", dependencies: ["ChorusApp", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTools", "ChorusTesting", "ChorusRemote"],
                     exclude: ["Golden"]),
         .testTarget(name: "ChorusServeTests", dependencies: [
-            "ChorusServe", "ChorusStore", "ChorusGraph", "ChorusModels", "ChorusAgents", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "ChorusServe", "ChorusStore", "ChorusPostgres", "ChorusRemote", "ChorusProcess", "ChorusGraph", "ChorusModels", "ChorusAgents", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),

@@ -25,7 +25,7 @@ public enum BuiltExecutable {
     /// Runs blocking work (waiting for a child) on a thread of its own: a test
     /// blocking one of the cooperative pool's threads (one per core) for
     /// seconds stalls every other test running beside it.
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }

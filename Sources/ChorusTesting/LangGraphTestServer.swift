@@ -26,7 +26,8 @@ public final class LangGraphTestServer: Sendable {
 
     /// Starts a server whose model streams `tokens` tokens `delayMs` apart and
     /// fans out to `fanout` branches (`fanout`/`research` graphs).
-    public static func start(_ kind: Kind, tokens: Int, delayMs: Int, fanout: Int = 8) async throws -> LangGraphTestServer {
+    /// `serveArguments` go to `chorus serve` (e.g. `--database URL`).
+    public static func start(_ kind: Kind, tokens: Int, delayMs: Int, fanout: Int = 8, serveArguments: [String] = []) async throws -> LangGraphTestServer {
         let directory = NSTemporaryDirectory() + "chorus-lgserver-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         switch kind {
@@ -48,7 +49,7 @@ public final class LangGraphTestServer: Sendable {
                 "CHORUS_OFFLINE_TOKENS_PER_SECOND": "\(delayMs > 0 ? 1000 / delayMs : 0)", "HOME": directory,
             ]) { $1 }
             let child = try ChildProcess(BuiltExecutable.path("chorus"),
-                                         ["serve", "--port", "0", "--db", directory + "/serve.sqlite", "--config", directory + "/config.toml"],
+                                         ["serve", "--port", "0", "--db", directory + "/serve.sqlite", "--config", directory + "/config.toml"] + serveArguments,
                                          environment: environment, standardOutput: .pipe, standardError: .file(directory + "/serve.log"),
                                          ownProcessGroup: true)
             let line = try await BuiltExecutable.offPool { () -> String in
@@ -87,6 +88,14 @@ public final class LangGraphTestServer: Sendable {
         self.url = url
         self.directory = directory
         self.process = process
+    }
+
+    /// The server's process id (`chorus serve` only).
+    public var pid: Int32? { process?.pid }
+
+    /// Kills `chorus serve` at once (SIGKILL): no shutdown, no goodbye to the database.
+    public func kill() {
+        process?.sendSignal(SIGKILL)
     }
 
     /// Stops the server and removes its files.

@@ -25,14 +25,14 @@ public final class PostgresRunQueue: Sendable {
 
     // MARK: queueing and claiming
 
-    /// Queues a run and wakes the instances.
+    /// Queues a run. The instance that took the request claims it first when
+    /// it has room, and wakes the others (`notify(.queued)`) when it has not.
     public func submit(_ run: QueuedRun) async throws {
         try await database.rows("""
             INSERT INTO runs (run_id, thread_id, stateless, assistant_id, request, status, created_at, updated_at)
             VALUES (\(run.id), \(run.threadId), \(run.stateless), \(run.assistantId), \(run.request), 'pending',
                     \(run.createdAt.timeIntervalSince1970), \(run.updatedAt.timeIntervalSince1970))
             """)
-        try await notify(.queued)
     }
 
     /// Takes the oldest pending run whose thread has none running, for `lease`;
@@ -116,7 +116,7 @@ public final class PostgresRunQueue: Sendable {
     @discardableResult
     public func finish(_ runId: String, status: String, outcome: String, finalValues: String?, error: (type: String, message: String)?) async throws -> Bool {
         let rows = try await database.rows(PostgresQuery(unsafeSQL: """
-            UPDATE runs SET status = $2, outcome = $3, final_values = $4, error_type = $5, error_message = $6, owner = NULL,
+            UPDATE runs SET status = $2, outcome = $3, final_values = $4, error_type = $5, error_message = $6,
                             lease_until = NULL, updated_at = $7
             WHERE run_id = $1 AND owner = $8 AND status = 'running' RETURNING run_id
             """, binds: {

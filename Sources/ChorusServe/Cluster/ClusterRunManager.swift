@@ -89,6 +89,10 @@ actor ClusterRunManager: RunRegistry {
             throw error
         }
         await claimPending()
+        if executing[run.id] == nil {
+            // No room here (or an older run on the thread goes first): any instance may take it.
+            try? await queue.notify(.queued)
+        }
         return stream
     }
 
