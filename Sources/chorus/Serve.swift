@@ -34,6 +34,8 @@ extension Chorus {
         var lease: Double = 10
         @Option(name: .customLong("max-runs"), help: "With --database: runs this instance runs at once; the rest wait for any instance.")
         var maxRuns = 1000
+        @Option(name: .customLong("max-connections"), help: "With --database: connections this instance opens to PostgreSQL, at most.")
+        var maxConnections = 20
         @OptionGroup var providerOptions: ProviderOptions
         @OptionGroup var toolOptions: ToolOptions
         @OptionGroup var global: GlobalOptions
@@ -44,6 +46,7 @@ extension Chorus {
             guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative") }
             guard lease >= 1 else { throw ValidationError("--lease must be at least 1 second") }
             guard maxRuns >= 1 else { throw ValidationError("--max-runs must be at least 1") }
+            guard maxConnections >= 2 else { throw ValidationError("--max-connections must be at least 2 (one listens for the other instances)") }
             if let database, !PostgresURL.isPostgres(database) {
                 throw ValidationError("--database must be a postgres:// URL (the SQLite file is chosen with --db)")
             }
@@ -61,7 +64,7 @@ extension Chorus {
                                            shutdownGrace: .milliseconds(Int(shutdownGrace * 1000)))
                 if let url = database ?? environment["CHORUS_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
                     _ = try PostgresURL(url)
-                    options.postgres = ClusterOptions(url: url, lease: .milliseconds(Int(lease * 1000)), maxRuns: maxRuns)
+                    options.postgres = ClusterOptions(url: url, lease: .milliseconds(Int(lease * 1000)), maxRuns: maxRuns, maxConnections: maxConnections)
                 }
                 return (options, try ToolSelection.specs(config: settings, named: toolOptions.servers, disabled: toolOptions.noTools))
             }

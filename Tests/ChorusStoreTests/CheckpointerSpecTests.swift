@@ -66,6 +66,29 @@ import Testing
         #expect(try await saver.get(threadId: "t", namespace: "", id: a)?.checkpoint == first)
     }
 
+    /// One batch (what asynchronous durability saves): checkpoints on top of
+    /// each other, and a task written twice, of which only the last counts.
+    @Test(arguments: CheckpointerKind.available)
+    func aBatchIsSavedAsItsWritesOneByOne(_ kind: CheckpointerKind) async throws {
+        let dir = TemporaryDirectory()
+        let saver = try await kind.make(in: dir)
+        let a = CheckpointID.next(), b = CheckpointID.next()
+        try await saver.save([
+            .checkpoint(threadId: "t", namespace: "", checkpoint: checkpoint(a, 1), metadata: CheckpointMetadata(source: .input, step: -1), parentId: nil),
+            .writes(threadId: "t", namespace: "", checkpointId: a, taskId: "x", writes: [PendingWrite(taskId: "x", channel: "n", value: 1), PendingWrite(taskId: "x", channel: "n", value: 2)]),
+            .writes(threadId: "t", namespace: "", checkpointId: a, taskId: "y", writes: [PendingWrite(taskId: "y", channel: "log", value: ["y"])]),
+            .writes(threadId: "t", namespace: "", checkpointId: a, taskId: "x", writes: [PendingWrite(taskId: "x", channel: "n", value: 3)]),
+            .checkpoint(threadId: "t", namespace: "", checkpoint: checkpoint(b, 2), metadata: CheckpointMetadata(source: .loop, step: 0), parentId: a),
+        ])
+        #expect(try await saver.get(threadId: "t", namespace: "", id: a)?.pendingWrites == [
+            PendingWrite(taskId: "y", channel: "log", value: ["y"]), PendingWrite(taskId: "x", channel: "n", value: 3),
+        ])
+        let latest = try #require(try await saver.get(threadId: "t", namespace: "", id: nil))
+        #expect(latest.checkpoint == checkpoint(b, 2))
+        #expect(latest.parentId == a)
+        #expect(try await saver.list(threadId: "t", namespace: "", before: nil, limit: nil).map(\.checkpoint.id) == [b, a])
+    }
+
     @Test(arguments: CheckpointerKind.available)
     func deletingAThreadRemovesAllItsNamespaces(_ kind: CheckpointerKind) async throws {
         let dir = TemporaryDirectory()

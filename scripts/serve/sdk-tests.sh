@@ -15,7 +15,8 @@ python="$(bash scripts/serve/sdk-venv.sh)" || {
 }
 work="$(mktemp -d -t chorus-sdk.XXXXXX)"
 pid=""
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"; }
+cluster=()
+cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; for p in "${cluster[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 # start_server RATE GRACE: serves $work/serve.sqlite on a free port; sets pid and url.
@@ -78,6 +79,31 @@ except AssertionError as e:
     sys.exit(1)
 PY
 kill "$pid"; wait "$pid" || true; pid=""
+
+# Two instances on one PostgreSQL database (CHORUS_TEST_POSTGRES_URL, set by
+# scripts/test.sh): the SDK checks against each, runs landing on either.
+if [ -n "${CHORUS_TEST_POSTGRES_URL:-}" ]; then
+  database="$CHORUS_TEST_POSTGRES_URL?schema=sdk_$$_$(date +%s)"
+  urls=()
+  for name in a b; do
+    : >"$work/$name.out"
+    CHORUS_OFFLINE_TOKENS_PER_SECOND=200 "$chorus" serve --port 0 --db "$work/$name.sqlite" --database "$database" \
+      >"$work/$name.out" 2>>"$work/log" &
+    cluster+=("$!")
+    for _ in $(seq 1 100); do grep -q "listening on" "$work/$name.out" && break; sleep 0.1; done
+    urls+=("$(sed -n 's/^chorus serve: listening on //p' "$work/$name.out")")
+  done
+  for u in "${urls[@]}"; do
+    [ -n "$u" ] || { echo "FAIL  a chorus serve instance on PostgreSQL did not start"; status=1; continue; }
+    echo "sdk-tests: instance $u of two on PostgreSQL"
+    "$python" scripts/serve/sdk-check.py --url "$u" || status=1
+  done
+  [ -n "${urls[1]:-}" ] && { "$python" scripts/serve/sdk-more.py --url "${urls[1]}" || status=1; }
+  for p in "${cluster[@]}"; do kill "$p" 2>/dev/null; wait "$p" || true; done
+  cluster=()
+else
+  echo "sdk-tests: WARNING: no PostgreSQL (CHORUS_TEST_POSTGRES_URL); the SDK checks against instances on PostgreSQL were skipped" >&2
+fi
 if grep -q "WARNING: ThreadSanitizer" "$work/log"; then
   echo "FAIL  ThreadSanitizer reported a race in chorus serve:"; grep -A 30 -m 1 "WARNING: ThreadSanitizer" "$work/log"; status=1
 fi

@@ -91,13 +91,18 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
     }
 
     private func pendingWrites(_ threadId: String, _ namespace: String, _ id: String) async throws -> [PendingWrite] {
-        try await database.rows("""
-            SELECT task_id, channel, value FROM checkpoint_writes WHERE thread_id = \(threadId) AND ns = \(namespace) AND checkpoint_id = \(id)
-            ORDER BY seq
-            """).map { row in
-            let (task, channel, text) = try row.decode((String, String, String).self)
-            return PendingWrite(taskId: task, channel: channel, value: try JSON.parse(text))
-        }
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT task_id, channel, value FROM checkpoint_writes WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3 ORDER BY seq
+            """, binds: Self.binds(threadId, namespace, id))
+        return try await database.rows(query, as: Self.pendingWrite)
+    }
+
+    // Not inlined: Swift 6.3's optimizer crashes (signal 11, splitting the
+    // coroutine of `pendingWrites`) when this decoding is inlined into it.
+    @inline(never)
+    private static func pendingWrite(_ row: PostgresRow) throws -> PendingWrite {
+        let (task, channel, text) = try row.decode((String, String, String).self)
+        return PendingWrite(taskId: task, channel: channel, value: try JSON.parse(text))
     }
 
     // MARK: writing
@@ -110,10 +115,9 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
         try await save([.writes(threadId: threadId, namespace: namespace, checkpointId: checkpointId, taskId: taskId, writes: writes)])
     }
 
-    /// Saves the batch: one statement per write, in one transaction when
-    /// there are several, so all of it is on record or none.
+    /// Saves the batch in one statement: all of it is on record, or none.
     public func save(_ batch: [CheckpointWrite]) async throws {
-        var statements: [PostgresQuery] = []
+        var statement = CheckpointBatch(messagesKey: messagesKey)
         var written: [LatestSaved.Entry] = []
         for write in batch {
             switch write {
@@ -125,21 +129,13 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
                     if parent == nil { parent = latest.withLock { $0.entry(thread, ns, id: parentId) } }
                     if parent == nil { parent = try await savedLayout(thread, ns, parentId) }
                 }
-                let (statement, entry) = try checkpointStatement(tuple, parent: parent)
-                statements.append(statement)
-                written.append(entry)
+                written.append(statement.add(tuple, parent: parent))
             case .writes(let thread, let ns, let checkpointId, let taskId, let writes):
-                statements.append(try Self.writesStatement(thread, ns, checkpointId, taskId, writes))
+                statement.add(writes: writes, thread: thread, ns: ns, checkpointId: checkpointId, taskId: taskId)
             }
         }
-        if statements.count == 1 {
-            try await database.rows(statements[0])
-        } else if !statements.isEmpty {
-            let statements = statements
-            try await database.transaction { connection, logger in
-                for statement in statements { try await connection.query(statement, logger: logger) }
-            }
-        }
+        guard !statement.isEmpty else { return }
+        try await database.rows(statement.query())
         latest.withLock { cache in for entry in written { cache.remember(entry) } }
     }
 
@@ -147,78 +143,6 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
     private func savedLayout(_ thread: String, _ ns: String, _ id: String) async throws -> LatestSaved.Entry? {
         guard try await get(threadId: thread, namespace: ns, id: id) != nil else { return nil }
         return latest.withLock { $0.entry(thread, ns, id: id) }
-    }
-
-    /// One statement that writes a checkpoint: the values that changed since
-    /// its parent, the row, and for a root checkpoint the thread's list entry and search index.
-    private func checkpointStatement(_ tuple: CheckpointTuple, parent: LatestSaved.Entry?) throws -> (PostgresQuery, LatestSaved.Entry) {
-        let (thread, ns, checkpoint) = (tuple.threadId, tuple.namespace, tuple.checkpoint)
-        let parentVersions = parent?.tuple.checkpoint.channelVersions ?? [:]
-        var locations: [String: String] = [:]
-        var changedChannels: [String] = [], changedValues: [String] = []
-        for (channel, value) in checkpoint.channelValues {
-            if let version = checkpoint.channelVersions[channel], parentVersions[channel] == version, let at = parent?.locations[channel] {
-                locations[channel] = at
-                continue
-            }
-            locations[channel] = checkpoint.id
-            changedChannels.append(channel)
-            changedValues.append(JSON.serialize(value, sortKeys: false))
-        }
-        var binds = PostgresBindings()
-        func bind<T: PostgresDynamicTypeEncodable>(_ value: T) -> String {
-            binds.append(value)
-            return "$\(binds.count)"
-        }
-        func bind<T: PostgresDynamicTypeEncodable>(_ value: T?) -> String {
-            binds.append(value)
-            return "$\(binds.count)"
-        }
-        let t = bind(thread), n = bind(ns), id = bind(checkpoint.id)
-        var sql = """
-            WITH blobs AS (INSERT INTO checkpoint_blobs (thread_id, ns, channel, checkpoint_id, value)
-                SELECT \(t), \(n), c, \(id), v FROM unnest(\(bind(changedChannels))::text[], \(bind(changedValues))::text[]) AS u(c, v)
-                ON CONFLICT DO NOTHING),
-            row AS (INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, step, source, versions, seen, locations)
-                VALUES (\(t), \(n), \(id), \(bind(tuple.parentId)), \(bind(tuple.metadata.step)), \(bind(tuple.metadata.source.rawValue)),
-                        \(bind(JSON.serialize(checkpoint.channelVersions))), \(bind(JSON.serialize(checkpoint.versionsSeen))),
-                        \(bind(JSON.serialize(locations))))
-                ON CONFLICT DO NOTHING)
-            """
-        if ns.isEmpty {
-            let now = bind(Date().timeIntervalSince1970)
-            if case .array(let messages)? = checkpoint.channelValues[messagesKey], changedChannels.contains(messagesKey) {
-                let change = MessageIndexChange(old: parent?.tuple.checkpoint.channelValues[messagesKey]?.arrayValue ?? [], new: messages)
-                sql += """
-                    , indexed AS (INSERT INTO message_index (thread_id, message_id, role, content)
-                        SELECT \(t), i, r, c FROM unnest(\(bind(change.upserts.map(\.id)))::text[], \(bind(change.upserts.map(\.role)))::text[],
-                                                    \(bind(change.upserts.map(\.text)))::text[]) AS u(i, r, c)
-                        ON CONFLICT (thread_id, message_id) DO UPDATE SET role = excluded.role, content = excluded.content),
-                    dropped AS (DELETE FROM message_index WHERE thread_id = \(t) AND message_id = ANY(\(bind(change.removedIds))::text[]))
-                    UPDATE threads SET updated_at = \(now), message_count = \(bind(messages.count)),
-                        title = coalesce(title, \(bind(change.title))) WHERE id = \(t)
-                    """
-            } else {
-                sql += " UPDATE threads SET updated_at = \(now) WHERE id = \(t)"
-            }
-        } else {
-            sql += " SELECT 1"
-        }
-        return (PostgresQuery(unsafeSQL: sql, binds: binds), LatestSaved.Entry(tuple: tuple, locations: locations))
-    }
-
-    /// Replaces a task's pending writes: the write at each index is replaced
-    /// (and moves after every other task's), writes past the new count go.
-    static func writesStatement(_ thread: String, _ ns: String, _ checkpointId: String, _ taskId: String,
-                                _ writes: [PendingWrite]) throws -> PostgresQuery {
-        let indexes = Array(writes.indices), channels = writes.map(\.channel), values = writes.map { JSON.serialize($0.value, sortKeys: false) }
-        return """
-            WITH gone AS (DELETE FROM checkpoint_writes WHERE thread_id = \(thread) AND ns = \(ns) AND checkpoint_id = \(checkpointId)
-                          AND task_id = \(taskId) AND idx >= \(writes.count))
-            INSERT INTO checkpoint_writes (thread_id, ns, checkpoint_id, task_id, idx, channel, value)
-            SELECT \(thread), \(ns), \(checkpointId), \(taskId), i, c, v FROM unnest(\(indexes)::int8[], \(channels)::text[], \(values)::text[]) AS u(i, c, v)
-            ON CONFLICT (thread_id, ns, checkpoint_id, task_id, idx) DO UPDATE SET channel = excluded.channel, value = excluded.value, seq = excluded.seq
-            """
     }
 
     // MARK: deleting

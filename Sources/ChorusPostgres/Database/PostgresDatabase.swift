@@ -92,6 +92,15 @@ public final class PostgresDatabase: Sendable {
         try await retrying { try await self.client.query(query, logger: self.logger).collect() }
     }
 
+    /// Runs a statement and decodes its rows.
+    func rows<T>(_ query: PostgresQuery, as decode: (PostgresRow) throws -> T) async throws -> [T] {
+        try Self.decodeAll(try await rows(query), decode)
+    }
+
+    private static func decodeAll<T>(_ rows: [PostgresRow], _ decode: (PostgresRow) throws -> T) throws -> [T] {
+        try rows.map(decode)
+    }
+
     /// Runs statements in one transaction (retried whole when the connection was lost).
     func transaction<Result: Sendable>(_ body: @Sendable (PostgresConnection, Logger) async throws -> Result) async throws -> Result {
         try await retrying {

@@ -44,6 +44,7 @@ enum PostgresMigrations {
             CREATE TABLE runs (
                 run_id text PRIMARY KEY, thread_id text NOT NULL, stateless boolean NOT NULL, assistant_id text NOT NULL,
                 request text NOT NULL, status text NOT NULL, created_at double precision NOT NULL, updated_at double precision NOT NULL,
+                started_at double precision,
                 owner text, lease_until timestamptz, attempt integer NOT NULL DEFAULT 0,
                 cancel text, outcome text, final_values text, error_type text, error_message text)
             """,
@@ -90,7 +91,7 @@ extension PostgresDatabase {
 extension PostgresDatabase {
     /// `SHOW server_version`.
     public func serverVersion() async throws -> String {
-        try await rows("SHOW server_version").first?.decode(String.self) ?? "?"
+        try await rows("SHOW server_version", as: { try $0.decode(String.self) }).first ?? "?"
     }
 
     /// Drops the URL's schema with every table in it (benchmarks' and tests' throwaway schemas only).

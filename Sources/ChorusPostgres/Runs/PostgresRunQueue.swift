@@ -42,14 +42,14 @@ public final class PostgresRunQueue: Sendable {
         while true {
             do {
                 return try await database.rows(PostgresQuery(unsafeSQL: """
-                    UPDATE runs SET status = 'running', owner = $1, attempt = attempt + 1, updated_at = $2,
+                    UPDATE runs SET status = 'running', owner = $1, attempt = attempt + 1, updated_at = $2, started_at = $2,
                                     lease_until = now() + make_interval(secs => $3)
                     WHERE run_id = (
                         SELECT r.run_id FROM runs r WHERE r.status = 'pending'
                         AND NOT EXISTS (SELECT 1 FROM runs a WHERE a.thread_id = r.thread_id AND a.status = 'running')
                         ORDER BY r.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                     RETURNING \(Self.columns)
-                    """, binds: binds(instance, Date().timeIntervalSince1970, lease.seconds))).first.map(Self.run)
+                    """, binds: binds(instance, Date().timeIntervalSince1970, lease.seconds)), as: Self.run).first
             } catch PostgresStoreError.server(let code, _) where code == "23505" {
                 // Another instance started a run on the same thread at the same moment: look again.
                 continue
@@ -61,11 +61,10 @@ public final class PostgresRunQueue: Sendable {
     /// still holds (a run missing was taken over: stop it without writing).
     public func renew(_ runIds: [String], lease: Duration) async throws -> Set<String> {
         guard !runIds.isEmpty else { return [] }
-        let rows = try await database.rows("""
+        return Set(try await database.rows("""
             UPDATE runs SET lease_until = now() + make_interval(secs => \(lease.seconds))
             WHERE run_id = ANY(\(runIds)::text[]) AND owner = \(instance) AND status = 'running' RETURNING run_id
-            """)
-        return Set(try rows.map { try $0.decode(String.self) })
+            """, as: { try $0.decode(String.self) }))
     }
 
     /// Puts runs whose owner let its lease run out (it died, or lost the
@@ -98,7 +97,7 @@ public final class PostgresRunQueue: Sendable {
         let ended = try await database.rows(PostgresQuery(unsafeSQL: """
             UPDATE runs SET status = 'interrupted', outcome = 'interrupted', cancel = $2, updated_at = $3
             WHERE run_id = $1 AND status = 'pending' RETURNING \(Self.columns)
-            """, binds: binds(runId, action, Date().timeIntervalSince1970))).first.map(Self.run)
+            """, binds: binds(runId, action, Date().timeIntervalSince1970)), as: Self.run).first
         if let ended {
             try await notify(.ended(runId: ended.id))
             return ended
@@ -141,7 +140,7 @@ public final class PostgresRunQueue: Sendable {
     // MARK: reading
 
     public func run(_ runId: String) async throws -> QueuedRun? {
-        try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM runs WHERE run_id = $1", binds: binds(runId))).first.map(Self.run)
+        try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM runs WHERE run_id = $1", binds: binds(runId)), as: Self.run).first
     }
 
     /// The thread's runs, newest first (`status`: only those).
@@ -153,14 +152,14 @@ public final class PostgresRunQueue: Sendable {
         return try await database.rows(PostgresQuery(unsafeSQL: """
             SELECT \(Self.columns) FROM runs WHERE thread_id = $1 AND ($2::text IS NULL OR status = $2)
             ORDER BY created_at DESC, run_id DESC LIMIT $3 OFFSET $4
-            """, binds: b)).map(Self.run)
+            """, binds: b), as: Self.run)
     }
 
     /// The thread's runs still pending or running, oldest first.
     public func activeRuns(onThread threadId: String) async throws -> [QueuedRun] {
         try await database.rows(PostgresQuery(unsafeSQL: """
             SELECT \(Self.columns) FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at
-            """, binds: binds(threadId))).map(Self.run)
+            """, binds: binds(threadId)), as: Self.run)
     }
 
     /// `busy` while the thread has a run pending or running, else the outcome of its newest finished run.
@@ -206,10 +205,10 @@ public final class PostgresRunQueue: Sendable {
     public func events(of runId: String, after seq: Int) async throws -> [StoredRunEvent] {
         try await database.rows("""
             SELECT seq, event, data FROM run_events WHERE run_id = \(runId) AND seq > \(seq) ORDER BY seq
-            """).map { row in
+            """, as: { row in
             let (seq, event, data) = try row.decode((Int, String, String).self)
             return StoredRunEvent(runId: runId, seq: seq, event: event, data: data)
-        }
+        })
     }
 
     // MARK: notices

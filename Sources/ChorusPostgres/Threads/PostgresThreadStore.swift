@@ -33,7 +33,7 @@ public final class PostgresThreadStore: ThreadRepository {
 
     public func get(_ id: String) async throws -> ThreadRecord? {
         try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM threads WHERE id = $1",
-                                              binds: PostgresCheckpointer.binds(id))).first.map(Self.record)
+                                              binds: PostgresCheckpointer.binds(id)), as: Self.record).first
     }
 
     public func annotate(_ id: String, metadata: [String: Value], kind: ThreadKind?) async throws -> ThreadRecord {
@@ -52,7 +52,7 @@ public final class PostgresThreadStore: ThreadRepository {
 
     public func find(metadata: [String: Value], limit: Int, offset: Int) async throws -> (threads: [ThreadRecord], total: Int) {
         let filter = JSON.serialize(.object(metadata))
-        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+        let page = try await database.rows(PostgresQuery(unsafeSQL: """
             SELECT \(Self.columns), count(*) OVER () FROM threads WHERE metadata @> $1::jsonb
             ORDER BY updated_at DESC, id LIMIT $2 OFFSET $3
             """, binds: {
@@ -61,21 +61,21 @@ public final class PostgresThreadStore: ThreadRepository {
                 binds.append(max(0, min(limit, Int(Int32.max))))
                 binds.append(max(0, min(offset, Int(Int32.max))))
                 return binds
-            }()))
+            }()), as: { row in (try Self.record(row), try row.makeRandomAccess()[10].decode(Int.self)) })
+        // A page past the end has no row to carry the total.
         let total: Int
-        if let first = rows.first {
-            total = try first.makeRandomAccess()[10].decode(Int.self)
-        } else {
-            total = offset > 0 ? try await database.rows("SELECT count(*) FROM threads WHERE metadata @> \(filter)::jsonb")
-                .first?.decode(Int.self) ?? 0 : 0
-        }
-        return (try rows.map(Self.record), total)
+        if let first = page.first { total = first.1 } else { total = offset > 0 ? try await countMatching(filter) : 0 }
+        return (page.map(\.0), total)
+    }
+
+    private func countMatching(_ filter: String) async throws -> Int {
+        try await database.rows("SELECT count(*) FROM threads WHERE metadata @> \(filter)::jsonb", as: { try $0.decode(Int.self) }).first ?? 0
     }
 
     /// Threads, most recently active first.
     public func list(limit: Int) async throws -> [ThreadRecord] {
         try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM threads ORDER BY updated_at DESC LIMIT $1",
-                                              binds: { var b = PostgresBindings(); b.append(max(0, limit)); return b }())).map(Self.record)
+                                              binds: { var b = PostgresBindings(); b.append(max(0, limit)); return b }()), as: Self.record)
     }
 
     public func delete(_ id: String) async throws {
@@ -98,10 +98,10 @@ public final class PostgresThreadStore: ThreadRepository {
             SELECT thread_id, message_id, role,
                    ts_headline('simple', content, to_tsquery('simple', \(tsquery)), 'StartSel=[,StopSel=],MaxWords=20,MinWords=5')
             FROM message_index WHERE search @@ to_tsquery('simple', \(tsquery)) ORDER BY seq DESC LIMIT \(max(0, limit))
-            """).map { row in
+            """, as: { row in
             let (thread, message, role, snippet) = try row.decode((String, String, String, String).self)
             return SearchHit(threadId: thread, messageId: message, role: role, snippet: snippet)
-        }
+        })
     }
 
     /// User text as a tsquery: each word quoted as a literal (so no operator

@@ -42,14 +42,9 @@ public enum ChorusServer {
     /// `keptValues`: how many finished runs, and for how long, keep their final state for `join`.
     static func makeState(_ options: ServeOptions, keptValues: (runs: Int, for: Duration) = (100, .seconds(300))) throws -> ServerState {
         let database = try ChorusDatabase(path: options.databasePath)
-        let scratch = InMemoryCheckpointer()
-        let checkpoints = SQLiteCheckpointer(database: database)
-        let catalog = try AssistantCatalog(model: options.model, researchBranches: options.researchBranches,
-                                           database: checkpoints, scratch: scratch, tools: options.tools)
         let store = ThreadStore(database: database)
-        let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
-        let runs = RunManager(executor: RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter),
-                              runsWithValues: keptValues.runs, valuesKeptFor: keptValues.for)
+        let (catalog, executor) = try engine(options, store: store, checkpoints: SQLiteCheckpointer(database: database))
+        let runs = RunManager(executor: executor, runsWithValues: keptValues.runs, valuesKeptFor: keptValues.for)
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
     }
 
@@ -57,17 +52,23 @@ public enum ChorusServer {
     /// and runs there; this instance claims runs as any other does.
     static func makeClusterState(_ options: ServeOptions, cluster: ClusterOptions, database: PostgresDatabase,
                                  logger: Logger) async throws -> ServerState {
-        let scratch = InMemoryCheckpointer()
-        let checkpoints = PostgresCheckpointer(database: database)
-        let catalog = try AssistantCatalog(model: options.model, researchBranches: options.researchBranches,
-                                           database: checkpoints, scratch: scratch, tools: options.tools)
         let store = PostgresThreadStore(database: database)
-        let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
-        let runs = ClusterRunManager(queue: PostgresRunQueue(database: database, instance: cluster.instance),
-                                     executor: RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter),
+        let checkpoints = PostgresCheckpointer(database: database)
+        let (catalog, executor) = try engine(options, store: store, checkpoints: checkpoints)
+        let runs = ClusterRunManager(queue: PostgresRunQueue(database: database, instance: cluster.instance), executor: executor,
                                      catalog: catalog, checkpoints: checkpoints, lease: cluster.lease, capacity: cluster.maxRuns, logger: logger)
         await runs.start()
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
+    }
+
+    /// The assistants on a store's checkpoints, and what runs their runs (with `--max-concurrency` as one budget).
+    private static func engine(_ options: ServeOptions, store: any ThreadRepository,
+                               checkpoints: any RewindableCheckpointer) throws -> (AssistantCatalog, RunExecutor) {
+        let scratch = InMemoryCheckpointer()
+        let catalog = try AssistantCatalog(model: options.model, researchBranches: options.researchBranches,
+                                           database: checkpoints, scratch: scratch, tools: options.tools)
+        let limiter = options.maxConcurrency.map { ConcurrencyLimiter(permits: $0) }
+        return (catalog, RunExecutor(store: store, checkpoints: checkpoints, scratch: scratch, limiter: limiter))
     }
 
     static func router(state: ServerState, apiKey: String?, logger: Logger) -> APIRouter {
