@@ -105,12 +105,17 @@ start_instance a2 streams
 a_url="$instance_url" a_pid="$instance_pid"
 start_instance b2 streams
 b_url="$instance_url" b_pid="$instance_pid"
-t0="$(date +%s.%N)"
+# Where the time goes: statements the database committed, and its CPU (all postgres processes).
+pg_cpu() { local t=0; for p in $(pgrep -x postgres); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+commits() { psql "$url" -Atc "SELECT xact_commit FROM pg_stat_database WHERE datname = 'chorus'"; }
+c0="$(commits)"; p0="$(pg_cpu)"
 bash Benchmarks/serve/curl-load.sh "$a_url" 500 "$a_pid" >"$out/streams-a.txt" &
 load_a=$!
 bash Benchmarks/serve/curl-load.sh "$b_url" 500 "$b_pid" >"$out/streams-b.txt" &
 load_b=$!
 wait "$load_a" "$load_b"
+echo "database during the streams (thread creation included): $(( $(commits) - c0 )) transactions, $(( ($(pg_cpu) - p0) / $(getconf CLK_TCK) )) s of PostgreSQL CPU" \
+  | tee "$out/streams-database.txt"
 echo "instance a: $(cat "$out/streams-a.txt")" | tee "$out/streams.txt"
 echo "instance b: $(cat "$out/streams-b.txt")" | tee -a "$out/streams.txt"
 python3 - "$out/streams-a.txt" "$out/streams-b.txt" <<'PY' | tee -a "$out/streams.txt"

@@ -96,8 +96,6 @@ struct CheckpointBatch {
             binds.append(column)
             return "$\(binds.count)::int8[]"
         }
-        binds.append(now.timeIntervalSince1970)
-        let updatedAt = "$\(binds.count)::float8"
         var indexIds: [String] = [], indexThreads: [String] = [], indexRoles: [String] = [], indexTexts: [String] = []
         var goneThreads: [String] = [], goneIds: [String] = []
         var counts: [Int] = [], titles: [String] = []
@@ -120,30 +118,67 @@ struct CheckpointBatch {
             titles.append(index.title ?? "")
         }
         let b = blobs.columns, c = checkpoints.columns, t = writeTasks.columns, w = writes.columns
-        let sql = """
-            WITH blobs AS (INSERT INTO checkpoint_blobs (thread_id, ns, channel, checkpoint_id, value)
-                SELECT * FROM unnest(\(bind(b[0])), \(bind(b[1])), \(bind(b[2])), \(bind(b[3])), \(bind(b[4]))) ON CONFLICT DO NOTHING),
-            saved AS (INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, step, source, versions, seen, locations)
-                SELECT u.t, u.n, u.id, NULLIF(u.parent, ''), u.step, u.source, u.versions, u.seen, u.locations
-                FROM unnest(\(bind(c[0])), \(bind(c[1])), \(bind(c[2])), \(bind(c[3])), \(bind(steps)), \(bind(c[4])), \(bind(c[5])),
-                            \(bind(c[6])), \(bind(c[7]))) AS u(t, n, id, parent, step, source, versions, seen, locations)
-                ON CONFLICT DO NOTHING),
-            replaced AS (DELETE FROM checkpoint_writes w USING unnest(\(bind(t[0])), \(bind(t[1])), \(bind(t[2])), \(bind(t[3])), \(bind(writeCounts)))
-                    AS d(t, n, c, k, count)
-                WHERE w.thread_id = d.t AND w.ns = d.n AND w.checkpoint_id = d.c AND w.task_id = d.k AND w.idx >= d.count),
-            written AS (INSERT INTO checkpoint_writes (thread_id, ns, checkpoint_id, task_id, idx, channel, value)
-                SELECT * FROM unnest(\(bind(w[0])), \(bind(w[1])), \(bind(w[2])), \(bind(w[3])), \(bind(writeIndexes)), \(bind(w[4])), \(bind(w[5])))
-                ON CONFLICT (thread_id, ns, checkpoint_id, task_id, idx)
-                DO UPDATE SET channel = excluded.channel, value = excluded.value, seq = excluded.seq),
-            indexed AS (INSERT INTO message_index (thread_id, message_id, role, content)
-                SELECT * FROM unnest(\(bind(indexThreads)), \(bind(indexIds)), \(bind(indexRoles)), \(bind(indexTexts)))
-                ON CONFLICT (thread_id, message_id) DO UPDATE SET role = excluded.role, content = excluded.content),
-            dropped AS (DELETE FROM message_index m USING unnest(\(bind(goneThreads)), \(bind(goneIds))) AS d(t, id)
-                WHERE m.thread_id = d.t AND m.message_id = d.id)
-            UPDATE threads SET updated_at = \(updatedAt),
-                message_count = coalesce(NULLIF(u.count, -1), threads.message_count), title = coalesce(threads.title, NULLIF(u.title, ''))
-            FROM unnest(\(bind(touched)), \(bind(counts)), \(bind(titles))) AS u(id, count, title) WHERE threads.id = u.id
-            """
+        // Only the parts this batch needs: the server plans the statement anew each time.
+        // Joins with unnest() also name their keys with `= ANY(…)`, so the planner
+        // reads the rows through their index rather than scanning the table.
+        var parts: [String] = []
+        if !b[0].isEmpty {
+            parts.append("""
+                blobs AS (INSERT INTO checkpoint_blobs (thread_id, ns, channel, checkpoint_id, value)
+                    SELECT * FROM unnest(\(bind(b[0])), \(bind(b[1])), \(bind(b[2])), \(bind(b[3])), \(bind(b[4]))) ON CONFLICT DO NOTHING)
+                """)
+        }
+        if !c[0].isEmpty {
+            parts.append("""
+                saved AS (INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, step, source, versions, seen, locations)
+                    SELECT u.t, u.n, u.id, NULLIF(u.parent, ''), u.step, u.source, u.versions, u.seen, u.locations
+                    FROM unnest(\(bind(c[0])), \(bind(c[1])), \(bind(c[2])), \(bind(c[3])), \(bind(steps)), \(bind(c[4])), \(bind(c[5])),
+                                \(bind(c[6])), \(bind(c[7]))) AS u(t, n, id, parent, step, source, versions, seen, locations)
+                    ON CONFLICT DO NOTHING)
+                """)
+        }
+        if !t[0].isEmpty {
+            parts.append("""
+                replaced AS (DELETE FROM checkpoint_writes w USING unnest(\(bind(t[0])), \(bind(t[1])), \(bind(t[2])), \(bind(t[3])), \(bind(writeCounts)))
+                        AS d(t, n, c, k, count)
+                    WHERE w.thread_id = d.t AND w.ns = d.n AND w.checkpoint_id = d.c AND w.task_id = d.k AND w.idx >= d.count
+                    AND w.thread_id = ANY(\(bind(t[0]))) AND w.ns = ANY(\(bind(t[1]))) AND w.checkpoint_id = ANY(\(bind(t[2]))))
+                """)
+        }
+        if !w[0].isEmpty {
+            parts.append("""
+                written AS (INSERT INTO checkpoint_writes (thread_id, ns, checkpoint_id, task_id, idx, channel, value)
+                    SELECT * FROM unnest(\(bind(w[0])), \(bind(w[1])), \(bind(w[2])), \(bind(w[3])), \(bind(writeIndexes)), \(bind(w[4])), \(bind(w[5])))
+                    ON CONFLICT (thread_id, ns, checkpoint_id, task_id, idx)
+                    DO UPDATE SET channel = excluded.channel, value = excluded.value, seq = excluded.seq)
+                """)
+        }
+        if !indexIds.isEmpty {
+            parts.append("""
+                indexed AS (INSERT INTO message_index (thread_id, message_id, role, content)
+                    SELECT * FROM unnest(\(bind(indexThreads)), \(bind(indexIds)), \(bind(indexRoles)), \(bind(indexTexts)))
+                    ON CONFLICT (thread_id, message_id) DO UPDATE SET role = excluded.role, content = excluded.content)
+                """)
+        }
+        if !goneIds.isEmpty {
+            parts.append("""
+                dropped AS (DELETE FROM message_index m USING unnest(\(bind(goneThreads)), \(bind(goneIds))) AS d(t, id)
+                    WHERE m.thread_id = d.t AND m.message_id = d.id AND m.thread_id = ANY(\(bind(goneThreads))))
+                """)
+        }
+        var sql = parts.isEmpty ? "" : "WITH " + parts.joined(separator: ",\n") + "\n"
+        if touched.isEmpty {
+            sql += "SELECT 1"
+        } else {
+            binds.append(now.timeIntervalSince1970)
+            let updatedAt = "$\(binds.count)::float8"
+            sql += """
+                UPDATE threads SET updated_at = \(updatedAt),
+                    message_count = coalesce(NULLIF(u.count, -1), threads.message_count), title = coalesce(threads.title, NULLIF(u.title, ''))
+                FROM unnest(\(bind(touched)), \(bind(counts)), \(bind(titles))) AS u(id, count, title)
+                WHERE threads.id = u.id AND threads.id = ANY(\(bind(touched)))
+                """
+        }
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 }
