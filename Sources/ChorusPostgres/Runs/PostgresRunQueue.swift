@@ -37,19 +37,24 @@ public final class PostgresRunQueue: Sendable {
 
     /// Takes the oldest pending run whose thread has none running, for `lease`;
     /// nil when there is none. Two instances never take the same run, and a
-    /// thread never has two running (a unique index decides a tie).
-    public func claim(lease: Duration) async throws -> QueuedRun? {
+    /// thread never has two running (a unique index decides a tie). With
+    /// `runId`, only that run, and only when it is next on its thread.
+    public func claim(lease: Duration, runId: String? = nil) async throws -> QueuedRun? {
+        var b = binds(instance, Date().timeIntervalSince1970, lease.seconds)
+        b.append(runId)
         while true {
             do {
                 return try await database.rows(PostgresQuery(unsafeSQL: """
                     UPDATE runs SET status = 'running', owner = $1, attempt = attempt + 1, updated_at = $2, started_at = $2,
                                     lease_until = now() + make_interval(secs => $3)
                     WHERE run_id = (
-                        SELECT r.run_id FROM runs r WHERE r.status = 'pending'
+                        SELECT r.run_id FROM runs r WHERE r.status = 'pending' AND ($4::text IS NULL OR r.run_id = $4)
                         AND NOT EXISTS (SELECT 1 FROM runs a WHERE a.thread_id = r.thread_id AND a.status = 'running')
+                        AND ($4::text IS NULL OR NOT EXISTS (SELECT 1 FROM runs o WHERE o.thread_id = r.thread_id AND o.status = 'pending'
+                                                             AND o.created_at < r.created_at))
                         ORDER BY r.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                     RETURNING \(Self.columns)
-                    """, binds: binds(instance, Date().timeIntervalSince1970, lease.seconds)), as: Self.run).first
+                    """, binds: b), as: Self.run).first
             } catch PostgresStoreError.server(let code, _) where code == "23505" {
                 // Another instance started a run on the same thread at the same moment: look again.
                 continue
@@ -110,14 +115,21 @@ public final class PostgresRunQueue: Sendable {
         return nil
     }
 
-    /// Records how a run this instance holds ended; false when it no longer
-    /// holds it (another instance took it over, whose record stands).
+    /// Records how a run this instance holds ended. `held` is false when it no
+    /// longer held it (another instance took it over, whose record stands);
+    /// `next` is true when a run waits on the same thread.
     @discardableResult
-    public func finish(_ runId: String, status: String, outcome: String, finalValues: String?, error: (type: String, message: String)?) async throws -> Bool {
-        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
-            UPDATE runs SET status = $2, outcome = $3, final_values = $4, error_type = $5, error_message = $6,
-                            lease_until = NULL, updated_at = $7
-            WHERE run_id = $1 AND owner = $8 AND status = 'running' RETURNING run_id
+    public func finish(_ runId: String, status: String, outcome: String, finalValues: String?,
+                       error: (type: String, message: String)?) async throws -> (held: Bool, next: Bool) {
+        // Recorded and announced in one statement (the notice goes out when it commits).
+        let held = try await database.rows(PostgresQuery(unsafeSQL: """
+            WITH ended AS (
+                UPDATE runs SET status = $2, outcome = $3, final_values = $4, error_type = $5, error_message = $6,
+                                lease_until = NULL, updated_at = $7
+                WHERE run_id = $1 AND owner = $8 AND status = 'running' RETURNING thread_id)
+            SELECT (SELECT count(*) FROM ended)::int8,
+                   EXISTS (SELECT 1 FROM runs w WHERE w.thread_id IN (SELECT thread_id FROM ended) AND w.status = 'pending'),
+                   pg_notify($9, $10)
             """, binds: {
                 var b = binds(runId, status, outcome)
                 b.append(finalValues)
@@ -125,10 +137,11 @@ public final class PostgresRunQueue: Sendable {
                 b.append(error?.message)
                 b.append(Date().timeIntervalSince1970)
                 b.append(instance)
+                b.append(Self.channel)
+                b.append(RunNotice.ended(runId: runId).payload!)
                 return b
-            }()))
-        try await notify(.ended(runId: runId))
-        return !rows.isEmpty
+            }()), as: { try $0.decode((Int, Bool).self) })
+        return (held.first?.0 == 1, held.first?.1 == true)
     }
 
     /// Deletes the record of a run (rolled back: as if it never happened).
@@ -176,29 +189,34 @@ public final class PostgresRunQueue: Sendable {
 
     // MARK: events
 
-    /// Keeps events (several runs at once); an event already kept is left as it is.
+    /// Keeps events (several runs at once), and tells the instances which
+    /// runs have new ones, in one statement; an event already kept is left as it is.
     public func append(_ events: [StoredRunEvent]) async throws {
         guard !events.isEmpty else { return }
-        try await database.rows("""
-            INSERT INTO run_events (run_id, seq, event, data)
-            SELECT * FROM unnest(\(events.map(\.runId))::text[], \(events.map(\.seq))::int8[], \(events.map(\.event))::text[], \(events.map(\.data))::text[])
-            ON CONFLICT DO NOTHING
-            """)
+        var seen = Set<String>()
         var ids: [String] = []
-        for event in events where ids.last != event.runId && !ids.contains(event.runId) { ids.append(event.runId) }
+        for event in events where seen.insert(event.runId).inserted { ids.append(event.runId) }
         // A notification carries at most 8000 bytes: several when many runs wrote at once.
+        var payloads: [String] = []
         var batch: [String] = []
         var size = 0
         for id in ids {
             if size + id.count + 1 > 7000 {
-                try await notify(.events(runIds: batch))
+                payloads.append(RunNotice.events(runIds: batch).payload!)
                 batch = []
                 size = 0
             }
             batch.append(id)
             size += id.count + 1
         }
-        if !batch.isEmpty { try await notify(.events(runIds: batch)) }
+        if !batch.isEmpty { payloads.append(RunNotice.events(runIds: batch).payload!) }
+        try await database.rows("""
+            WITH kept AS (INSERT INTO run_events (run_id, seq, event, data)
+                SELECT * FROM unnest(\(events.map(\.runId))::text[], \(events.map(\.seq))::int8[], \(events.map(\.event))::text[],
+                                     \(events.map(\.data))::text[])
+                ON CONFLICT DO NOTHING)
+            SELECT pg_notify(\(Self.channel), p) FROM unnest(\(payloads)::text[]) AS p
+            """)
     }
 
     /// A run's kept events after `seq`, in order.

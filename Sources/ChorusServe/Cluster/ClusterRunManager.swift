@@ -30,6 +30,9 @@ actor ClusterRunManager: RunRegistry {
     /// Runs stopped here without a record of their end: another instance has them now.
     private var letGo: Set<String> = []
     private var accepting = true
+    /// False once a claim found nothing, until an instance says runs wait
+    /// (`.queued`, a resync, leases that ran out): no claim is tried in vain.
+    private var pendingMayWait = true
     private var background: [Task<Void, Never>] = []
 
     init(queue: PostgresRunQueue, executor: RunExecutor, catalog: AssistantCatalog, checkpoints: any Checkpointer,
@@ -88,8 +91,9 @@ actor ClusterRunManager: RunRegistry {
             known[run.id] = nil
             throw error
         }
-        await claimPending()
-        if executing[run.id] == nil {
+        if accepting, executing.count < capacity, let claimed = try await queue.claim(lease: lease, runId: run.id) {
+            await execute(claimed)
+        } else {
             // No room here (or an older run on the thread goes first): any instance may take it.
             try? await queue.notify(.queued)
         }
@@ -172,7 +176,7 @@ actor ClusterRunManager: RunRegistry {
 
     /// Claims pending runs while this instance has room.
     private func claimPending() async {
-        while accepting, executing.count < capacity {
+        while accepting, pendingMayWait, executing.count < capacity {
             let claimed: QueuedRun?
             do {
                 claimed = try await queue.claim(lease: lease)
@@ -180,7 +184,10 @@ actor ClusterRunManager: RunRegistry {
                 logger.error("chorus serve: could not claim queued runs: \(error)")
                 return
             }
-            guard let row = claimed else { return }
+            guard let row = claimed else {
+                pendingMayWait = false
+                return
+            }
             await execute(row)
         }
     }
@@ -231,8 +238,13 @@ actor ClusterRunManager: RunRegistry {
             case .cancelled: (status, threadStatus) = (.interrupted, "interrupted")
             }
             do {
-                try await queue.finish(run.id, status: status.rawValue, outcome: threadStatus,
-                                       finalValues: run.finalValues.map { JSON.serialize($0, sortKeys: false) }, error: error)
+                let recorded = try await queue.finish(run.id, status: status.rawValue, outcome: threadStatus,
+                                                      finalValues: run.finalValues.map { JSON.serialize($0, sortKeys: false) }, error: error)
+                if recorded.next {
+                    // The thread's next run can start now: here when there is room, else anywhere.
+                    pendingMayWait = true
+                    if !accepting || executing.count >= capacity { try await queue.notify(.queued) }
+                }
                 if run.isRolledBack { try await queue.delete(run.id) }
             } catch {
                 logger.error("chorus serve: could not record the end of run \(run.id): \(error)")
@@ -260,8 +272,10 @@ actor ClusterRunManager: RunRegistry {
     private func heard(_ notice: RunNotice) async {
         switch notice {
         case .queued:
+            pendingMayWait = true
             await claimPending()
         case .resync:
+            pendingMayWait = true
             await claimPending()
             for id in known.keys where executing[id] == nil { await catchUp(id) }
         case .cancel(let id):
@@ -310,7 +324,7 @@ actor ClusterRunManager: RunRegistry {
                 letGo.insert(id)
                 known[id]?.cancel(rollback: false)
             }
-            try await queue.requeueExpired()
+            if try await queue.requeueExpired() > 0 { pendingMayWait = true }
         } catch {
             logger.warning("chorus serve: could not renew leases: \(error)")
         }
