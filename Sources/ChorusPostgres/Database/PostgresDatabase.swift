@@ -1,3 +1,4 @@
+import ChorusGraph
 import Foundation
 import Logging
 import PostgresNIO
@@ -22,7 +23,8 @@ public final class PostgresDatabase: Sendable {
             try await database.checkReachable(within: connectTimeout)
             try await PostgresMigrations.migrate(database)
         } catch {
-            await database.close()
+            // Not awaited: a pool still trying to connect may take seconds to stop.
+            database.runner.cancel()
             throw error
         }
         return database
@@ -51,35 +53,35 @@ public final class PostgresDatabase: Sendable {
         await runner.value
     }
 
+    /// Answers within `limit`, whatever the pool does meanwhile: it waits for
+    /// connections that do not come for up to a minute before it gives up.
     private func checkReachable(within limit: Duration) async throws {
         let url = self.url, client = self.client
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                if url.schema != "public" {
-                    // The schema must exist before the pool's search_path can find tables in it.
-                    do {
-                        try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(url.schema)"))
-                    } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                        // Another instance created it at the same moment.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let answered = Locked(false)
+            let answer: @Sendable (Result<Void, any Error>) -> Void = { result in
+                if answered.withLock({ done in defer { done = true }; return !done }) { continuation.resume(with: result) }
+            }
+            let probe = Task {
+                do {
+                    if url.schema != "public" {
+                        do {
+                            try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(url.schema)"))
+                        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                            // Another instance created it at the same moment.
+                        }
+                    } else {
+                        try await client.query("SELECT 1")
                     }
-                } else {
-                    try await client.query("SELECT 1")
+                    answer(.success(()))
+                } catch {
+                    answer(.failure(PostgresStoreError.unreachable(url, Self.describe(error))))
                 }
-                return true
             }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return false
-            }
-            defer { group.cancelAll() }
-            do {
-                guard try await group.next() == true else {
-                    throw PostgresStoreError.unreachable(url, "no connection within \(limit) (is the server running, and does the user exist?)")
-                }
-            } catch let error as PostgresStoreError {
-                throw error
-            } catch {
-                throw PostgresStoreError.unreachable(url, Self.describe(error))
+            Task {
+                try? await Task.sleep(for: limit)
+                probe.cancel()
+                answer(.failure(PostgresStoreError.unreachable(url, "no connection within \(limit) (is the server running, and does the user exist?)")))
             }
         }
     }

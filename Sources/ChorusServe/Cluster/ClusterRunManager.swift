@@ -277,7 +277,8 @@ actor ClusterRunManager: RunRegistry {
         case .resync:
             pendingMayWait = true
             await claimPending()
-            for id in known.keys where executing[id] == nil { await catchUp(id) }
+            // Notices were missed: the runs followed here may have gone on, or ended.
+            for id in known.keys where executing[id] == nil { await heard(.ended(runId: id)) }
         case .cancel(let id):
             guard executing[id] != nil, let run = known[id] else { return }
             let row = try? await queue.run(id)
@@ -287,7 +288,13 @@ actor ClusterRunManager: RunRegistry {
         case .ended(let id):
             guard executing[id] == nil, let run = known[id] else { return }
             await catchUp(id)
-            guard let row = try? await queue.run(id) else {
+            let found: QueuedRun?
+            do {
+                found = try await queue.run(id)
+            } catch {
+                return  // The database is away: the next notice or resync looks again.
+            }
+            guard let row = found else {
                 // Rolled back and deleted.
                 run.setStatus(.interrupted)
                 run.log.finish()
