@@ -96,6 +96,14 @@ struct CheckpointBatch {
             binds.append(column)
             return "$\(binds.count)::int8[]"
         }
+        func bind(_ value: String) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        func bind(_ value: Int) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
         var indexIds: [String] = [], indexThreads: [String] = [], indexRoles: [String] = [], indexTexts: [String] = []
         var goneThreads: [String] = [], goneIds: [String] = []
         var counts: [Int] = [], titles: [String] = []
@@ -128,7 +136,15 @@ struct CheckpointBatch {
                     SELECT * FROM unnest(\(bind(b[0])), \(bind(b[1])), \(bind(b[2])), \(bind(b[3])), \(bind(b[4]))) ON CONFLICT DO NOTHING)
                 """)
         }
-        if !c[0].isEmpty {
+        if c[0].count == 1 {
+            // One checkpoint (a step saved before the next): plain values plan and bind faster than arrays.
+            parts.append("""
+                saved AS (INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, step, source, versions, seen, locations)
+                    VALUES (\(bind(c[0][0])), \(bind(c[1][0])), \(bind(c[2][0])), NULLIF(\(bind(c[3][0])), ''), \(bind(steps[0])),
+                            \(bind(c[4][0])), \(bind(c[5][0])), \(bind(c[6][0])), \(bind(c[7][0])))
+                    ON CONFLICT DO NOTHING)
+                """)
+        } else if !c[0].isEmpty {
             parts.append("""
                 saved AS (INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, step, source, versions, seen, locations)
                     SELECT u.t, u.n, u.id, NULLIF(u.parent, ''), u.step, u.source, u.versions, u.seen, u.locations
@@ -169,6 +185,13 @@ struct CheckpointBatch {
         var sql = parts.isEmpty ? "" : "WITH " + parts.joined(separator: ",\n") + "\n"
         if touched.isEmpty {
             sql += "SELECT 1"
+        } else if touched.count == 1 {
+            binds.append(now.timeIntervalSince1970)
+            let updatedAt = "$\(binds.count)::float8"
+            sql += """
+                UPDATE threads SET updated_at = \(updatedAt), message_count = coalesce(NULLIF(\(bind(counts[0]))::int8, -1), message_count),
+                    title = coalesce(title, NULLIF(\(bind(titles[0]))::text, '')) WHERE id = \(bind(touched[0]))
+                """
         } else {
             binds.append(now.timeIntervalSince1970)
             let updatedAt = "$\(binds.count)::float8"
