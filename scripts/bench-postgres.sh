@@ -10,7 +10,8 @@
 #     from the queue row to an instance starting it (p50/p99).
 #  3. 1,000 concurrent streams on two instances (offline model, 100 tokens/s),
 #     500 through each (Benchmarks/serve/curl-load.sh): wall time over ideal.
-#   bash scripts/bench-postgres.sh [RUNS]   (RUNS: alternations of part 1, default 3)
+#   bash scripts/bench-postgres.sh [RUNS]   (RUNS: alternations of part 1, default 3;
+#                                            SKIP_CHECKPOINT=1 skips part 1)
 # Results: .bench-results/postgres-*/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
