@@ -15,7 +15,7 @@ public final class PostgresRunQueue: Sendable {
     static let channel = "chorus_runs"
     private static let columns = """
         run_id, thread_id, stateless, assistant_id, request, status, created_at, updated_at, owner, attempt, cancel, outcome,
-        final_values, error_type, error_message
+        final_values, error_type, error_message, started_at
         """
 
     public init(database: PostgresDatabase, instance: String) {
@@ -25,14 +25,27 @@ public final class PostgresRunQueue: Sendable {
 
     // MARK: queueing and claiming
 
-    /// Queues a run. The instance that took the request claims it first when
-    /// it has room, and wakes the others (`notify(.queued)`) when it has not.
-    public func submit(_ run: QueuedRun) async throws {
-        try await database.rows("""
-            INSERT INTO runs (run_id, thread_id, stateless, assistant_id, request, status, created_at, updated_at)
-            VALUES (\(run.id), \(run.threadId), \(run.stateless), \(run.assistantId), \(run.request), 'pending',
-                    \(run.createdAt.timeIntervalSince1970), \(run.updatedAt.timeIntervalSince1970))
-            """)
+    /// Queues a run, unless its thread is busy and it must not wait (`reject`:
+    /// throws `ThreadBusy`). Returns the thread's runs that were pending or
+    /// running, checked and queued under one lock per thread, so two requests
+    /// on one thread at once (on any instances) see each other. The instance
+    /// that took the request claims it first when it has room, and wakes the
+    /// others (`notify(.queued)`) when it has not.
+    public func submit(_ run: QueuedRun, rejectIfBusy: Bool) async throws -> [QueuedRun] {
+        try await database.transaction { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(run.threadId)))", logger: logger)
+            let active = try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.columns) FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at
+                """, binds: PostgresCheckpointer.binds(run.threadId)), logger: logger).collect()
+            let runs = try Self.runs(active)
+            if rejectIfBusy, !runs.isEmpty { throw ThreadBusy() }
+            try await connection.query("""
+                INSERT INTO runs (run_id, thread_id, stateless, assistant_id, request, status, created_at, updated_at)
+                VALUES (\(run.id), \(run.threadId), \(run.stateless), \(run.assistantId), \(run.request), 'pending',
+                        \(run.createdAt.timeIntervalSince1970), \(run.updatedAt.timeIntervalSince1970))
+                """, logger: logger)
+            return runs
+        }
     }
 
     /// Takes the oldest pending run whose thread has none running, for `lease`;
@@ -45,13 +58,13 @@ public final class PostgresRunQueue: Sendable {
         while true {
             do {
                 return try await database.rows(PostgresQuery(unsafeSQL: """
-                    UPDATE runs SET status = 'running', owner = $1, attempt = attempt + 1, updated_at = $2, started_at = $2,
+                    UPDATE runs SET status = 'running', owner = $1, attempt = attempt + 1, updated_at = $2, started_at = coalesce(started_at, $2),
                                     lease_until = now() + make_interval(secs => $3)
                     WHERE run_id = (
                         SELECT r.run_id FROM runs r WHERE r.status = 'pending' AND ($4::text IS NULL OR r.run_id = $4)
                         AND NOT EXISTS (SELECT 1 FROM runs a WHERE a.thread_id = r.thread_id AND a.status = 'running')
-                        AND ($4::text IS NULL OR NOT EXISTS (SELECT 1 FROM runs o WHERE o.thread_id = r.thread_id AND o.status = 'pending'
-                                                             AND o.created_at < r.created_at))
+                        AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.thread_id = r.thread_id AND o.status = 'pending'
+                                        AND o.created_at < r.created_at)
                         ORDER BY r.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                     RETURNING \(Self.columns)
                     """, binds: b), as: Self.run).first
@@ -63,13 +76,15 @@ public final class PostgresRunQueue: Sendable {
     }
 
     /// Extends the lease of the runs this instance holds; returns those it
-    /// still holds (a run missing was taken over: stop it without writing).
-    public func renew(_ runIds: [String], lease: Duration) async throws -> Set<String> {
-        guard !runIds.isEmpty else { return [] }
-        return Set(try await database.rows("""
+    /// still holds, with the cancel a client asked for (a run missing was
+    /// taken over: stop it without writing).
+    public func renew(_ runIds: [String], lease: Duration) async throws -> [String: String?] {
+        guard !runIds.isEmpty else { return [:] }
+        let held = try await database.rows("""
             UPDATE runs SET lease_until = now() + make_interval(secs => \(lease.seconds))
-            WHERE run_id = ANY(\(runIds)::text[]) AND owner = \(instance) AND status = 'running' RETURNING run_id
-            """, as: { try $0.decode(String.self) }))
+            WHERE run_id = ANY(\(runIds)::text[]) AND owner = \(instance) AND status = 'running' RETURNING run_id, cancel
+            """, as: { try $0.decode((String, String?).self) })
+        return Dictionary(held.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Puts runs whose owner let its lease run out (it died, or lost the
@@ -212,8 +227,10 @@ public final class PostgresRunQueue: Sendable {
         if !batch.isEmpty { payloads.append(RunNotice.events(runIds: batch).payload!) }
         try await database.rows("""
             WITH kept AS (INSERT INTO run_events (run_id, seq, event, data)
-                SELECT * FROM unnest(\(events.map(\.runId))::text[], \(events.map(\.seq))::int8[], \(events.map(\.event))::text[],
-                                     \(events.map(\.data))::text[])
+                SELECT u.* FROM unnest(\(events.map(\.runId))::text[], \(events.map(\.seq))::int8[], \(events.map(\.event))::text[],
+                                       \(events.map(\.data))::text[]) AS u(run_id, seq, event, data)
+                -- Only while this instance runs the run: a late batch of an attempt taken over is dropped.
+                JOIN runs r ON r.run_id = u.run_id AND r.owner = \(instance)
                 ON CONFLICT DO NOTHING)
             SELECT pg_notify(\(Self.channel), p) FROM unnest(\(payloads)::text[]) AS p
             """)
@@ -261,9 +278,16 @@ public final class PostgresRunQueue: Sendable {
         return binds
     }
 
+    // Not inlined into async callers: see `PostgresCheckpointer.pendingWrite`.
+    @inline(never)
+    static func runs(_ rows: [PostgresRow]) throws -> [QueuedRun] {
+        try rows.map(run)
+    }
+
     static func run(_ row: PostgresRow) throws -> QueuedRun {
-        let (id, thread, stateless, assistant, request, status, created, updated, owner, attempt, cancel, outcome, values, errorType, errorMessage) =
-            try row.decode((String, String, Bool, String, String, String, Double, Double, String?, Int, String?, String?, String?, String?, String?).self)
+        let (id, thread, stateless, assistant, request, status, created, updated, owner, attempt, cancel, outcome, values, errorType, errorMessage,
+             started) = try row.decode((String, String, Bool, String, String, String, Double, Double, String?, Int, String?, String?, String?,
+                                        String?, String?, Double?).self)
         var run = QueuedRun(id: id, threadId: thread, stateless: stateless, assistantId: assistant, request: request,
                             createdAt: Date(timeIntervalSince1970: created))
         run.status = status
@@ -275,6 +299,7 @@ public final class PostgresRunQueue: Sendable {
         run.finalValues = values
         run.errorType = errorType
         run.errorMessage = errorMessage
+        run.startedAt = started.map(Date.init(timeIntervalSince1970:))
         return run
     }
 }

@@ -13,6 +13,8 @@ public struct QueuedRun: Sendable, Equatable {
     public var status: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// When an instance first started it (kept across failovers).
+    public var startedAt: Date?
     /// The instance running it (while `running`).
     public var owner: String?
     /// 1 for the first instance to run it, 2 after one failover, …
@@ -40,6 +42,9 @@ public struct QueuedRun: Sendable, Equatable {
 
     public var isFinal: Bool { status != "pending" && status != "running" }
 }
+
+/// A run was refused because its thread is busy (multitask strategy `reject`).
+public struct ThreadBusy: Error, Sendable {}
 
 /// One event of a run's stream as kept for other instances and for replay.
 public struct StoredRunEvent: Sendable, Equatable {

@@ -19,9 +19,9 @@ struct MessageIndexChange {
         var before: [String: Value] = [:]
         for message in old { if let id = message["id"]?.stringValue { before[id] = message } }
         var present = Set<String>()
-        for message in new {
-            guard let id = message["id"]?.stringValue else { continue }
-            present.insert(id)
+        // The last message with an id wins (one row per id in the index).
+        for message in new.reversed() {
+            guard let id = message["id"]?.stringValue, present.insert(id).inserted else { continue }
             if before[id] != message {
                 upserts.append(Entry(id: id, role: message["type"]?.stringValue ?? "unknown", text: ThreadText.plain(message["content"] ?? .null)))
             }

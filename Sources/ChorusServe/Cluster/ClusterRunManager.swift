@@ -71,32 +71,32 @@ actor ClusterRunManager: RunRegistry {
 
     func submit(_ run: ServedRun, follow: Bool) async throws -> (key: Int, frames: FrameQueue)? {
         guard accepting else { throw APIError(.serviceUnavailable, "The server is shutting down") }
-        let active = try await queue.activeRuns(onThread: run.threadId)
-        if !active.isEmpty {
-            switch run.request.multitaskStrategy {
-            case .reject: throw APIError.busyThread
-            case .interrupt, .rollback:
-                let action = run.request.multitaskStrategy == .rollback ? "rollback" : "interrupt"
-                for other in active { try await stop(other.id, action: action) }
-            case .enqueue: break
-            }
-        }
-        known[run.id] = run
-        let stream = follow ? run.log.follow(after: nil) : nil
+        let strategy = run.request.multitaskStrategy
         let row = QueuedRun(id: run.id, threadId: run.threadId, stateless: run.isStateless, assistantId: run.assistant.assistantId,
                             request: JSON.serialize(.object(run.request.kwargs), sortKeys: false), createdAt: run.createdAt)
+        known[run.id] = run
+        let stream = follow ? run.log.follow(after: nil) : nil
+        let active: [QueuedRun]
         do {
-            try await queue.submit(row)
+            active = try await queue.submit(row, rejectIfBusy: strategy == .reject)
         } catch {
             known[run.id] = nil
-            throw error
+            if let stream { run.log.unfollow(stream.key) }
+            throw error is ThreadBusy ? APIError.busyThread : error
         }
-        if accepting, executing.count < capacity, let claimed = try await queue.claim(lease: lease, runId: run.id) {
-            await execute(claimed)
-        } else {
-            // No room here (or an older run on the thread goes first): any instance may take it.
-            try? await queue.notify(.queued)
+        if strategy == .interrupt || strategy == .rollback {
+            for other in active { try? await stop(other.id, action: strategy == .rollback ? "rollback" : "interrupt") }
         }
+        do {
+            if accepting, executing.count < capacity, let claimed = try await queue.claim(lease: lease, runId: run.id) {
+                await execute(claimed)
+                return stream
+            }
+        } catch {
+            logger.warning("chorus serve: could not claim run \(run.id) at once; any instance will: \(error)")
+        }
+        // No room here (or an older run on the thread goes first): any instance may take it.
+        try? await queue.notify(.queued)
         return stream
     }
 
@@ -104,15 +104,18 @@ actor ClusterRunManager: RunRegistry {
         if let run = known[id] { return run }
         guard let row = try await queue.run(id) else { return nil }
         if let run = known[id] { return run }
-        let run = try served(row)
         if row.isFinal {
             // Ended: its kept events, for a stream that asks for them, then the end.
+            let run = try served(row, finished: false)
             for event in try await queue.events(of: id, after: -1) { run.log.replay(seq: event.seq, event: event.event, data: event.data) }
             run.log.finish()
             return run
         }
+        let run = try served(row)
         known[id] = run
         await catchUp(id)
+        // It may have ended while this was read: its notice found no run here to end.
+        await heard(.ended(runId: id))
         return run
     }
 
@@ -193,22 +196,37 @@ actor ClusterRunManager: RunRegistry {
     }
 
     private func execute(_ row: QueuedRun) async {
+        if executing[row.id] != nil {
+            // Its lease ran out while it still ran here, and this instance took it again: the run goes on as it is.
+            executing[row.id] = row.attempt
+            letGo.remove(row.id)
+            return
+        }
         let run: ServedRun
         do {
             run = try known[row.id] ?? served(row)
         } catch {
             // A request this build cannot run (another version queued it): end it as failed.
             _ = try? await queue.finish(row.id, status: RunStatus.error.rawValue, outcome: "error", finalValues: nil,
-                                    error: ("ValueError", "This server cannot run the request: \(ErrorReport.message(of: error))"))
+                                        error: ("ValueError", "This server cannot run the request: \(ErrorReport.message(of: error))"))
             return
         }
         known[row.id] = run
         executing[row.id] = row.attempt
         if row.attempt > 1 {
-            // Taken over: what the first instance streamed is replayed first, and the thread goes on from its last checkpoint.
+            // Taken over: what the first instance streamed is replayed first, and the thread goes
+            // on from its last checkpoint when the run had written one (its first start came before).
             await catchUp(row.id)
-            let latest = try? await checkpoints.get(threadId: row.threadId, namespace: "", id: nil)
-            run.resumesFromCheckpoint = latest.flatMap { CheckpointID.date(of: $0.checkpoint.id) }.map { $0 >= row.createdAt.addingTimeInterval(-0.001) } ?? false
+            do {
+                let latest = try await checkpoints.get(threadId: row.threadId, namespace: "", id: nil)
+                let since = row.startedAt ?? row.createdAt
+                run.resumesFromCheckpoint = latest.flatMap { CheckpointID.date(of: $0.checkpoint.id) }.map { $0 >= since } ?? false
+            } catch {
+                // Cannot tell where the run stood: hand it back rather than guess.
+                executing[row.id] = nil
+                try? await queue.release([row.id])
+                return
+            }
             logger.info("chorus serve: took over run \(row.id) (attempt \(row.attempt))")
         }
         let writer = self.writer, runId = row.id
@@ -224,9 +242,10 @@ actor ClusterRunManager: RunRegistry {
     }
 
     private func ended(_ run: ServedRun, _ outcome: RunOutcome) async {
-        await writer.flush()
+        // No longer running here, so shutdown does not hand it back while its end is being recorded.
         executing[run.id] = nil
         let handedOn = letGo.remove(run.id) != nil
+        await writer.flush()
         if !handedOn {
             let (status, threadStatus): (RunStatus, String)
             var error: (type: String, message: String)?
@@ -240,6 +259,12 @@ actor ClusterRunManager: RunRegistry {
             do {
                 let recorded = try await queue.finish(run.id, status: status.rawValue, outcome: threadStatus,
                                                       finalValues: run.finalValues.map { JSON.serialize($0, sortKeys: false) }, error: error)
+                guard recorded.held else {
+                    // Another instance took it over meanwhile; its record stands.
+                    run.log.finish()
+                    known[run.id] = nil
+                    return
+                }
                 if recorded.next {
                     // The thread's next run can start now: here when there is room, else anywhere.
                     pendingMayWait = true
@@ -256,12 +281,10 @@ actor ClusterRunManager: RunRegistry {
         await claimPending()
     }
 
-    /// Stops a run wherever it is: here at once, elsewhere through the database.
+    /// Stops a run wherever it is: here at once, and on record in the
+    /// database, so an instance that takes it over does not run it again.
     private func stop(_ id: String, action: String) async throws {
-        if executing[id] != nil, let run = known[id] {
-            run.cancel(rollback: action == "rollback")
-            return
-        }
+        if executing[id] != nil, let run = known[id] { run.cancel(rollback: action == "rollback") }
         if let ended = try await queue.requestCancel(id, action: action), action == "rollback" {
             try await queue.delete(ended.id)
         }
@@ -326,26 +349,37 @@ actor ClusterRunManager: RunRegistry {
         let mine = Array(executing.keys)
         do {
             let held = try await queue.renew(mine, lease: lease)
-            for id in mine where !held.contains(id) && executing[id] != nil {
-                logger.warning("chorus serve: run \(id) was taken over by another instance; stopping it here")
-                letGo.insert(id)
-                known[id]?.cancel(rollback: false)
+            for id in mine where executing[id] != nil {
+                guard let cancel = held[id] else {
+                    logger.warning("chorus serve: run \(id) was taken over by another instance; stopping it here")
+                    letGo.insert(id)
+                    known[id]?.cancel(rollback: false)
+                    continue
+                }
+                // A cancel whose notice was missed.
+                if let cancel { known[id]?.cancel(rollback: cancel == "rollback") }
             }
             if try await queue.requeueExpired() > 0 { pendingMayWait = true }
-        } catch {
+        } catch where !Task.isCancelled {
             logger.warning("chorus serve: could not renew leases: \(error)")
+        } catch {
+            return  // Shutting down.
         }
-        await claimPending()
+        // A look at the queue now and then, in case a notice was missed; not awaited, so renewals keep their pace.
+        if executing.count < capacity { pendingMayWait = true }
+        Task { await self.claimPending() }
     }
 
     // MARK: records
 
     /// A run as recorded, in memory.
-    private func served(_ row: QueuedRun) throws -> ServedRun {
+    /// `finished`: an ended run's log is closed (its events are not read).
+    private func served(_ row: QueuedRun, finished: Bool = true) throws -> ServedRun {
         guard case .object(let body) = try JSON.parse(row.request) else { throw APIError(.unprocessableContent, "stored run request is not an object") }
         let run = ServedRun(id: row.id, threadId: row.threadId, isStateless: row.stateless, assistant: try catalog.resolve(row.assistantId),
                             request: try RunRequest(BodyFields(body)), createdAt: row.createdAt, keepsHistory: true)
         apply(row, to: run)
+        if row.isFinal, finished { run.log.finish() }
         return run
     }
 

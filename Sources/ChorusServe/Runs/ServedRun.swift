@@ -22,6 +22,8 @@ final class ServedRun: Sendable {
         var error: (type: String, message: String)?
         /// Set when a cancel asked for the run to be deleted as well.
         var rollback = false
+        /// A cancel came before the run's task was attached: the task is cancelled as it is.
+        var cancelled = false
         /// Taken over from an instance that died: continue its thread from the
         /// last checkpoint rather than apply the input again.
         var resumesFromCheckpoint = false
@@ -72,7 +74,11 @@ final class ServedRun: Sendable {
     }
 
     func attach(_ task: Task<Void, Never>) {
-        mutable.withLock { $0.task = task }
+        let cancelled = mutable.withLock { m -> Bool in
+            m.task = task
+            return m.cancelled
+        }
+        if cancelled { task.cancel() }
     }
 
     func recordEnd(values: Value, error: (type: String, message: String)?) {
@@ -86,6 +92,7 @@ final class ServedRun: Sendable {
     func cancel(rollback: Bool) {
         let task = mutable.withLock { m -> Task<Void, Never>? in
             m.rollback = m.rollback || rollback
+            m.cancelled = true
             return m.task
         }
         task?.cancel()
