@@ -125,4 +125,30 @@ struct PostgresStoreTests {
         #expect(after.values["log"] == ["a", "a"])
         #expect(try await first.getState(config: RunConfig(threadId: "shared")).values["n"] == 122)
     }
+
+    @Test func finishedRunsLetGoOfTheirEventsThenTheirRecords() async throws {
+        let database = try await PostgresDatabase.open(try PostgresURL(try TestPostgres.freshSchemaURL()))
+        defer { Task { await database.close() } }
+        let queue = PostgresRunQueue(database: database, instance: "here")
+        for name in ["done", "going"] {
+            _ = try await queue.submit(QueuedRun(id: name, threadId: "thread-" + name, stateless: true, assistantId: "chat", request: "{}",
+                                                 createdAt: Date()), rejectIfBusy: false)
+            let claimed = try #require(try await queue.claim(lease: .seconds(60), runId: name))
+            #expect(claimed.attempt == 1)
+            try await queue.append([StoredRunEvent(runId: name, seq: 0, event: "metadata", data: "{}"),
+                                    StoredRunEvent(runId: name, seq: 1, event: "values", data: "{}")])
+        }
+        #expect(try await queue.finish("done", status: "success", outcome: "idle", finalValues: "{}", error: nil).held)
+        // Within an hour nothing goes; after it the finished run's events go, and after a week its record.
+        #expect(try await queue.prune(eventsFor: .seconds(3600), recordsFor: .seconds(7 * 86_400)) == (0, 0))
+        let later = Date().addingTimeInterval(2 * 3600)
+        #expect(try await queue.prune(eventsFor: .seconds(3600), recordsFor: .seconds(7 * 86_400), now: later) == (2, 0))
+        #expect(try await queue.events(of: "done", after: -1).isEmpty)
+        #expect(try await queue.run("done")?.status == "success")
+        #expect(try await queue.prune(eventsFor: .seconds(3600), recordsFor: .seconds(7 * 86_400), now: later.addingTimeInterval(8 * 86_400)) == (0, 1))
+        #expect(try await queue.run("done") == nil)
+        // A run still going keeps everything.
+        #expect(try await queue.events(of: "going", after: -1).count == 2)
+        #expect(try await queue.run("going")?.status == "running")
+    }
 }

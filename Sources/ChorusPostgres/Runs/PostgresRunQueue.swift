@@ -99,6 +99,22 @@ public final class PostgresRunQueue: Sendable {
         return rows.count
     }
 
+    /// Forgets what finished runs no longer need: their events once they
+    /// ended `eventsFor` ago (a late `join` of the stream then gets only the
+    /// end), and their records once they ended `recordsFor` ago. Returns the
+    /// events and records deleted. Any instance may do it, at any time.
+    @discardableResult
+    public func prune(eventsFor: Duration, recordsFor: Duration, now: Date = Date()) async throws -> (events: Int, records: Int) {
+        let eventsBefore = now.timeIntervalSince1970 - eventsFor.seconds, recordsBefore = now.timeIntervalSince1970 - recordsFor.seconds
+        let counts = try await database.rows("""
+            WITH old AS (SELECT run_id, updated_at FROM runs WHERE status NOT IN ('pending', 'running') AND updated_at < \(eventsBefore)),
+            events AS (DELETE FROM run_events e USING old WHERE e.run_id = old.run_id RETURNING 1),
+            records AS (DELETE FROM runs r USING old WHERE r.run_id = old.run_id AND old.updated_at < \(recordsBefore) RETURNING 1)
+            SELECT (SELECT count(*) FROM events)::int8, (SELECT count(*) FROM records)::int8
+            """, as: { try $0.decode((Int, Int).self) })
+        return (counts.first?.0 ?? 0, counts.first?.1 ?? 0)
+    }
+
     /// Hands runs this instance holds back to the queue (it is shutting down).
     public func release(_ runIds: [String]) async throws {
         guard !runIds.isEmpty else { return }

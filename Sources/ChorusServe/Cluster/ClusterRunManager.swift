@@ -34,6 +34,9 @@ actor ClusterRunManager: RunRegistry {
     /// (`.queued`, a resync, leases that ran out): no claim is tried in vain.
     private var pendingMayWait = true
     private var background: [Task<Void, Never>] = []
+    /// Finished runs keep their events this long (for `join` and replay), their records this long.
+    static let eventsKeptFor = Duration.seconds(3600), recordsKeptFor = Duration.seconds(7 * 86_400)
+    private var lastPrune = ContinuousClock.now
 
     init(queue: PostgresRunQueue, executor: RunExecutor, catalog: AssistantCatalog, checkpoints: any Checkpointer,
          lease: Duration, capacity: Int, logger: Logger) {
@@ -360,6 +363,10 @@ actor ClusterRunManager: RunRegistry {
                 if let cancel { known[id]?.cancel(rollback: cancel == "rollback") }
             }
             if try await queue.requeueExpired() > 0 { pendingMayWait = true }
+            if ContinuousClock.now - lastPrune > .seconds(60) {
+                lastPrune = ContinuousClock.now
+                try await queue.prune(eventsFor: Self.eventsKeptFor, recordsFor: Self.recordsKeptFor)
+            }
         } catch where !Task.isCancelled {
             logger.warning("chorus serve: could not renew leases: \(error)")
         } catch {
