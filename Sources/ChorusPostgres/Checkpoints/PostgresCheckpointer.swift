@@ -1,6 +1,7 @@
 import ChorusGraph
 import ChorusStore
 import Foundation
+import Logging
 import PostgresNIO
 
 /// Checkpoints in PostgreSQL, for several `chorus serve` instances on one
@@ -93,7 +94,7 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
     private func pendingWrites(_ threadId: String, _ namespace: String, _ id: String) async throws -> [PendingWrite] {
         let query = PostgresQuery(unsafeSQL: """
             SELECT task_id, channel, value FROM checkpoint_writes WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3 ORDER BY seq
-            """, binds: Self.binds(threadId, namespace, id))
+            """, binds: .of(threadId, namespace, id))
         return try await database.rows(query, as: Self.pendingWrite)
     }
 
@@ -152,7 +153,7 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
         try await database.transaction { connection, logger in
             for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes"] {
                 try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE thread_id = $1 AND checkpoint_id >= $2",
-                                                         binds: Self.binds(threadId, from)), logger: logger)
+                                                         binds: .of(threadId, from)), logger: logger)
             }
         }
         latest.withLock { $0.forget(threadId: threadId) }
@@ -172,17 +173,14 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
     }
 
     public func deleteThread(_ threadId: String) async throws {
-        try await database.transaction { connection, logger in
-            for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes", "message_index"] {
-                try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE thread_id = $1", binds: Self.binds(threadId)), logger: logger)
-            }
-        }
+        try await database.transaction { connection, logger in try await Self.deleteSaved(threadId, on: connection, logger: logger) }
         latest.withLock { $0.forget(threadId: threadId) }
     }
 
-    static func binds(_ values: String...) -> PostgresBindings {
-        var binds = PostgresBindings()
-        for value in values { binds.append(value) }
-        return binds
+    /// Removes everything saved for a thread: checkpoints, values, pending writes, search index.
+    static func deleteSaved(_ threadId: String, on connection: PostgresConnection, logger: Logger) async throws {
+        for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes", "message_index"] {
+            try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE thread_id = $1", binds: .of(threadId)), logger: logger)
+        }
     }
 }

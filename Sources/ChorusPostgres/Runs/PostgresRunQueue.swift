@@ -36,7 +36,7 @@ public final class PostgresRunQueue: Sendable {
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(run.threadId)))", logger: logger)
             let active = try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT \(Self.columns) FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at
-                """, binds: PostgresCheckpointer.binds(run.threadId)), logger: logger).collect()
+                """, binds: .of(run.threadId)), logger: logger).collect()
             let runs = try Self.runs(active)
             if rejectIfBusy, !runs.isEmpty { throw ThreadBusy() }
             try await connection.query("""
@@ -53,7 +53,7 @@ public final class PostgresRunQueue: Sendable {
     /// thread never has two running (a unique index decides a tie). With
     /// `runId`, only that run, and only when it is next on its thread.
     public func claim(lease: Duration, runId: String? = nil) async throws -> QueuedRun? {
-        var b = binds(instance, Date().timeIntervalSince1970, lease.seconds)
+        var b = PostgresBindings.of(instance, Date().timeIntervalSince1970, lease.seconds)
         b.append(runId)
         while true {
             do {
@@ -133,7 +133,7 @@ public final class PostgresRunQueue: Sendable {
         let ended = try await database.rows(PostgresQuery(unsafeSQL: """
             UPDATE runs SET status = 'interrupted', outcome = 'interrupted', cancel = $2, updated_at = $3
             WHERE run_id = $1 AND status = 'pending' RETURNING \(Self.columns)
-            """, binds: binds(runId, action, Date().timeIntervalSince1970)), as: Self.run).first
+            """, binds: PostgresBindings.of(runId, action, Date().timeIntervalSince1970)), as: Self.run).first
         if let ended {
             try await notify(.ended(runId: ended.id))
             return ended
@@ -162,7 +162,7 @@ public final class PostgresRunQueue: Sendable {
                    EXISTS (SELECT 1 FROM runs w WHERE w.thread_id IN (SELECT thread_id FROM ended) AND w.status = 'pending'),
                    pg_notify($9, $10)
             """, binds: {
-                var b = binds(runId, status, outcome)
+                var b = PostgresBindings.of(runId, status, outcome)
                 b.append(finalValues)
                 b.append(error?.type)
                 b.append(error?.message)
@@ -184,12 +184,12 @@ public final class PostgresRunQueue: Sendable {
     // MARK: reading
 
     public func run(_ runId: String) async throws -> QueuedRun? {
-        try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM runs WHERE run_id = $1", binds: binds(runId)), as: Self.run).first
+        try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM runs WHERE run_id = $1", binds: PostgresBindings.of(runId)), as: Self.run).first
     }
 
     /// The thread's runs, newest first (`status`: only those).
     public func runs(onThread threadId: String, limit: Int, offset: Int, status: String?) async throws -> [QueuedRun] {
-        var b = binds(threadId)
+        var b = PostgresBindings.of(threadId)
         b.append(status)
         b.append(max(0, min(limit, Int(Int32.max))))
         b.append(max(0, min(offset, Int(Int32.max))))
@@ -203,7 +203,7 @@ public final class PostgresRunQueue: Sendable {
     public func activeRuns(onThread threadId: String) async throws -> [QueuedRun] {
         try await database.rows(PostgresQuery(unsafeSQL: """
             SELECT \(Self.columns) FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at
-            """, binds: binds(threadId)), as: Self.run)
+            """, binds: PostgresBindings.of(threadId)), as: Self.run)
     }
 
     /// `busy` while the thread has a run pending or running, else the outcome of its newest finished run.
@@ -212,7 +212,7 @@ public final class PostgresRunQueue: Sendable {
             SELECT CASE WHEN status IN ('pending', 'running') THEN 'busy' ELSE outcome END, error_type, error_message
             FROM runs WHERE thread_id = $1 AND (status IN ('pending', 'running') OR outcome IS NOT NULL)
             ORDER BY (status IN ('pending', 'running')) DESC, updated_at DESC LIMIT 1
-            """, binds: binds(threadId)))
+            """, binds: PostgresBindings.of(threadId)))
         guard let row = rows.first else { return nil }
         let (status, type, message) = try row.decode((String?, String?, String?).self)
         return status.map { ($0, type, message) }
@@ -287,12 +287,6 @@ public final class PostgresRunQueue: Sendable {
     }
 
     // MARK: rows
-
-    private func binds(_ values: any PostgresDynamicTypeEncodable...) -> PostgresBindings {
-        var binds = PostgresBindings()
-        for value in values { binds.append(value) }
-        return binds
-    }
 
     // Not inlined into async callers: see `PostgresCheckpointer.pendingWrite`.
     @inline(never)

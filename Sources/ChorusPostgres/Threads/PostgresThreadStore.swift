@@ -33,7 +33,7 @@ public final class PostgresThreadStore: ThreadRepository {
 
     public func get(_ id: String) async throws -> ThreadRecord? {
         try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM threads WHERE id = $1",
-                                              binds: PostgresCheckpointer.binds(id)), as: Self.record).first
+                                              binds: .of(id)), as: Self.record).first
     }
 
     public func annotate(_ id: String, metadata: [String: Value], kind: ThreadKind?) async throws -> ThreadRecord {
@@ -75,15 +75,12 @@ public final class PostgresThreadStore: ThreadRepository {
     /// Threads, most recently active first.
     public func list(limit: Int) async throws -> [ThreadRecord] {
         try await database.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM threads ORDER BY updated_at DESC LIMIT $1",
-                                              binds: { var b = PostgresBindings(); b.append(max(0, limit)); return b }()), as: Self.record)
+                                              binds: .of(max(0, limit))), as: Self.record)
     }
 
     public func delete(_ id: String) async throws {
         try await database.transaction { connection, logger in
-            for table in ["checkpoints", "checkpoint_blobs", "checkpoint_writes", "message_index"] {
-                try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE thread_id = $1", binds: PostgresCheckpointer.binds(id)),
-                                           logger: logger)
-            }
+            try await PostgresCheckpointer.deleteSaved(id, on: connection, logger: logger)
             try await connection.query("DELETE FROM run_events WHERE run_id IN (SELECT run_id FROM runs WHERE thread_id = \(id))", logger: logger)
             try await connection.query("DELETE FROM runs WHERE thread_id = \(id) AND status NOT IN ('pending', 'running')", logger: logger)
             try await connection.query("DELETE FROM threads WHERE id = \(id)", logger: logger)

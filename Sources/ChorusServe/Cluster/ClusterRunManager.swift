@@ -250,18 +250,10 @@ actor ClusterRunManager: RunRegistry {
         let handedOn = letGo.remove(run.id) != nil
         await writer.flush()
         if !handedOn {
-            let (status, threadStatus): (RunStatus, String)
-            var error: (type: String, message: String)?
-            switch outcome {
-            case .success(let interrupted): (status, threadStatus) = (.success, interrupted ? "interrupted" : "idle")
-            case .failed(let type, let message):
-                (status, threadStatus) = (.error, "error")
-                error = (type, message)
-            case .cancelled: (status, threadStatus) = (.interrupted, "interrupted")
-            }
+            let status = outcome.status, activity = outcome.threadActivity
             do {
-                let recorded = try await queue.finish(run.id, status: status.rawValue, outcome: threadStatus,
-                                                      finalValues: run.finalValues.map { JSON.serialize($0, sortKeys: false) }, error: error)
+                let recorded = try await queue.finish(run.id, status: status.rawValue, outcome: activity.status,
+                                                      finalValues: run.finalValues.map { JSON.serialize($0, sortKeys: false) }, error: activity.error)
                 guard recorded.held else {
                     // Another instance took it over meanwhile; its record stands.
                     run.log.finish()

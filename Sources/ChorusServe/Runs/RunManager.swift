@@ -137,17 +137,8 @@ actor RunManager {
     }
 
     private func ended(_ run: ServedRun, _ outcome: RunOutcome) {
-        switch outcome {
-        case .success(let interrupted):
-            run.setStatus(.success)
-            lastOutcome[run.threadId] = ThreadActivity(status: interrupted ? "interrupted" : "idle")
-        case .failed(let type, let message):
-            run.setStatus(.error)
-            lastOutcome[run.threadId] = ThreadActivity(status: "error", error: (type, message))
-        case .cancelled:
-            run.setStatus(.interrupted)
-            lastOutcome[run.threadId] = ThreadActivity(status: "interrupted")
-        }
+        run.setStatus(outcome.status)
+        lastOutcome[run.threadId] = outcome.threadActivity
         if active[run.threadId] === run { active[run.threadId] = nil }
         retire(run)
         run.log.finish()
