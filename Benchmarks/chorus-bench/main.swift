@@ -17,6 +17,7 @@ let namedOnlyWorkloads: [(String, () async throws -> Value)] = [
     ("soak", Soak.run), ("longchat", LongChat.run), ("sends10k", Sends10k.noop), ("sends10k-sleep", Sends10k.sleeping),
     ("invocations10k", Invocations10k.run), ("policies", PolicyOverhead.run), ("tools", ToolCalls.run),
     ("remote-startup", RemoteApp.startup), ("remote-fanout", RemoteApp.fanout), ("postgres", PostgresWorkload.run),
+    ("typed", TypedOverhead.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
