@@ -80,11 +80,11 @@ enum ToolCalls {
         let model = ReplayChatModel([requests.map { .toolCall($0) } + [.finish(.toolCalls)], [.text("done"), .finish(.stop)]])
         let agent = try ReactAgent.make(model: model, tools: tools)
         let t0 = Bench.now()
-        let out = try await agent.invoke(["messages": [["role": "user", "content": "go", "id": "u"]]], config: RunConfig(maxConcurrency: 8))
+        let out = try await agent.invoke(StateUpdate { $0.messages = [ChatMessage(role: .user, content: "go", id: "u")] }, config: RunConfig(maxConcurrency: 8))
         let wall = Double(Bench.now() - t0) / 1e6
         await toolbox.stop()
-        let results = (out.values["messages"]?.arrayValue ?? []).filter { $0["type"] == "tool" }
-        try Bench.check(results.count == 100 && results.allSatisfy { $0["content"] == "slept" }, "100 tool results")
+        let results = try out.state.messages.filter { $0.role == .tool }
+        try Bench.check(results.count == 100 && results.allSatisfy { $0.content == "slept" }, "100 tool results")
         return ["fanout_calls": 100, "fanout_servers": 4, "fanout_max_concurrency": 8, "fanout_peak_in_flight": .int(inFlight.withLock { $0.peak }),
                 "fanout_wall_ms": Bench.round(wall), "fanout_ideal_ms": .double(100.0 / 8.0 * 20)]
     }

@@ -1,7 +1,7 @@
 import ChorusGraph
 
 /// `typed`: what the typed state API (`TypedStateGraph`, `StateView`,
-/// `Update`) costs over the dynamic one on `chain100` and `fanout1000`
+/// `StateUpdate`) costs over the dynamic one on `chain100` and `fanout1000`
 /// (target ≤ 5%). Each round runs the dynamic and the typed graph back to
 /// back, so drift hits both alike; the overhead is the median of the
 /// rounds' typed/dynamic ratios.
@@ -20,7 +20,7 @@ enum TypedOverhead {
     static func typedChain(_ length: Int) throws -> TypedCompiledGraph<Chain> {
         var g = TypedStateGraph<Chain>()
         for i in 0..<length {
-            g.addNode(NodeName("n\(i)")) { state, _ in try Update { $0.n = try state.n + 1 } }
+            g.addNode(NodeName("n\(i)")) { state, _ in try StateUpdate { $0.n = try state.n + 1 } }
             g.addEdge(i == 0 ? .start : NodeName("n\(i - 1)"), NodeName("n\(i)"))
         }
         g.addEdge(NodeName("n\(length - 1)"), .end)
@@ -29,8 +29,8 @@ enum TypedOverhead {
 
     static func typedFanout() throws -> TypedCompiledGraph<Fanout> {
         var g = TypedStateGraph<Fanout>()
-        g.addNode("plan") { _, _ in Update { $0.items = Array(0..<1000) } }
-        g.addNode("work", input: Int.self) { i, _ in Update { $0.out = [i * 2] } }
+        g.addNode("plan") { _, _ in StateUpdate { $0.items = Array(0..<1000) } }
+        g.addNode("work", input: Int.self) { i, _ in StateUpdate { $0.out = [i * 2] } }
         g.addEdge(.start, "plan")
         g.addConditionalEdges("plan") { state in try state.items.map { .send("work", $0) } }
         g.addEdge("work", .end)
@@ -45,10 +45,10 @@ enum TypedOverhead {
         let typedFanout = try typedFanout()
         let variants: [(String, () async throws -> Void)] = [
             ("chain100", { try Bench.check(try await dynamicChain.invoke(["n": 0], config: config).values["n"] == 100, "chain100 n") }),
-            ("chain100_typed", { try Bench.check(try await typedChain.invoke(Update { $0.n = 0 }, config: config).state.n == 100, "typed chain100 n") }),
+            ("chain100_typed", { try Bench.check(try await typedChain.invoke(StateUpdate { $0.n = 0 }, config: config).state.n == 100, "typed chain100 n") }),
             ("fanout1000", { try Fanout1000.validate(try await dynamicFanout.invoke(["items": [], "out": []])) }),
             ("fanout1000_typed", {
-                let out = try await typedFanout.invoke(Update { $0.items = []; $0.out = [] }).state.out
+                let out = try await typedFanout.invoke(StateUpdate { $0.items = []; $0.out = [] }).state.out
                 try Bench.check(out.count == 1000 && out.reduce(0, +) == 999_000, "typed fanout1000 out")
             }),
         ]

@@ -14,18 +14,28 @@ import ChorusModels
 public enum ApprovalGraph {
     public static let declined = "(The drafted reply was declined.)"
 
-    public static func make(model: any ChatModel, checkpointer: (any Checkpointer)?) throws -> CompiledGraph {
-        var graph = StateGraph(StateSchema([("messages", .reducer(.messages)), ("draft", .lastValue)]))
+    public enum State: GraphState {
+        /// The conversation (the chat graph's key).
+        public static let messages = Key<[ChatMessage]>.messages(ChatGraph.State.messages.name)
+        /// The reply waiting for review.
+        public static let draft = Key<String?>.lastValue("draft")
+        public static let schema = Schema(messages, draft)
+    }
+
+    /// Writes the draft.
+    public static let draft: NodeName = "draft"
+    /// Waits for the person's answer.
+    public static let review: NodeName = "review"
+
+    public static func make(model: any ChatModel, checkpointer: (any Checkpointer)?) throws -> TypedCompiledGraph<State> {
+        var graph = TypedStateGraph<State>()
         let writer = ChatModelNode(model: model)
-        graph.addNode("draft") { state, context in
-            guard case .update(let written) = try await writer.run(state, context),
-                  let reply = written["messages"]?.arrayValue?.first.flatMap(ChatMessage.init(value:)) else {
-                return .update(["draft": ""])
-            }
-            return .update(["draft": .string(reply.content)])
+        graph.addNode(Self.draft) { state, context in
+            let reply = try await writer.reply(to: try state.messages, context)
+            return StateUpdate { $0.draft = reply.content }
         }
-        graph.addNode("review") { state, context in
-            let draft = state["draft"]?.stringValue ?? ""
+        graph.addNode(Self.review) { state, context in
+            let draft = try state.draft ?? ""
             let answer = try context.interrupt(["question": "approve?", "draft": .string(draft)])
             let reply: String = switch answer {
             case .bool(true), "yes", "y", "approve", "approved", .null: draft
@@ -33,11 +43,13 @@ public enum ApprovalGraph {
             case .string(let edited): edited
             default: draft
             }
-            return .update(["messages": [ChatMessage(role: .assistant, content: reply, id: "reply-\(context.taskId)").value],
-                            "draft": .null])
+            return StateUpdate {
+                $0.messages = [ChatMessage(role: .assistant, content: reply, id: "reply-\(context.taskId)")]
+                $0.draft = .some(nil)
+            }
         }
-        graph.addEdge(START, "draft")
-        graph.addEdge("draft", "review")
+        graph.addEdge(.start, Self.draft)
+        graph.addEdge(Self.draft, Self.review)
         return try graph.compile(checkpointer: checkpointer)
     }
 }

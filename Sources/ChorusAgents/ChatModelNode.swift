@@ -2,26 +2,25 @@ import ChorusGraph
 import ChorusModels
 import Foundation
 
-/// A graph node that sends the conversation in state to a chat model,
+/// A chat model as a graph node's work: sends a conversation to the model,
 /// streams its tokens to the `messages` stream and to the run's events
-/// (`modelStart`, `token`, `modelEnd`), and adds the reply.
+/// (`modelStart`, `token`, `modelEnd`), and returns the reply.
 public struct ChatModelNode: Sendable {
     public let model: any ChatModel
-    public let messagesKey: String
     public let system: String?
     public let maxTokens: Int?
     public let tools: [ToolSpec]
 
-    public init(model: any ChatModel, messagesKey: String = "messages", system: String? = nil, maxTokens: Int? = nil, tools: [ToolSpec] = []) {
+    public init(model: any ChatModel, system: String? = nil, maxTokens: Int? = nil, tools: [ToolSpec] = []) {
         self.model = model
-        self.messagesKey = messagesKey
         self.system = system
         self.maxTokens = maxTokens
         self.tools = tools
     }
 
-    public func run(_ state: Value, _ context: NodeContext) async throws -> NodeOutput {
-        var messages = (state[messagesKey]?.arrayValue ?? []).compactMap(ChatMessage.init(value:))
+    /// The model's reply to `conversation` (the system prompt goes first unless it starts with one).
+    public func reply(to conversation: [ChatMessage], _ context: NodeContext) async throws -> ChatMessage {
+        var messages = conversation
         if let system, messages.first?.role != .system {
             messages.insert(ChatMessage(role: .system, content: system, id: "system"), at: 0)
         }
@@ -59,18 +58,6 @@ public struct ChatModelNode: Sendable {
         context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true)
         report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
-        return .update([messagesKey: .array([ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls).value])])
-    }
-}
-
-/// The `chat` graph: a conversation in `messages` and one model node.
-public enum ChatGraph {
-    public static func make(model: any ChatModel, system: String? = nil, maxTokens: Int? = nil,
-                            checkpointer: (any Checkpointer)?) throws -> CompiledGraph {
-        var graph = StateGraph(StateSchema([("messages", .reducer(.messages))]))
-        let node = ChatModelNode(model: model, system: system, maxTokens: maxTokens)
-        graph.addNode("model") { state, context in try await node.run(state, context) }
-        graph.addEdge(START, "model")
-        return try graph.compile(checkpointer: checkpointer)
+        return ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls)
     }
 }

@@ -23,17 +23,39 @@ public struct AgentTool: Sendable {
 /// model as the tool's result. A tool that needs approval is asked about
 /// first, one `interrupt()` per call (`ToolApproval`); a declined call's
 /// result tells the model so. "Always" approves the tool for the rest of
-/// the thread (state key `approved_tools`).
+/// the thread (`State.approvedTools`).
+///
+/// ```
+/// START → agent ⇄ tools
+///           └──→ END (a reply without tool calls)
+/// ```
 public enum ReactAgent {
+    public enum State: GraphState {
+        /// The conversation (the chat graph's key).
+        public static let messages = Key<[ChatMessage]>.messages(ChatGraph.State.messages.name)
+        /// Tools approved with "always" in this thread.
+        public static let approvedTools = Key<[String]?>.lastValue("approved_tools")
+        public static let schema = Schema(messages, approvedTools)
+    }
+
+    /// The model's turn.
+    public static let agent: NodeName = "agent"
+    /// The tool calls of the model's last reply.
+    public static let tools: NodeName = "tools"
+
     public static func make(model: any ChatModel, tools: [AgentTool], system: String? = nil, maxTokens: Int? = nil,
-                            checkpointer: (any Checkpointer)? = nil) throws -> CompiledGraph {
-        var graph = StateGraph(StateSchema([("messages", .reducer(.messages)), (ToolApproval.stateKey, .lastValue)]))
+                            checkpointer: (any Checkpointer)? = nil) throws -> TypedCompiledGraph<State> {
+        var graph = TypedStateGraph<State>()
         let agent = ChatModelNode(model: model, system: system, maxTokens: maxTokens, tools: tools.map(\.spec))
         let byName = Dictionary(tools.map { ($0.spec.name, $0) }, uniquingKeysWith: { first, _ in first })
-        graph.addNode("agent") { state, context in try await agent.run(state, context) }
-        graph.addNode("tools") { state, context in
-            let calls = lastToolCalls(state)
-            var always = ToolApproval.alwaysApproved(in: state)
+        graph.addNode(Self.agent) { state, context in
+            let reply = try await agent.reply(to: try state.messages, context)
+            return StateUpdate { $0.messages = [reply] }
+        }
+        graph.addNode(Self.tools) { state, context in
+            let calls = lastToolCalls(try state.messages)
+            let approved = Set(try state.approvedTools ?? [])
+            var always = approved
             var declined: Set<String> = []
             for call in calls where byName[call.name]?.needsApproval == true && !always.contains(call.name) {
                 switch ToolApproval.Answer(try context.interrupt(ToolApproval.request(for: call))) {
@@ -43,27 +65,28 @@ public enum ReactAgent {
                 }
             }
             let refused = declined
-            let results = try await context.concurrentMap(calls) { call -> Value in
+            let results = try await context.concurrentMap(calls) { call -> ChatMessage in
                 let output: String
                 if refused.contains(call.id) {
                     output = "The user declined to run \(call.name)."
                 } else {
                     output = try await ToolCallRunner.output(of: call, tools: byName, context: context)
                 }
-                return ChatMessage(role: .tool, content: output, id: "tool-\(call.id)", toolCallId: call.id).value
+                return ChatMessage(role: .tool, content: output, id: "tool-\(call.id)", toolCallId: call.id)
             }
-            var update: [String: Value] = ["messages": .array(results)]
-            if always != ToolApproval.alwaysApproved(in: state) { update[ToolApproval.stateKey] = .array(always.sorted().map(Value.string)) }
-            return .update(update)
+            var update = StateUpdate<State>()
+            update.messages = results
+            if always != approved { update.approvedTools = always.sorted() }
+            return update
         }
-        graph.addEdge(START, "agent")
-        graph.addConditionalEdges("agent") { state in lastToolCalls(state).isEmpty ? [.end] : ["tools"] }
-        graph.addEdge("tools", "agent")
+        graph.addEdge(.start, Self.agent)
+        graph.addConditionalEdges(Self.agent) { state in lastToolCalls(try state.messages).isEmpty ? [.end] : [.to(Self.tools)] }
+        graph.addEdge(Self.tools, Self.agent)
         return try graph.compile(checkpointer: checkpointer)
     }
 
-    static func lastToolCalls(_ state: Value) -> [ToolCall] {
-        guard let last = state["messages"]?.arrayValue?.last, let message = ChatMessage(value: last), message.role == .assistant else { return [] }
-        return message.toolCalls
+    static func lastToolCalls(_ messages: [ChatMessage]) -> [ToolCall] {
+        guard let last = messages.last, last.role == .assistant else { return [] }
+        return last.toolCalls
     }
 }

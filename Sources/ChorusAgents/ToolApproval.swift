@@ -6,9 +6,6 @@ import ChorusModels
 /// survives a restart (it is a checkpointed interrupt) and works over
 /// `chorus serve` like any interrupt.
 public enum ToolApproval {
-    /// State key of the tools approved for the rest of the thread.
-    public static let stateKey = "approved_tools"
-
     /// The interrupt's value: `{"type": "tool_approval", "tool", "arguments", "call_id"}`.
     public static func request(for call: ToolCall) -> Value {
         ["type": "tool_approval", "tool": .string(call.name), "arguments": call.arguments, "call_id": .string(call.id)]
@@ -18,11 +15,6 @@ public enum ToolApproval {
     public static func pending(_ value: Value) -> (tool: String, arguments: Value)? {
         guard value["type"]?.stringValue == "tool_approval", let tool = value["tool"]?.stringValue else { return nil }
         return (tool, value["arguments"] ?? .null)
-    }
-
-    /// Tools approved with "always" in this thread.
-    static func alwaysApproved(in state: Value) -> Set<String> {
-        Set((state[stateKey]?.arrayValue ?? []).compactMap(\.stringValue))
     }
 
     /// An answer: `"y"`/`"yes"`/`true` approves this call, `"a"`/`"always"`

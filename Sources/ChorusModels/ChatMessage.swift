@@ -13,13 +13,16 @@ public struct ChatMessage: Sendable, Equatable {
     public var toolCalls: [ToolCall]
     /// For a tool message: the call it answers.
     public var toolCallId: String?
+    /// For an assistant reply: whether it came to its end or was stopped.
+    public var status: ReplyStatus
 
-    public init(role: Role, content: String, id: String, toolCalls: [ToolCall] = [], toolCallId: String? = nil) {
+    public init(role: Role, content: String, id: String, toolCalls: [ToolCall] = [], toolCallId: String? = nil, status: ReplyStatus = .complete) {
         self.role = role
         self.content = content
         self.id = id
         self.toolCalls = toolCalls
         self.toolCallId = toolCallId
+        self.status = status
     }
 
     /// The engine's message value: `{"type": "human"|"ai"|"system"|"tool", "content", "id", …}`.
@@ -27,6 +30,11 @@ public struct ChatMessage: Sendable, Equatable {
         var o: [String: Value] = ["type": .string(Self.engineType[role]!), "content": .string(content), "id": .string(id)]
         if !toolCalls.isEmpty { o["tool_calls"] = .array(toolCalls.map(\.value)) }
         if let toolCallId { o["tool_call_id"] = .string(toolCallId) }
+        switch status {
+        case .complete: break
+        case .cancelled: o["status"] = "cancelled"
+        case .failed(let error): (o["status"], o["error"]) = ("failed", .string(error))
+        }
         return .object(o)
     }
 
@@ -43,7 +51,7 @@ public struct ChatMessage: Sendable, Equatable {
         }
         self.init(role: role, content: content, id: value["id"]?.stringValue ?? "",
                   toolCalls: (value["tool_calls"]?.arrayValue ?? []).compactMap(ToolCall.init(value:)),
-                  toolCallId: value["tool_call_id"]?.stringValue)
+                  toolCallId: value["tool_call_id"]?.stringValue, status: ReplyStatus(saved: value))
     }
 
     static let engineType: [Role: String] = [.system: "system", .user: "human", .assistant: "ai", .tool: "tool"]
@@ -55,6 +63,32 @@ public struct ChatMessage: Sendable, Equatable {
         return (content?.arrayValue ?? []).compactMap { block in
             block.stringValue ?? (block["type"]?.stringValue == "text" ? block["text"]?.stringValue : nil)
         }.joined()
+    }
+}
+
+extension ChatMessage: StateValue {
+    /// Reads a message of a graph's message list; throws for a value that is not a message.
+    public init(stateValue: Value) throws {
+        guard let message = ChatMessage(value: stateValue) else { throw GraphError(.typeError, "expected a message, got \(stateValue)") }
+        self = message
+    }
+
+    public var stateValue: Value { value }
+}
+
+/// Whether an assistant reply came to its end. A stopped reply is kept with
+/// what arrived, marked `"status": "cancelled"` or `"failed"` (with `"error"`).
+public enum ReplyStatus: Sendable, Equatable {
+    case complete
+    case cancelled
+    case failed(String)
+
+    init(saved message: Value) {
+        switch message["status"]?.stringValue {
+        case "cancelled": self = .cancelled
+        case "failed": self = .failed(message["error"]?.stringValue ?? "failed")
+        default: self = .complete
+        }
     }
 }
 

@@ -8,18 +8,18 @@ import Testing
         let graph = try ChatGraph.make(model: OfflineChatModel(tokensPerSecond: 0), checkpointer: InMemoryCheckpointer())
         var streamed = ""
         var lastMarks = 0
-        for try await part in graph.stream(.state(["messages": [["role": "user", "content": "ping", "id": "u1"]]]), modes: [.messages]) {
+        let input = ChatGraph.State.input(ChatMessage(role: .user, content: "ping", id: "u1"))
+        for try await part in graph.graph.stream(.state(input), modes: [.messages]) {
             if case .message(.chunk(_, let content, let isLast), let meta) = part.payload {
                 streamed += content
                 if isLast { lastMarks += 1 }
-                #expect(meta.node == "model")
+                #expect(meta.node == ChatGraph.model.rawValue)
             }
         }
         #expect(lastMarks == 1)
-        let state = try await graph.getState()
-        let messages = state.values["messages"]?.arrayValue ?? []
-        #expect(messages.count == 2)
-        #expect(messages.last?["content"]?.stringValue == streamed)
+        let messages = try await graph.state(config: RunConfig()).messages
+        #expect(messages.map(\.role) == [.user, .assistant])
+        #expect(messages.last?.content == streamed)
         #expect(streamed.contains("“ping”"))
     }
 }

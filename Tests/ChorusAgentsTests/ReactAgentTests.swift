@@ -18,13 +18,13 @@ import Testing
             return String(x * x)
         }
         let agent = try ReactAgent.make(model: model, tools: [square])
-        let result = try await agent.invoke(["messages": [["role": "user", "content": "square 1 to 4", "id": "u"]]],
+        let result = try await agent.invoke(StateUpdate { $0.messages = [ChatMessage(role: .user, content: "square 1 to 4", id: "u")] },
                                             config: RunConfig(maxConcurrency: 2))
-        let messages = result.values["messages"]?.arrayValue ?? []
-        #expect(messages.map { $0["type"] } == ["human", "ai", "tool", "tool", "tool", "tool", "tool", "ai"])
-        #expect(messages[2...5].map { $0["content"] } == ["1", "4", "9", "16"])
-        #expect(messages[6]["content"]?.stringValue?.hasPrefix("Error: missing is not a valid tool") == true)
-        #expect(messages.last?["content"] == "squares are 1, 4, 9, 16")
+        let messages = try result.state.messages
+        #expect(messages.map(\.role) == [.user, .assistant, .tool, .tool, .tool, .tool, .tool, .assistant])
+        #expect(messages[2...5].map(\.content) == ["1", "4", "9", "16"])
+        #expect(messages[6].content.hasPrefix("Error: missing is not a valid tool"))
+        #expect(messages.last?.content == "squares are 1, 4, 9, 16")
         #expect(gate.peak == 2)
         let second = try #require(model.asked.withLock { $0.last })
         #expect(second.tools.map(\.name) == ["square"])

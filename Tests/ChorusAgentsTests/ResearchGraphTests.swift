@@ -45,10 +45,11 @@ extension ChatRequest {
             return OfflineChatModel.reply(to: request.messages)
         }
         let graph = try ResearchGraph.make(planner: offline, researcher: researcher, synthesizer: offline, branches: n, checkpointer: nil)
-        let (events, error) = await collectEvents(graph, .state(["question": "How do tides work?"]), config: RunConfig(maxConcurrency: k))
+        let input = ResearchGraph.State.input(question: "How do tides work?")
+        let (events, error) = await collectEvents(graph.graph, .state(input), config: RunConfig(maxConcurrency: k))
         #expect(error == nil)
         var inFlight = 0, peak = 0
-        for event in events where event.node == "researcher" {
+        for event in events where event.node == ResearchGraph.researcher.rawValue {
             if event.kind == RunEvent.Kind.nodeStart { inFlight += 1 }
             if event.kind == RunEvent.Kind.nodeEnd || event.kind.isNodeError { inFlight -= 1 }
             peak = max(peak, inFlight)
@@ -64,10 +65,11 @@ extension ChatRequest {
         // Every branch's tokens are that branch's reply, whole and in order.
         let grouped: [String: [RunEvent]] = Dictionary(grouping: researcherTokens) { $0.task! }
         let byTask: [String: String] = grouped.mapValues { tokens in tokens.compactMap(\.kind.text).joined() }
-        let findings = try #require(events.last?.kind.output?["findings"]?.arrayValue)
+        let final = StateView<ResearchGraph.State>(try #require(events.last?.kind.output))
+        let findings = try final.findings
         #expect(findings.count == n)
-        #expect(Set(byTask.values) == Set(findings.compactMap { $0["text"]?.stringValue }))
-        let answer = try #require(events.last?.kind.output?["answer"]?.stringValue)
+        #expect(Set(byTask.values) == Set(findings.map(\.text)))
+        let answer = try #require(try final.answer)
         for i in 1...n { #expect(answer.contains("[\(i)]")) }
     }
 
@@ -78,11 +80,11 @@ extension ChatRequest {
             return OfflineChatModel.reply(to: request.messages)
         }
         let graph = try ResearchGraph.make(planner: offline, researcher: researcher, synthesizer: offline, branches: 3, checkpointer: nil)
-        let result = try await graph.invoke(["question": "Why is the sea salty?"])
-        let findings = (result.values["findings"]?.arrayValue ?? []).compactMap(ResearchFinding.init(value:))
+        let result = try await graph.invoke(StateUpdate { $0.question = "Why is the sea salty?" })
+        let findings = try result.state.findings
         #expect(findings.map(\.status) == [.done, .failed, .done])
         #expect(findings[1].error == "provider unreachable")
-        let answer = try #require(result.values["answer"]?.stringValue)
+        let answer = try #require(try result.state.answer)
         #expect(answer.contains("[1]") && answer.contains("[3]"))
         #expect(answer.hasSuffix("Not covered (branch failed): [2] Sub question 2 of: Why is the sea salty?"))
     }
@@ -90,8 +92,8 @@ extension ChatRequest {
     @Test func whenEveryBranchFailsTheRunFailsClearly() async throws {
         let researcher = ClosureModel { _ in throw ChatProviderError.connection(provider: "openai", detail: "refused") }
         let graph = try ResearchGraph.make(planner: offline, researcher: researcher, synthesizer: offline, branches: 2, checkpointer: nil)
-        await #expect(throws: ResearchError.self) { try await graph.invoke(["question": "q"]) }
-        let (events, _) = await collectEvents(graph, .state(["question": "q"]), config: RunConfig())
+        await #expect(throws: ResearchError.self) { try await graph.invoke(StateUpdate { $0.question = "q" }) }
+        let (events, _) = await collectEvents(graph.graph, .state(ResearchGraph.State.input(question: "q")), config: RunConfig())
         #expect(events.last?.kind.isRunError == true)
         #expect(events.contains { $0.node == "synthesizer" && $0.kind.isNodeError })
     }
@@ -104,13 +106,13 @@ extension ChatRequest {
             return call == 1 ? "{\"sub_questions\": [\"same\", \"Same\"]}" : "{\"sub_questions\": [\"tides\", \"moon\"]}"
         }
         let graph = try ResearchGraph.make(planner: fixedOnRetry, researcher: offline, synthesizer: offline, branches: 2, checkpointer: nil)
-        let result = try await graph.invoke(["question": "q"])
-        #expect(result.values["sub_questions"] == ["tides", "moon"])
+        let result = try await graph.invoke(StateUpdate { $0.question = "q" })
+        #expect(try result.state.subQuestions == ["tides", "moon"])
         #expect(calls.withLock { $0 } == 2)
 
         let alwaysBad = ClosureModel { _ in "not json" }
         let failing = try ResearchGraph.make(planner: alwaysBad, researcher: offline, synthesizer: offline, branches: 2, checkpointer: nil)
-        await #expect(throws: ResearchError.invalidPlan("the reply is not JSON")) { try await failing.invoke(["question": "q"]) }
+        await #expect(throws: ResearchError.invalidPlan("the reply is not JSON")) { try await failing.invoke(StateUpdate { $0.question = "q" }) }
     }
 
     /// An in-memory checkpointer that fires `saved` once `count` tasks' writes are stored.
@@ -154,18 +156,18 @@ extension ChatRequest {
         let graph = try ResearchGraph.make(planner: offline, researcher: researcher, synthesizer: offline, branches: 3, checkpointer: checkpointer)
         let config = RunConfig(threadId: "research-1")
         let first = Task {
-            for try await _ in graph.events(.state(["question": "Why do we dream?"]), config: config) {}
+            for try await _ in graph.events(.state(ResearchGraph.State.input(question: "Why do we dream?")), config: config) {}
         }
         await checkpointer.saved.wait()
         first.cancel()
         await #expect(throws: CancellationError.self) { try await first.value }
-        let stopped = try await graph.getState(config: config)
-        #expect(stopped.next == ["researcher"])
+        let stopped = try await graph.graph.getState(config: config)
+        #expect(stopped.next == [ResearchGraph.researcher.rawValue])
 
         let result = try await graph.invoke(.continue, config: config)
         #expect(asked.withLock { $0.values.sorted() } == [1, 1, 2])
-        #expect((result.values["findings"]?.arrayValue ?? []).compactMap(ResearchFinding.init(value:)).map(\.status) == [.done, .done, .done])
-        #expect(result.values["answer"]?.stringValue?.contains("[3]") == true)
+        #expect(try result.state.findings.map(\.status) == [.done, .done, .done])
+        #expect(try result.state.answer?.contains("[3]") == true)
     }
 }
 

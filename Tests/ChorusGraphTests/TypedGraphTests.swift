@@ -49,7 +49,7 @@ private enum Counter: GraphState {
         var g = TypedStateGraph<Counter>()
         for i in 0..<3 {
             g.addNode(NodeName("n\(i)")) { state, _ in
-                try Update { u in
+                try StateUpdate { u in
                     u.n = try state.n
                     u.log = ["step \(i)"]
                     u.total = i + 1
@@ -60,7 +60,7 @@ private enum Counter: GraphState {
             g.addEdge(i == 0 ? .start : NodeName("n\(i - 1)"), NodeName("n\(i)"))
         }
         let graph = try g.compile()
-        let result = try await graph.invoke(Update { $0.n = 5 })
+        let result = try await graph.invoke(StateUpdate { $0.n = 5 })
         let state = result.state
         #expect(try state.n == 5)
         #expect(try state.log == ["step 0", "step 1", "step 2"])
@@ -73,12 +73,12 @@ private enum Counter: GraphState {
 
     @Test func aNodeDecodesOnlyTheKeysItReads() async throws {
         var g = TypedStateGraph<Counter>()
-        g.addNode(.count) { state, _ in try Update { $0.n = try state.n + 1 } }
+        g.addNode(.count) { state, _ in try StateUpdate { $0.n = try state.n + 1 } }
         g.addEdge(.start, .count)
         let graph = try g.compile()
         let big = (0..<5_000).map { Probe(stateValue: .object(["i": .int($0)])) }
         Probe.decodes.withLock { $0 = 0 }
-        let result = try await graph.invoke(Update { $0.n = 1; $0.big = big })
+        let result = try await graph.invoke(StateUpdate { $0.n = 1; $0.big = big })
         #expect(Probe.decodes.withLock { $0 } == 0)
         #expect(try result.state.n == 2)
         #expect(try result.state.big.count == 5_000)
@@ -87,20 +87,20 @@ private enum Counter: GraphState {
 
     @Test func anUpdateNamingAKeyOutsideTheSchemaFailsTheRun() async throws {
         var g = TypedStateGraph<Counter>()
-        g.addNode(.stray) { _, _ in Update { $0[Counter.stray] = 1 } }
+        g.addNode(.stray) { _, _ in StateUpdate { $0[Counter.stray] = 1 } }
         g.addEdge(.start, .stray)
         let graph = try g.compile()
-        let error = await #expect(throws: GraphError.self) { try await graph.invoke(Update { $0.n = 1 }) }
+        let error = await #expect(throws: GraphError.self) { try await graph.invoke(StateUpdate { $0.n = 1 }) }
         #expect(error?.kind == .invalidUpdate)
         #expect(error?.message.contains("node 'stray' wrote 'stray'") == true)
 
-        let input = await #expect(throws: GraphError.self) { try await graph.invoke(Update { $0[Counter.stray] = 1 }) }
+        let input = await #expect(throws: GraphError.self) { try await graph.invoke(StateUpdate { $0[Counter.stray] = 1 }) }
         #expect(input?.kind == .invalidUpdate)
     }
 
     @Test func codablePayloadsFanOutAndComeBack() async throws {
         var g = TypedStateGraph<Counter>()
-        g.addNode(.plan) { _, _ in Update() }
+        g.addNode(.plan) { _, _ in StateUpdate() }
         g.addConditionalEdges(.plan) { _ in
             (1...4).map { i in
                 .send(.work, Job(id: i, size: i.isMultiple(of: 2) ? .large : .small, note: i == 1 ? "first" : nil,
@@ -110,11 +110,11 @@ private enum Counter: GraphState {
         g.addNode(.work, input: Job.self) { job, _ in
             var done = job
             done.tags.append("done")
-            return Update { $0.jobs = [done]; $0.total = job.id }
+            return StateUpdate { $0.jobs = [done]; $0.total = job.id }
         }
         g.addEdge(.start, .plan)
         g.addEdge(.work, .end)
-        let state = try await g.compile().invoke(Update()).state
+        let state = try await g.compile().invoke(StateUpdate()).state
         let jobs = try state.jobs.sorted { $0.id < $1.id }
         #expect(jobs.map(\.id) == [1, 2, 3, 4])
         #expect(jobs[0] == Job(id: 1, size: .small, note: "first", tags: ["t1", "done"], extra: ["i": 1, "xs": [1.5, nil]]))
@@ -127,11 +127,11 @@ private enum Counter: GraphState {
 
     @Test func aPayloadOfTheWrongShapeNamesTheNode() async throws {
         var g = TypedStateGraph<Counter>()
-        g.addNode(.plan) { _, _ in Update() }
+        g.addNode(.plan) { _, _ in StateUpdate() }
         g.addConditionalEdges(.plan) { _ in [.send(.work, ["id": "one"] as Value)] }
-        g.addNode(.work, input: Job.self) { _, _ in Update() }
+        g.addNode(.work, input: Job.self) { _, _ in StateUpdate() }
         g.addEdge(.start, .plan)
-        let error = await #expect(throws: GraphError.self) { try await g.compile().invoke(Update()) }
+        let error = await #expect(throws: GraphError.self) { try await g.compile().invoke(StateUpdate()) }
         #expect(error?.kind == .typeError)
         #expect(error?.message.contains("node 'work' takes Job") == true)
     }
@@ -140,10 +140,10 @@ private enum Counter: GraphState {
         var g = TypedStateGraph<Counter>()
         g.addNode(.count) { state, _ in
             let n = try state.n
-            return Update(goto: n < 3 ? [.to(.count)] : [.end]) { $0.n = n + 1; $0.log = ["\(n)"] }
+            return StateUpdate(goto: n < 3 ? [.to(.count)] : [.end]) { $0.n = n + 1; $0.log = ["\(n)"] }
         }
         g.addEdge(.start, .count)
-        let state = try await g.compile().invoke(Update { $0.n = 0 }).state
+        let state = try await g.compile().invoke(StateUpdate { $0.n = 0 }).state
         #expect(try state.n == 4)
         #expect(try state.log == ["0", "1", "2", "3"])
     }
@@ -161,11 +161,11 @@ private enum Counter: GraphState {
 
     @Test func typedAndDynamicGraphsAgree() async throws {
         var typed = TypedStateGraph<Counter>()
-        typed.addNode(.plan) { _, _ in Update { $0.log = ["plan"] } }
+        typed.addNode(.plan) { _, _ in StateUpdate { $0.log = ["plan"] } }
         typed.addConditionalEdges(.plan) { _ in (0..<10).map { .send(.work, $0) } }
-        typed.addNode(.work, input: Int.self) { i, _ in Update { $0.total = i; $0.log = ["w\(i)"] } }
+        typed.addNode(.work, input: Int.self) { i, _ in StateUpdate { $0.total = i; $0.log = ["w\(i)"] } }
         typed.addEdge(.start, .plan)
-        let typedOut = try await typed.compile().invoke(Update()).state.values
+        let typedOut = try await typed.compile().invoke(StateUpdate()).state.values
 
         var dynamic = StateGraph(Counter.schema.dynamic)
         dynamic.addNode("plan") { _, _ in .update(["log": ["plan"]]) }

@@ -12,12 +12,12 @@ import Testing
 /// the thread; approval goes through a checkpointed interrupt.
 @Suite(.enabled(if: MCPTestServers.available, "needs CHORUS_MCP_PYTHON (scripts/mcp/mcp-venv.sh)"), .timeLimit(.minutes(2)))
 struct ToolAgentTests {
-    static func user(_ text: String) -> [String: Value] {
-        ["messages": [["role": "user", "content": .string(text), "id": "u1"]]]
+    static func user(_ text: String, id: String = "u1") -> StateUpdate<ReactAgent.State> {
+        StateUpdate { $0.messages = [ChatMessage(role: .user, content: text, id: id)] }
     }
 
-    static func toolMessages(_ values: Value) -> [String] {
-        (values["messages"]?.arrayValue ?? []).filter { $0["type"] == "tool" }.compactMap { $0["content"]?.stringValue }
+    static func toolMessages(_ state: StateView<ReactAgent.State>) throws -> [String] {
+        try state.messages.filter { $0.role == .tool }.map(\.content)
     }
 
     @Test func theModelsToolCallsRunOnTheServerAndTheirResultsLandInTheThread() async throws {
@@ -29,13 +29,14 @@ struct ToolAgentTests {
         let (tools, unavailable) = await toolbox.agentTools()
         #expect(unavailable.isEmpty)
         let agent = try ReactAgent.make(model: Providers.openAI(baseURL: llm.baseURL + "/v1", model: "m", apiKey: nil), tools: tools)
-        let (events, error) = await collectEvents(agent, .state(.object(Self.user("add 2 and 3"))))
+        let (events, error) = await collectEvents(agent.graph, .state(.object(Self.user("add 2 and 3").values)))
         await toolbox.stop()
         #expect(error == nil)
         let result = try #require(events.last { if case .runEnd = $0.kind { true } else { false } })
         guard case .runEnd(let values) = result.kind else { return }
-        #expect(Self.toolMessages(values) == ["5", "hi there"])
-        #expect(values["messages"]?.arrayValue?.last?["content"] == "2 + 3 = 5")
+        let state = StateView<ReactAgent.State>(values)
+        #expect(try Self.toolMessages(state) == ["5", "hi there"])
+        #expect(try state.messages.last?.content == "2 + 3 = 5")
         let started = events.compactMap { if case .toolStart(let name, _) = $0.kind { name } else { nil } }
         #expect(Set(started) == ["add", "echo"])
         let second = try JSON.parse(try #require(llm.requests.last).body)
@@ -53,7 +54,7 @@ struct ToolAgentTests {
                                         tools: await toolbox.agentTools().tools)
         let result = try await agent.invoke(Self.user("sleep twice"), config: RunConfig(maxConcurrency: 1))
         await toolbox.stop()
-        #expect(Self.toolMessages(result.values) == ["slept", "slept"])
+        #expect(try Self.toolMessages(result.state) == ["slept", "slept"])
         let log = try String(contentsOfFile: folder.file("calls"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ")[0] }
         #expect(log == ["start", "end", "start", "end"])
     }
@@ -73,7 +74,7 @@ struct ToolAgentTests {
         let asked = try await ReactAgent.make(model: Providers.openAI(baseURL: llm.baseURL + "/v1", model: "m", apiKey: nil),
                                               tools: await first.agentTools().tools,
                                               checkpointer: SQLiteCheckpointer(database: try ChorusDatabase(path: database)))
-            .invoke(.state(.object(Self.user("note: buy milk"))), config: config)
+            .invoke(Self.user("note: buy milk"), config: config)
         await first.stop()
         let request = try #require(asked.interrupts.first.flatMap { ToolApproval.pending($0.value) })
         #expect(request.tool == "write_note")
@@ -88,13 +89,13 @@ struct ToolAgentTests {
                                         checkpointer: SQLiteCheckpointer(database: try ChorusDatabase(path: database)))
         let done = try await agent.invoke(.resume("always"), config: config)
         #expect(try String(contentsOfFile: notes, encoding: .utf8) == "buy milk\n")
-        #expect(Self.toolMessages(done.values) == ["noted"])
-        #expect(done.values[ToolApproval.stateKey] == ["write_note"])
+        #expect(try Self.toolMessages(done.state) == ["noted"])
+        #expect(try done.state.approvedTools == ["write_note"])
 
         // Approved for the thread: the next call runs without asking.
         llm.enqueue(LoopbackHTTPServer.sse(OpenAIStreamBytes.toolCalls([("c2", "write_note", "{\"text\":\"eggs\"}")])))
         llm.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("noted again")] + OpenAIStreamBytes.end))
-        let again = try await agent.invoke(.state(["messages": [["role": "user", "content": "and eggs", "id": "u2"]]]), config: config)
+        let again = try await agent.invoke(Self.user("and eggs", id: "u2"), config: config)
         await second.stop()
         #expect(again.interrupts.isEmpty)
         #expect(try String(contentsOfFile: notes, encoding: .utf8) == "buy milk\neggs\n")
@@ -111,11 +112,11 @@ struct ToolAgentTests {
         let agent = try ReactAgent.make(model: Providers.openAI(baseURL: llm.baseURL + "/v1", model: "m", apiKey: nil),
                                         tools: await toolbox.agentTools().tools, checkpointer: InMemoryCheckpointer())
         let config = RunConfig(threadId: "t")
-        _ = try await agent.invoke(.state(.object(Self.user("write x"))), config: config)
+        _ = try await agent.invoke(Self.user("write x"), config: config)
         let done = try await agent.invoke(.resume("n"), config: config)
         await toolbox.stop()
         #expect(!FileManager.default.fileExists(atPath: notes))
-        #expect(Self.toolMessages(done.values) == ["The user declined to run write_note."])
+        #expect(try Self.toolMessages(done.state) == ["The user declined to run write_note."])
     }
 
     @Test func aFailingServerGivesTheModelAnErrorAndTheCatalogANote() async throws {
@@ -130,7 +131,7 @@ struct ToolAgentTests {
         let agent = try ReactAgent.make(model: Providers.openAI(baseURL: llm.baseURL + "/v1", model: "m", apiKey: nil), tools: tools)
         let result = try await agent.invoke(Self.user("try"), config: RunConfig(maxConcurrency: 1))
         await toolbox.stop()
-        let outputs = Self.toolMessages(result.values)
+        let outputs = try Self.toolMessages(result.state)
         #expect(outputs.count == 2)
         #expect(outputs[0].hasPrefix("Error: MCP server 'test': fail failed:") && outputs[0].contains("quota"))
         #expect(outputs[1].hasPrefix("Error: MCP server 'test': the server exited"))

@@ -1,9 +1,10 @@
 import ChorusGraph
 
-/// What one research branch found, or that it failed. Kept in the
-/// `findings` state key: `{"index", "sub_question", "status", "text", "error"}`.
-public struct ResearchFinding: Sendable, Equatable {
-    public enum Status: String, Sendable { case done, failed }
+/// What one research branch found, or that it failed: an item of
+/// `ResearchGraph.State.findings`, kept as
+/// `{"index", "sub_question", "status", "text", "error"}`.
+public struct ResearchFinding: Sendable, Equatable, Codable, StateValue {
+    public enum Status: String, Sendable, Codable { case done, failed }
 
     /// 1-based position of the branch in the plan.
     public var index: Int
@@ -21,15 +22,7 @@ public struct ResearchFinding: Sendable, Equatable {
         self.error = error
     }
 
-    public var value: Value {
-        var o: [String: Value] = ["index": .int(index), "sub_question": .string(subQuestion), "status": .string(status.rawValue), "text": .string(text)]
-        if let error { o["error"] = .string(error) }
-        return .object(o)
-    }
-
-    public init?(value: Value) {
-        guard let index = value["index"]?.intValue, let q = value["sub_question"]?.stringValue,
-              let status = value["status"]?.stringValue.flatMap(Status.init(rawValue:)) else { return nil }
-        self.init(index: index, subQuestion: q, status: status, text: value["text"]?.stringValue ?? "", error: value["error"]?.stringValue)
+    enum CodingKeys: String, CodingKey {
+        case index, subQuestion = "sub_question", status, text, error
     }
 }

@@ -12,54 +12,76 @@ import Foundation
 /// again once, then a `ResearchError.invalidPlan`); one researcher task per
 /// sub-question streams its finding; the synthesizer streams an answer citing
 /// the findings as [1], [2]…. A branch that fails is recorded as failed and
-/// the answer says so; if all fail the run fails. Each researcher reports
-/// `{"branch", "of", "status": "running" | "done" | "failed", "sub_question"}`
-/// as a custom event, and the planner reports `{"plan": [...]}`; a
+/// the answer says so; if all fail the run fails. The planner and each
+/// researcher report `ResearchProgress` on the custom stream; a
 /// `ResearchControl` cancels single branches. With a checkpointer, a run stopped mid-fan-out resumes
 /// (`RunInput.continue`) without rerunning finished branches.
-///
-/// State: `question` (input), `sub_questions`, `findings` (appended, see
-/// `ResearchFinding`), `answer`, and `messages` (the question and the answer).
 public enum ResearchGraph {
+    public enum State: GraphState {
+        /// The question (the run's input).
+        public static let question = Key<String>.lastValue("question")
+        /// The planner's sub-questions, in branch order.
+        public static let subQuestions = Key<[String]?>.lastValue("sub_questions")
+        /// One finding per branch, in the order they finished.
+        public static let findings = Key<[ResearchFinding]>.appending("findings")
+        /// The synthesizer's answer.
+        public static let answer = Key<String?>.lastValue("answer")
+        /// The question and the answer, as a conversation.
+        public static let messages = Key<[ChatMessage]>.messages("messages")
+        public static let schema = Schema(question, subQuestions, findings, answer, messages)
+
+        /// A run's input: the question.
+        public static func input(question: String) -> Value {
+            .object(StateUpdate<State> { $0.question = question }.values)
+        }
+    }
+
+    /// Splits the question.
+    public static let planner: NodeName = "planner"
+    /// One task per sub-question.
+    public static let researcher: NodeName = "researcher"
+    /// Writes the answer from the findings.
+    public static let synthesizer: NodeName = "synthesizer"
+
     /// `tools` are offered to every researcher (each branch calls them on its
     /// own, at most `maxToolRounds` rounds); tools that need approval are left out.
     public static func make(planner: any ChatModel, researcher: any ChatModel, synthesizer: any ChatModel, branches: Int,
                             checkpointer: (any Checkpointer)?, control: ResearchControl? = nil, tools: [AgentTool] = [],
-                            maxToolRounds: Int = 5) throws -> CompiledGraph {
+                            maxToolRounds: Int = 5) throws -> TypedCompiledGraph<State> {
         let researchTools = tools.filter { !$0.needsApproval }
         let n = max(1, branches)
-        var graph = StateGraph(StateSchema([
-            ("question", .lastValue), ("sub_questions", .lastValue), ("findings", .reducer(.append)),
-            ("answer", .lastValue), ("messages", .reducer(.messages)),
-        ]))
-        graph.addNode("planner") { state, context in
-            let question = state["question"]?.stringValue ?? ""
+        var graph = TypedStateGraph<State>()
+        graph.addNode(Self.planner) { state, context in
+            let question = try state.question
             let plan = try await Self.plan(question, branches: n, model: planner, context: context)
             // The whole plan at once, so a UI can show the branches still queued.
-            context.write(custom: ["plan": .array(plan.map { .string($0) })])
-            return .update([
-                "sub_questions": .array(plan.map { .string($0) }),
-                "messages": [ChatMessage(role: .user, content: question, id: "question-\(context.taskId)").value],
-            ])
-        }
-        graph.addConditionalEdges("planner") { state in
-            let question = state["question"] ?? ""
-            let subQuestions = state["sub_questions"]?.arrayValue ?? []
-            return subQuestions.enumerated().map { i, q in
-                .send(Send("researcher", ["index": .int(i + 1), "of": .int(subQuestions.count), "sub_question": q, "question": question]))
+            context.write(custom: ResearchProgress.plan(plan).stateValue)
+            return StateUpdate {
+                $0.subQuestions = plan
+                $0.messages = [ChatMessage(role: .user, content: question, id: "question-\(context.taskId)")]
             }
         }
-        graph.addNode("researcher") { input, context in
-            .update(["findings": [try await Self.research(input, model: researcher, context: context, control: control, tools: researchTools,
-                                                          maxToolRounds: maxToolRounds).value]])
+        graph.addConditionalEdges(Self.planner) { state in
+            let question = try state.question
+            let subQuestions = try state.subQuestions ?? []
+            return subQuestions.enumerated().map { i, q in
+                .send(Self.researcher, ResearchAssignment(index: i + 1, of: subQuestions.count, subQuestion: q, question: question))
+            }
         }
-        graph.addEdge("researcher", "synthesizer")
-        graph.addNode("synthesizer") { state, context in
-            let answer = try await Self.synthesize(state, model: synthesizer, context: context)
-            return .update(["answer": .string(answer),
-                            "messages": [ChatMessage(role: .assistant, content: answer, id: "answer-\(context.taskId)").value]])
+        graph.addNode(Self.researcher, input: ResearchAssignment.self) { assignment, context in
+            let finding = try await Self.research(assignment, model: researcher, context: context, control: control, tools: researchTools,
+                                                  maxToolRounds: maxToolRounds)
+            return StateUpdate { $0.findings = [finding] }
         }
-        graph.addEdge(START, "planner")
+        graph.addEdge(Self.researcher, Self.synthesizer)
+        graph.addNode(Self.synthesizer) { state, context in
+            let answer = try await Self.synthesize(question: try state.question, findings: try state.findings, model: synthesizer, context: context)
+            return StateUpdate {
+                $0.answer = answer
+                $0.messages = [ChatMessage(role: .assistant, content: answer, id: "answer-\(context.taskId)")]
+            }
+        }
+        graph.addEdge(.start, Self.planner)
         return try graph.compile(checkpointer: checkpointer)
     }
 
@@ -82,17 +104,16 @@ public enum ResearchGraph {
     }
 
     /// One branch. Failures other than cancellation become a failed finding.
-    static func research(_ input: Value, model: any ChatModel, context: NodeContext, control: ResearchControl?,
+    static func research(_ assignment: ResearchAssignment, model: any ChatModel, context: NodeContext, control: ResearchControl?,
                          tools: [AgentTool] = [], maxToolRounds: Int = 5) async throws -> ResearchFinding {
-        let index = input["index"]?.intValue ?? 0
-        let subQuestion = input["sub_question"]?.stringValue ?? ""
-        func report(_ status: String, error: String? = nil) {
-            var o: [String: Value] = ["branch": .int(index), "of": input["of"] ?? .null, "status": .string(status), "sub_question": .string(subQuestion)]
-            if let error { o["error"] = .string(error) }
-            context.write(custom: .object(o))
+        let index = assignment.index
+        let subQuestion = assignment.subQuestion
+        func report(_ status: ResearchProgress.Branch.Status, error: String? = nil) {
+            let progress = ResearchProgress.branch(.init(index: index, of: assignment.of, status: status, subQuestion: subQuestion, error: error))
+            context.write(custom: progress.stateValue)
         }
-        report("running")
-        let system = "You research one part of a larger question: \(input["question"]?.stringValue ?? ""). "
+        report(.running)
+        let system = "You research one part of a larger question: \(assignment.question). "
             + "Answer only this sub-question, concisely and factually."
         let request = ChatRequest(messages: [ChatMessage(role: .system, content: system, id: "researcher-system"),
                                              ChatMessage(role: .user, content: subQuestion, id: "researcher-question")],
@@ -104,20 +125,19 @@ public enum ResearchGraph {
             }
             let text: String
             if let control { text = try await control.run(branch: index, call) } else { text = try await call() }
-            report("done")
+            report(.done)
             return ResearchFinding(index: index, subQuestion: subQuestion, status: .done, text: text)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            report("failed", error: "\(error)")
+            report(.failed, error: "\(error)")
             return ResearchFinding(index: index, subQuestion: subQuestion, status: .failed, text: "", error: "\(error)")
         }
     }
 
-    static func synthesize(_ state: Value, model: any ChatModel, context: NodeContext) async throws -> String {
-        let question = state["question"]?.stringValue ?? ""
-        let findings = (state["findings"]?.arrayValue ?? []).compactMap(ResearchFinding.init(value:)).sorted { $0.index < $1.index }
+    static func synthesize(question: String, findings: [ResearchFinding], model: any ChatModel, context: NodeContext) async throws -> String {
+        let findings = findings.sorted { $0.index < $1.index }
         let done = findings.filter { $0.status == .done }
         let failed = findings.filter { $0.status == .failed }
         if done.isEmpty {

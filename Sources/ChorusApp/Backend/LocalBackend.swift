@@ -76,23 +76,25 @@ public final class LocalBackend: ThreadBackend {
     /// Stops every MCP server that was started.
     public func stop() async { await toolbox?.stop() }
 
-    /// The chat graph: the ReAct agent when tools are configured, else one model call.
+    /// The chat graph: the ReAct agent when tools are configured, else one
+    /// model call. Both keep the conversation under `ChatGraph.State.messages`.
     func chatGraph(model: any ChatModel) async throws -> CompiledGraph {
-        guard toolbox != nil else { return try ChatGraph.make(model: model, checkpointer: checkpointer) }
+        guard toolbox != nil else { return try ChatGraph.make(model: model, checkpointer: checkpointer).graph }
         let disabled = disabledTools.withLock { $0 }
-        return try ReactAgent.make(model: model, tools: await agentTools().tools.filter { !disabled.contains($0.spec.name) }, checkpointer: checkpointer)
+        return try ReactAgent.make(model: model, tools: await agentTools().tools.filter { !disabled.contains($0.spec.name) },
+                                   checkpointer: checkpointer).graph
     }
 
     /// The chat graph's shape, for reading and editing a thread's state: its
     /// nodes and channels depend on neither the model nor the tools, so no
     /// MCP server is started for it.
     private func stateGraph() throws -> CompiledGraph {
-        guard toolbox != nil else { return try ChatGraph.make(model: OfflineChatModel(), checkpointer: checkpointer) }
-        return try ReactAgent.make(model: OfflineChatModel(), tools: [], checkpointer: checkpointer)
+        guard toolbox != nil else { return try ChatGraph.make(model: OfflineChatModel(), checkpointer: checkpointer).graph }
+        return try ReactAgent.make(model: OfflineChatModel(), tools: [], checkpointer: checkpointer).graph
     }
 
     /// The node a reply's saved message is written as (`updateState(asNode:)`).
-    private var replyNode: String { toolbox == nil ? "model" : "agent" }
+    private var replyNode: String { (toolbox == nil ? ChatGraph.model : ReactAgent.agent).rawValue }
 
     /// The tool call a thread waits to have approved, if any.
     public func pendingInput(_ threadId: String) async throws -> PendingInput? {
@@ -152,7 +154,7 @@ public final class LocalBackend: ThreadBackend {
                 return
             }
         }
-        let input: Value = ["messages": [["type": "human", "content": .string(text), "id": .string(userId)]]]
+        let input = ChatGraph.State.input(ChatMessage(role: .user, content: text, id: userId))
         await stream(threadId: threadId, input: .state(input), entryId: entryId, provider: provider, send: send)
     }
 
@@ -165,7 +167,7 @@ public final class LocalBackend: ThreadBackend {
             send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
             return
         }
-        await stream(threadId: threadId, input: .state(["messages": []]), entryId: entryId, provider: provider, send: send)
+        await stream(threadId: threadId, input: .state(ChatGraph.State.input()), entryId: entryId, provider: provider, send: send)
     }
 
     /// Answers the thread's pending tool approval (or interrupt) and streams the rest of the reply.
@@ -175,8 +177,9 @@ public final class LocalBackend: ThreadBackend {
 
     public func removeMessages(threadId: String, ids: [String]) async throws {
         let graph = try stateGraph()
-        let removals = ids.map { Value.object(["type": "remove", "id": .string($0)]) }
-        _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": .array(removals)], asNode: replyNode)
+        var removal = StateUpdate<ChatGraph.State>()
+        removal.removeMessages(ids, from: ChatGraph.State.messages)
+        _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: removal.values, asNode: replyNode)
     }
 
     private func stream(threadId: String, input: RunInput, entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
@@ -220,12 +223,10 @@ public final class LocalBackend: ThreadBackend {
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError
             // What arrived is kept, marked, in a save the cancellation does not stop.
-            var partial: [String: Value] = ["type": "ai", "content": .string(text), "id": .string(messageId),
-                                            "status": cancelled ? "cancelled" : "failed"]
-            if !cancelled { partial["error"] = .string("\(error)") }
-            let saved = partial, node = replyNode
+            let partial = ChatMessage(role: .assistant, content: text, id: messageId, status: cancelled ? .cancelled : .failed("\(error)"))
+            let saved = StateUpdate<ChatGraph.State> { $0.messages = [partial] }.values, node = replyNode
             await Task.detached {
-                _ = try? await graph.updateState(config: RunConfig(threadId: threadId), values: ["messages": [.object(saved)]], asNode: node)
+                _ = try? await graph.updateState(config: RunConfig(threadId: threadId), values: saved, asNode: node)
             }.value
             send(.replyEnded(threadId: threadId, entryId: messageId, cancelled ? .cancelled : .failed("\(error)")))
         }
@@ -267,7 +268,7 @@ extension LocalBackend {
     /// Runs (or, with `resume`, continues) a research thread, reporting every run event.
     public func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async {
         let id: String
-        let graph: CompiledGraph
+        let graph: TypedCompiledGraph<ResearchGraph.State>
         do {
             let planner = try model(for: config.research.planner ?? defaultProvider)
             let researcher = try model(for: config.research.researcher ?? defaultProvider)
@@ -286,7 +287,7 @@ extension LocalBackend {
             send(.notice("research: \(error)"))
             return
         }
-        let input: RunInput = threadId == nil ? .state(["question": .string(question)]) : .continue
+        let input: RunInput = threadId == nil ? .state(ResearchGraph.State.input(question: question)) : .continue
         do {
             for try await event in graph.events(input, config: RunConfig(threadId: id, maxConcurrency: researchConcurrency, tags: ["research"])) {
                 send(.researchEvent(threadId: id, event))

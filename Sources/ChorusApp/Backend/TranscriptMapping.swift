@@ -35,9 +35,11 @@ enum TranscriptMapping {
             return TranscriptEntry(id: id, role: .user, label: "You", text: content)
         case "ai", "assistant", "AIMessageChunk":
             if content.isEmpty, message["tool_calls"]?.arrayValue?.isEmpty == false { return nil }
-            var status = TranscriptEntry.Status.done
-            if message["status"]?.stringValue == "cancelled" { status = .cancelled }
-            if message["status"]?.stringValue == "failed" { status = .failed(message["error"]?.stringValue ?? "failed") }
+            let status: TranscriptEntry.Status = switch ChatMessage(value: message)?.status {
+            case .cancelled?: .cancelled
+            case .failed(let error)?: .failed(error)
+            case .complete?, nil: .done
+            }
             return TranscriptEntry(id: id, role: .assistant, label: label, text: content, status: status)
         default:
             return nil

@@ -103,17 +103,18 @@ public struct PrintCommand: Sendable {
 
     private func converse(model: any ChatModel, toolbox: MCPToolbox?, checkpointer: (any Checkpointer)?, threadId: String?,
                           write: (@Sendable (String) -> Void)?, notice: (@Sendable (String) -> Void)?) async throws -> PrintResult {
+        // Either graph keeps the conversation under `ChatGraph.State.messages`.
         let graph: CompiledGraph
         if let toolbox {
             let (tools, unavailable) = await toolbox.agentTools()
             for line in unavailable { notice?("chorus: " + SafeText.sanitize(line, keepNewlines: false)) }
             // Approvals are interrupts: an ephemeral exchange keeps them in memory.
-            graph = try ReactAgent.make(model: model, tools: tools, system: system, maxTokens: maxTokens, checkpointer: checkpointer ?? InMemoryCheckpointer())
+            graph = try ReactAgent.make(model: model, tools: tools, system: system, maxTokens: maxTokens, checkpointer: checkpointer ?? InMemoryCheckpointer()).graph
         } else {
-            graph = try ChatGraph.make(model: model, system: system, maxTokens: maxTokens, checkpointer: checkpointer)
+            graph = try ChatGraph.make(model: model, system: system, maxTokens: maxTokens, checkpointer: checkpointer).graph
         }
         let config = RunConfig(threadId: threadId ?? "ephemeral")
-        var input: RunInput = .state(["messages": [["role": "user", "content": .string(question), "id": .string("user-" + UUID().uuidString.lowercased())]]])
+        var input: RunInput = .state(ChatGraph.State.input(ChatMessage(role: .user, content: question, id: "user-" + UUID().uuidString.lowercased())))
         var result = PrintResult(threadId: threadId, reply: "", usage: nil, model: model.displayName)
         var toolStarts: [String: (name: String, input: Value, at: Double)] = [:]
         while true {

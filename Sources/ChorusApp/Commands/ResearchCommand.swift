@@ -83,7 +83,7 @@ public struct ResearchCommand: Sendable {
             input = .continue
         } else {
             threadId = try await store.create(title: question, kind: .research, provider: researcher.displayName).id
-            input = .state(["question": .string(question)])
+            input = .state(ResearchGraph.State.input(question: question))
         }
         let specs = try ToolSelection.specs(config: config, named: mcp, disabled: noTools)
         let toolbox = specs.isEmpty ? nil : MCPToolbox(specs: specs)
@@ -130,8 +130,9 @@ public struct ResearchCommand: Sendable {
             case .runEnd(let output):
                 o["event"] = "run_end"
                 write(JSON.serialize(.object(o)) + "\n")
+                let state = StateView<ResearchGraph.State>(output)
                 let final: Value = ["event": "final", "run_id": .string(event.runId), "ts": .double(Date().timeIntervalSince1970),
-                                    "answer": output["answer"] ?? .null, "findings": output["findings"] ?? .array([])]
+                                    "answer": (try? state.answer)?.stateValue ?? .null, "findings": ((try? state.findings) ?? []).stateValue]
                 write(JSON.serialize(final) + "\n")
                 return
             case .runError(let message):
@@ -177,7 +178,7 @@ public struct ResearchCommand: Sendable {
             case .custom(let data):
                 o["event"] = "custom"
                 o["data"] = data
-                if let task = event.task, let branch = data["branch"]?.intValue { branchOfTask[task] = branch }
+                if let task = event.task, case .branch(let branch)? = try? ResearchProgress(stateValue: data) { branchOfTask[task] = branch.index }
             }
             if let task = event.task, let branch = branchOfTask[task] { o["branch"] = .int(branch) }
             write(JSON.serialize(.object(o)) + "\n")
@@ -191,16 +192,15 @@ public struct ResearchCommand: Sendable {
 
         mutating func handle(_ event: RunEvent, write: (String) -> Void, progress: (String) -> Void) {
             switch event.kind {
-            case .nodeStart where event.node == "planner":
+            case .nodeStart where event.node == ResearchGraph.planner.rawValue:
                 progress("planning…")
-            case .nodeStart where event.node == "synthesizer":
+            case .nodeStart where event.node == ResearchGraph.synthesizer.rawValue:
                 progress("synthesizing…")
             case .custom(let data):
-                guard let branch = data["branch"]?.intValue, let status = data["status"]?.stringValue else { return }
-                if let task = event.task { branchOfTask[task] = branch }
-                let of = data["of"]?.intValue.map { "/\($0)" } ?? ""
-                var line = "[\(branch)\(of)] \(status): \(data["sub_question"]?.stringValue ?? "")"
-                if let error = data["error"]?.stringValue { line += " (\(error))" }
+                guard case .branch(let branch)? = try? ResearchProgress(stateValue: data) else { return }
+                if let task = event.task { branchOfTask[task] = branch.index }
+                var line = "[\(branch.index)/\(branch.of)] \(branch.status.rawValue): \(branch.subQuestion)"
+                if let error = branch.error { line += " (\(error))" }
                 progress(SafeText.sanitize(line, keepNewlines: false))
             case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
                 let who = event.node ?? "model"
@@ -208,12 +208,12 @@ public struct ResearchCommand: Sendable {
             case .toolStart(let name, let input):
                 let branch = event.task.flatMap { branchOfTask[$0] }.map { "[\($0)] " } ?? ""
                 progress(SafeText.sanitize("\(branch)tool \(name) \(JSON.serialize(input))", keepNewlines: false))
-            case .token(let text, _) where event.node == "synthesizer":
+            case .token(let text, _) where event.node == ResearchGraph.synthesizer.rawValue:
                 streamed += text
                 write(SafeText.sanitize(text))
             case .runEnd(let output):
                 // What the graph added after the model's reply (e.g. the failed branches).
-                let answer = output["answer"]?.stringValue ?? ""
+                let answer = (try? StateView<ResearchGraph.State>(output).answer) ?? nil ?? ""
                 let rest = answer.hasPrefix(streamed) ? String(answer.dropFirst(streamed.count)) : "\n" + answer
                 write(SafeText.sanitize(rest) + "\n")
             default:

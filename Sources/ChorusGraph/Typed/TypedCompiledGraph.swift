@@ -6,7 +6,7 @@ public struct TypedCompiledGraph<State: GraphState>: Sendable {
     /// Runs the graph from `input` (writes applied through the reducers) to
     /// its end or an interrupt. Throws `InvalidUpdateError` when the input
     /// names a key that is not in the schema.
-    public func invoke(_ input: Update<State>, config: RunConfig = RunConfig()) async throws -> TypedRunResult<State> {
+    public func invoke(_ input: StateUpdate<State>, config: RunConfig = RunConfig()) async throws -> TypedRunResult<State> {
         try State.schema.keyCheck.check(input.values, from: "the input")
         return TypedRunResult(try await graph.invoke(.state(.object(input.values)), config: config))
     }
@@ -14,6 +14,11 @@ public struct TypedCompiledGraph<State: GraphState>: Sendable {
     /// Continues, resumes or commands a thread (see `RunInput`).
     public func invoke(_ input: RunInput, config: RunConfig = RunConfig()) async throws -> TypedRunResult<State> {
         TypedRunResult(try await graph.invoke(input, config: config))
+    }
+
+    /// Runs the graph and reports what happens in it (see `CompiledGraph.events`).
+    public func events(_ input: RunInput, config: RunConfig = RunConfig()) -> BatchingStream<RunEvent> {
+        graph.events(input, config: config)
     }
 
     /// The thread's current state, typed.

@@ -1,5 +1,5 @@
 /// Builds a graph over a typed state: nodes read a `StateView` and answer
-/// an `Update`, routers read a `StateView`, and `Send` payloads are Swift
+/// a `StateUpdate`, routers read a `StateView`, and `Send` payloads are Swift
 /// values. It compiles to the same engine as `StateGraph` (which stays the
 /// dynamic API, for graphs described at run time).
 ///
@@ -17,7 +17,7 @@ public struct TypedStateGraph<State: GraphState>: Sendable {
 
     /// Adds a node that reads the state.
     @inlinable public mutating func addNode(_ name: NodeName, policy: NodePolicy = .plain,
-                                 _ action: @escaping @Sendable (StateView<State>, NodeContext) async throws -> Update<State>) {
+                                 _ action: @escaping @Sendable (StateView<State>, NodeContext) async throws -> StateUpdate<State>) {
         let keys = State.schema.keyCheck
         builder.addNode(name.rawValue, policy: policy) { input, context in
             let update = try await action(StateView(input), context)
@@ -27,7 +27,7 @@ public struct TypedStateGraph<State: GraphState>: Sendable {
 
     /// Adds a node that runs on a `Send` payload of type `Payload` instead of the state.
     @inlinable public mutating func addNode<Payload: StateValue>(_ name: NodeName, input: Payload.Type, policy: NodePolicy = .plain,
-                                                      _ action: @escaping @Sendable (Payload, NodeContext) async throws -> Update<State>) {
+                                                      _ action: @escaping @Sendable (Payload, NodeContext) async throws -> StateUpdate<State>) {
         let keys = State.schema.keyCheck
         builder.addNode(name.rawValue, policy: policy) { input, context in
             let payload: Payload

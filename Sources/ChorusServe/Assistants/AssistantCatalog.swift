@@ -12,8 +12,8 @@ struct AssistantCatalog: Sendable {
     init(model: any ChatModel, researchBranches: Int, database: any Checkpointer, scratch: any Checkpointer, tools: [AgentTool] = []) throws {
         let now = Date()
         let chat: (any Checkpointer) throws -> CompiledGraph = tools.isEmpty
-            ? { try ChatGraph.make(model: model, checkpointer: $0) }
-            : { try ReactAgent.make(model: model, tools: tools, checkpointer: $0) }
+            ? { try ChatGraph.make(model: model, checkpointer: $0).graph }
+            : { try ReactAgent.make(model: model, tools: tools, checkpointer: $0).graph }
         let chatDescription = tools.isEmpty ? "A conversation in `messages` answered by the configured model."
             : "A conversation in `messages` answered by the configured model with \(tools.count) tools; a tool that can change things "
                 + "pauses the run with a `tool_approval` interrupt: resume with \"y\", \"n\" or \"always\"."
@@ -22,10 +22,10 @@ struct AssistantCatalog: Sendable {
             try Assistant(graphId: "research", description: "Parallel research: give `question`; branches investigate sub-questions, then one answer cites them.",
                           createdAt: now, make: {
                               try ResearchGraph.make(planner: model, researcher: model, synthesizer: model, branches: researchBranches, checkpointer: $0,
-                                                     tools: tools)
+                                                     tools: tools).graph
                           }, database: database, scratch: scratch),
             try Assistant(graphId: "approve", description: "A drafted reply that waits for approval: resume with \"yes\", \"no\" or an edited reply.",
-                          createdAt: now, make: { try ApprovalGraph.make(model: model, checkpointer: $0) }, database: database, scratch: scratch),
+                          createdAt: now, make: { try ApprovalGraph.make(model: model, checkpointer: $0).graph }, database: database, scratch: scratch),
         ]
     }
 

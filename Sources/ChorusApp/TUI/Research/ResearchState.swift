@@ -1,3 +1,4 @@
+import ChorusAgents
 import ChorusGraph
 import ChorusTUI
 import Foundation
@@ -72,28 +73,21 @@ public struct ResearchState: Sendable, Equatable {
     public mutating func apply(_ event: RunEvent, now: Date) {
         if let step = event.step { self.step = max(self.step, step) }
         switch event.kind {
-        case .nodeStart where event.node == "synthesizer":
+        case .nodeStart where event.node == ResearchGraph.synthesizer.rawValue:
             phase = .synthesizing
         case .custom(let data):
-            if let plan = data["plan"]?.arrayValue {
-                branches = plan.enumerated().map { Branch(index: $0.offset + 1, subQuestion: SafeText.sanitize($0.element.stringValue ?? "", keepNewlines: false)) }
+            switch try? ResearchProgress(stateValue: data) {
+            case .plan(let plan)?:
+                branches = plan.enumerated().map { Branch(index: $0.offset + 1, subQuestion: SafeText.sanitize($0.element, keepNewlines: false)) }
                 phase = .researching
-                return
+            case .branch(let progress)?:
+                if let task = event.task { branchOfTask[task] = progress.index }
+                apply(progress, now: now)
+            case nil:
+                break
             }
-            guard let index = data["branch"]?.intValue, let status = data["status"]?.stringValue.flatMap(Branch.Status.init) else { return }
-            if let task = event.task { branchOfTask[task] = index }
-            guard let i = branches.firstIndex(where: { $0.index == index }) else {
-                branches.append(Branch(index: index, subQuestion: SafeText.sanitize(data["sub_question"]?.stringValue ?? "", keepNewlines: false)))
-                return apply(event, now: now)
-            }
-            branches[i].status = status
-            branches[i].retry = nil
-            if status == .running { branches[i].startedAt = now; branches[i].text = ""; branches[i].tokens = 0 }
-            if status == .done || status == .failed { branches[i].endedAt = now }
-            if let error = data["error"]?.stringValue { branches[i].error = SafeText.sanitize(error, keepNewlines: false) }
-            peakRunning = max(peakRunning, running)
         case .token(let text, _):
-            if event.node == "synthesizer" {
+            if event.node == ResearchGraph.synthesizer.rawValue {
                 answer += SafeText.sanitize(text)
                 retry = nil
             } else if let i = branchIndex(of: event) {
@@ -114,7 +108,7 @@ public struct ResearchState: Sendable, Equatable {
         case .nodeEnd, .nodeError:
             if let i = branchIndex(of: event) { branches[i].retry = nil; branches[i].tool = nil } else { retry = nil }
         case .runEnd(let output):
-            if let full = output["answer"]?.stringValue { answer = SafeText.sanitize(full) }
+            if let full = (try? StateView<ResearchGraph.State>(output).answer) ?? nil { answer = SafeText.sanitize(full) }
             phase = .done
             endedAt = now
         case .runError(let message):
@@ -125,24 +119,45 @@ public struct ResearchState: Sendable, Equatable {
         }
     }
 
+    /// A branch's status change, from its progress report.
+    private mutating func apply(_ progress: ResearchProgress.Branch, now: Date) {
+        guard let i = branches.firstIndex(where: { $0.index == progress.index }) else {
+            branches.append(Branch(index: progress.index, subQuestion: SafeText.sanitize(progress.subQuestion, keepNewlines: false)))
+            return apply(progress, now: now)
+        }
+        let status: Branch.Status = switch progress.status {
+        case .running: .running
+        case .done: .done
+        case .failed: .failed
+        }
+        branches[i].status = status
+        branches[i].retry = nil
+        if status == .running { branches[i].startedAt = now; branches[i].text = ""; branches[i].tokens = 0 }
+        if status == .done || status == .failed { branches[i].endedAt = now }
+        if let error = progress.error { branches[i].error = SafeText.sanitize(error, keepNewlines: false) }
+        peakRunning = max(peakRunning, running)
+    }
+
     /// The pane of the branch whose task emitted `event`, if any.
     private func branchIndex(of event: RunEvent) -> Int? {
         guard let task = event.task, let index = branchOfTask[task] else { return nil }
         return branches.firstIndex { $0.index == index }
     }
 
-    /// The state of a saved run (`sub_questions`, `findings`, `answer`).
+    /// The state of a saved run (its plan, findings and answer). Keys that
+    /// are missing or unreadable show as empty: a run stopped early has few.
     public init(saved values: Value, maxConcurrency: Int, at date: Date) {
-        self.init(question: SafeText.sanitize(values["question"]?.stringValue ?? "", keepNewlines: false), maxConcurrency: maxConcurrency, startedAt: date)
-        let plan = values["sub_questions"]?.arrayValue ?? []
-        branches = plan.enumerated().map { Branch(index: $0.offset + 1, subQuestion: SafeText.sanitize($0.element.stringValue ?? "", keepNewlines: false)) }
-        for finding in values["findings"]?.arrayValue ?? [] {
-            guard let index = finding["index"]?.intValue, let i = branches.firstIndex(where: { $0.index == index }) else { continue }
-            branches[i].status = finding["status"]?.stringValue == "failed" ? .failed : .done
-            branches[i].text = SafeText.sanitize(finding["text"]?.stringValue ?? "")
-            branches[i].error = finding["error"]?.stringValue.map { SafeText.sanitize($0, keepNewlines: false) }
+        let saved = StateView<ResearchGraph.State>(values)
+        self.init(question: SafeText.sanitize((try? saved.question) ?? "", keepNewlines: false), maxConcurrency: maxConcurrency, startedAt: date)
+        let plan = ((try? saved.subQuestions) ?? nil) ?? []
+        branches = plan.enumerated().map { Branch(index: $0.offset + 1, subQuestion: SafeText.sanitize($0.element, keepNewlines: false)) }
+        for finding in (try? saved.findings) ?? [] {
+            guard let i = branches.firstIndex(where: { $0.index == finding.index }) else { continue }
+            branches[i].status = finding.status == .failed ? .failed : .done
+            branches[i].text = SafeText.sanitize(finding.text)
+            branches[i].error = finding.error.map { SafeText.sanitize($0, keepNewlines: false) }
         }
-        answer = SafeText.sanitize(values["answer"]?.stringValue ?? "")
+        answer = SafeText.sanitize(((try? saved.answer) ?? nil) ?? "")
         if !answer.isEmpty {
             phase = .done
         } else {

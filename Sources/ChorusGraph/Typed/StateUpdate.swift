@@ -2,12 +2,12 @@
 /// to go next (LangGraph's `Command(update=…, goto=…)`).
 ///
 /// ```swift
-/// var update = Update<Counter>()
+/// var update = StateUpdate<Counter>()
 /// update.n = n + 1
 /// update.log = ["counted"]   // appended, as the key's reducer says
 /// ```
 @dynamicMemberLookup
-public struct Update<State: GraphState>: Sendable {
+public struct StateUpdate<State: GraphState>: Sendable {
     /// The writes as engine values, by key name.
     public var values: [String: Value] { writes }
     @usableFromInline var writes: [String: Value]
@@ -19,8 +19,8 @@ public struct Update<State: GraphState>: Sendable {
         self.goto = goto
     }
 
-    /// Builds an update in one expression: `Update { $0.n = 1 }`.
-    @inlinable public init(goto: [Route] = [], _ build: (inout Update) throws -> Void) rethrows {
+    /// Builds an update in one expression: `StateUpdate { $0.n = 1 }`.
+    @inlinable public init(goto: [Route] = [], _ build: (inout StateUpdate) throws -> Void) rethrows {
         self.init(goto: goto)
         try build(&self)
     }
@@ -34,5 +34,10 @@ public struct Update<State: GraphState>: Sendable {
     @inlinable public subscript<T>(dynamicMember key: KeyPath<State.Type, StateKey<State, T>>) -> T? {
         get { self[State.self[keyPath: key]] }
         set { self[State.self[keyPath: key]] = newValue }
+    }
+
+    /// Removes messages by id from a message list (LangGraph's `RemoveMessage`).
+    public mutating func removeMessages<Message>(_ ids: [String], from key: StateKey<State, [Message]>) {
+        writes[key.name] = .array(ids.map { .object(["type": "remove", "id": .string($0)]) })
     }
 }
