@@ -58,7 +58,7 @@ public enum ReactAgent {
             var always = approved
             var declined: Set<String> = []
             for call in calls where byName[call.name]?.needsApproval == true && !always.contains(call.name) {
-                switch ToolApproval.Answer(try context.interrupt(ToolApproval.request(for: call))) {
+                switch ToolApproval.Answer(try context.interrupt(ToolApproval.Request(call).stateValue)) {
                 case .approve: break
                 case .always: always.insert(call.name)
                 case .decline: declined.insert(call.id)

@@ -7,14 +7,29 @@ import ChorusModels
 /// `chorus serve` like any interrupt.
 public enum ToolApproval {
     /// The interrupt's value: `{"type": "tool_approval", "tool", "arguments", "call_id"}`.
-    public static func request(for call: ToolCall) -> Value {
-        ["type": "tool_approval", "tool": .string(call.name), "arguments": call.arguments, "call_id": .string(call.id)]
-    }
+    public struct Request: Sendable, Equatable, Codable, StateValue {
+        private var type = "tool_approval"
+        /// The tool the model wants to call.
+        public var tool: String
+        /// The call's arguments, as the model wrote them.
+        public var arguments: Value
+        public var callId: String
 
-    /// The pending approval an interrupt value describes, if it is one.
-    public static func pending(_ value: Value) -> (tool: String, arguments: Value)? {
-        guard value["type"]?.stringValue == "tool_approval", let tool = value["tool"]?.stringValue else { return nil }
-        return (tool, value["arguments"] ?? .null)
+        public init(_ call: ToolCall) {
+            tool = call.name
+            arguments = call.arguments
+            callId = call.id
+        }
+
+        /// The approval an interrupt's value asks for; nil for any other interrupt.
+        public init?(interrupt value: Value) {
+            guard let request = try? Request(stateValue: value), request.type == "tool_approval" else { return nil }
+            self = request
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type, tool, arguments, callId = "call_id"
+        }
     }
 
     /// An answer: `"y"`/`"yes"`/`true` approves this call, `"a"`/`"always"`

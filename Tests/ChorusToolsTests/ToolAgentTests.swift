@@ -76,7 +76,7 @@ struct ToolAgentTests {
                                               checkpointer: SQLiteCheckpointer(database: try ChorusDatabase(path: database)))
             .invoke(Self.user("note: buy milk"), config: config)
         await first.stop()
-        let request = try #require(asked.interrupts.first.flatMap { ToolApproval.pending($0.value) })
+        let request = try #require(asked.interrupts.first.flatMap { ToolApproval.Request(interrupt: $0.value) })
         #expect(request.tool == "write_note")
         #expect(request.arguments == ["text": "buy milk"])
         #expect(!FileManager.default.fileExists(atPath: notes))

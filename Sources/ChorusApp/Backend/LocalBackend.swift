@@ -101,7 +101,7 @@ public final class LocalBackend: ThreadBackend {
         guard toolbox != nil else { return nil }
         let graph = try stateGraph()
         let interrupts = try await graph.getState(config: RunConfig(threadId: threadId)).tasks.flatMap(\.interrupts)
-        return interrupts.lazy.compactMap { ToolApproval.pending($0.value) }.first.map {
+        return interrupts.lazy.compactMap { ToolApproval.Request(interrupt: $0.value) }.first.map {
             .approval(PendingApproval(tool: SafeText.sanitize($0.tool, keepNewlines: false),
                                       arguments: SafeText.sanitize(JSON.serialize($0.arguments), keepNewlines: false)))
         }

@@ -129,7 +129,7 @@ public final class RemoteBackend: ThreadBackend {
                 return
             }
         }
-        let input: Value = ["messages": [["type": "human", "content": .string(text), "id": .string(userId)]]]
+        let input = ChatGraph.State.input(ChatMessage(role: .user, content: text, id: userId))
         await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .input(input)), entryId: entryId, send: send)
     }
 
@@ -140,7 +140,7 @@ public final class RemoteBackend: ThreadBackend {
             send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
             return
         }
-        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .input(["messages": []])), entryId: entryId, send: send)
+        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .input(ChatGraph.State.input())), entryId: entryId, send: send)
     }
 
     public func answer(threadId: String, _ answer: InputAnswer, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
@@ -148,9 +148,9 @@ public final class RemoteBackend: ThreadBackend {
     }
 
     public func removeMessages(threadId: String, ids: [String]) async throws {
-        // LangChain turns a message dict into a message only when it has `content` (a RemoveMessage's is empty).
-        let removals = ids.map { Value.object(["type": "remove", "id": .string($0), "content": ""]) }
-        try await client.updateState(threadId, values: ["messages": .array(removals)], asNode: nil)
+        var removal = StateUpdate<ChatGraph.State>()
+        removal.removeMessages(ids, from: ChatGraph.State.messages)
+        try await client.updateState(threadId, values: .object(removal.values), asNode: nil)
     }
 
     /// Streams a run into `Msg`s. A stream that breaks off or goes quiet is
@@ -262,7 +262,7 @@ public final class RemoteBackend: ThreadBackend {
             send(.notice("research: \(error)"))
             return
         }
-        let start: RunStreamRequest.Start = threadId == nil ? .input(["question": .string(question)]) : .proceed
+        let start: RunStreamRequest.Start = threadId == nil ? .input(ResearchGraph.State.input(question: question)) : .proceed
         let outcome = await fanOut(threadId: id, RunStreamRequest(assistant: "research", start: start), send: send)
         send(.fanOut(threadId: id, .ended(outcome)))
     }
@@ -288,7 +288,9 @@ public final class RemoteBackend: ThreadBackend {
                     case .token: break
                     case .failed(let message): failure = message
                     case .values(let values):
-                        if let answer = values["answer"]?.stringValue, !answer.isEmpty { send(.fanOut(threadId: threadId, .finalAnswer(answer))) }
+                        if let answer = (try? StateView<ResearchGraph.State>(values).answer) ?? nil, !answer.isEmpty {
+                            send(.fanOut(threadId: threadId, .finalAnswer(answer)))
+                        }
                     case .interrupted, .custom, .toolCalled, .toolReturned: break
                     }
                 }

@@ -144,7 +144,7 @@ public struct PrintCommand: Sendable {
                 }
             }
             // A tool that can change things stopped the run to ask: answer from --approve.
-            guard toolbox != nil, let pending = try await graph.getState(config: config).tasks.lazy.flatMap(\.interrupts).compactMap({ ToolApproval.pending($0.value) }).first
+            guard toolbox != nil, let pending = try await graph.getState(config: config).tasks.lazy.flatMap(\.interrupts).compactMap({ ToolApproval.Request(interrupt: $0.value) }).first
             else { break }
             if !approveTools {
                 notice?("chorus: \(SafeText.sanitize(pending.tool, keepNewlines: false)) can change things; declined (pass --approve to allow it)")

@@ -1,4 +1,6 @@
+import ChorusAgents
 import ChorusGraph
+import ChorusModels
 import ChorusRemote
 import ChorusTUI
 import Foundation
@@ -28,7 +30,7 @@ public struct RemotePrintCommand: Sendable {
         let client = connection.client
         _ = try await connection.check()
         let threadId: String
-        var start = RunStreamRequest.Start.input(["messages": [["type": "human", "content": .string(question)]]])
+        var start = RunStreamRequest.Start.input(ChatGraph.State.input(ChatMessage(role: .user, content: question, id: "user-" + UUID().uuidString.lowercased())))
         switch thread {
         case nil:
             let title = String(question.split(separator: "\n").first?.prefix(80) ?? "")

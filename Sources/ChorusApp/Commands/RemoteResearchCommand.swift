@@ -1,3 +1,4 @@
+import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusRemote
@@ -28,7 +29,8 @@ public struct RemoteResearchCommand: Sendable {
         let client = connection.client
         _ = try await connection.check()
         let assistant = connection.assistant
-        let input: Value = assistant == "research" ? ["question": .string(question)] : ["messages": [["type": "human", "content": .string(question)]]]
+        let input = assistant == "research" ? ResearchGraph.State.input(question: question)
+            : ChatGraph.State.input(ChatMessage(role: .user, content: question, id: "user-" + UUID().uuidString.lowercased()))
         let thread = try await client.createThread(metadata: ["title": .string(question), "chorus_kind": "research", "chorus_assistant": .string(assistant)])
         var decoder = RunStreamDecoder()
         var answer = "", last: Value = .null
@@ -58,7 +60,8 @@ public struct RemoteResearchCommand: Sendable {
         }
         // Nothing streamed after the branches: the state says the answer.
         if answer.isEmpty {
-            answer = last["answer"]?.stringValue ?? last["messages"]?.arrayValue?.last.map { ChatMessage.text(ofContent: $0["content"]) } ?? ""
+            let research = StateView<ResearchGraph.State>(last), chat = StateView<ChatGraph.State>(last)
+            answer = ((try? research.answer) ?? nil) ?? (try? chat.messages.last?.content) ?? ""
             if !jsonl { write(SafeText.sanitize(answer)) }
         }
         if jsonl { write(JSON.serialize(["event": "final", "thread_id": .string(thread.id), "answer": .string(SafeText.sanitize(answer))]) + "\n") }

@@ -36,8 +36,9 @@ public struct StateUpdate<State: GraphState>: Sendable {
         set { self[State.self[keyPath: key]] = newValue }
     }
 
-    /// Removes messages by id from a message list (LangGraph's `RemoveMessage`).
+    /// Removes messages by id from a message list (LangGraph's `RemoveMessage`,
+    /// with the empty `content` LangChain needs to read it as a message).
     public mutating func removeMessages<Message>(_ ids: [String], from key: StateKey<State, [Message]>) {
-        writes[key.name] = .array(ids.map { .object(["type": "remove", "id": .string($0)]) })
+        writes[key.name] = .array(ids.map { .object(["type": "remove", "id": .string($0), "content": ""]) })
     }
 }
