@@ -1,5 +1,8 @@
-/// Runs work concurrently with an exact bound on tasks in flight: never one
-/// over the limit, and a freed slot is refilled at once while work waits.
+/// The engine's one way to run jobs concurrently under a bound: a
+/// superstep's tasks, `batch`, `gather` and `NodeContext.concurrentMap` all
+/// launch through it. Never one job over the limit, and a freed slot is
+/// refilled at once while jobs wait. (`ConcurrencyLimiter` is another thing:
+/// permits shared by several runs, held around each node call.)
 public enum BoundedTaskGroup {
     /// Maps `items` with at most `limit` calls of `body` running at once; nil
     /// means no bound. Results keep input order; the first error cancels the rest.
@@ -7,24 +10,64 @@ public enum BoundedTaskGroup {
         _ items: [T], limit: Int?, _ body: @escaping @Sendable (T) async throws -> R
     ) async throws -> [R] {
         if items.isEmpty { return [] }
-        let bound = max(1, min(limit ?? items.count, items.count))
-        return try await withThrowingTaskGroup(of: (Int, R).self) { group in
-            var results = [R?](repeating: nil, count: items.count)
-            var next = 0
-            while next < bound {
-                let index = next
-                group.addTask { (index, try await body(items[index])) }
-                next += 1
-            }
-            while let (index, result) = try await group.next() {
+        var results = [R?](repeating: nil, count: items.count)
+        var failure: (any Error)?
+        try await launch(count: items.count, limit: limit) { index -> Result<R, any Error> in
+            do { return .success(try await body(items[index])) } catch { return .failure(error) }
+        } receive: { index, outcome in
+            switch outcome {
+            case .success(let result):
                 results[index] = result
-                if next < items.count {
-                    let index = next
-                    group.addTask { (index, try await body(items[index])) }
-                    next += 1
-                }
+                return true
+            case .failure(let error):
+                if failure == nil { failure = error }
+                return false
             }
-            return results.map { $0! }
+        }
+        if let failure { throw failure }
+        return results.map { $0! }
+    }
+
+    /// Runs `job(0)`…`job(count - 1)` with at most `limit` running at once
+    /// (nil: all at once) and hands each outcome to `receive`, in the calling
+    /// task, as it arrives; each received outcome frees a slot for the next job.
+    ///
+    /// When `receive` returns false nothing more is launched, the outcomes
+    /// that arrived together with that one are still received (as LangGraph
+    /// commits every task already done when one fails), and the jobs still
+    /// running are cancelled; their outcomes are not received. A single job
+    /// runs in the calling task, with no task group.
+    static func launch<Outcome: Sendable>(
+        count: Int, limit: Int?, _ job: @escaping @Sendable (Int) async -> Outcome,
+        receive: (_ index: Int, _ outcome: Outcome) async throws -> Bool
+    ) async throws {
+        if count == 0 { return }
+        let bound = max(1, min(limit ?? count, count))
+        if count == 1 {
+            _ = try await receive(0, await job(0))
+            return
+        }
+        let inbox = OutcomeInbox<Outcome>()
+        try await withThrowingDiscardingTaskGroup { group in
+            var launched = 0
+            func launchNext() {
+                let index = launched
+                launched += 1
+                group.addImmediateTask { inbox.post(index, await job(index)) }
+            }
+            while launched < bound { launchNext() }
+            var finished = 0
+            var stopped = false
+            while finished < launched {
+                let stoppedBefore = stopped
+                for (index, outcome) in await inbox.take() {
+                    finished += 1
+                    if stoppedBefore { continue }
+                    if try await !receive(index, outcome) { stopped = true }
+                    if !stopped && launched < count { launchNext() }
+                }
+                if !stoppedBefore && stopped { group.cancelAll() }
+            }
         }
     }
 }

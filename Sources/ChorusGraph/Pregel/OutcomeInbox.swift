@@ -1,17 +1,17 @@
-/// Where a superstep's tasks drop their outcomes for the loop to apply.
+/// Where bounded jobs drop their outcomes for the launching task to take.
 ///
-/// Tasks run in a discarding task group, so a finished task is freed at once
-/// instead of being kept until the loop collects it; the loop takes every
-/// outcome that arrived in one lock, waiting only when none has.
-final class OutcomeInbox: Sendable {
+/// Jobs run in a discarding task group, so a finished job is freed at once
+/// instead of being kept until the launcher collects it; the launcher takes
+/// every outcome that arrived in one lock, waiting only when none has.
+final class OutcomeInbox<Outcome: Sendable>: Sendable {
     private struct State {
-        var outcomes: [(Int, TaskOutcome)] = []
-        var waiter: CheckedContinuation<[(Int, TaskOutcome)], Never>?
+        var outcomes: [(Int, Outcome)] = []
+        var waiter: CheckedContinuation<[(Int, Outcome)], Never>?
     }
     private let state = Locked(State())
 
-    func post(_ index: Int, _ outcome: TaskOutcome) {
-        let waiter: CheckedContinuation<[(Int, TaskOutcome)], Never>? = state.withLock { s in
+    func post(_ index: Int, _ outcome: Outcome) {
+        let waiter: CheckedContinuation<[(Int, Outcome)], Never>? = state.withLock { s in
             if let w = s.waiter {
                 s.waiter = nil
                 return w
@@ -23,9 +23,9 @@ final class OutcomeInbox: Sendable {
     }
 
     /// Every outcome posted so far; waits for one if there is none.
-    func take() async -> [(Int, TaskOutcome)] {
-        await withCheckedContinuation { (c: CheckedContinuation<[(Int, TaskOutcome)], Never>) in
-            let ready: [(Int, TaskOutcome)]? = state.withLock { s in
+    func take() async -> [(Int, Outcome)] {
+        await withCheckedContinuation { (c: CheckedContinuation<[(Int, Outcome)], Never>) in
+            let ready: [(Int, Outcome)]? = state.withLock { s in
                 if s.outcomes.isEmpty {
                     s.waiter = c
                     return nil

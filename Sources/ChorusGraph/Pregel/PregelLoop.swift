@@ -26,8 +26,7 @@ final class PregelLoop {
     }
     /// Step path of stream parts: the parent graphs' steps, then `label`.
     private(set) var steps: [Int] = []
-    var isResuming = false
-    var isReplaying = false
+    var phase = LoopPhase.running
     var nullResume: NullResume?
     /// Resume values by interrupt id, when the resume value was such a map.
     var resumeById: [String: Value] = [:]
@@ -88,7 +87,7 @@ final class PregelLoop {
             checkpointStep = saved.metadata.step
             checkpointSource = saved.metadata.source
             pendingWrites = saved.pendingWrites
-            isReplaying = namespace.isEmpty && config.checkpointId != nil
+            if namespace.isEmpty && config.checkpointId != nil { phase = .replaying(resuming: false) }
         } else if namespace.isEmpty && config.checkpointId != nil {
             throw GraphError(.valueError, "No checkpoint '\(config.checkpointId!)' in thread '\(config.threadId)'")
         }
@@ -109,8 +108,9 @@ final class PregelLoop {
         case .continue, .resume, .command: resumingInput = true
         case .state: resumingInput = false
         }
-        isResuming = state.hasHistory && (namespace.isEmpty ? resumingInput : context.resuming)
-        let timeTravelling = isReplaying && command?.resume == nil
+        let resuming = state.hasHistory && (namespace.isEmpty ? resumingInput : context.resuming)
+        phase = phase.isReplaying ? .replaying(resuming: resuming) : resuming ? .resuming : .running
+        let timeTravelling = phase.isReplaying && command?.resume == nil
         if timeTravelling {
             pendingWrites.removeAll { $0.channel == Reserved.resume }
         }
@@ -146,7 +146,7 @@ final class PregelLoop {
             nullResume = resumeValue.map { NullResume($0) }
         }
 
-        if isResuming {
+        if phase.isResuming {
             state.markResumed()
             if timeTravelling && checkpointSource != .update && checkpointSource != .fork {
                 pendingWrites.removeAll { $0.channel == Reserved.interrupt }
@@ -176,7 +176,7 @@ final class PregelLoop {
             emitDebugCheckpoint()
         }
         if tasks.isEmpty { return false }
-        if !isReplaying && !pendingWrites.isEmpty { restoreFinishedWrites() }
+        if !phase.isReplaying && !pendingWrites.isEmpty { restoreFinishedWrites() }
         if !graph.interruptBefore.isEmpty && state.shouldInterrupt(tasks, at: graph.interruptBefore) {
             throw GraphInterrupt(interrupts: [])
         }
@@ -203,114 +203,10 @@ final class PregelLoop {
         updatedChannels = updated
         if updated.contains(where: { $0 < graph.topology.stateCount }) { emitValues() }
         pendingWrites = []
-        isReplaying = false
+        phase = .running
         try await putCheckpoint(.loop)
         if !graph.interruptAfter.isEmpty && state.shouldInterrupt(tasks, at: graph.interruptAfter) {
             throw GraphInterrupt(interrupts: [])
-        }
-        isResuming = false
-    }
-
-    /// Runs the tasks that have no writes yet, at most `maxConcurrency` at a
-    /// time; applies each outcome as it arrives. Returns the interrupts raised.
-    /// When one fails, the others not yet recorded (running or still waiting
-    /// for a slot) are cancelled and recorded as cancelled, as LangGraph does.
-    private func runTasks() async throws -> [Interrupt] {
-        let due = tasks.indices.filter { !tasks[$0].restored }
-        if due.isEmpty { return [] }
-        var interrupts: [(TaskPath, [Interrupt])] = []
-        var failure: (any Error)?
-        var recorded: Set<Int> = []
-        let environment = TaskEnvironment(loop: self)
-        if due.count == 1 && (config.maxConcurrency ?? 1) >= 1 {
-            let index = due[0]
-            let outcome = await environment.execute(tasks[index])
-            if try await record(outcome, index: index, interrupts: &interrupts, failure: &failure) { recorded.insert(index) }
-        } else {
-            let limit = max(1, min(config.maxConcurrency ?? due.count, due.count))
-            let snapshot = tasks
-            let inbox = OutcomeInbox()
-            try await withThrowingDiscardingTaskGroup { group in
-                var launched = 0
-                func launch() {
-                    let index = due[launched]
-                    let task = snapshot[index]
-                    launched += 1
-                    group.addImmediateTask { inbox.post(index, await environment.execute(task)) }
-                }
-                while launched < limit { launch() }
-                var finished = 0
-                while finished < launched {
-                    // Outcomes that arrived together are all recorded, as LangGraph
-                    // commits every task already done when one fails; tasks still
-                    // running then are cancelled, their outcomes ignored.
-                    let failedBefore = failure != nil
-                    for (index, outcome) in await inbox.take() {
-                        finished += 1
-                        if failedBefore { continue }
-                        if try await record(outcome, index: index, interrupts: &interrupts, failure: &failure) { recorded.insert(index) }
-                        if failure == nil && launched < due.count { launch() }
-                    }
-                    if !failedBefore && failure != nil { group.cancelAll() }
-                }
-            }
-        }
-        if let failure {
-            if !(failure is CancellationError) {
-                for index in due where !recorded.contains(index) {
-                    try await putWrites(taskId: tasks[index].id, named: [(Reserved.error, .string(Self.cancelledRepr))])
-                }
-            }
-            throw failure
-        }
-        try Task.checkCancellation()
-        return interrupts.sorted { $0.0 < $1.0 }.flatMap(\.1)
-    }
-
-    /// How LangGraph stores a task cancelled because a sibling failed.
-    private static let cancelledRepr = "CancelledError()"
-
-    /// Applies one task's outcome; false for a task that was cancelled, which leaves no record.
-    private func record(_ outcome: TaskOutcome, index: Int, interrupts: inout [(TaskPath, [Interrupt])], failure: inout (any Error)?) async throws -> Bool {
-        let task = tasks[index]
-        switch outcome {
-        case .success(let writes, let resumes):
-            tasks[index].writes = writes
-            // A lone task's writes need no separate save: the checkpoint that
-            // follows commits them, and if the process dies first the task was
-            // the step in flight. Siblings' writes are saved so they never rerun.
-            if checkpointer != nil && tasks.count > 1 {
-                var named = writes.map { (graph.topology.channelNames[$0.0], $0.1) }
-                if let resumes { named.append((Reserved.resume, .array(resumes))) }
-                try await putWrites(taskId: task.id, named: named.isEmpty ? [(Reserved.noWrites, .null)] : named)
-            }
-            emitUpdates(for: tasks[index], cached: false)
-            emitTaskResult(task, writes: writes, error: nil, interrupts: [])
-            try await cache(writes, of: task)
-        case .interrupted(let raised, let resumes):
-            var writes: [(String, Value)] = [(Reserved.interrupt, .array(raised.map(\.asValue)))]
-            if let resumes { writes.append((Reserved.resume, .array(resumes))) }
-            try await putWrites(taskId: task.id, named: writes)
-            interrupts.append((task.path, raised))
-            emitInterrupt(raised, hidden: task.isHidden)
-            emitTaskResult(task, writes: [], error: nil, interrupts: raised)
-        case .failed(let error):
-            if failure == nil { failure = error }
-            if error is CancellationError { return false }
-            try await putWrites(taskId: task.id, named: [(Reserved.error, .string(ErrorReport.repr(of: error)))])
-            emitTaskResult(task, writes: [], error: error, interrupts: [])
-        }
-        return true
-    }
-
-    /// Gives tasks of an interrupted step the writes they made before it stopped.
-    private func restoreFinishedWrites() {
-        let statuses = TaskStatus.read(pendingWrites)
-        for i in tasks.indices {
-            if let status = statuses[tasks[i].id], status.finished {
-                tasks[i].writes = graph.indexed(status.output)
-                tasks[i].restored = true
-            }
         }
     }
 

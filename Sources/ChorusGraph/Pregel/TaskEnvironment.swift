@@ -26,7 +26,7 @@ final class TaskEnvironment: Sendable {
         sink = loop.sink
         state = loop.state
         checkpointer = loop.checkpointer
-        resuming = loop.isResuming
+        resuming = loop.phase.isResuming
         nullResume = loop.nullResume
         parentIds = loop.context.parentIds
         var saved: [String: [Value]] = [:]
