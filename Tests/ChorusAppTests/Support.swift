@@ -35,5 +35,5 @@ extension AppModel {
     }
 
     /// The screen as text.
-    mutating func screen() -> [String] { AppView.render(&self).lines }
+    func screen() -> [String] { AppView.render(self).lines }
 }

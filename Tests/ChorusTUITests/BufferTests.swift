@@ -94,18 +94,27 @@ import Testing
         view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
         #expect(buffer.text(row: 3) == "L39")
         view.scrollFromBottom = Int.max / 2
-        view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
+        let window = view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
         #expect(buffer.text(row: 0) == "L0")
-        #expect(view.linesAbove == 0)
+        #expect(window.linesAbove == 0)
+        // Drawing left the scroll as it was; settling brings it into range, so one page down moves.
+        #expect(view.scrollFromBottom == Int.max / 2)
+        view.settle(entries, selected: nil, width: 20, height: 6, theme: .fallback)
+        #expect(view.scrollFromBottom == window.scrollFromBottom && window.scrollFromBottom == 40 * 3 - 6)
+        view.scroll(by: -6)
+        view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
+        #expect(buffer.text(row: 0) == "L2")
     }
 
     @Test func theSelectedEntryIsScrolledIntoViewAndHighlighted() throws {
         var view = TranscriptView()
-        view.selectedId = "e5"
         var buffer = Buffer(width: 20, height: 6)
-        view.render(entries, into: &buffer, area: buffer.area, theme: .fallback)
+        let window = view.render(entries, selected: "e5", into: &buffer, area: buffer.area, theme: .fallback)
         let row = try #require((0..<6).first { buffer.text(row: $0) == "L5" })
         #expect(buffer[0, row].style.attributes.contains(.reverse))
-        #expect(view.scrollFromBottom > 0)
+        #expect(view.scrollFromBottom == 0)
+        #expect(window.scrollFromBottom > 0)
+        view.settle(entries, selected: "e5", width: 20, height: 6, theme: .fallback)
+        #expect(view.scrollFromBottom == window.scrollFromBottom)
     }
 }

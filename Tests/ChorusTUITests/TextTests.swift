@@ -168,11 +168,29 @@ import Testing
     }
 
     @Test func cursorLandsAfterWideCharactersWhenWrapped() {
-        var editor = TextEditor(text: "漢字漢字x")
+        let editor = TextEditor(text: "漢字漢字x")
         var buffer = Buffer(width: 5, height: 3)
         editor.render(into: &buffer, area: buffer.area, style: .plain)
         #expect(buffer.lines == ["漢字 ", "漢字x", "     "])
         #expect(buffer.cursor?.x == 0 && buffer.cursor?.y == 2)
+    }
+
+    @Test func drawingShowsTheCaretAndOnlyRevealKeepsTheScroll() throws {
+        var editor = TextEditor(text: "1\n2\n3\n4\n5")
+        var buffer = Buffer(width: 4, height: 2)
+        let before = editor
+        editor.render(into: &buffer, area: buffer.area, style: .plain)
+        #expect(buffer.lines == ["4   ", "5   "])   // the caret's row is shown
+        #expect(editor == before)                  // and nothing was written back
+        editor.reveal(width: 4, height: 2)
+        for _ in 0..<2 { _ = editor.lineUp() }     // caret on "3": one row up from the box
+        editor.render(into: &buffer, area: buffer.area, style: .plain)
+        #expect(buffer.lines == ["3   ", "4   "])
+        editor.reveal(width: 4, height: 2)
+        _ = editor.lineDown()                      // back to "4": inside the box, which stays
+        editor.render(into: &buffer, area: buffer.area, style: .plain)
+        #expect(buffer.lines == ["3   ", "4   "])
+        #expect(try #require(buffer.cursor).y == 1)
     }
 }
 

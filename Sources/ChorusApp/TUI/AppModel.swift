@@ -84,6 +84,12 @@ public struct AppModel {
         return research[current]
     }
 
+    /// The entry chosen in copy mode, shown selected.
+    public var copySelectionId: String? {
+        guard case .copy(let index) = overlay, entries.indices.contains(index) else { return nil }
+        return entries[index].id
+    }
+
     /// Whether the current thread is streaming a reply.
     public var isReplying: Bool { replies[current] != nil }
 }

@@ -118,7 +118,7 @@ public final class AppRuntime {
 
     private func draw() {
         let start = ContinuousClock.now
-        let buffer = AppView.render(&model)
+        let buffer = AppView.render(model)
         terminal.present(buffer)
         frameTimes.record(ContinuousClock.now - start)
         if firstFrameAt == nil { firstFrameAt = clock.date }

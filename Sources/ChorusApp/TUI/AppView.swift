@@ -1,10 +1,11 @@
 import ChorusTUI
 
-/// Draws the model into a buffer the size of the terminal. Pure except for
-/// the widgets' view state (transcript line cache and scroll, the editor's
-/// scroll), which lives in the model like ratatui's StatefulWidget state.
+/// Draws the model into a buffer the size of the terminal: a function of
+/// the model that changes nothing in it. (The transcript fills its memo of
+/// rendered lines, which never changes what is drawn.) Scroll positions are
+/// the model's; update keeps them in range (`Update.settleView`).
 public enum AppView {
-    public static func render(_ m: inout AppModel) -> Buffer {
+    public static func render(_ m: AppModel) -> Buffer {
         var buffer = Buffer(width: m.width, height: m.height, fill: Cell(" ", style: m.theme[.text]))
         guard m.width > 0, m.height > 2 else { return buffer }
         let layout = AppLayout(m)
@@ -15,21 +16,17 @@ public enum AppView {
             for y in panel.y..<panel.maxY { buffer.write("│", x: panel.maxX, y: y, style: m.theme[.border]) }
         }
         let (transcriptArea, inputBlock) = (layout.transcript, layout.inputBlock)
-        if case .copy(let index) = m.overlay, index < m.entries.count {
-            m.transcript.selectedId = m.entries[index].id
-        } else {
-            m.transcript.selectedId = nil
-        }
+        var linesAbove = 0
         if let research = m.currentResearch {
             ResearchView.render(research, now: m.now, theme: m.theme, into: &buffer, area: transcriptArea)
         } else {
-            m.transcript.render(m.entries, into: &buffer, area: transcriptArea, theme: m.theme)
+            linesAbove = m.transcript.render(m.entries, selected: m.copySelectionId, into: &buffer, area: transcriptArea, theme: m.theme).linesAbove
             if m.entries.isEmpty { welcome(m, into: &buffer, area: transcriptArea) }
         }
         let (rule, inputArea) = inputBlock.splitRows(1)
         buffer.write(String(repeating: "─", count: chat.width), x: chat.x, y: rule.y, style: m.theme[.border], limit: chat.maxX)
-        if m.transcript.linesAbove > 0, m.transcript.scrollFromBottom > 0 {
-            buffer.write(" ↑ \(m.transcript.linesAbove) more ", x: rule.x + 1, y: rule.y, style: m.theme[.dim], limit: rule.maxX)
+        if linesAbove > 0, m.transcript.scrollFromBottom > 0 {
+            buffer.write(" ↑ \(linesAbove) more ", x: rule.x + 1, y: rule.y, style: m.theme[.dim], limit: rule.maxX)
         }
         let placeholder: String
         if let research = m.research[m.current], research.onServer {
@@ -47,7 +44,7 @@ public enum AppView {
         if m.focus != .input { buffer.cursor = nil }
         if m.overlay != nil {
             buffer.cursor = nil
-            OverlayView.render(&m, into: &buffer)
+            OverlayView.render(m, into: &buffer)
         }
         return buffer
     }

@@ -4,7 +4,7 @@ import ChorusTUI
 /// The boxes drawn over the chat: help (see `HelpOverlay`), quick switcher, search, rename,
 /// delete confirmation, model picker, copy.
 enum OverlayView {
-    static func render(_ m: inout AppModel, into buffer: inout Buffer) {
+    static func render(_ m: AppModel, into buffer: inout Buffer) {
         guard let overlay = m.overlay else { return }
         let theme = m.theme
         let screen = buffer.area
@@ -15,17 +15,16 @@ enum OverlayView {
         switch overlay {
         case .help(let scroll):
             HelpOverlay.render(m, scroll: scroll, into: &buffer)
-        case .switcher(var query, let selection):
+        case .switcher(let query, let selection):
             let matches = Update.switcherMatches(m, query.text)
             let inner = box("Switch thread", width: 64, height: min(screen.height - 2, 16))
-            render(field: &query, label: "› ", into: &buffer, at: inner, theme: theme)
+            render(field: query, label: "› ", into: &buffer, at: inner, theme: theme)
             list(matches.map { SafeText.sanitize(m.threads[$0].displayTitle, keepNewlines: false) }, selection: selection,
                  into: &buffer, area: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1), theme: theme,
                  empty: m.threads.isEmpty ? "no saved threads yet" : "no match")
-            m.overlay = .switcher(query: query, selection: selection)
-        case .search(var query, let hits, let selection):
+        case .search(let query, let hits, let selection):
             let inner = box("Search messages", width: 76, height: min(screen.height - 2, 18))
-            render(field: &query, label: "search: ", into: &buffer, at: inner, theme: theme)
+            render(field: query, label: "search: ", into: &buffer, at: inner, theme: theme)
             let titles = Dictionary(m.threads.map { ($0.id, $0.displayTitle) }, uniquingKeysWith: { a, _ in a })
             let rows = hits.map { hit in
                 SafeText.sanitize((titles[hit.threadId] ?? "thread") + " — " + hit.snippet, keepNewlines: false)
@@ -33,17 +32,15 @@ enum OverlayView {
             list(rows, selection: selection, into: &buffer,
                  area: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1), theme: theme,
                  empty: query.isEmpty ? "type to search every message" : "no match")
-            m.overlay = .search(query: query, hits: hits, selection: selection)
         case .confirmDelete(let id):
             let title = SafeText.sanitize(m.threads.first { $0.id == id }?.displayTitle ?? "this thread", keepNewlines: false)
             let inner = box("Delete thread", width: 56, height: 5)
             buffer.write("Delete “\(title)”", x: inner.x + 1, y: inner.y, style: theme[.overlay], limit: inner.maxX - 1)
             buffer.write("and all its messages? y deletes, any other key keeps it", x: inner.x + 1, y: inner.y + 1, style: theme[.warning], limit: inner.maxX)
-        case .rename(let id, var title):
+        case .rename(_, let title):
             let inner = box("Rename thread", width: 60, height: 4)
-            render(field: &title, label: "title: ", into: &buffer, at: inner, theme: theme)
+            render(field: title, label: "title: ", into: &buffer, at: inner, theme: theme)
             buffer.write("Enter saves · Esc cancels", x: inner.x + 1, y: inner.y + 1, style: theme[.dim], limit: inner.maxX)
-            m.overlay = .rename(threadId: id, title: title)
         case .modelPicker(let selection):
             let inner = box(m.runnerName.prefix(1).uppercased() + m.runnerName.dropFirst() + " for this thread", width: 50, height: min(screen.height - 2, m.providerChoices.count + 3))
             list(m.providerChoices.map { $0 == m.currentProvider ? $0 + "  (current)" : $0 }, selection: selection, into: &buffer,
@@ -58,7 +55,7 @@ enum OverlayView {
         }
     }
 
-    private static func render(field: inout TextEditor, label: String, into buffer: inout Buffer, at area: Rect, theme: Theme) {
+    private static func render(field: TextEditor, label: String, into buffer: inout Buffer, at area: Rect, theme: Theme) {
         let x = buffer.write(label, x: area.x + 1, y: area.y, style: theme[.key], limit: area.maxX)
         field.render(into: &buffer, area: Rect(x: x, y: area.y, width: area.maxX - x, height: 1), style: theme[.input])
     }

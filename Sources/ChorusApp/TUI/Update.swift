@@ -5,6 +5,25 @@ import Foundation
 /// The only code that changes the model: one message in, effects out.
 public enum Update {
     public static func update(_ m: inout AppModel, _ msg: Msg) -> [Effect] {
+        let effects = apply(&m, msg)
+        settleView(&m)
+        return effects
+    }
+
+    /// Keeps the scroll positions the view reads in range, on the layout the
+    /// view draws: the input box follows its caret, and a scrolled transcript
+    /// stops at its top and keeps copy mode's selection in view.
+    static func settleView(_ m: inout AppModel) {
+        let layout = AppLayout(m)
+        let input = layout.inputBlock.splitRows(1).1
+        m.editor.reveal(width: input.width, height: input.height)
+        let selected = m.copySelectionId
+        if m.currentResearch == nil, m.transcript.scrollFromBottom > 0 || selected != nil {
+            m.transcript.settle(m.entries, selected: selected, width: layout.transcript.width, height: layout.transcript.height, theme: m.theme)
+        }
+    }
+
+    private static func apply(_ m: inout AppModel, _ msg: Msg) -> [Effect] {
         switch msg {
         case .terminal(let event):
             return terminal(&m, event)

@@ -122,21 +122,33 @@ public struct TextEditor: Sendable, Equatable {
     /// Rows the text takes at `width`, at most `maxRows`.
     public func rowCount(width: Int, maxRows: Int) -> Int { min(maxRows, max(1, wrapped(width: width).rows.count)) }
 
+    /// Keeps the caret in view in a box `width` × `height`: update calls it
+    /// after editing, so the box scrolls only when the caret leaves it.
+    public mutating func reveal(width: Int, height: Int) {
+        scrollRow = firstVisibleRow(wrapped(width: width), height: height)
+    }
+
     /// Draws the visible rows into `area` and puts the buffer's cursor at the caret.
-    public mutating func render(into buffer: inout Buffer, area: Rect, style: Style, placeholder: String? = nil, placeholderStyle: Style = .plain) {
+    public func render(into buffer: inout Buffer, area: Rect, style: Style, placeholder: String? = nil, placeholderStyle: Style = .plain) {
         guard !area.isEmpty else { return }
         buffer.fill(area, style: style)
         if characters.isEmpty, let placeholder {
             buffer.write(placeholder, x: area.x, y: area.y, style: placeholderStyle, limit: area.maxX)
         }
         let layout = wrapped(width: area.width)
-        if layout.cursorRow < scrollRow { scrollRow = layout.cursorRow }
-        if layout.cursorRow >= scrollRow + area.height { scrollRow = layout.cursorRow - area.height + 1 }
-        scrollRow = max(0, min(scrollRow, max(0, layout.rows.count - area.height)))
-        for (i, row) in layout.rows.dropFirst(scrollRow).prefix(area.height).enumerated() {
+        let first = firstVisibleRow(layout, height: area.height)
+        for (i, row) in layout.rows.dropFirst(first).prefix(area.height).enumerated() {
             buffer.write(String(row), x: area.x, y: area.y + i, style: style, limit: area.maxX)
         }
-        buffer.cursor = (area.x + min(layout.cursorColumn, area.width - 1), area.y + layout.cursorRow - scrollRow)
+        buffer.cursor = (area.x + min(layout.cursorColumn, area.width - 1), area.y + layout.cursorRow - first)
+    }
+
+    /// The kept scroll, moved just enough to show the caret, within the text.
+    private func firstVisibleRow(_ layout: (rows: [[Character]], cursorRow: Int, cursorColumn: Int), height: Int) -> Int {
+        var first = scrollRow
+        if layout.cursorRow < first { first = layout.cursorRow }
+        if layout.cursorRow >= first + height { first = layout.cursorRow - height + 1 }
+        return max(0, min(first, max(0, layout.rows.count - height)))
     }
 
     /// The text cut into rows of at most `width` columns, and where the cursor falls.
