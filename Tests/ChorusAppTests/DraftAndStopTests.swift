@@ -13,24 +13,24 @@ import Testing
         m.press(.alt("1"))
         m.type("half a thought")
         let leaving = m.press(.alt("2"))
-        #expect(leaving.first == .saveDraft(threadKey: "a", text: "half a thought"))
+        #expect(leaving.first == .saveDraft("a", text: "half a thought"))
         #expect(m.editor.isEmpty, "thread b has no draft")
         let back = m.press(.alt("1"))
         #expect(!back.contains { if case .saveDraft = $0 { true } else { false } }, "b's empty input was never saved")
         #expect(m.editor.text == "half a thought")
         // Sending clears the saved draft too.
         let sent = m.press(.enter)
-        #expect(sent.first == .saveDraft(threadKey: "a", text: ""))
+        #expect(sent.first == .saveDraft("a", text: ""))
         #expect(m.drafts["a"] == nil)
     }
 
     @Test func savedDraftsComeBackOnStart() throws {
         var m = try makeModel()
-        m.feed(.draftsLoaded(["": "new thread text", "a": "alpha text"]))
+        m.feed(.draftsLoaded([.draft: "new thread text", "a": "alpha text"]))
         #expect(m.editor.text == "new thread text")
         m.feed(.threadsLoaded([thread("a", "Alpha")]))
         let effects = m.press(.alt("1"))
-        #expect(!effects.contains(.saveDraft(threadKey: "", text: "new thread text")), "unchanged input is not saved again")
+        #expect(!effects.contains(.saveDraft(.draft, text: "new thread text")), "unchanged input is not saved again")
         #expect(m.editor.text == "alpha text")
     }
 
@@ -40,9 +40,9 @@ import Testing
         m.press(.enter)
         m.type("typed while it streams")
         let effects = m.feed(.terminal(.stop(signal: SIGTERM)))
-        #expect(effects == [.saveDraft(threadKey: AppModel.draft, text: "typed while it streams"), .quit])
+        #expect(effects == [.saveDraft(ThreadKey.draft, text: "typed while it streams"), .quit])
         #expect(m.quitting)
         #expect(m.stoppedBy == SIGTERM)
-        #expect(m.replies[AppModel.draft] != nil, "the runtime cancels the reply and saves it as it shuts down")
+        #expect(m.replies[ThreadKey.draft] != nil, "the runtime cancels the reply and saves it as it shuts down")
     }
 }

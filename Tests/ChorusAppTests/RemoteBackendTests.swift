@@ -53,7 +53,7 @@ import Testing
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
             let inbox = Inbox()
-            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             #expect(inbox.outcome == .done)
             #expect(inbox.notices.contains { $0.contains("re-joining the run (1/3)") }, "\(inbox.notices)")
             let join = server.requests[1]
@@ -76,7 +76,7 @@ import Testing
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
             let inbox = Inbox()
-            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             #expect(inbox.tokens == "Hello")
             #expect(inbox.outcome == .done)
             #expect(server.requests.map(\.method).prefix(4) == ["POST", "GET", "GET", "GET"])
@@ -90,7 +90,7 @@ import Testing
                            + [.pause(milliseconds: 100), .cut])
             for _ in 0..<3 { server.enqueue([.cut]) }
             let inbox = Inbox()
-            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             guard case .failed(let reason)? = inbox.outcome else { Issue.record("\(String(describing: inbox.outcome))"); return }
             #expect(reason.contains("cannot reach the LangGraph server"), "\(reason)")
             #expect(inbox.notices.count == 3)
@@ -104,7 +104,7 @@ import Testing
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("updates", asked, "1-1"), ("updates", answered, "1-2"),
                                                             ("messages", Self.token("It is noon."), "1-3")])))
             let inbox = Inbox()
-            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "time?", entryId: "e1", runner: "chat", send: inbox.send)
+            try await Self.backend(server).reply("t1", userId: "u1", text: "time?", entryId: "e1", runner: "chat", send: inbox.send)
             let events = inbox.all.flatMap { msg -> [Msg] in if case .batch(let inner) = msg { inner } else { [msg] } }
             let kinds = events.compactMap { msg -> String? in
                 switch msg {
@@ -123,11 +123,11 @@ import Testing
         try await Self.withServer { server in
             server.enqueue(LoopbackHTTPServer.error(500, #"{"detail":"database is gone"}"#))
             let inbox = Inbox()
-            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             #expect(inbox.outcome == .failed("the server failed (HTTP 500): database is gone"))
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r2"}"#, "1-0"), ("error", #"{"error":"ValueError","message":"boom"}"#, "1-1")])))
             let second = Inbox()
-            try await Self.backend(server).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: second.send)
+            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: second.send)
             #expect(second.outcome == .failed("ValueError: boom"))
         }
     }
@@ -139,7 +139,7 @@ import Testing
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
             let inbox = Inbox()
-            try await Self.backend(server, idle: 3).reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            try await Self.backend(server, idle: 3).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
             #expect(inbox.tokens == "late")
             #expect(inbox.notices.first?.contains("the server sent nothing for") == true, "\(inbox.notices)")
             #expect(inbox.outcome == .done)
@@ -153,7 +153,7 @@ import Testing
             server.enqueue([.head(status: 202, headers: [("content-length", "0")])])
             let inbox = Inbox()
             let backend = try Self.backend(server)
-            let reply = Task { await backend.reply(threadKey: "t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send) }
+            let reply = Task { await backend.reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send) }
             for _ in 0..<100 where inbox.tokens.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             reply.cancel()
             await reply.value

@@ -40,7 +40,7 @@ import Testing
         #expect(m.currentResearch?.branches.allSatisfy { $0.status == .done } == true)
         #expect(m.currentResearch?.answer == "both done")
         #expect(m.entries.last?.text == "both done")
-        m.feed(.replyEnded(threadId: "t1", entryId: "m0", .done))
+        m.feed(.replyEnded(thread: "t1", entryId: "m0", .done))
         #expect(m.currentResearch?.phase == .done)
         // The next message gives the panes back to the conversation.
         m.type("again")
@@ -61,7 +61,7 @@ import Testing
     @Test func anInterruptAsksAndTheInputAnswersIt() throws {
         var m = try Self.replying()
         let pending = try #require(m.replies["t1"]?.entryId)
-        m.feed(.replyEnded(threadId: "t1", entryId: pending, .done))
+        m.feed(.replyEnded(thread: "t1", entryId: pending, .done))
         m.feed(.inputNeeded(threadId: "t1", .question(#"{"question":"approve?"}"#)))
         // The run said nothing before asking: no empty reply is left.
         #expect(m.entries.map(\.role) == [.user, .notice])

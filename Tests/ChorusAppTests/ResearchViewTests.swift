@@ -102,7 +102,7 @@ import Testing
         m.press(.escape)
         #expect(m.research["r1"]?.zoomed == false)
         let stop = m.press(.escape)
-        #expect(stop == [.cancelReply(threadKey: "r1")])
+        #expect(stop == [.cancelReply("r1")])
         #expect(m.research["r1"]?.phase == .cancelled)
     }
 

@@ -1,3 +1,4 @@
+import ChorusStore
 import ChorusTesting
 import ChorusTUI
 import Testing
@@ -27,7 +28,7 @@ import Testing
         var m = try makeModel(width: 70, height: 20)
         m.type("stop me")
         m.press(.enter)
-        m.feed(.token(threadId: AppModel.draft, entryId: "ai-1", text: "Half an ans", node: "model", step: 1))
+        m.feed(.threadCreated(thread("t1", "stop me")), .token(threadId: "t1", entryId: "ai-1", text: "Half an ans", node: "model", step: 1))
         m.press(.escape)
         #expect(Golden.mismatch(m.screen(), named: "cancelled") == nil)
         m.press(.function(1))

@@ -36,15 +36,15 @@ final class ScriptedBackend: ThreadBackend {
 
     var runnerName: String { "model" }
     func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> { AsyncThrowingStream { $0.yield([]); $0.finish() } }
-    func drafts() -> [String: String] { [:] }
-    func saveDraft(_ text: String, threadKey: String) {}
+    func drafts() -> [ThreadKey: String] { [:] }
+    func saveDraft(_ text: String, for key: ThreadKey) {}
     func transcript(_ id: String) -> [TranscriptEntry] { [] }
     func pendingInput(_ id: String) -> PendingInput? { nil }
 
-    func reply(threadKey: String, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
+    func reply(_ key: ThreadKey, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
         state.withLock { $0.replies.append(text) }
-        var threadId = threadKey
-        if threadKey == AppModel.draft {
+        var threadId = key.threadId ?? ""
+        if key == .draft {
             threadId = "t\(record.replies.count)"
             send(.threadCreated(ThreadRecord(id: threadId, title: text, kind: .chat, provider: runner, model: nil, archived: false,
                                              messageCount: 0, createdAt: Date(), updatedAt: Date())))
@@ -60,12 +60,12 @@ final class ScriptedBackend: ThreadBackend {
                 send(.retrying(threadId: threadId, retry))
                 state.withLock { $0.retries += 1 }
             case .end:
-                send(.replyEnded(threadId: threadId, entryId: "ai-1", .done))
+                send(.replyEnded(thread: .thread(threadId), entryId: "ai-1", .done))
                 return
             }
         }
         state.withLock { $0.cancelled += 1 }
-        send(.replyEnded(threadId: threadId, entryId: "ai-1", .cancelled))
+        send(.replyEnded(thread: .thread(threadId), entryId: "ai-1", .cancelled))
     }
 
     func regenerate(threadId: String, removing ids: [String], entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {}

@@ -37,3 +37,8 @@ extension AppModel {
     /// The screen as text.
     func screen() -> [String] { AppView.render(self).lines }
 }
+
+/// Tests name saved threads by their ids: `m.conversations["t1"]`.
+extension ThreadKey: ExpressibleByStringLiteral {
+    public init(stringLiteral id: String) { self = .thread(id) }
+}

@@ -1,3 +1,4 @@
+import ChorusStore
 import ChorusTesting
 import ChorusTUI
 import Testing
@@ -12,10 +13,10 @@ import Testing
             Issue.record("no reply started: \(effects)")
             return
         }
-        #expect(key == AppModel.draft && text == "hi there" && provider == "offline")
+        #expect(key == ThreadKey.draft && text == "hi there" && provider == "offline")
         #expect(m.editor.isEmpty)
         #expect(m.entries.map(\.role) == [.user, .assistant])
-        #expect(m.replies[AppModel.draft]?.entryId == entryId)
+        #expect(m.replies[ThreadKey.draft]?.entryId == entryId)
     }
 
     @Test func ctrlJAndPasteAddLinesWithoutSending() throws {
@@ -37,14 +38,14 @@ import Testing
         #expect(m.current == "t1")
         // Switch away while the reply streams; tokens keep landing in t1.
         m.press(.ctrl("t"))
-        #expect(m.current == AppModel.draft)
+        #expect(m.current == ThreadKey.draft)
         m.feed(.token(threadId: "t1", entryId: "ai-1", text: "safe \u{1B}]52;c;ZXZpbA==\u{07}text\u{1B}[2J", node: "model", step: 1))
         #expect(m.entries.isEmpty)
         let reply = m.conversations["t1"]?.last
         #expect(reply?.id == "ai-1")
         #expect(reply?.text == "safe text")
         #expect(reply?.status == .streaming)
-        m.feed(.replyEnded(threadId: "t1", entryId: "ai-1", .done))
+        m.feed(.replyEnded(thread: "t1", entryId: "ai-1", .done))
         #expect(m.conversations["t1"]?.last?.status == .done)
         #expect(m.replies.isEmpty)
     }
@@ -76,11 +77,11 @@ import Testing
         m.press(.enter)
         m.feed(.token(threadId: "t1", entryId: "ai-9", text: "partial", node: "model", step: 1))
         let effects2 = m.press(.escape)
-        #expect(effects2 == [.cancelReply(threadKey: "t1")])
+        #expect(effects2 == [.cancelReply("t1")])
         #expect(m.entries.last?.status == .cancelled)
         #expect(m.entries.last?.text == "partial")
         // The late end of the cancelled run changes nothing; a new message can be sent.
-        m.feed(.replyEnded(threadId: "t1", entryId: "ai-9", .cancelled))
+        m.feed(.replyEnded(thread: "t1", entryId: "ai-9", .cancelled))
         m.type("again")
         let effects3 = m.press(.enter)
         #expect(effects3.count == 1)
@@ -105,7 +106,7 @@ import Testing
         var m = try makeModel()
         m.type("first")
         m.press(.enter)
-        m.feed(.replyEnded(threadId: AppModel.draft, entryId: m.replies[AppModel.draft]!.entryId, .done))
+        m.feed(.replyEnded(thread: ThreadKey.draft, entryId: m.replies[ThreadKey.draft]!.entryId, .done))
         m.press(.up)
         #expect(m.editor.text == "first")
         m.press(.down)
@@ -152,7 +153,7 @@ import Testing
         m.press(.ctrl("t"))
         #expect(m.current == "a")
         m.press(.alt("n"))
-        #expect(m.current == AppModel.draft)
+        #expect(m.current == ThreadKey.draft)
         let effects13 = m.press(.ctrl("x"))
         #expect(effects13 == [.quit])
         #expect(throws: KeymapError.self) { try Keymap(overrides: ["fly": ["ctrl-z"]]) }
@@ -173,7 +174,7 @@ import Testing
             return
         }
         #expect(m.entries.last?.status == .streaming)
-        m.feed(.replyEnded(threadId: "a", entryId: entryId, .done))
+        m.feed(.replyEnded(thread: "a", entryId: entryId, .done))
         let effects14 = m.press(.alt("e"))
         #expect(effects14 == [.removeMessages(threadId: "a", ids: ["u1", entryId])])
         #expect(m.editor.text == "question")

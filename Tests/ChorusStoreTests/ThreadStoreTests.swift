@@ -13,6 +13,19 @@ import Testing
         return try g.compile(checkpointer: SQLiteCheckpointer(database: database))
     }
 
+    @Test func draftsAreKeptPerConversationAndSurviveAReopen() async throws {
+        let dir = TemporaryDirectory()
+        let threads = ThreadStore(database: try ChorusDatabase(path: dir.file("t.sqlite")))
+        try await threads.create(id: "a")
+        try await threads.saveDraft("not sent yet", for: .draft)
+        try await threads.saveDraft("alpha", for: .thread("a"))
+        let reopened = ThreadStore(database: try ChorusDatabase(path: dir.file("t.sqlite")))
+        #expect(try await reopened.drafts() == [.draft: "not sent yet", .thread("a"): "alpha"])
+        try await reopened.saveDraft("", for: .draft)
+        try await reopened.delete("a")
+        #expect(try await reopened.drafts().isEmpty)
+    }
+
     @Test func threadsFollowTheirCheckpoints() async throws {
         let dir = TemporaryDirectory()
         let database = try ChorusDatabase(path: dir.file("t.sqlite"))

@@ -126,8 +126,8 @@ public final class LocalBackend: ThreadBackend {
         let threads = self.threads
         return .producing { continuation in continuation.yield(try await threads.list()) }
     }
-    public func drafts() async throws -> [String: String] { try await threads.drafts() }
-    public func saveDraft(_ text: String, threadKey: String) async throws { try await threads.saveDraft(text, threadKey: threadKey) }
+    public func drafts() async throws -> [ThreadKey: String] { try await threads.drafts() }
+    public func saveDraft(_ text: String, for key: ThreadKey) async throws { try await threads.saveDraft(text, for: key) }
     public func rename(_ id: String, to title: String) async throws { try await threads.rename(id, to: title) }
     public func delete(_ id: String) async throws { try await threads.delete(id) }
     public func archive(_ id: String) async throws { try await threads.setArchived(id, true) }
@@ -141,16 +141,18 @@ public final class LocalBackend: ThreadBackend {
     }
 
     /// Saves the draft as a thread when needed, then streams the reply.
-    public func reply(threadKey: String, userId: String, text: String, entryId: String, runner provider: String,
+    public func reply(_ key: ThreadKey, userId: String, text: String, entryId: String, runner provider: String,
                       send: @escaping @Sendable (Msg) -> Void) async {
-        var threadId = threadKey
-        if threadKey == AppModel.draft {
+        let threadId: String
+        if let id = key.threadId {
+            threadId = id
+        } else {
             do {
                 let record = try await threads.create(provider: provider)
                 threadId = record.id
                 send(.threadCreated(record))
             } catch {
-                send(.replyEnded(threadId: threadKey, entryId: entryId, .failed("cannot save the thread: \(error)")))
+                send(.replyEnded(thread: key, entryId: entryId, .failed("cannot save the thread: \(error)")))
                 return
             }
         }
@@ -164,7 +166,7 @@ public final class LocalBackend: ThreadBackend {
         do {
             try await removeMessages(threadId: threadId, ids: ids)
         } catch {
-            send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
+            send(.replyEnded(thread: .thread(threadId), entryId: entryId, .failed("\(error)")))
             return
         }
         await stream(threadId: threadId, input: .state(ChatGraph.State.input()), entryId: entryId, provider: provider, send: send)
@@ -192,7 +194,7 @@ public final class LocalBackend: ThreadBackend {
             graph = try await chatGraph(model: model)
             for line in await agentTools().unavailable { send(.notice(line)) }
         } catch {
-            send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
+            send(.replyEnded(thread: .thread(threadId), entryId: entryId, .failed("\(error)")))
             return
         }
         do {
@@ -218,7 +220,7 @@ public final class LocalBackend: ThreadBackend {
                 }
             }
             try Task.checkCancellation()
-            send(.replyEnded(threadId: threadId, entryId: messageId, .done))
+            send(.replyEnded(thread: .thread(threadId), entryId: messageId, .done))
             if let pending = try await pendingInput(threadId) { send(.inputNeeded(threadId: threadId, pending)) }
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError
@@ -228,7 +230,7 @@ public final class LocalBackend: ThreadBackend {
             await Task.detached {
                 _ = try? await graph.updateState(config: RunConfig(threadId: threadId), values: saved, asNode: node)
             }.value
-            send(.replyEnded(threadId: threadId, entryId: messageId, cancelled ? .cancelled : .failed("\(error)")))
+            send(.replyEnded(thread: .thread(threadId), entryId: messageId, cancelled ? .cancelled : .failed("\(error)")))
         }
     }
 

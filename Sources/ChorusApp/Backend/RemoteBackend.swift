@@ -71,8 +71,8 @@ public final class RemoteBackend: ThreadBackend {
                             messageCount: thread.messages.count, createdAt: thread.createdAt, updatedAt: thread.updatedAt, metadata: thread.metadata)
     }
 
-    public func drafts() async throws -> [String: String] { try await draftStore.drafts() }
-    public func saveDraft(_ text: String, threadKey: String) async throws { try await draftStore.saveDraft(text, threadKey: threadKey) }
+    public func drafts() async throws -> [ThreadKey: String] { try await draftStore.drafts() }
+    public func saveDraft(_ text: String, for key: ThreadKey) async throws { try await draftStore.saveDraft(text, for: key) }
 
     public func transcript(_ id: String) async throws -> [TranscriptEntry] {
         // The thread carries its state's values: one request.
@@ -116,16 +116,18 @@ public final class RemoteBackend: ThreadBackend {
 
     // MARK: runs
 
-    public func reply(threadKey: String, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
-        var threadId = threadKey
-        if threadKey == AppModel.draft {
+    public func reply(_ key: ThreadKey, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
+        let threadId: String
+        if let id = key.threadId {
+            threadId = id
+        } else {
             do {
                 let title = String(text.split(separator: "\n").first?.prefix(80) ?? "")
                 let thread = try await client.createThread(metadata: ["title": .string(title), "chorus_assistant": .string(runner)])
                 threadId = thread.id
                 send(.threadCreated(Self.record(thread)))
             } catch {
-                send(.replyEnded(threadId: threadKey, entryId: entryId, .failed("cannot create the thread: \(error)")))
+                send(.replyEnded(thread: key, entryId: entryId, .failed("cannot create the thread: \(error)")))
                 return
             }
         }
@@ -137,7 +139,7 @@ public final class RemoteBackend: ThreadBackend {
         do {
             try await removeMessages(threadId: threadId, ids: ids)
         } catch {
-            send(.replyEnded(threadId: threadId, entryId: entryId, .failed("\(error)")))
+            send(.replyEnded(thread: .thread(threadId), entryId: entryId, .failed("\(error)")))
             return
         }
         await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .input(ChatGraph.State.input())), entryId: entryId, send: send)
@@ -214,7 +216,7 @@ public final class RemoteBackend: ThreadBackend {
             } catch {
                 if Task.isCancelled || error is CancellationError {
                     await cancelOnServer(threadId: threadId, runId: runId)
-                    send(.replyEnded(threadId: threadId, entryId: messageId, .cancelled))
+                    send(.replyEnded(thread: .thread(threadId), entryId: messageId, .cancelled))
                     return
                 }
                 failure = "\(error)"
@@ -223,10 +225,10 @@ public final class RemoteBackend: ThreadBackend {
         }
         if Task.isCancelled {
             await cancelOnServer(threadId: threadId, runId: runId)
-            send(.replyEnded(threadId: threadId, entryId: messageId, .cancelled))
+            send(.replyEnded(thread: .thread(threadId), entryId: messageId, .cancelled))
             return
         }
-        send(.replyEnded(threadId: threadId, entryId: messageId, failure.map { .failed($0) } ?? .done))
+        send(.replyEnded(thread: .thread(threadId), entryId: messageId, failure.map { .failed($0) } ?? .done))
         if rejoins > 0, failure == nil, let entries = try? await transcript(threadId) {
             send(.transcriptLoaded(threadId: threadId, entries))
         }

@@ -14,15 +14,15 @@ public protocol ThreadBackend: Sendable {
     /// The thread list, most recent first; each element is the whole list so far
     /// (a server's arrives a page at a time, so its first threads show at once).
     func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error>
-    func drafts() async throws -> [String: String]
+    func drafts() async throws -> [ThreadKey: String]
     /// Saves a thread's unsent input (empty text removes it).
-    func saveDraft(_ text: String, threadKey: String) async throws
+    func saveDraft(_ text: String, for key: ThreadKey) async throws
     func transcript(_ id: String) async throws -> [TranscriptEntry]
     /// What the thread waits for before it goes on: a tool approval or an `interrupt()`'s question.
     func pendingInput(_ id: String) async throws -> PendingInput?
 
     /// Saves the draft as a thread when needed, then streams the reply.
-    func reply(threadKey: String, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async
+    func reply(_ key: ThreadKey, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async
     /// Removes the last reply and streams a new one.
     func regenerate(threadId: String, removing ids: [String], entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async
     /// Answers what the thread waits for and streams the rest of the run.

@@ -4,30 +4,27 @@ import Foundation
 
 /// Everything the chat screen shows. Only `update` changes it; `view` draws it.
 public struct AppModel {
-    /// The thread key of a conversation not yet saved (created on first send).
-    public static let draft = ""
-
     public var width = 80
     public var height = 24
     public var threads: [ThreadRecord] = []
-    /// The thread on screen: a saved thread's id, or `draft`.
-    public var current = AppModel.draft
-    public var conversations: [String: [TranscriptEntry]] = [:]
+    /// The conversation on screen.
+    public var current = ThreadKey.draft
+    public var conversations: [ThreadKey: [TranscriptEntry]] = [:]
     /// Research runs by thread id, live or loaded.
-    public var research: [String: ResearchState] = [:]
+    public var research: [ThreadKey: ResearchState] = [:]
     /// In a research thread: show its transcript (question and answer) instead of the panes.
     public var researchTranscript = false
-    /// Replies streaming now, by thread key.
-    public var replies: [String: ReplyProgress] = [:]
+    /// Replies streaming now, by conversation.
+    public var replies: [ThreadKey: ReplyProgress] = [:]
     /// Tool calls waiting for the user's y / n / a, by thread id.
-    public var approvals: [String: PendingApproval] = [:]
+    public var approvals: [ThreadKey: PendingApproval] = [:]
     /// What a thread's `interrupt()` asks, waiting for a typed answer, by thread id.
-    public var questions: [String: String] = [:]
+    public var questions: [ThreadKey: String] = [:]
     /// The MCP servers' tools as the tools overlay shows them (loaded when it opens).
     public var toolList: [ToolRow] = []
     public var editor = TextEditor()
-    /// Unsent input of the threads not on screen, and of the current one as last saved, by thread key.
-    public var drafts: [String: String] = [:]
+    /// Unsent input of the conversations not on screen, and of the current one as last saved.
+    public var drafts: [ThreadKey: String] = [:]
     public var transcript = TranscriptView()
     public var history: [String] = []
     /// Position while browsing history with Up/Down (nil: not browsing).
@@ -68,14 +65,14 @@ public struct AppModel {
     /// The current conversation's entries.
     public var entries: [TranscriptEntry] { conversations[current] ?? [] }
 
-    public var currentThread: ThreadRecord? { threads.first { $0.id == current } }
+    public var currentThread: ThreadRecord? { current.threadId.flatMap { id in threads.first { $0.id == id } } }
 
     /// Provider of the current thread (its own choice, else the default).
     public var currentProvider: String { provider(of: current) }
 
-    public func provider(of key: String) -> String {
-        if key == AppModel.draft { return draftProvider ?? defaultProvider }
-        return threads.first { $0.id == key }?.provider ?? defaultProvider
+    public func provider(of key: ThreadKey) -> String {
+        guard let id = key.threadId else { return draftProvider ?? defaultProvider }
+        return threads.first { $0.id == id }?.provider ?? defaultProvider
     }
 
     /// The research shown, when the current thread is a research thread.

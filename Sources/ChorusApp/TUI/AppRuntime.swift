@@ -1,3 +1,4 @@
+import ChorusStore
 import ChorusAgents
 import ChorusGraph
 import ChorusTUI
@@ -12,7 +13,7 @@ public final class AppRuntime {
     private let backend: any ThreadBackend
     private let messages: AsyncStream<Msg>
     private let inbox: AsyncStream<Msg>.Continuation
-    private var replyTasks: [String: Task<Void, Never>] = [:]
+    private var replyTasks: [ThreadKey: Task<Void, Never>] = [:]
     /// Per research thread: cancels single branches.
     private var researchControls: [String: ResearchControl] = [:]
     /// A research run not yet saved as a thread (its id arrives with `researchStarted`).
@@ -81,13 +82,13 @@ public final class AppRuntime {
             dirty = true
             for effect in Update.update(&model, msg) { perform(effect) }
             if case .researchStarted(let record, _) = msg, let pending = pendingResearch {
-                replyTasks[record.id] = pending.task
+                replyTasks[.thread(record.id)] = pending.task
                 researchControls[record.id] = pending.control
                 pendingResearch = nil
             }
             // A draft's reply goes on under its new thread's id.
-            if case .threadCreated(let record) = msg, let task = replyTasks.removeValue(forKey: AppModel.draft) {
-                replyTasks[record.id] = task
+            if case .threadCreated(let record) = msg, let task = replyTasks.removeValue(forKey: .draft) {
+                replyTasks[.thread(record.id)] = task
             }
             if model.quitting { break }
             replying.withLock { $0 = !model.replies.isEmpty }
@@ -158,7 +159,7 @@ public final class AppRuntime {
         case .loadDrafts:
             background { send(.draftsLoaded(try await backend.drafts())) }
         case .saveDraft(let key, let text):
-            background { try await backend.saveDraft(text, threadKey: key) }
+            background { try await backend.saveDraft(text, for: key) }
         case .loadTranscript(let id):
             background {
                 send(.transcriptLoaded(threadId: id, try await backend.transcript(id)))
@@ -166,7 +167,7 @@ public final class AppRuntime {
                 if let pending = try await backend.pendingInput(id) { send(.inputNeeded(threadId: id, pending)) }
             }
         case .answer(let id, let answer, let provider):
-            replyTasks[id] = Task { await backend.answer(threadId: id, answer, runner: provider, send: send) }
+            replyTasks[.thread(id)] = Task { await backend.answer(threadId: id, answer, runner: provider, send: send) }
         case .listTools:
             background { send(.toolsListed(await backend.toolReport())) }
         case .loadTools:
@@ -175,10 +176,10 @@ public final class AppRuntime {
             backend.setTool(name, enabled: enabled)
         case .startReply(let key, let userId, let text, let entryId, let provider):
             replyTasks[key] = Task {
-                await backend.reply(threadKey: key, userId: userId, text: text, entryId: entryId, runner: provider, send: send)
+                await backend.reply(key, userId: userId, text: text, entryId: entryId, runner: provider, send: send)
             }
         case .regenerate(let id, let removing, let entryId, let provider):
-            replyTasks[id] = Task {
+            replyTasks[.thread(id)] = Task {
                 await backend.regenerate(threadId: id, removing: removing, entryId: entryId, runner: provider, send: send)
             }
         case .removeMessages(let id, let ids):
@@ -215,7 +216,7 @@ public final class AppRuntime {
         case .resumeResearch(let id):
             let control = ResearchControl()
             researchControls[id] = control
-            replyTasks[id] = Task { await backend.research(question: "", resume: id, control: control, send: send) }
+            replyTasks[.thread(id)] = Task { await backend.research(question: "", resume: id, control: control, send: send) }
         case .cancelBranch(let id, let index):
             researchControls[id]?.cancel(branch: index)
         case .loadResearch(let id):

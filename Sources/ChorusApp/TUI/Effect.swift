@@ -1,19 +1,20 @@
 import ChorusAgents
+import ChorusStore
 
 /// Work `update` asks for; the runtime performs it and reports back with `Msg`s.
 public enum Effect: Sendable, Equatable {
     case loadThreads
     case loadDrafts
     /// Saves the unsent input of a thread (empty text removes it).
-    case saveDraft(threadKey: String, text: String)
+    case saveDraft(ThreadKey, text: String)
     case loadTranscript(threadId: String)
     /// Sends `text` in thread `threadKey` (the draft is saved first) and streams the reply into `entryId`.
-    case startReply(threadKey: String, userId: String, text: String, entryId: String, provider: String)
+    case startReply(ThreadKey, userId: String, text: String, entryId: String, provider: String)
     /// Streams a new reply to the conversation as it is (regenerate).
     case regenerate(threadId: String, removing: [String], entryId: String, provider: String)
     /// Removes messages from a thread (edit-last).
     case removeMessages(threadId: String, ids: [String])
-    case cancelReply(threadKey: String)
+    case cancelReply(ThreadKey)
     /// Answers what the thread waits for (a tool approval, an interrupt's question); the rest of the run streams.
     case answer(threadId: String, InputAnswer, provider: String)
     /// `/tools`: lists each MCP server's tools.

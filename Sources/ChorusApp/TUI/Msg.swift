@@ -12,12 +12,12 @@ public enum Msg: Sendable {
     case tick(Date)
     case threadsLoaded([ThreadRecord])
     /// Unsent input saved by an earlier session, by thread key.
-    case draftsLoaded([String: String])
+    case draftsLoaded([ThreadKey: String])
     case transcriptLoaded(threadId: String, [TranscriptEntry])
     /// The draft became a saved thread on its first message.
     case threadCreated(ThreadRecord)
     case token(threadId: String, entryId: String, text: String, node: String, step: Int)
-    case replyEnded(threadId: String, entryId: String, ReplyOutcome)
+    case replyEnded(thread: ThreadKey, entryId: String, ReplyOutcome)
     /// The thread's model call failed before its first token and is tried again.
     case retrying(threadId: String, ProviderRetry)
     /// A tool call started in the thread's reply (`callId` pairs it with its end).

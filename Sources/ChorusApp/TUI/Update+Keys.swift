@@ -1,3 +1,4 @@
+import ChorusStore
 import ChorusTUI
 import Foundation
 
@@ -88,7 +89,7 @@ extension Update {
             m.transcript.toolsExpanded.toggle()
             m.notice = m.transcript.toolsExpanded ? "tool calls shown whole" : "tool calls shown one line each"
         default:
-            if let n = action.threadNumber, n <= m.threads.count { return switchTo(&m, m.threads[n - 1].id) }
+            if let n = action.threadNumber, n <= m.threads.count { return switchTo(&m, .thread(m.threads[n - 1].id)) }
         }
         return []
     }
@@ -121,7 +122,7 @@ extension Update {
         case .enter:
             guard m.listSelection < count else { return [] }
             m.focus = .input
-            return switchTo(&m, m.threads[m.listSelection].id)
+            return switchTo(&m, .thread(m.threads[m.listSelection].id))
         case .character("r"):
             guard m.listSelection < count else { return [] }
             let thread = m.threads[m.listSelection]
@@ -136,7 +137,7 @@ extension Update {
             m.listSelection = min(m.listSelection, max(0, m.threads.count - 1))
             m.notice = "archived (chorus threads list --all shows it)"
             var effects: [Effect] = [.archive(threadId: id)]
-            if m.current == id { effects += switchTo(&m, AppModel.draft) }
+            if m.current == .thread(id) { effects += switchTo(&m, .draft) }
             return effects
         case .character("/"):
             m.overlay = .switcher(query: TextEditor(), selection: 0)

@@ -1,3 +1,4 @@
+import ChorusStore
 import ChorusTUI
 import Foundation
 
@@ -24,7 +25,7 @@ extension Update {
             case .enter:
                 m.overlay = nil
                 m.focus = .input
-                if selection < matches.count { return switchTo(&m, m.threads[matches[selection]].id) }
+                if selection < matches.count { return switchTo(&m, .thread(m.threads[matches[selection]].id)) }
             default:
                 if edit(&query, key) { m.overlay = .switcher(query: query, selection: 0) }
             }
@@ -36,7 +37,7 @@ extension Update {
             case .enter:
                 m.overlay = nil
                 m.focus = .input
-                if selection < hits.count { return switchTo(&m, hits[selection].threadId) }
+                if selection < hits.count { return switchTo(&m, .thread(hits[selection].threadId)) }
             default:
                 if edit(&query, key) {
                     m.overlay = .search(query: query, hits: hits, selection: 0)
@@ -48,12 +49,13 @@ extension Update {
             case .character("y"), .character("Y"):
                 m.overlay = nil
                 m.threads.removeAll { $0.id == id }
-                m.conversations[id] = nil
+                let key = ThreadKey.thread(id)
+                m.conversations[key] = nil
                 m.listSelection = min(m.listSelection, max(0, m.threads.count - 1))
                 var effects: [Effect] = []
-                if m.replies[id] != nil { effects.append(.cancelReply(threadKey: id)); m.replies[id] = nil }
+                if m.replies[key] != nil { effects.append(.cancelReply(key)); m.replies[key] = nil }
                 effects.append(.delete(threadId: id))
-                if m.current == id { effects += switchTo(&m, AppModel.draft) }
+                if m.current == key { effects += switchTo(&m, .draft) }
                 m.notice = "thread deleted"
                 return effects
             default:
@@ -81,12 +83,12 @@ extension Update {
                 guard selection < m.providerChoices.count else { return [] }
                 let name = m.providerChoices[selection]
                 m.notice = "model: \(name)"
-                if m.current == AppModel.draft {
+                guard let id = m.current.threadId else {
                     m.draftProvider = name
                     return []
                 }
-                if let index = m.threads.firstIndex(where: { $0.id == m.current }) { m.threads[index].provider = name }
-                return [.setProvider(threadId: m.current, provider: name)]
+                if let index = m.threads.firstIndex(where: { $0.id == id }) { m.threads[index].provider = name }
+                return [.setProvider(threadId: id, provider: name)]
             default: break
             }
         case .tools(let selection):

@@ -1,10 +1,11 @@
+import ChorusStore
 import ChorusTUI
 
 extension Update {
     /// Keys on the research view when the input is empty: move between
     /// panes, zoom one, page, cancel a branch or the run, resume, transcript.
     static func researchKey(_ m: inout AppModel, _ key: Key) -> [Effect]? {
-        guard m.editor.isEmpty, var state = m.currentResearch else { return nil }
+        guard m.editor.isEmpty, let threadId = m.current.threadId, var state = m.currentResearch else { return nil }
         let count = state.branches.count
         // The grid the view draws: the research view's area, less its header and answer.
         let columns = ResearchView.grid(count: count, area: ResearchView.regions(state, in: AppLayout(m).transcript).grid).columns
@@ -25,13 +26,13 @@ extension Update {
                 m.notice = "that branch is not running"
                 return []
             }
-            effects = [.cancelBranch(threadId: m.current, index: state.branches[state.focus].index)]
+            effects = [.cancelBranch(threadId: threadId, index: state.branches[state.focus].index)]
             m.notice = "cancelling branch \(state.branches[state.focus].index)"
         case .character("r"):
             guard m.currentThread?.kind == .research, state.phase == .cancelled || state.phase != .done && !state.isActive else { return [] }
             state.phase = .researching
             state.endedAt = nil
-            effects = [.resumeResearch(threadId: m.current)]
+            effects = [.resumeResearch(threadId: threadId)]
         case .character("t"):
             m.researchTranscript = true
             return []
@@ -41,7 +42,7 @@ extension Update {
             } else if state.isActive {
                 state.phase = .cancelled
                 state.endedAt = m.now
-                effects = [.cancelReply(threadKey: m.current)]
+                effects = [.cancelReply(m.current)]
             } else {
                 return nil
             }
@@ -55,7 +56,8 @@ extension Update {
 
 extension Update {
     /// A server's run that fans out: the thread shows a pane per branch, live.
-    static func fanOut(_ m: inout AppModel, _ id: String, _ event: FanOutEvent) -> [Effect] {
+    static func fanOut(_ m: inout AppModel, _ threadId: String, _ event: FanOutEvent) -> [Effect] {
+        let id = ThreadKey.thread(threadId)
         if m.research[id] == nil || m.research[id]?.isActive == false, case .opened = event {
             let question = m.conversations[id]?.last(where: { $0.role == .user })?.text ?? ""
             var state = ResearchState(question: SafeText.sanitize(question, keepNewlines: false), maxConcurrency: 0, startedAt: m.now)

@@ -1,5 +1,6 @@
 import ChorusAgents
 import ChorusGraph
+import ChorusStore
 import ChorusTUI
 
 /// Tool calls in a chat: blocks in the transcript, the approval asked
@@ -7,7 +8,8 @@ import ChorusTUI
 extension Update {
     static func tools(_ m: inout AppModel, _ msg: Msg) -> [Effect] {
         switch msg {
-        case .toolStarted(let id, let callId, let name, let arguments):
+        case .toolStarted(let threadId, let callId, let name, let arguments):
+            let id = ThreadKey.thread(threadId)
             guard var progress = m.replies[id] else { return [] }
             // The model's words before the call stay as they are; an empty reply entry goes.
             if var entries = m.conversations[id], let index = entries.lastIndex(where: { $0.id == progress.entryId }) {
@@ -19,7 +21,8 @@ extension Update {
             progress.tool = SafeText.sanitize(name, keepNewlines: false)
             m.replies[id] = progress
             return []
-        case .toolEnded(let id, let callId, let output, let seconds):
+        case .toolEnded(let threadId, let callId, let output, let seconds):
+            let id = ThreadKey.thread(threadId)
             if var entries = m.conversations[id], let index = entries.lastIndex(where: { $0.id == "tool-" + callId }) {
                 entries[index].text += "\n" + SafeText.sanitize(output)
                 entries[index].status = .done
@@ -31,10 +34,11 @@ extension Update {
         case .toolsLoaded(let rows):
             m.toolList = rows
             return []
-        case .inputNeeded(let id, .approval(let pending)):
-            m.approvals[id] = pending
+        case .inputNeeded(let threadId, .approval(let pending)):
+            m.approvals[.thread(threadId)] = pending
             return []
-        case .inputNeeded(let id, .question(let prompt)):
+        case .inputNeeded(let threadId, .question(let prompt)):
+            let id = ThreadKey.thread(threadId)
             guard m.questions[id] != prompt else { return [] }
             m.questions[id] = prompt
             // A run that stopped before saying anything leaves no empty reply behind.
@@ -54,7 +58,7 @@ extension Update {
 
     /// `y`, `n` or `a` typed on empty input while the thread waits for an approval.
     static func answerApproval(_ m: inout AppModel, _ character: Character) -> [Effect]? {
-        guard m.editor.isEmpty, let pending = m.approvals[m.current], m.replies[m.current] == nil else { return nil }
+        guard m.editor.isEmpty, let threadId = m.current.threadId, let pending = m.approvals[m.current], m.replies[m.current] == nil else { return nil }
         let answer: ToolApproval.Answer
         switch character {
         case "y", "Y": answer = .approve
@@ -68,18 +72,19 @@ extension Update {
                                                                         role: .notice, label: "⚙ " + pending.tool, text: verdict))
         m.replies[m.current] = ReplyProgress(entryId: "", startedAt: m.now)
         m.transcript.scrollFromBottom = 0
-        return [.answer(threadId: m.current, .approval(answer), provider: m.currentProvider)]
+        return [.answer(threadId: threadId, .approval(answer), provider: m.currentProvider)]
     }
 
     /// Enter while the thread waits at an `interrupt()`: the input is the answer and the run goes on.
     static func answerQuestion(_ m: inout AppModel, _ text: String) -> [Effect] {
+        guard let threadId = m.current.threadId else { return [] }
         m.questions[m.current] = nil
         m.conversations[m.current, default: []].append(TranscriptEntry(id: "answer-" + String(m.conversations[m.current]?.count ?? 0),
                                                                         role: .user, label: "You", text: SafeText.sanitize(text)))
         m.replies[m.current] = ReplyProgress(entryId: "", startedAt: m.now)
         m.editor.setText("")
         m.transcript.scrollFromBottom = 0
-        return keepDraft(&m) + [.answer(threadId: m.current, .text(text), provider: m.currentProvider)]
+        return keepDraft(&m) + [.answer(threadId: threadId, .text(text), provider: m.currentProvider)]
     }
 
     static func duration(_ seconds: Double) -> String {

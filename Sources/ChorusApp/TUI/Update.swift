@@ -40,7 +40,8 @@ public enum Update {
             m.drafts.merge(drafts) { mine, _ in mine }
             if m.editor.isEmpty, let text = m.drafts[m.current] { m.editor.setText(text) }
             return []
-        case .transcriptLoaded(let id, let entries):
+        case .transcriptLoaded(let threadId, let entries):
+            let id = ThreadKey.thread(threadId)
             if m.replies[id] == nil {
                 m.conversations[id] = entries
                 // Asked again below if the thread still waits.
@@ -50,11 +51,12 @@ public enum Update {
         case .threadCreated(let record):
             m.threads.removeAll { $0.id == record.id }
             m.threads.insert(record, at: 0)
-            m.conversations[record.id] = m.conversations.removeValue(forKey: AppModel.draft)
-            m.replies[record.id] = m.replies.removeValue(forKey: AppModel.draft)
-            if m.current == AppModel.draft { m.current = record.id }
+            m.conversations[.thread(record.id)] = m.conversations.removeValue(forKey: .draft)
+            m.replies[.thread(record.id)] = m.replies.removeValue(forKey: .draft)
+            if m.current == .draft { m.current = .thread(record.id) }
             return []
-        case .token(let id, let messageId, let text, let node, let step):
+        case .token(let threadId, let messageId, let text, let node, let step):
+            let id = ThreadKey.thread(threadId)
             guard var progress = m.replies[id] else { return [] }
             // After a tool call the model speaks again: a new entry below the tool blocks.
             if progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
@@ -76,15 +78,15 @@ public enum Update {
             progress.retry = nil
             m.replies[id] = progress
             return []
-        case .retrying(let id, let retry):
-            m.replies[id]?.retry = retry
+        case .retrying(let threadId, let retry):
+            m.replies[.thread(threadId)]?.retry = retry
             return []
         case .toolStarted, .toolEnded, .inputNeeded, .toolsListed, .toolsLoaded:
             return tools(&m, msg)
         case .fanOut(let id, let event):
             return fanOut(&m, id, event)
         case .replyEnded(let id, let entryId, let outcome):
-            if m.research[id]?.isActive == true, m.threads.first(where: { $0.id == id })?.kind != .research { m.research[id]?.finish(outcome, now: m.now) }
+            if m.research[id]?.isActive == true, m.threads.first(where: { $0.id == id.threadId })?.kind != .research { m.research[id]?.finish(outcome, now: m.now) }
             // A cancelled reply was closed when Esc was pressed; a newer reply keeps streaming.
             if let progress = m.replies[id], progress.entryId == entryId || progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
                 if progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
@@ -110,14 +112,14 @@ public enum Update {
         case .researchStarted(let record, let state):
             m.threads.removeAll { $0.id == record.id }
             m.threads.insert(record, at: 0)
-            m.research[record.id] = state
-            return switchTo(&m, record.id)
-        case .researchEvent(let id, let event):
-            m.research[id]?.apply(event, now: m.now)
-            if m.research[id]?.isActive == false { return [.loadThreads] }
+            m.research[.thread(record.id)] = state
+            return switchTo(&m, .thread(record.id))
+        case .researchEvent(let threadId, let event):
+            m.research[.thread(threadId)]?.apply(event, now: m.now)
+            if m.research[.thread(threadId)]?.isActive == false { return [.loadThreads] }
             return []
-        case .researchLoaded(let id, let state):
-            if m.research[id]?.isActive != true { m.research[id] = state }
+        case .researchLoaded(let threadId, let state):
+            if m.research[.thread(threadId)]?.isActive != true { m.research[.thread(threadId)] = state }
             return []
         case .notice(let message):
             m.notice = SafeText.sanitize(message, keepNewlines: false)
@@ -157,7 +159,7 @@ public enum Update {
     // MARK: actions shared by keys and overlays
 
     /// Shows thread `id` (or the draft), loading its transcript or research state.
-    static func switchTo(_ m: inout AppModel, _ id: String) -> [Effect] {
+    static func switchTo(_ m: inout AppModel, _ id: ThreadKey) -> [Effect] {
         guard id != m.current else { return [] }
         // The input belongs to the thread it was typed in.
         var effects = keepDraft(&m)
@@ -165,17 +167,18 @@ public enum Update {
         // Only the thread on screen and threads still streaming keep their transcript
         // in memory; the others are read again when shown, so visiting many threads
         // does not grow the app.
-        m.conversations = m.conversations.filter { $0.key == id || $0.key == AppModel.draft || m.replies[$0.key] != nil }
+        m.conversations = m.conversations.filter { $0.key == id || $0.key == .draft || m.replies[$0.key] != nil }
         m.editor.setText(m.drafts[id] ?? "")
         m.transcript.reset()
         m.historyIndex = nil
-        if let index = m.threads.firstIndex(where: { $0.id == id }) { m.listSelection = index }
         m.researchTranscript = false
-        if m.threads.first(where: { $0.id == id })?.kind == .research, m.research[id]?.isActive != true {
-            effects.append(.loadResearch(threadId: id))
+        guard let threadId = id.threadId else { return effects }
+        if let index = m.threads.firstIndex(where: { $0.id == threadId }) { m.listSelection = index }
+        if m.threads.first(where: { $0.id == threadId })?.kind == .research, m.research[id]?.isActive != true {
+            effects.append(.loadResearch(threadId: threadId))
         }
-        if id != AppModel.draft, m.conversations[id] == nil || m.replies[id] == nil {
-            effects.append(.loadTranscript(threadId: id))
+        if m.conversations[id] == nil || m.replies[id] == nil {
+            effects.append(.loadTranscript(threadId: threadId))
         }
         return effects
     }
@@ -185,7 +188,7 @@ public enum Update {
         let text = m.editor.text
         guard (m.drafts[m.current] ?? "") != text else { return [] }
         m.drafts[m.current] = text.isEmpty ? nil : text
-        return [.saveDraft(threadKey: m.current, text: text)]
+        return [.saveDraft(m.current, text: text)]
     }
 
     static func send(_ m: inout AppModel) -> [Effect] {
@@ -232,7 +235,7 @@ public enum Update {
         m.historyIndex = nil
         m.editor.setText("")
         m.transcript.scrollFromBottom = 0
-        return keepDraft(&m) + [.startReply(threadKey: m.current, userId: userId, text: text, entryId: entryId, provider: provider)]
+        return keepDraft(&m) + [.startReply(m.current, userId: userId, text: text, entryId: entryId, provider: provider)]
     }
 
     static func cancel(_ m: inout AppModel) -> [Effect] {
@@ -241,11 +244,11 @@ public enum Update {
             entries[index].status = .cancelled
             m.conversations[m.current] = entries
         }
-        return [.cancelReply(threadKey: m.current)]
+        return [.cancelReply(m.current)]
     }
 
     static func regenerate(_ m: inout AppModel) -> [Effect] {
-        guard !m.isReplying, m.current != AppModel.draft, var entries = m.conversations[m.current] else { return [] }
+        guard !m.isReplying, let threadId = m.current.threadId, var entries = m.conversations[m.current] else { return [] }
         guard let last = entries.last, last.role == .assistant else {
             m.notice = "nothing to regenerate"
             return []
@@ -257,7 +260,7 @@ public enum Update {
         m.conversations[m.current] = entries
         m.replies[m.current] = ReplyProgress(entryId: entryId, startedAt: m.now)
         m.transcript.scrollFromBottom = 0
-        return [.regenerate(threadId: m.current, removing: [last.id], entryId: entryId, provider: provider)]
+        return [.regenerate(threadId: threadId, removing: [last.id], entryId: entryId, provider: provider)]
     }
 
     static func editLast(_ m: inout AppModel) -> [Effect] {
@@ -268,19 +271,19 @@ public enum Update {
         entries.removeSubrange(index...)
         m.conversations[m.current] = entries
         m.focus = .input
-        return m.current == AppModel.draft ? [] : [.removeMessages(threadId: m.current, ids: removed)]
+        return m.current.threadId.map { [.removeMessages(threadId: $0, ids: removed)] } ?? []
     }
 
     static func moveThread(_ m: inout AppModel, by delta: Int) -> [Effect] {
         guard !m.threads.isEmpty else { return [] }
-        let index = m.threads.firstIndex { $0.id == m.current }
+        let index = m.threads.firstIndex { $0.id == m.current.threadId }
         let next: Int
         if let index { next = (index + delta + m.threads.count) % m.threads.count } else { next = delta > 0 ? 0 : m.threads.count - 1 }
-        return switchTo(&m, m.threads[next].id)
+        return switchTo(&m, .thread(m.threads[next].id))
     }
 
     static func newThread(_ m: inout AppModel) -> [Effect] {
-        if m.replies[AppModel.draft] == nil, m.conversations[AppModel.draft]?.isEmpty == false { m.conversations[AppModel.draft] = [] }
-        return switchTo(&m, AppModel.draft)
+        if m.replies[.draft] == nil, m.conversations[.draft]?.isEmpty == false { m.conversations[.draft] = [] }
+        return switchTo(&m, .draft)
     }
 }

@@ -101,17 +101,18 @@ public final class ThreadStore: Sendable {
         }
     }
 
-    /// Unsent input by thread key (`""` for a thread not yet saved).
-    public func drafts() async throws -> [String: String] {
+    /// Unsent input by conversation.
+    public func drafts() async throws -> [ThreadKey: String] {
         try await database.pool.read { db in
-            var drafts: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT thread_key, text FROM drafts") { drafts[row[0]] = row[1] }
+            var drafts: [ThreadKey: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT thread_key, text FROM drafts") { drafts[ThreadKey(storedKey: row[0])] = row[1] }
             return drafts
         }
     }
 
-    /// Keeps `text` as the unsent input of `threadKey`; empty text removes it.
-    public func saveDraft(_ text: String, threadKey: String) async throws {
+    /// Keeps `text` as the unsent input of `key`; empty text removes it.
+    public func saveDraft(_ text: String, for key: ThreadKey) async throws {
+        let threadKey = key.storedKey
         try await database.pool.write { db in
             if text.isEmpty {
                 try db.execute(sql: "DELETE FROM drafts WHERE thread_key = ?", arguments: [threadKey])
