@@ -86,6 +86,7 @@ var package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusPostgres", "ChorusTesting", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ChorusPostgresTests", dependencies: ["ChorusPostgres", "ChorusStore", "ChorusGraph", "ChorusTesting"]),
         .testTarget(name: "ChorusModelsTests", dependencies: ["ChorusModels", "ChorusTesting"]),
         .testTarget(name: "ChorusRemoteTests", dependencies: ["ChorusRemote", "ChorusGraph", "ChorusTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "ChorusAgentsTests", dependencies: ["ChorusAgents", "ChorusModels", "ChorusGraph", "ChorusTesting"]),

@@ -63,7 +63,7 @@ public final class RemoteBackend: ThreadBackend {
     static func record(_ thread: RemoteThread) -> ThreadRecord {
         let firstMessage = thread.messages.first { ["human", "user"].contains($0["type"]?.stringValue ?? $0["role"]?.stringValue ?? "") }
         let title = thread.metadata["title"]?.stringValue ?? firstMessage.map { ChatMessage.text(ofContent: $0["content"]) }
-        let kind: ThreadKind = thread.metadata["chorus_kind"]?.stringValue == "research" ? .research : .chat
+        let kind: ThreadKind = thread.metadata["chorus_kind"]?.stringValue.map(ThreadKind.init(rawValue:)) == .research ? .research : .chat
         let assistant = thread.metadata["chorus_assistant"]?.stringValue ?? thread.metadata["graph_id"]?.stringValue
         return ThreadRecord(id: thread.id, title: title.map { SafeText.sanitize(String($0.prefix(200)), keepNewlines: false) }, kind: kind,
                             provider: assistant.map { SafeText.sanitize($0, keepNewlines: false) }, model: nil,

@@ -8,7 +8,7 @@ public enum Effect: Sendable, Equatable {
     /// Saves the unsent input of a thread (empty text removes it).
     case saveDraft(ThreadKey, text: String)
     case loadTranscript(threadId: String)
-    /// Sends `text` in thread `threadKey` (the draft is saved first) and streams the reply into `entryId`.
+    /// Sends `text` in the conversation (the draft is saved as a thread first) and streams the reply into `entryId`.
     case startReply(ThreadKey, userId: String, text: String, entryId: String, provider: String)
     /// Streams a new reply to the conversation as it is (regenerate).
     case regenerate(threadId: String, removing: [String], entryId: String, provider: String)

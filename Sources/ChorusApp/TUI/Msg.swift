@@ -11,7 +11,7 @@ public enum Msg: Sendable {
     /// Once a second while a reply streams, for the elapsed time.
     case tick(Date)
     case threadsLoaded([ThreadRecord])
-    /// Unsent input saved by an earlier session, by thread key.
+    /// Unsent input saved by an earlier session, by conversation.
     case draftsLoaded([ThreadKey: String])
     case transcriptLoaded(threadId: String, [TranscriptEntry])
     /// The draft became a saved thread on its first message.
