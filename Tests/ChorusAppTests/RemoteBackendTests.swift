@@ -1,3 +1,4 @@
+import ChorusAgents
 import ChorusApp
 import ChorusGraph
 import ChorusRemote
@@ -14,6 +15,8 @@ import Testing
         private let messages = Locked<[Msg]>([])
         var send: @Sendable (Msg) -> Void { { msg in self.messages.withLock { $0.append(msg) } } }
         var all: [Msg] { messages.withLock { $0 } }
+        /// `all`, with the coalescer's batches opened.
+        var flat: [Msg] { all.flatMap { if case .batch(let msgs) = $0 { msgs } else { [$0] } } }
         var tokens: String { all.map { if case .token(_, _, let text, _, _) = $0 { text } else { "" } }.joined() }
         var notices: [String] { all.compactMap { if case .notice(let line) = $0 { line } else { nil } } }
         var outcome: ReplyOutcome? { all.lazy.compactMap { if case .replyEnded(_, _, let outcome) = $0 { outcome } else { nil } }.first }
@@ -81,6 +84,38 @@ import Testing
             #expect(inbox.outcome == .done)
             #expect(server.requests.map(\.method).prefix(4) == ["POST", "GET", "GET", "GET"])
             #expect(server.requests[1].uri == "/threads/t1/runs/r1")
+        }
+    }
+
+    @Test func aResearchStreamThatClosesEarlyIsRejoinedAndItsPanesGoOn() async throws {
+        func branchToken(_ text: String, task: String) -> String {
+            #"[{"type":"AIMessageChunk","content":"\#(text)","id":"m-\#(task)"},{"langgraph_node":"researcher","langgraph_step":2,"langgraph_checkpoint_ns":"researcher:\#(task)"}]"#
+        }
+        try await Self.withServer { server in
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("messages", branchToken("A1", task: "a"), "1-1"),
+                                                             ("messages", branchToken("B1", task: "b"), "1-2")])))
+            server.enqueue(Self.json(#"{"run_id":"r1","status":"running"}"#))
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("messages", branchToken("A2", task: "a"), "1-3"),
+                                                             ("values", #"{"question":"q","answer":"both found"}"#, "1-4")])))
+            server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
+            let inbox = Inbox()
+            try await Self.backend(server).research(question: "q", resume: "t1", control: ResearchControl(), send: inbox.send)
+            var panes: [String: String] = [:]
+            var final: String?
+            var ended: ReplyOutcome?
+            for case .fanOut("t1", let event) in inbox.flat {
+                switch event {
+                case .token(let branch, let text): panes[branch, default: ""] += text
+                case .finalAnswer(let text): final = text
+                case .ended(let outcome): ended = outcome
+                default: break
+                }
+            }
+            #expect(panes.values.sorted() == ["A1A2", "B1"])
+            #expect(final == "both found")
+            #expect(ended == .done)
+            #expect(inbox.notices.contains { $0.contains("re-joining the run") })
+            #expect(server.requests.count >= 3 && server.requests[2].header("Last-Event-ID") == "1-2")
         }
     }
 

@@ -155,90 +155,41 @@ public final class RemoteBackend: ThreadBackend {
         try await client.updateState(threadId, values: .object(removal.values), asNode: nil)
     }
 
-    /// Streams a run into `Msg`s. A stream that breaks off or goes quiet is
-    /// re-joined after its last event (the partial reply stays on screen);
-    /// cancelling the task cancels the run on the server.
+    /// Streams a run into `Msg`s (see `RemoteRunFollower`: a cut stream is
+    /// re-joined, the partial reply staying on screen; cancelling the task
+    /// cancels the run on the server).
     private func run(threadId: String, _ request: RunStreamRequest, entryId: String, send: @escaping @Sendable (Msg) -> Void) async {
         let coalescer = MsgCoalescer(send: send)
         let send = coalescer.other
-        var stream = client.stream(threadId: threadId, request)
-        var decoder = RunStreamDecoder()
         var messageId = entryId
-        var runId: String?
-        var lastEventId: String?
-        var failure: String?
         var interrupts: [RemoteInterrupt] = []
         var toolStarts: [String: ContinuousClock.Instant] = [:]
-        var rejoins = 0
-        while true {
-            do {
-                for try await part in stream {
-                    if let id = part.id { lastEventId = id }
-                    for update in decoder.decode(part) {
-                        switch update {
-                        case .started(let id):
-                            runId = id
-                        case .token(let text, let id, let node, let step):
-                            if !id.isEmpty { messageId = id }
-                            coalescer.token(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
-                        case .branchOpened(let branch): coalescer.token(.fanOut(threadId: threadId, .opened(branch)))
-                        case .branchToken(let branch, let text): coalescer.token(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
-                        case .branchesDone: coalescer.token(.fanOut(threadId: threadId, .branchesDone))
-                        case .answerToken(let text): coalescer.token(.fanOut(threadId: threadId, .answer(text)))
-                        case .toolCalled(let id, let name, let arguments):
-                            toolStarts[id] = .now
-                            send(.toolStarted(threadId: threadId, callId: id, name: name, arguments: arguments))
-                        case .toolReturned(let id, let output):
-                            let seconds = toolStarts.removeValue(forKey: id).map { (ContinuousClock.now - $0) / .seconds(1) } ?? 0
-                            send(.toolEnded(threadId: threadId, callId: id, output: output, seconds: seconds))
-                        case .interrupted(let found): interrupts = found
-                        case .failed(let message): failure = message
-                        case .values, .custom: break
-                        }
-                    }
-                }
-                // A stream that closed while its run still runs was cut short (as the SDK, ask the run).
-                guard failure == nil, let runId, rejoins < Self.rejoinAttempts,
-                      let status = try? await client.runStatus(threadId: threadId, runId: runId), ["pending", "running"].contains(status) else { break }
-                rejoins += 1
-                send(.notice("the stream closed early; re-joining the run (\(rejoins)/\(Self.rejoinAttempts))"))
-                stream = client.join(threadId: threadId, runId: runId, lastEventId: lastEventId)
-            } catch let error as RemoteError where error.isConnectionLoss && !Task.isCancelled {
-                guard let runId, rejoins < Self.rejoinAttempts else {
-                    failure = "\(error)"
-                    break
-                }
-                rejoins += 1
-                send(.notice("\(error); re-joining the run (\(rejoins)/\(Self.rejoinAttempts))"))
-                try? await Task.sleep(for: .milliseconds(300 * rejoins))
-                // Without event ids the server cannot replay: what was missed is read from the thread's state at the end.
-                stream = client.join(threadId: threadId, runId: runId, lastEventId: lastEventId)
-            } catch {
-                if Task.isCancelled || error is CancellationError {
-                    await cancelOnServer(threadId: threadId, runId: runId)
-                    send(.replyEnded(thread: .thread(threadId), entryId: messageId, .cancelled))
-                    return
-                }
-                failure = "\(error)"
-                break
+        let follower = RemoteRunFollower(client: client, threadId: threadId, attempts: Self.rejoinAttempts) { send(.notice($0)) }
+        let ending = await follower.follow(request) { update in
+            switch update {
+            case .token(let text, let id, let node, let step):
+                if !id.isEmpty { messageId = id }
+                coalescer.token(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
+            case .branchOpened(let branch): coalescer.token(.fanOut(threadId: threadId, .opened(branch)))
+            case .branchToken(let branch, let text): coalescer.token(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
+            case .branchesDone: coalescer.token(.fanOut(threadId: threadId, .branchesDone))
+            case .answerToken(let text): coalescer.token(.fanOut(threadId: threadId, .answer(text)))
+            case .toolCalled(let id, let name, let arguments):
+                toolStarts[id] = .now
+                send(.toolStarted(threadId: threadId, callId: id, name: name, arguments: arguments))
+            case .toolReturned(let id, let output):
+                let seconds = toolStarts.removeValue(forKey: id).map { (ContinuousClock.now - $0) / .seconds(1) } ?? 0
+                send(.toolEnded(threadId: threadId, callId: id, output: output, seconds: seconds))
+            case .interrupted(let found): interrupts = found
+            case .started, .failed, .values, .custom: break
             }
         }
-        if Task.isCancelled {
-            await cancelOnServer(threadId: threadId, runId: runId)
-            send(.replyEnded(thread: .thread(threadId), entryId: messageId, .cancelled))
-            return
-        }
-        send(.replyEnded(thread: .thread(threadId), entryId: messageId, failure.map { .failed($0) } ?? .done))
-        if rejoins > 0, failure == nil, let entries = try? await transcript(threadId) {
+        send(.replyEnded(thread: .thread(threadId), entryId: messageId, ending.outcome))
+        guard ending.outcome != .cancelled else { return }
+        if ending.rejoined, ending.outcome == .done, let entries = try? await transcript(threadId) {
             send(.transcriptLoaded(threadId: threadId, entries))
         }
         if let first = interrupts.first { send(.inputNeeded(threadId: threadId, .question(Self.prompt(first.value)))) }
-    }
-
-    /// Stops the run on the server, when it got as far as having an id.
-    private func cancelOnServer(threadId: String, runId: String?) async {
-        guard let runId else { return }
-        await client.cancelDetached(threadId: threadId, runId: runId)
     }
 
     // MARK: research
@@ -269,42 +220,26 @@ public final class RemoteBackend: ThreadBackend {
         send(.fanOut(threadId: id, .ended(outcome)))
     }
 
-    /// Streams a research run's branches and answer.
+    /// Streams a research run's branches and answer (re-joined when cut, as a reply is).
     private func fanOut(threadId: String, _ request: RunStreamRequest, send: @escaping @Sendable (Msg) -> Void) async -> ReplyOutcome {
         let coalescer = MsgCoalescer(send: send)
         defer { coalescer.flush() }
-        let send = coalescer.token
-        var decoder = RunStreamDecoder()
-        var runId: String?
-        var failure: String?
-        do {
-            for try await part in client.stream(threadId: threadId, request) {
-                for update in decoder.decode(part) {
-                    switch update {
-                    case .started(let id): runId = id
-                    case .branchOpened(let branch): send(.fanOut(threadId: threadId, .opened(branch)))
-                    case .branchToken(let branch, let text): send(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
-                    case .branchesDone: send(.fanOut(threadId: threadId, .branchesDone))
-                    case .answerToken(let text): send(.fanOut(threadId: threadId, .answer(text)))
-                    // Before the branches: the planner writing the plan, which the panes show.
-                    case .token: break
-                    case .failed(let message): failure = message
-                    case .values(let values):
-                        if let answer = (try? StateView<ResearchGraph.State>(values).answer) ?? nil, !answer.isEmpty {
-                            send(.fanOut(threadId: threadId, .finalAnswer(answer)))
-                        }
-                    case .interrupted, .custom, .toolCalled, .toolReturned: break
-                    }
+        let token = coalescer.token
+        let follower = RemoteRunFollower(client: client, threadId: threadId, attempts: Self.rejoinAttempts) { coalescer.other(.notice($0)) }
+        return await follower.follow(request) { update in
+            switch update {
+            case .branchOpened(let branch): token(.fanOut(threadId: threadId, .opened(branch)))
+            case .branchToken(let branch, let text): token(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
+            case .branchesDone: token(.fanOut(threadId: threadId, .branchesDone))
+            case .answerToken(let text): token(.fanOut(threadId: threadId, .answer(text)))
+            case .values(let values):
+                if let answer = (try? StateView<ResearchGraph.State>(values).answer) ?? nil, !answer.isEmpty {
+                    token(.fanOut(threadId: threadId, .finalAnswer(answer)))
                 }
+            // Before the branches: the planner writing the plan, which the panes show.
+            case .token, .started, .failed, .interrupted, .custom, .toolCalled, .toolReturned: break
             }
-        } catch {
-            if Task.isCancelled || error is CancellationError {
-                await cancelOnServer(threadId: threadId, runId: runId)
-                return .cancelled
-            }
-            return .failed("\(error)")
-        }
-        return failure.map { .failed($0) } ?? .done
+        }.outcome
     }
 
     public func savedResearch(_ id: String) async throws -> ResearchState {

@@ -1,0 +1,70 @@
+import ChorusRemote
+
+/// Follows one run on a LangGraph server to its end, for both the chat
+/// reply and the research panes: a stream that breaks off or closes while
+/// the run still runs is re-joined after its last event (at most
+/// `attempts` times), and cancelling the task cancels the run on the server.
+struct RemoteRunFollower {
+    let client: LangGraphClient
+    let threadId: String
+    /// How many times a cut stream is joined again.
+    var attempts = 3
+    /// Told each time the stream is re-joined.
+    let notice: (String) -> Void
+
+    /// How the run ended, and whether the stream had to be re-joined (then
+    /// events may be missing, and the thread's state says what they were).
+    struct Ending {
+        var outcome: ReplyOutcome
+        var rejoined: Bool
+    }
+
+    /// Streams `request`, handing every decoded update to `handle`.
+    func follow(_ request: RunStreamRequest, _ handle: (RemoteRunUpdate) -> Void) async -> Ending {
+        var stream = client.stream(threadId: threadId, request)
+        var decoder = RunStreamDecoder()
+        var runId: String?
+        var lastEventId: String?
+        var failure: String?
+        var rejoins = 0
+        var cancelled = false
+        while true {
+            do {
+                for try await part in stream {
+                    if let id = part.id { lastEventId = id }
+                    for update in decoder.decode(part) {
+                        if case .started(let id) = update { runId = id }
+                        if case .failed(let message) = update { failure = message }
+                        handle(update)
+                    }
+                }
+                // A stream that closed while its run still runs was cut short (as the SDK, ask the run).
+                guard failure == nil, let runId, rejoins < attempts,
+                      let status = try? await client.runStatus(threadId: threadId, runId: runId), ["pending", "running"].contains(status) else { break }
+                rejoins += 1
+                notice("the stream closed early; re-joining the run (\(rejoins)/\(attempts))")
+                stream = client.join(threadId: threadId, runId: runId, lastEventId: lastEventId)
+            } catch let error as RemoteError where error.isConnectionLoss && !Task.isCancelled {
+                guard let runId, rejoins < attempts else {
+                    failure = "\(error)"
+                    break
+                }
+                rejoins += 1
+                notice("\(error); re-joining the run (\(rejoins)/\(attempts))")
+                try? await Task.sleep(for: .milliseconds(300 * rejoins))
+                // Without event ids the server cannot replay: what was missed is read from the thread's state at the end.
+                stream = client.join(threadId: threadId, runId: runId, lastEventId: lastEventId)
+            } catch {
+                cancelled = Task.isCancelled || error is CancellationError
+                if cancelled { break }
+                failure = "\(error)"
+                break
+            }
+        }
+        if cancelled || Task.isCancelled {
+            if let runId { await client.cancelDetached(threadId: threadId, runId: runId) }
+            return Ending(outcome: .cancelled, rejoined: rejoins > 0)
+        }
+        return Ending(outcome: failure.map { .failed($0) } ?? .done, rejoined: rejoins > 0)
+    }
+}
