@@ -1,4 +1,5 @@
 import ChorusRemote
+import ChorusTUI
 
 /// Follows one run on a LangGraph server to its end, for both the chat
 /// reply and the research panes: a stream that breaks off or closes while
@@ -17,6 +18,18 @@ struct RemoteRunFollower {
     struct Ending {
         var outcome: ReplyOutcome
         var rejoined: Bool
+        /// What broke the stream itself (rather than the run), when that ended it.
+        var error: (any Error)?
+
+        /// For commands: throws what ended the run unless it finished.
+        func check() throws {
+            if let error { throw error }
+            switch outcome {
+            case .done: return
+            case .cancelled: throw CancellationError()
+            case .failed(let message): throw RemoteError.runFailed(SafeText.sanitize(message, keepNewlines: false))
+            }
+        }
     }
 
     /// Streams `request`, handing every decoded update to `handle`.
@@ -26,6 +39,7 @@ struct RemoteRunFollower {
         var runId: String?
         var lastEventId: String?
         var failure: String?
+        var streamError: (any Error)?
         var rejoins = 0
         var cancelled = false
         while true {
@@ -46,7 +60,7 @@ struct RemoteRunFollower {
                 stream = client.join(threadId: threadId, runId: runId, lastEventId: lastEventId)
             } catch let error as RemoteError where error.isConnectionLoss && !Task.isCancelled {
                 guard let runId, rejoins < attempts else {
-                    failure = "\(error)"
+                    (failure, streamError) = ("\(error)", error)
                     break
                 }
                 rejoins += 1
@@ -57,14 +71,14 @@ struct RemoteRunFollower {
             } catch {
                 cancelled = Task.isCancelled || error is CancellationError
                 if cancelled { break }
-                failure = "\(error)"
+                (failure, streamError) = ("\(error)", error)
                 break
             }
         }
         if cancelled || Task.isCancelled {
             if let runId { await client.cancelDetached(threadId: threadId, runId: runId) }
-            return Ending(outcome: .cancelled, rejoined: rejoins > 0)
+            return Ending(outcome: .cancelled, rejoined: rejoins > 0, error: nil)
         }
-        return Ending(outcome: failure.map { .failed($0) } ?? .done, rejoined: rejoins > 0)
+        return Ending(outcome: failure.map { .failed($0) } ?? .done, rejoined: rejoins > 0, error: streamError)
     }
 }

@@ -46,47 +46,40 @@ public struct RemotePrintCommand: Sendable {
             start = .resume(.string(question))
         }
         var result = PrintResult(threadId: ephemeral ? nil : threadId, reply: "", usage: nil, model: SafeText.sanitize(connection.assistant, keepNewlines: false))
-        var decoder = RunStreamDecoder()
-        var runId: String?
         // This step's reply so far: if the step turns out to fan out, it was a branch's, not the reply.
         var stepReply = ""
-        do {
-            for try await part in client.stream(threadId: threadId, RunStreamRequest(assistant: connection.assistant, start: start)) {
-                for update in decoder.decode(part) {
-                    switch update {
-                    case .started(let id): runId = id
-                    case .token(let text, _, _, _), .answerToken(let text):
-                        let safe = SafeText.sanitize(text)
-                        result.reply += safe
-                        if case .token = update { stepReply += safe }
-                        write?(safe)
-                    case .values: stepReply = ""
-                    case .branchOpened(let branch):
-                        if !stepReply.isEmpty, result.reply.hasSuffix(stepReply) {
-                            result.reply.removeLast(stepReply.count)
-                            write?("\n")
-                        }
-                        stepReply = ""
-                        notice?("chorus: branch \(SafeText.sanitize(branch, keepNewlines: false)) started")
-                    case .branchesDone: notice?("chorus: branches done")
-                    case .interrupted(let interrupts):
-                        if let first = interrupts.first {
-                            notice?("chorus: the run waits for an answer to \(RemoteBackend.prompt(first.value)); "
-                                    + "answer with: chorus --print ANSWER --server \(client.baseURL) --thread \(threadId)")
-                        }
-                    case .failed(let message): throw RemoteError.runFailed(SafeText.sanitize(message, keepNewlines: false))
-                    case .toolCalled(_, let name, let arguments):
-                        notice?("chorus: tool " + SafeText.sanitize(name + " " + JSON.serialize(arguments), keepNewlines: false))
-                    case .toolReturned(_, let output):
-                        notice?("chorus: tool → " + ToolCallRecord.preview(SafeText.sanitize(output)))
-                    case .branchToken, .custom: break
-                    }
+        let follower = RemoteRunFollower(client: client, threadId: threadId) { notice?("chorus: " + SafeText.sanitize($0, keepNewlines: false)) }
+        let ending = await follower.follow(RunStreamRequest(assistant: connection.assistant, start: start)) { update in
+            switch update {
+            case .token(let text, _, _, _), .answerToken(let text):
+                let safe = SafeText.sanitize(text)
+                result.reply += safe
+                if case .token = update { stepReply += safe }
+                write?(safe)
+            case .values: stepReply = ""
+            case .branchOpened(let branch):
+                if !stepReply.isEmpty, result.reply.hasSuffix(stepReply) {
+                    result.reply.removeLast(stepReply.count)
+                    write?("\n")
                 }
+                stepReply = ""
+                notice?("chorus: branch \(SafeText.sanitize(branch, keepNewlines: false)) started")
+            case .branchesDone: notice?("chorus: branches done")
+            case .interrupted(let interrupts):
+                if let first = interrupts.first {
+                    notice?("chorus: the run waits for an answer to \(RemoteBackend.prompt(first.value)); "
+                            + "answer with: chorus --print ANSWER --server \(client.baseURL) --thread \(threadId)")
+                }
+            case .toolCalled(_, let name, let arguments):
+                notice?("chorus: tool " + SafeText.sanitize(name + " " + JSON.serialize(arguments), keepNewlines: false))
+            case .toolReturned(_, let output):
+                notice?("chorus: tool → " + ToolCallRecord.preview(SafeText.sanitize(output)))
+            case .started, .failed, .branchToken, .custom: break
             }
+        }
+        do {
+            try ending.check()
         } catch {
-            if Task.isCancelled || error is CancellationError, let runId {
-                await client.cancelDetached(threadId: threadId, runId: runId)
-            }
             if ephemeral { try? await client.deleteThread(threadId) }
             throw error
         }

@@ -32,32 +32,21 @@ public struct RemoteResearchCommand: Sendable {
         let input = assistant == "research" ? ResearchGraph.State.input(question: question)
             : ChatGraph.State.input(ChatMessage(role: .user, content: question, id: "user-" + UUID().uuidString.lowercased()))
         let thread = try await client.createThread(metadata: ["title": .string(question), "chorus_kind": "research", "chorus_assistant": .string(assistant)])
-        var decoder = RunStreamDecoder()
         var answer = "", last: Value = .null
-        var runId: String?
-        do {
-            for try await part in client.stream(threadId: thread.id, RunStreamRequest(assistant: assistant, start: .input(input))) {
-                for update in decoder.decode(part) {
-                    if jsonl, let line = Self.json(update) { write(JSON.serialize(line) + "\n") }
-                    switch update {
-                    case .started(let id): runId = id
-                    case .branchOpened(let branch) where !jsonl: progress("chorus: \(SafeText.sanitize(branch, keepNewlines: false)) started")
-                    case .branchesDone where !jsonl: progress("chorus: branches done")
-                    case .answerToken(let text):
-                        answer += text
-                        if !jsonl { write(SafeText.sanitize(text)) }
-                    case .values(let values): last = values
-                    case .failed(let message): throw RemoteError.runFailed(SafeText.sanitize(message, keepNewlines: false))
-                    default: break
-                    }
-                }
+        let follower = RemoteRunFollower(client: client, threadId: thread.id) { progress("chorus: " + SafeText.sanitize($0, keepNewlines: false)) }
+        let ending = await follower.follow(RunStreamRequest(assistant: assistant, start: .input(input))) { update in
+            if jsonl, let line = Self.json(update) { write(JSON.serialize(line) + "\n") }
+            switch update {
+            case .branchOpened(let branch) where !jsonl: progress("chorus: \(SafeText.sanitize(branch, keepNewlines: false)) started")
+            case .branchesDone where !jsonl: progress("chorus: branches done")
+            case .answerToken(let text):
+                answer += text
+                if !jsonl { write(SafeText.sanitize(text)) }
+            case .values(let values): last = values
+            default: break
             }
-        } catch {
-            if Task.isCancelled || error is CancellationError, let runId {
-                await client.cancelDetached(threadId: thread.id, runId: runId)
-            }
-            throw error
         }
+        try ending.check()
         // Nothing streamed after the branches: the state says the answer.
         if answer.isEmpty {
             let research = StateView<ResearchGraph.State>(last), chat = StateView<ChatGraph.State>(last)
