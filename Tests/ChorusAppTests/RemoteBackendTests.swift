@@ -119,6 +119,25 @@ import Testing
         }
     }
 
+    @Test func printWithServerRejoinsAStreamThatClosesEarly() async throws {
+        try await Self.withServer { server in
+            server.enqueue(Self.json(#"{"ok":true}"#))
+            server.enqueue(Self.json(#"[{"assistant_id":"a1","graph_id":"chat"}]"#))
+            server.enqueue(Self.json(#"{"thread_id":"t1","metadata":{}}"#))
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("messages", Self.token("Hel"), "1-1")])))
+            server.enqueue(Self.json(#"{"run_id":"r1","status":"running"}"#))
+            server.enqueue(LoopbackHTTPServer.sse(Self.sse([("messages", Self.token("lo"), "1-2")])))
+            server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
+            let connection = try #require(try ServerConnection.resolve(url: server.baseURL, assistant: nil, config: ChorusConfig(), environment: [:]))
+            let notices = Locked<[String]>([])
+            let result = try await RemotePrintCommand(question: "hi", connection: connection, thread: nil, ephemeral: false)
+                .answer(write: nil, notice: { line in notices.withLock { $0.append(line) } })
+            #expect(result.reply == "Hello")
+            #expect(notices.withLock { $0 }.contains { $0.contains("re-joining the run") })
+            #expect(server.requests.last?.uri == "/threads/t1/runs/r1")
+        }
+    }
+
     @Test func aServerThatStaysAwayFailsTheReplyAfterThreeRejoins() async throws {
         try await Self.withServer { server in
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("messages", Self.token("Hel"), "1-1")]))
