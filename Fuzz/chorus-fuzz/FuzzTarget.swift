@@ -13,6 +13,7 @@ enum FuzzTarget: String, CaseIterable {
     case markdown
     case wrap
     case safetext
+    case serveRequest = "serve-request"
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -28,6 +29,7 @@ enum FuzzTarget: String, CaseIterable {
         case .markdown: fuzzMarkdown(bytes)
         case .wrap: fuzzWordWrap(bytes)
         case .safetext: fuzzSafeText(bytes)
+        case .serveRequest: fuzzServeRequest(bytes)
         }
     }
 }

@@ -15,10 +15,15 @@ enum WireJSON {
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "Request body is larger than \(limit) bytes")
         }
-        if buffer.readableBytes == 0 { return BodyFields([:]) }
+        return try fields(Array(buffer.readableBytesView))
+    }
+
+    /// A request body's bytes as a JSON object; empty is `{}`; anything else: 422.
+    static func fields(_ bytes: [UInt8]) throws -> BodyFields {
+        if bytes.isEmpty { return BodyFields([:]) }
         let value: Value
         do {
-            value = try JSON.parse(bytes: Array(buffer.readableBytesView))
+            value = try JSON.parse(bytes: bytes)
         } catch {
             throw APIError(.unprocessableContent, "Invalid JSON body: \(error)")
         }
