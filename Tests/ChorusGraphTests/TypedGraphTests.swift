@@ -159,6 +159,41 @@ private enum Counter: GraphState {
         #expect(mismatch?.message.contains("state key 'n'") == true)
     }
 
+    /// What each parallel branch asks before it goes on.
+    struct Approval: Codable, Equatable, StateValue {
+        var job: Int
+        var question: String
+    }
+
+    @Test func parallelInterruptsAskAndAreAnsweredInSwiftTypes() async throws {
+        var g = TypedStateGraph<Counter>()
+        g.addNode(.plan) { _, _ in StateUpdate() }
+        g.addConditionalEdges(.plan) { _ in (1...2).map { .send(.work, $0) } }
+        g.addNode(.work, input: Int.self) { job, context in
+            let approved = try context.interrupt(Approval(job: job, question: "run job \(job)?"), answer: Bool.self)
+            return StateUpdate { $0.log = ["job \(job): \(approved ? "ran" : "skipped")"] }
+        }
+        g.addEdge(.start, .plan)
+        let graph = try g.compile(checkpointer: InMemoryCheckpointer())
+        let config = RunConfig(threadId: "typed-interrupts")
+        let paused = try await graph.invoke(StateUpdate(), config: config)
+        let asked = try paused.interrupts.map { (try Approval(stateValue: $0.value), $0.id) }
+        #expect(asked.map(\.0.job).sorted() == [1, 2])
+        var answers: [String: Bool] = [:]
+        for (approval, id) in asked { answers[id] = approval.job == 1 }
+        let done = try await graph.invoke(resumeById: answers, config: config)
+        #expect(try done.state.log.sorted() == ["job 1: ran", "job 2: skipped"])
+
+        // An answer of the wrong type names the node.
+        let other = RunConfig(threadId: "typed-interrupts-wrong")
+        _ = try await graph.invoke(StateUpdate(), config: other)
+        let pending = try await graph.graph.getState(config: other).tasks.flatMap(\.interrupts).map(\.id)
+        let error = await #expect(throws: GraphError.self) {
+            try await graph.invoke(resumeById: Dictionary(uniqueKeysWithValues: pending.map { ($0, "yes") }), config: other)
+        }
+        #expect(error?.message.contains("node 'work' expected its interrupt to be answered with Bool") == true)
+    }
+
     @Test func typedAndDynamicGraphsAgree() async throws {
         var typed = TypedStateGraph<Counter>()
         typed.addNode(.plan) { _, _ in StateUpdate { $0.log = ["plan"] } }
