@@ -5,8 +5,10 @@
 # Prints executions per second and crashes per target; crash inputs stay in
 # .fuzz-artifacts/ (replay one: CHORUS_FUZZ_TARGET=NAME
 # .build-fuzz/debug/chorus-fuzz FILE). Exits 1 when any target crashed, hung
-# or leaked. The first build takes ~30 min on 2 cores (every dependency with
+# or leaked. The first build takes ~14 min on 2 cores (every dependency with
 # ASan); later ones are incremental as long as PATH is the same.
+# CHORUS_FUZZ_SEED=N fixes libFuzzer's seed, so a short pass (CI's) tries
+# the same inputs each time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -14,6 +16,8 @@ scratch=.build-fuzz
 artifacts=.fuzz-artifacts
 mkdir -p "$artifacts"
 flags=(--scratch-path "$scratch" -j 1 --product chorus-fuzz --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer)
+seed=()
+if [ -n "${CHORUS_FUZZ_SEED:-}" ]; then seed=(-seed="$CHORUS_FUZZ_SEED"); fi
 start=$SECONDS
 if ! CHORUS_FUZZ=1 swift build "${flags[@]}" >"$artifacts/build.log" 2>&1; then
   grep -v "Cannot export local symbol" "$artifacts/build.log" | tail -40 >&2
@@ -32,7 +36,7 @@ for seeds in Fuzz/corpus/*/; do
   before="$(ls "$artifacts" | grep -c "^$target-" || true)"
   status=0
   SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=Fuzz/lsan.supp CHORUS_FUZZ_TARGET="$target" "$bin" "$corpus" "$seeds" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+    -max_total_time="$seconds" "${seed[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
     -artifact_prefix="$artifacts/$target-" >"$log" 2>&1 || status=$?
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
