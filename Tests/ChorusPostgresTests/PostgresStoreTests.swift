@@ -1,9 +1,27 @@
 import ChorusGraph
-import ChorusPostgres
+@testable import ChorusPostgres
 import ChorusStore
 import ChorusTesting
 import Foundation
 import Testing
+
+/// A statement whose connection went away without a word gives up in time,
+/// as a lost connection, so it is tried again rather than awaited forever.
+@Suite(.timeLimit(.minutes(1))) struct StatementDeadlineTests {
+    @Test func aStatementThatNeverAnswersCountsAsALostConnection() async throws {
+        let error = await #expect(throws: PostgresStoreError.self) {
+            try await PostgresDatabase.answered(within: .milliseconds(200)) { () async throws -> Int in
+                try await Task.sleep(for: .seconds(3600))
+                return 0
+            }
+        }
+        #expect(error.map(PostgresStoreError.isConnectionLoss) == true)
+        #expect(try await PostgresDatabase.answered(within: .seconds(30)) { 7 } == 7)
+        await #expect(throws: CancellationError.self) {
+            try await PostgresDatabase.answered(within: .seconds(30)) { () async throws -> Int in throw CancellationError() }
+        }
+    }
+}
 
 @Suite struct PostgresURLTests {
     @Test func readsEveryPart() throws {

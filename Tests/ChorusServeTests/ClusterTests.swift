@@ -12,7 +12,7 @@ import Testing
 /// Several real `chorus serve` processes on one real PostgreSQL database
 /// (a schema of its own per test): runs queued once and run once, streams
 /// followed and cancelled from another instance, and failover after kill -9.
-@Suite("Several chorus serve instances on one PostgreSQL", .enabled(if: TestPostgres.isAvailable), .serialized)
+@Suite("Several chorus serve instances on one PostgreSQL", .enabled(if: TestPostgres.isAvailable), .serialized, .timeLimit(.minutes(5)))
 struct ClusterTests {
     /// Instances on a fresh schema, stopped afterwards whatever happens.
     /// The lease is long enough that a loaded machine (ThreadSanitizer) never lets one run out by accident.

@@ -13,6 +13,10 @@ public final class PostgresDatabase: Sendable {
     private let runner: Task<Void, Never>
     /// How often a statement whose connection broke is tried again, and the waits in between.
     static let retryDelays: [Duration] = [.milliseconds(100), .milliseconds(400), .seconds(1), .seconds(2), .seconds(4)]
+    /// How long one try of a statement may go unanswered before it counts as
+    /// lost. A statement in flight when the server restarts can otherwise wait
+    /// forever: seen in the restart test, where it stalled a run for good.
+    static let statementDeadline = Duration.seconds(20)
 
     /// Connects (waiting at most `connectTimeout` for the first connection),
     /// then brings the schema up to date; refuses a schema newer than this build's.
@@ -91,7 +95,8 @@ public final class PostgresDatabase: Sendable {
     /// Runs a statement and returns its rows; a lost connection is retried with backoff.
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await retrying { try await self.client.query(query, logger: self.logger).collect() }
+        let client = self.client, logger = self.logger
+        return try await retrying { try await client.query(query, logger: logger).collect() }
     }
 
     /// Runs a statement and decodes its rows.
@@ -104,11 +109,12 @@ public final class PostgresDatabase: Sendable {
     }
 
     /// Runs statements in one transaction (retried whole when the connection was lost).
-    func transaction<Result: Sendable>(_ body: @Sendable (PostgresConnection, Logger) async throws -> Result) async throws -> Result {
-        try await retrying {
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result) async throws -> Result {
+        let client = self.client, logger = self.logger
+        return try await retrying {
             do {
-                return try await self.client.withTransaction(logger: self.logger) { connection in
-                    try await body(connection, self.logger)
+                return try await client.withTransaction(logger: logger) { connection in
+                    try await body(connection, logger)
                 }
             } catch let error as PostgresTransactionError {
                 throw error.closureError ?? error.commitError ?? error.beginError ?? error.rollbackError ?? error
@@ -121,11 +127,11 @@ public final class PostgresDatabase: Sendable {
         try await rows("SELECT pg_notify(\(channel), \(payload))")
     }
 
-    private func retrying<Result>(_ attempt: () async throws -> Result) async throws -> Result {
+    private func retrying<Result: Sendable>(_ attempt: @escaping @Sendable () async throws -> Result) async throws -> Result {
         var delays = Self.retryDelays[...]
         while true {
             do {
-                return try await attempt()
+                return try await Self.answered(within: Self.statementDeadline, attempt)
             } catch where PostgresStoreError.isConnectionLoss(error) && !Task.isCancelled {
                 guard let delay = delays.popFirst() else {
                     throw PostgresStoreError.unreachable(url, "the connection was lost and could not be made again: \(Self.describe(error))")
@@ -135,6 +141,34 @@ public final class PostgresDatabase: Sendable {
             } catch {
                 throw PostgresStoreError.from(error)
             }
+        }
+    }
+
+    /// `body`'s result, or `PostgresStoreError.noAnswer` once `limit` passed
+    /// without one. The try given up on is cancelled; should the pool not
+    /// honour that, it is left behind rather than waited for.
+    static func answered<Result: Sendable>(within limit: Duration, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        let work = Locked<Task<Void, Never>?>(nil), timer = Locked<Task<Void, Never>?>(nil)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+                let done = Locked(false)
+                let answer: @Sendable (Swift.Result<Result, any Error>) -> Void = { result in
+                    if done.withLock({ finished in defer { finished = true }; return !finished }) { continuation.resume(with: result) }
+                }
+                work.withLock { $0 = Task {
+                    let result: Swift.Result<Result, any Error>
+                    do { result = .success(try await body()) } catch { result = .failure(error) }
+                    timer.withLock { $0?.cancel() }
+                    answer(result)
+                } }
+                timer.withLock { $0 = Task {
+                    do { try await Task.sleep(for: limit) } catch { return }
+                    work.withLock { $0?.cancel() }
+                    answer(.failure(PostgresStoreError.noAnswer(after: limit)))
+                } }
+            }
+        } onCancel: {
+            work.withLock { $0?.cancel() }
         }
     }
 

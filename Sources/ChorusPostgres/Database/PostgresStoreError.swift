@@ -10,6 +10,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Sendable {
     case newerSchema(found: Int, known: Int)
     /// The server answered with an error (SQLSTATE and message).
     case server(code: String, message: String)
+    /// A statement got no answer in time: its connection went away without saying so.
+    case noAnswer(after: Duration)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Sendable {
         case .newerSchema(let found, let known):
             return "the database's schema is version \(found), newer than this chorus knows (\(known)): upgrade chorus, or use another database"
         case .server(let code, let message): return "PostgreSQL error \(code): \(message)"
+        case .noAnswer(let limit): return "PostgreSQL did not answer a statement within \(limit)"
         }
     }
 
@@ -45,6 +48,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Sendable {
             default: return false
             }
         }
+        if case .noAnswer? = error as? PostgresStoreError { return true }
         return error is ChannelError || error is IOError
     }
 }
