@@ -20,8 +20,6 @@ public final class RemoteBackend: ThreadBackend {
     private let listed = Locked<[String: [Value]]>([:])
     /// How many threads the list shows at most (fetched 100 at a time).
     static let listLimit = 1000
-    /// How many times a broken stream is re-joined before the reply fails.
-    static let rejoinAttempts = 3
 
     public init(client: LangGraphClient, assistant: String, drafts: ChorusDatabase) {
         self.client = client
@@ -164,16 +162,13 @@ public final class RemoteBackend: ThreadBackend {
         var messageId = entryId
         var interrupts: [RemoteInterrupt] = []
         var toolStarts: [String: ContinuousClock.Instant] = [:]
-        let follower = RemoteRunFollower(client: client, threadId: threadId, attempts: Self.rejoinAttempts) { send(.notice($0)) }
+        let follower = RemoteRunFollower(client: client, threadId: threadId) { send(.notice($0)) }
         let ending = await follower.follow(request) { update in
+            if let event = FanOutEvent(update) { return coalescer.token(.fanOut(threadId: threadId, event)) }
             switch update {
             case .token(let text, let id, let node, let step):
                 if !id.isEmpty { messageId = id }
                 coalescer.token(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
-            case .branchOpened(let branch): coalescer.token(.fanOut(threadId: threadId, .opened(branch)))
-            case .branchToken(let branch, let text): coalescer.token(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
-            case .branchesDone: coalescer.token(.fanOut(threadId: threadId, .branchesDone))
-            case .answerToken(let text): coalescer.token(.fanOut(threadId: threadId, .answer(text)))
             case .toolCalled(let id, let name, let arguments):
                 toolStarts[id] = .now
                 send(.toolStarted(threadId: threadId, callId: id, name: name, arguments: arguments))
@@ -181,7 +176,7 @@ public final class RemoteBackend: ThreadBackend {
                 let seconds = toolStarts.removeValue(forKey: id).map { (ContinuousClock.now - $0) / .seconds(1) } ?? 0
                 send(.toolEnded(threadId: threadId, callId: id, output: output, seconds: seconds))
             case .interrupted(let found): interrupts = found
-            case .started, .failed, .values, .custom: break
+            case .started, .failed, .values, .custom, .branchOpened, .branchToken, .branchesDone, .answerToken: break
             }
         }
         send(.replyEnded(thread: .thread(threadId), entryId: messageId, ending.outcome))
@@ -225,19 +220,12 @@ public final class RemoteBackend: ThreadBackend {
         let coalescer = MsgCoalescer(send: send)
         defer { coalescer.flush() }
         let token = coalescer.token
-        let follower = RemoteRunFollower(client: client, threadId: threadId, attempts: Self.rejoinAttempts) { coalescer.other(.notice($0)) }
+        let follower = RemoteRunFollower(client: client, threadId: threadId) { coalescer.other(.notice($0)) }
         return await follower.follow(request) { update in
-            switch update {
-            case .branchOpened(let branch): token(.fanOut(threadId: threadId, .opened(branch)))
-            case .branchToken(let branch, let text): token(.fanOut(threadId: threadId, .token(branch: branch, text: text)))
-            case .branchesDone: token(.fanOut(threadId: threadId, .branchesDone))
-            case .answerToken(let text): token(.fanOut(threadId: threadId, .answer(text)))
-            case .values(let values):
-                if let answer = (try? StateView<ResearchGraph.State>(values).answer) ?? nil, !answer.isEmpty {
-                    token(.fanOut(threadId: threadId, .finalAnswer(answer)))
-                }
-            // Before the branches: the planner writing the plan, which the panes show.
-            case .token, .started, .failed, .interrupted, .custom, .toolCalled, .toolReturned: break
+            if let event = FanOutEvent(update) { return token(.fanOut(threadId: threadId, event)) }
+            // Before the branches, `token` is the planner writing the plan, which the panes show.
+            if case .values(let values) = update, let answer = (try? StateView<ResearchGraph.State>(values).answer) ?? nil, !answer.isEmpty {
+                token(.fanOut(threadId: threadId, .finalAnswer(answer)))
             }
         }.outcome
     }
@@ -254,4 +242,17 @@ public final class RemoteBackend: ThreadBackend {
     public func toolRows() async -> [ToolRow] { [] }
     public func setTool(_ name: String, enabled: Bool) {}
     public func stop() async {}
+}
+
+extension FanOutEvent {
+    /// What a decoded update of a run that fans out means for its panes; nil for any other update.
+    fileprivate init?(_ update: RemoteRunUpdate) {
+        switch update {
+        case .branchOpened(let branch): self = .opened(branch)
+        case .branchToken(let branch, let text): self = .token(branch: branch, text: text)
+        case .branchesDone: self = .branchesDone
+        case .answerToken(let text): self = .answer(text)
+        default: return nil
+        }
+    }
 }

@@ -8,7 +8,7 @@ import ChorusTUI
 struct RemoteRunFollower {
     let client: LangGraphClient
     let threadId: String
-    /// How many times a cut stream is joined again.
+    /// How many times a cut stream is joined again before the run counts as failed.
     var attempts = 3
     /// Told each time the stream is re-joined.
     let notice: (String) -> Void
