@@ -21,6 +21,13 @@ import Testing
             try await PostgresDatabase.answered(within: .seconds(30)) { () async throws -> Int in throw CancellationError() }
         }
     }
+
+    @Test func aDatabaseThatIsNotThereIsNamed() async throws {
+        let url = try PostgresURL("postgres://nobody@127.0.0.1:1/chorus")
+        let error = await #expect(throws: PostgresStoreError.self) { _ = try await PostgresDatabase.open(url, connectTimeout: .seconds(2)) }
+        guard case .unreachable(let at, _)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(at == url)
+    }
 }
 
 @Suite struct PostgresURLTests {

@@ -61,32 +61,22 @@ public final class PostgresDatabase: Sendable {
     /// connections that do not come for up to a minute before it gives up.
     private func checkReachable(within limit: Duration) async throws {
         let url = self.url, client = self.client
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let answered = Locked(false)
-            let answer: @Sendable (Result<Void, any Error>) -> Void = { result in
-                if answered.withLock({ done in defer { done = true }; return !done }) { continuation.resume(with: result) }
-            }
-            let probe = Task {
-                do {
-                    if url.schema != "public" {
-                        do {
-                            try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(url.schema)"))
-                        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                            // Another instance created it at the same moment.
-                        }
-                    } else {
-                        try await client.query("SELECT 1")
+        do {
+            try await Self.answered(within: limit) {
+                if url.schema != "public" {
+                    do {
+                        try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(url.schema)"))
+                    } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                        // Another instance created it at the same moment.
                     }
-                    answer(.success(()))
-                } catch {
-                    answer(.failure(PostgresStoreError.unreachable(url, Self.describe(error))))
+                } else {
+                    try await client.query("SELECT 1")
                 }
             }
-            Task {
-                try? await Task.sleep(for: limit)
-                probe.cancel()
-                answer(.failure(PostgresStoreError.unreachable(url, "no connection within \(limit) (is the server running, and does the user exist?)")))
-            }
+        } catch PostgresStoreError.noAnswer {
+            throw PostgresStoreError.unreachable(url, "no connection within \(limit) (is the server running, and does the user exist?)")
+        } catch {
+            throw PostgresStoreError.unreachable(url, Self.describe(error))
         }
     }
 
