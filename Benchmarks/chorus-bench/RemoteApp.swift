@@ -80,13 +80,14 @@ enum RemoteApp {
         let terminal = RecordingTerminal()
         let model = AppModel(theme: .fallback, themes: [.fallback], keymap: try Keymap(), defaultProvider: assistant, providerChoices: [assistant])
         let runtime = AppRuntime(model: model, terminal: terminal, backend: backend, clipboardPath: dir + "/clipboard.txt")
+        let frameLog = runtime.frameLog
         let running = Task { await runtime.run() }
         terminal.input(.resize(width: 120, height: 40))
         try await terminal.until { $0.contains("Message (Enter sends") }
         for ch in server.kind == .langgraphDev ? "fan out" : "/research fan out" { terminal.input(.key(.character(ch))) }
         terminal.input(.key(.enter))
         try await terminal.until { $0.contains("running 8") }
-        let firstFrame = terminal.frameCount
+        let framesBefore = frameLog.withLock { $0 }
         let cpu0 = TerminalApp.cpuSeconds(), harness0 = terminal.harnessCPUSeconds, t0 = Bench.now()
         // First the branches stream while nobody types (a third of the run), then a key every 100 ms
         // (a fast typist) until they are done.
@@ -107,15 +108,14 @@ enum RemoteApp {
         let wall = Double(Bench.now() - t0) / 1e9
         let cpu = TerminalApp.cpuSeconds() - cpu0
         let harness = terminal.harnessCPUSeconds - harness0
-        let lastFrame = terminal.frameCount
+        let frames = frameLog.withLock { $0 }.since(framesBefore)
         terminal.input(.key(.ctrl("q")))
-        let session = await running.value
-        let frames = TerminalApp.window(session.frameTimes, firstFrame, lastFrame)
+        _ = await running.value
         return [
             "branches": 8, "tokens_per_s_per_branch": 100, "streaming_s": Bench.round(wall, 2), "keys": .int(typed), "keys_per_s": 10,
             "app_cpu_percent_while_watching": Bench.round(100 * watchCPU / max(watchWall, 1e-9), 1),
             "key_to_screen_p50_ms": Bench.round(latencies.percentile(0.5), 2), "key_to_screen_p99_ms": Bench.round(latencies.percentile(0.99), 2),
-            "frames": .int(frames.samples.count), "frame_p99_ms": Bench.round(frames.percentile(0.99), 3),
+            "frames": .int(frames.count), "frame_p99_ms": Bench.round(frames.percentile(0.99), 3),
             "app_cpu_percent_of_one_core": Bench.round(100 * (cpu - harness) / wall, 1),
             "cpu_percent_of_one_core": Bench.round(100 * cpu / wall, 1),
         ]

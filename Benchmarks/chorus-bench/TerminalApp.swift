@@ -24,6 +24,7 @@ enum TerminalApp {
         try await seed(database, messages: messages)
         let terminal = RecordingTerminal()
         let runtime = try app(database, terminal, environment: ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "2000"])
+        let frameLog = runtime.frameLog
         let running = Task { await runtime.run() }
         terminal.input(.resize(width: 120, height: 40))
         try await terminal.until { $0.contains("1 long thread") }
@@ -31,7 +32,7 @@ enum TerminalApp {
         try await terminal.until { $0.contains("message \(messages - 1)") }
         // Replies of ~95 tokens each, one after the other: about a second of streaming.
         let replies = Bench.quick ? 5 : 20
-        let firstFrame = terminal.frameCount
+        let framesBefore = frameLog.withLock { $0 }
         let cpu0 = cpuSeconds(), harness0 = terminal.harnessCPUSeconds, t0 = Bench.now()
         // CPU while tokens flow (from the reply's first words on screen to its end), apart from
         // the per-reply work of loading and saving the 5,000-message state.
@@ -49,7 +50,7 @@ enum TerminalApp {
         let wall = Double(Bench.now() - t0) / 1e9
         let cpu = cpuSeconds() - cpu0
         let harness = terminal.harnessCPUSeconds - harness0
-        let lastFrame = terminal.frameCount
+        let frames = frameLog.withLock { $0 }.since(framesBefore)
         // Key to screen: a character typed when nothing else happens.
         var latencies = FrameStats()
         for ch in "latency" {
@@ -59,12 +60,11 @@ enum TerminalApp {
             latencies.record(ContinuousClock.now - start)
         }
         terminal.input(.key(.ctrl("q")))
-        let session = await running.value
-        let frames = window(session.frameTimes, firstFrame, lastFrame)
+        _ = await running.value
         let tokens = replies * 95
         return [
             "transcript_messages": .int(messages), "tokens": .int(tokens), "tokens_per_s": Bench.round(Double(tokens) / wall, 0),
-            "frames": .int(frames.samples.count), "frame_p50_ms": Bench.round(frames.percentile(0.5), 3),
+            "frames": .int(frames.count), "frame_p50_ms": Bench.round(frames.percentile(0.5), 3),
             "frame_p99_ms": Bench.round(frames.percentile(0.99), 3), "cpu_percent_of_one_core": Bench.round(100 * cpu / wall, 1),
             "app_cpu_percent_of_one_core": Bench.round(100 * (cpu - harness) / wall, 1),
             "cpu_percent_while_streaming": Bench.round(100 * streamingCPU / max(streamingWall, 1e-9), 1),
@@ -81,25 +81,25 @@ enum TerminalApp {
         let terminal = RecordingTerminal()
         let config = ChorusConfig(research: .init(branches: 16, maxConcurrency: 16))
         let runtime = try app(database, terminal, environment: ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "200"], config: config)
+        let frameLog = runtime.frameLog
         let running = Task { await runtime.run() }
         terminal.input(.resize(width: 200, height: 60))
         try await terminal.until { $0.contains("Message (Enter sends") }
         for ch in "/research bench" { terminal.input(.key(.character(ch))) }
         terminal.input(.key(.enter))
         try await terminal.until { $0.contains("in flight 16/16") }
-        let firstFrame = terminal.frameCount
+        let framesBefore = frameLog.withLock { $0 }
         let cpu0 = cpuSeconds(), harness0 = terminal.harnessCPUSeconds, t0 = Bench.now()
         try await terminal.until { $0.contains("done 16") }
         let wall = Double(Bench.now() - t0) / 1e9
         let cpu = cpuSeconds() - cpu0
         let harness = terminal.harnessCPUSeconds - harness0
-        let lastFrame = terminal.frameCount
+        let frames = frameLog.withLock { $0 }.since(framesBefore)
         terminal.input(.key(.escape))
         terminal.input(.key(.ctrl("q")))
-        let session = await running.value
-        let frames = window(session.frameTimes, firstFrame, lastFrame)
+        _ = await running.value
         return [
-            "branches": 16, "tokens_per_s_per_branch": 200, "streaming_s": Bench.round(wall, 2), "frames": .int(frames.samples.count),
+            "branches": 16, "tokens_per_s_per_branch": 200, "streaming_s": Bench.round(wall, 2), "frames": .int(frames.count),
             "frame_p50_ms": Bench.round(frames.percentile(0.5), 3), "frame_p99_ms": Bench.round(frames.percentile(0.99), 3),
             "cpu_percent_of_one_core": Bench.round(100 * cpu / wall, 1),
             "app_cpu_percent_of_one_core": Bench.round(100 * (cpu - harness) / wall, 1),
@@ -126,13 +126,6 @@ enum TerminalApp {
             ["type": .string(i % 2 == 0 ? "human" : "ai"), "content": .string("message \(i). " + body), "id": .string("m\(i)")]
         }
         _ = try await compiled.updateState(config: RunConfig(threadId: thread.id), values: ["messages": .array(values)], asNode: "model")
-    }
-
-    /// Frame times (view + diff) of the frames presented in `first..<last`.
-    static func window(_ all: FrameStats, _ first: Int, _ last: Int) -> FrameStats {
-        var stats = FrameStats()
-        for sample in all.samples.dropFirst(first).prefix(max(0, last - first)) { stats.record(sample) }
-        return stats
     }
 
     static func cpuSeconds() -> Double {

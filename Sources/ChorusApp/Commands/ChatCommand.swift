@@ -60,6 +60,6 @@ public struct ChatCommand {
         }
         let first = session.firstFrameAt.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "null"
         return String(format: "{\"event\":\"session\",\"started\":%.3f,\"first_frame\":%@,\"frames\":%d,\"view_p50_ms\":%.3f,\"view_p99_ms\":%.3f,\"view_max_ms\":%.3f,\"peak_rss_kib\":%d}",
-                      startedAt.timeIntervalSince1970, first, stats.samples.count, stats.percentile(0.5), stats.percentile(0.99), stats.percentile(1), rss)
+                      startedAt.timeIntervalSince1970, first, stats.count, stats.percentile(0.5), stats.percentile(0.99), stats.percentile(1), rss)
     }
 }

@@ -25,7 +25,8 @@ public final class AppRuntime {
     private var frameInterval: Duration {
         (model.currentResearch?.running ?? 0) >= 4 ? .milliseconds(33) : .milliseconds(16)
     }
-    private var frameTimes = FrameStats()
+    /// Frame times so far; a benchmark reads it while the app runs to time a stretch of frames.
+    public let frameLog = Locked(FrameStats())
     private var firstFrameAt: Date?
     private let clipboardPath: String
     private let clock: any FrameClock
@@ -114,14 +115,15 @@ public final class AppRuntime {
             }
         }
         await shutDown()
-        return SessionStats(frameTimes: frameTimes, firstFrameAt: firstFrameAt, stoppedBy: model.stoppedBy)
+        return SessionStats(frameTimes: frameLog.withLock { $0 }, firstFrameAt: firstFrameAt, stoppedBy: model.stoppedBy)
     }
 
     private func draw() {
         let start = ContinuousClock.now
         let buffer = AppView.render(model)
         terminal.present(buffer)
-        frameTimes.record(ContinuousClock.now - start)
+        let spent = ContinuousClock.now - start
+        frameLog.withLock { $0.record(spent) }
         if firstFrameAt == nil { firstFrameAt = clock.date }
     }
 
