@@ -64,7 +64,9 @@ var package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
+        .target(name: "CHeapUsage", path: "Benchmarks/CHeapUsage"),
         .executableTarget(name: "chorus-bench", dependencies: [
+            "CHeapUsage",
             "ChorusGraph", "ChorusStore", "ChorusModels", "ChorusApp", "ChorusTUI", "ChorusProcess", "ChorusTesting", "ChorusAgents", "ChorusTools",
             "ChorusPostgres",
         ],

@@ -1,3 +1,4 @@
+import CHeapUsage
 import ChorusGraph
 #if canImport(Glibc)
 import Glibc
@@ -64,6 +65,12 @@ enum Bench {
 
     /// Current resident set of this process in KiB (`VmRSS`).
     static func currentRSSKiB() -> Int { statusKiB("VmRSS") }
+
+    /// Bytes the allocator has handed out and not had back (glibc's `mallinfo2`):
+    /// what the program holds, without the free memory malloc keeps for reuse.
+    static func heapInUseKiB() -> Int {
+        Int(chorus_heap_in_use()) / 1024
+    }
 
     /// A `… kB` field of `/proc/self/status`.
     private static func statusKiB(_ field: String) -> Int {
