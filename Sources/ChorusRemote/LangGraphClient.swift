@@ -19,7 +19,7 @@ public struct LangGraphClient: Sendable {
     private let http: HTTPClient
 
     public init(url: String, apiKey: String?, keyVariable: String = "LANGGRAPH_API_KEY", streamIdleLimit: Double = 30,
-                http: HTTPClient = ChatHTTPClient.shared) throws {
+                http: HTTPClient = SharedHTTPClient.shared) throws {
         var trimmed = url.trimmingCharacters(in: .whitespaces)
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         guard let parsed = URL(string: trimmed), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false else {

@@ -2,6 +2,7 @@ import ChorusGraph
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// An HTTP/1.1 server on 127.0.0.1 that answers each request with the next
 /// scripted reply, byte for byte: headers, body pieces (flushed one by one),
@@ -39,9 +40,15 @@ public final class LoopbackHTTPServer: Sendable {
     private let connections: Locked<[any NIOCore.Channel]>
     public let port: Int
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// Whether the server speaks TLS (with `LoopbackTLS`'s certificate).
+    public let tls: Bool
 
-    public init() async throws {
+    /// `http://127.0.0.1:PORT`, or `https://localhost:PORT` (the name the certificate holds).
+    public var baseURL: String { tls ? "https://localhost:\(port)" : "http://127.0.0.1:\(port)" }
+
+    public init(tls: Bool = false) async throws {
+        self.tls = tls
+        let tlsContext = tls ? try LoopbackTLS.serverContext() : nil
         let state = Locked<(scripts: [[Step]], requests: [Request])>(([], []))
         let connections = Locked<[any NIOCore.Channel]>([])
         self.state = state
@@ -50,8 +57,10 @@ public final class LoopbackHTTPServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 connections.withLock { $0.append(channel) }
-                return channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(ScriptHandler(state: state))
+                return channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext)) }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(ScriptHandler(state: state))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -65,6 +74,14 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// Every request received so far.
     public var requests: [Request] { state.withLock { $0.requests } }
+
+    /// Connections accepted so far (a client that keeps connections alive opens fewer than its requests).
+    public var connectionCount: Int { connections.withLock { $0.count } }
+
+    /// Closes every connection accepted so far, as a server does with idle ones; the server still listens.
+    public func closeConnections() async {
+        for connection in connections.withLock({ $0 }) { try? await connection.close() }
+    }
 
     public func shutdown() async {
         try? await channel.close()

@@ -50,7 +50,7 @@ actor StreamableHTTPTransport: Transport {
             request.method = .DELETE
             request.headers.add(name: "Mcp-Session-Id", value: sessionId)
             for (name, value) in headers { request.headers.add(name: name, value: value) }
-            _ = try? await ChatHTTPClient.shared.execute(request, timeout: .seconds(5))
+            _ = try? await SharedHTTPClient.shared.execute(request, timeout: .seconds(5))
         }
     }
 
@@ -68,7 +68,7 @@ actor StreamableHTTPTransport: Transport {
         request.body = .bytes(ByteBuffer(bytes: data))
         let response: HTTPClientResponse
         do {
-            response = try await ChatHTTPClient.shared.execute(request, timeout: .seconds(3600))
+            response = try await SharedHTTPClient.shared.execute(request, timeout: .seconds(3600))
         } catch {
             throw MCPError.transportError(error)
         }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ChorusGraph
 import ChorusModels
 import Foundation
@@ -11,7 +10,7 @@ import Testing
 struct LiteLLMFaultTests {
     static let quick = RequestRetryPolicy(maxAttempts: 3, baseDelay: 0.05, maxDelay: 0.2)
 
-    func ask(_ model: String, retry: RequestRetryPolicy = quick, client: HTTPClient = ChatHTTPClient.shared) async -> (String, (any Error)?) {
+    func ask(_ model: String, retry: RequestRetryPolicy = quick, client: ProviderHTTPClient = .shared) async -> (String, (any Error)?) {
         let provider = Providers.openAI(baseURL: LiteLLM.baseURL!, model: model, apiKey: LiteLLM.key, client: client, retry: retry)
         do {
             let reply = try await provider.invoke(ChatRequest(messages: [ChatMessage(role: .user, content: "Say hi.", id: "u")], maxTokens: 8, temperature: 0))
@@ -55,12 +54,9 @@ struct LiteLLMFaultTests {
         let (text, error) = await ask("slow")
         #expect(error == nil)
         #expect(text == "This is a slow canned answer.")
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(2), read: .milliseconds(800))
-        let impatient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let impatient = ProviderHTTPClient(timeouts: .init(connect: .seconds(2), read: .milliseconds(800)))
         let (_, timeout) = await ask("slow", retry: .none, client: impatient)
         #expect(timeout as? ChatProviderError == .connection(provider: "openai", detail: "no data from the server for too long"))
-        try await impatient.shutdown()
     }
 }
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ChorusGraph
 import ChorusModels
 import ChorusTesting
@@ -163,13 +162,87 @@ import Testing
     @Test func aCutAfterTheFirstTokenKeepsThePartialReplyAndIsNotRetried() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
-        // The pause lets both chunks reach the client before the connection drops: AsyncHTTPClient drops
-        // body parts that arrive in the same read as the close (see README, "Known faults").
-        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("partial "), OpenAIStreamBytes.chunk("answer")]) + [.pause(milliseconds: 500), .cut])
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("partial "), OpenAIStreamBytes.chunk("answer")]) + [.cut])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast))
         #expect(result.text == "partial answer")
         #expect(result.error is ChatProviderError)
         #expect(server.requests.count == 1)
+    }
+
+    /// The bytes a server sent just before it cut the connection often arrive in the
+    /// same read as the close; a consumer slower than the stream still gets every one.
+    @Test func everyChunkSentBeforeACutReachesASlowConsumer() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        let tokens = (0..<60).map { "t\($0) " }
+        for round in 0..<10 {
+            server.enqueue(LoopbackHTTPServer.sse(tokens.map { OpenAIStreamBytes.chunk($0) }) + [.cut])
+            let model = Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, retry: Self.fast)
+            var text = ""
+            var failure: (any Error)?
+            do {
+                for try await chunk in model.stream(ChatRequest(messages: [ChatMessage(role: .user, content: "x", id: "u")])) {
+                    if case .text(let t) = chunk {
+                        text += t
+                        if text.count < 40 { try await Task.sleep(for: .milliseconds(2)) }
+                    }
+                }
+            } catch {
+                failure = error
+            }
+            #expect(text == tokens.joined(), "round \(round)")
+            #expect(failure as? ChatProviderError == .connection(provider: "openai", detail: "the server closed the connection"))
+        }
+        #expect(server.requests.count == 10)
+    }
+
+    @Test func aFinishedResponseLeavesItsConnectionForTheNextRequest() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        let client = ProviderHTTPClient()
+        let model = Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, client: client, retry: .none)
+        for word in ["one", "two", "three"] {
+            server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk(word), "data: [DONE]\n\n"]))
+            #expect(await collect(model).text == word)
+        }
+        #expect(server.connectionCount == 1)
+        // The server lets the idle connection go: the next request opens another, with no error and no retry.
+        await server.closeConnections()
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("four"), "data: [DONE]\n\n"]))
+        let after = await collect(model)
+        #expect(after.text == "four")
+        #expect(after.error == nil)
+        #expect(server.connectionCount == 2)
+        // A response cut short takes its connection with it.
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("five")]) + [.cut])
+        _ = await collect(model)
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("six"), "data: [DONE]\n\n"]))
+        #expect(await collect(model).text == "six")
+        #expect(server.connectionCount == 3)
+        #expect(server.requests.count == 6)
+    }
+
+    @Test func anHTTPSServerIsTrustedOnlyWithItsCertificate() async throws {
+        let server = try await LoopbackHTTPServer(tls: true)
+        defer { Task { await server.shutdown() } }
+        let trusting = ProviderHTTPClient(trustRoots: .certificates([try LoopbackTLS.certificate()]))
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("over TLS"), "data: [DONE]\n\n"]))
+        let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: Self.key, client: trusting, retry: .none))
+        #expect(result.text == "over TLS")
+        #expect(result.error == nil)
+        #expect(server.requests.first?.header("host") == "localhost:\(server.port)")
+        #expect(server.requests.first?.header("authorization") == "Bearer \(Self.key)")
+        // A cut over TLS (no close_notify) keeps what arrived and is a cut.
+        server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("half")]) + [.cut])
+        let cut = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: Self.key, client: trusting, retry: .none))
+        #expect(cut.text == "half")
+        #expect(cut.error as? ChatProviderError == .connection(provider: "openai", detail: "the server closed the connection"))
+        // The system's authorities do not vouch for it: the request is never sent, and the error says why.
+        let wary = ProviderHTTPClient()
+        let refused = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: Self.key, client: wary, retry: .none))
+        let error = try #require(refused.error as? ChatProviderError)
+        #expect(error == .connection(provider: "openai", detail: "the server's TLS certificate is not trusted (CERTIFICATE_VERIFY_FAILED)"))
+        #expect(server.requests.count == 2)
     }
 
     @Test func aStreamWithoutItsEndMarkerIsAnError() async throws {
@@ -215,16 +288,13 @@ import Testing
     @Test func aStalledStreamTimesOut() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }
-        var configuration = HTTPClient.Configuration()
         // The idle limit leaves room for the first chunk to arrive on a loaded
         // machine (the suite runs in parallel, under ThreadSanitizer in CI).
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(3))
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let client = ProviderHTTPClient(timeouts: .init(connect: .seconds(5), read: .seconds(3)))
         server.enqueue(LoopbackHTTPServer.sse([OpenAIStreamBytes.chunk("wait")]) + [.pause(milliseconds: 15000)] + [.body("data: [DONE]\n\n")])
         let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: nil, client: client, retry: Self.fast))
         #expect(result.text == "wait")
         #expect(result.error as? ChatProviderError == .connection(provider: "openai", detail: "no data from the server for too long"))
-        try await client.shutdown()
     }
 
     @Test func cancellingTheConsumerEndsTheStream() async throws {

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ChorusGraph
 import NIOCore
 
@@ -11,7 +10,7 @@ struct AnthropicWireFormat: ChatWireFormat {
     let apiKey: String?
     var provider: String { "anthropic" }
 
-    func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
+    func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest {
         var http = WireJSON.post(baseURL, "/v1/messages", headers: [("anthropic-version", "2023-06-01")])
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "x-api-key", value: apiKey) }
         // Anthropic has no structured-output field: the schema goes in the system prompt.

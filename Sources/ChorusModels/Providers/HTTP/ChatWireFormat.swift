@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ChorusGraph
 import NIOCore
 
@@ -6,7 +5,7 @@ import NIOCore
 /// streamed reply is read.
 protocol ChatWireFormat: Sendable {
     var provider: String { get }
-    func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest
+    func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest
     func makeDecoder() -> any ChatStreamDecoder
     /// The error for a non-2xx response (body already read, capped).
     func error(status: Int, body: String, retryAfter: Double?) -> ChatProviderError
@@ -21,16 +20,15 @@ protocol ChatStreamDecoder {
 /// Shared helpers for the JSON bodies of providers.
 enum WireJSON {
     /// A JSON `POST` to `path` under `baseURL` (trailing slashes ignored), with extra headers.
-    static func post(_ baseURL: String, _ path: String, headers: [(String, String)] = []) -> HTTPClientRequest {
-        var http = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + path)
-        http.method = .POST
+    static func post(_ baseURL: String, _ path: String, headers: [(String, String)] = []) -> ProviderHTTPRequest {
+        var http = ProviderHTTPRequest(url: baseURL.trimmingSuffix("/") + path)
         http.headers.add(name: "content-type", value: "application/json")
         for (name, value) in headers { http.headers.add(name: name, value: value) }
         return http
     }
 
-    static func body(_ value: Value) -> HTTPClientRequest.Body {
-        .bytes(ByteBuffer(string: JSON.serialize(value, sortKeys: false)))
+    static func body(_ value: Value) -> ByteBuffer {
+        ByteBuffer(string: JSON.serialize(value, sortKeys: false))
     }
 
     static func parse(_ text: String, provider: String) throws -> Value {

@@ -1,21 +1,22 @@
-import AsyncHTTPClient
 import ChorusGraph
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+import NIOSSL
 
 /// A chat model reached over HTTP: sends the request, streams the reply,
 /// retries what can be retried before the first token, and maps failures to
 /// `ChatProviderError`. Cancelling the consumer closes the HTTP stream.
 public struct HTTPChatModel: ChatModel {
     let format: any ChatWireFormat
-    let client: HTTPClient
+    let client: ProviderHTTPClient
     let retry: RequestRetryPolicy
     public let displayName: String
     /// Redacted from every error message, in case a server echoes it.
     let secret: String?
 
-    init(format: any ChatWireFormat, displayName: String, client: HTTPClient, retry: RequestRetryPolicy, secret: String?) {
+    init(format: any ChatWireFormat, displayName: String, client: ProviderHTTPClient, retry: RequestRetryPolicy, secret: String?) {
         self.format = format
         self.displayName = displayName
         self.client = client
@@ -64,32 +65,52 @@ public struct HTTPChatModel: ChatModel {
         return stream
     }
 
-    /// One attempt; `deliver` gets the chunks decoded from each read of the body, together.
+    /// One attempt; `deliver` gets the chunks decoded from each part of the body as it arrived.
     private func once(_ request: ChatRequest, deliver: ([ChatChunk]) -> Void) async throws {
-        let response = try await client.execute(try format.httpRequest(for: request), timeout: .seconds(3600))
-        let status = Int(response.status.code)
-        if status >= 400 {
-            let body = try await response.body.collect(upTo: 64 * 1024)
-            throw format.error(status: status, body: String(buffer: body),
-                               retryAfter: RequestRetryPolicy.parseRetryAfter(response.headers.first(name: "retry-after")))
+        var response = try await client.execute(try format.httpRequest(for: request))
+        if response.status >= 400 {
+            let body = try await response.text(upTo: 64 * 1024)
+            throw format.error(status: response.status, body: body,
+                               retryAfter: RequestRetryPolicy.parseRetryAfter(response.head.headers.first(name: "retry-after")))
         }
         var decoder = format.makeDecoder()
-        for try await buffer in response.body {
-            deliver(try decoder.feed(buffer))
+        while let part = try await response.nextBodyPart() {
+            deliver(try decoder.feed(part))
         }
         deliver(try decoder.finish())
     }
 
     private func map(_ error: any Error) -> ChatProviderError {
         if let e = error as? ChatProviderError { return e }
-        if let e = error as? HTTPClientError {
-            if e == .readTimeout { return .connection(provider: format.provider, detail: "no data from the server for too long") }
-            if e == .connectTimeout { return .connection(provider: format.provider, detail: "could not connect in time") }
-            if e == .remoteConnectionClosed { return .connection(provider: format.provider, detail: "the server closed the connection") }
-            return .connection(provider: format.provider, detail: "\(e)")
-        }
-        if let e = error as? IOError, e.errnoCode == ECONNREFUSED {
-            return .connection(provider: format.provider, detail: "connection refused (is the server running at the base URL?)")
+        let provider = format.provider
+        switch error {
+        case ProviderHTTPError.readTimeout:
+            return .connection(provider: provider, detail: "no data from the server for too long")
+        case ProviderHTTPError.closed:
+            return .connection(provider: provider, detail: "the server closed the connection")
+        case ProviderHTTPError.invalidURL(let url):
+            return .connection(provider: provider, detail: "\(url) is not an http(s) URL")
+        case ProviderHTTPError.tls(let why):
+            return .connection(provider: provider, detail: "TLS cannot be set up: \(why)")
+        case NIOSSLError.handshakeFailed(let reason):
+            if "\(reason)".contains("CERTIFICATE_VERIFY_FAILED") {
+                return .connection(provider: provider, detail: "the server's TLS certificate is not trusted (CERTIFICATE_VERIFY_FAILED)")
+            }
+            return .connection(provider: provider, detail: "the TLS handshake failed (\(reason))")
+        case ChannelError.connectTimeout:
+            return .connection(provider: provider, detail: "could not connect in time")
+        case let e as NIOConnectionError:
+            if e.connectionErrors.contains(where: { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
+                return .connection(provider: provider, detail: "connection refused (is the server running at the base URL?)")
+            }
+            if let dns = e.dnsAError ?? e.dnsAAAAError, e.connectionErrors.isEmpty {
+                return .connection(provider: provider, detail: "cannot find \(e.host) (\(dns))")
+            }
+            return .connection(provider: provider, detail: "cannot connect to \(e.host):\(e.port) (\(e))")
+        case let e as IOError where e.errnoCode == ECONNREFUSED:
+            return .connection(provider: provider, detail: "connection refused (is the server running at the base URL?)")
+        default:
+            break
         }
         return .connection(provider: format.provider, detail: "\(error)")
     }
@@ -108,23 +129,4 @@ public struct HTTPChatModel: ChatModel {
         case .streamError(let p, let t, let m): return .streamError(provider: p, type: t, message: clean(m))
         }
     }
-}
-
-/// The process-wide HTTP client for model providers: one connection pool
-/// (64 connections per host, at least any run's `maxConcurrency` in practice),
-/// connect and idle-read timeouts. It lives as long as the process.
-///
-/// A connection that cannot be made fails the attempt at once: the client's
-/// own silent reconnecting (until the connect timeout, per attempt) made a
-/// refused port take 42 s to fail. `RequestRetryPolicy` retries instead, announcing
-/// each retry, as the official SDKs do.
-public enum ChatHTTPClient {
-    public static let shared: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.decompression = .disabled
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
 }

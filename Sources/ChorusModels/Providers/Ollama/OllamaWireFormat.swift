@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ChorusGraph
 import NIOCore
 
@@ -8,7 +7,7 @@ struct OllamaWireFormat: ChatWireFormat {
     let model: String
     var provider: String { "ollama" }
 
-    func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
+    func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest {
         var http = WireJSON.post(baseURL, "/api/chat")
         var body: [String: Value] = [
             "model": .string(model), "stream": true,

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ChorusGraph
 import NIOCore
 
@@ -11,7 +10,7 @@ struct OpenAIWireFormat: ChatWireFormat {
     let apiKey: String?
     var provider: String { "openai" }
 
-    func httpRequest(for request: ChatRequest) throws -> HTTPClientRequest {
+    func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest {
         var http = WireJSON.post(baseURL, "/chat/completions", headers: [("accept", "text/event-stream")])
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "authorization", value: "Bearer \(apiKey)") }
         var body: [String: Value] = [
