@@ -113,6 +113,45 @@ import Testing
         #expect(m.editor.isEmpty)
     }
 
+    /// Found by the memory soak, which hung: a thread's transcript read at the switch answered after a
+    /// message was sent and its reply had ended, and the read replaced the exchange on screen.
+    @Test func aTranscriptReadBeforeAMessageWasSentKeepsTheMessage() throws {
+        var m = try makeModel()
+        m.feed(.threadsLoaded([thread("a", "Alpha"), thread("b", "Beta")]))
+        #expect(m.press(.alt("2")) == [.loadTranscript(threadId: "b")])
+        m.type("hello")
+        m.press(.enter)
+        #expect(m.replies[.thread("b")] != nil)
+        m.feed(.token(threadId: "b", entryId: "ai-1", text: "hi there", node: "model", step: 1))
+        let earlier = [TranscriptEntry(id: "old-1", role: .user, label: "You", text: "earlier"),
+                       TranscriptEntry(id: "old-2", role: .assistant, label: "offline", text: "before")]
+        // Read while the reply streams: the history goes first, the exchange stays.
+        m.feed(.transcriptLoaded(threadId: "b", earlier))
+        #expect(m.entries.map(\.text) == ["earlier", "before", "hello", "hi there"])
+        m.feed(.replyEnded(thread: .thread("b"), entryId: "ai-1", .done))
+        #expect(m.replies[.thread("b")] == nil)
+        // Switched away and back: this read answers after the reply ended, from before the message.
+        m.press(.alt("1"))
+        #expect(m.press(.alt("2")) == [.loadTranscript(threadId: "b")])
+        m.type("again")
+        m.press(.enter)
+        m.feed(.token(threadId: "b", entryId: "ai-2", text: "once more", node: "model", step: 1))
+        m.feed(.replyEnded(thread: .thread("b"), entryId: "ai-2", .done))
+        m.feed(.transcriptLoaded(threadId: "b", earlier))
+        #expect(m.entries.map(\.text) == ["earlier", "before", "again", "once more"])
+        // A read that already holds the exchange (saved under the same ids) shows it once.
+        m.press(.alt("1"))
+        m.press(.alt("2"))
+        m.type("third")
+        m.press(.enter)
+        m.feed(.token(threadId: "b", entryId: "ai-3", text: "and done", node: "model", step: 1))
+        m.feed(.replyEnded(thread: .thread("b"), entryId: "ai-3", .done))
+        let userId = try #require(m.entries.first { $0.text == "third" }?.id)
+        m.feed(.transcriptLoaded(threadId: "b", earlier + [TranscriptEntry(id: userId, role: .user, label: "You", text: "third"),
+                                                           TranscriptEntry(id: "ai-3", role: .assistant, label: "offline", text: "and done")]))
+        #expect(m.entries.map(\.text) == ["earlier", "before", "third", "and done"])
+    }
+
     @Test func threadKeysSwitchAndLoadTranscripts() throws {
         var m = try makeModel()
         m.feed(.threadsLoaded([thread("a", "Alpha"), thread("b", "Beta"), thread("c", "Gamma")]))

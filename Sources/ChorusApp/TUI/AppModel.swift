@@ -10,6 +10,9 @@ public struct AppModel {
     /// The conversation on screen.
     public var current = ThreadKey.draft
     public var conversations: [ThreadKey: [TranscriptEntry]] = [:]
+    /// Threads whose transcript is being read, with how many of their entries
+    /// the read replaces: entries added meanwhile are newer than the read.
+    var transcriptReads: [ThreadKey: Int] = [:]
     /// Research runs by thread id, live or loaded.
     public var research: [ThreadKey: ResearchState] = [:]
     /// In a research thread: show its transcript (question and answer) instead of the panes.

@@ -42,11 +42,14 @@ public enum Update {
             return []
         case .transcriptLoaded(let threadId, let entries):
             let id = ThreadKey.thread(threadId)
-            if m.replies[id] == nil {
-                m.conversations[id] = entries
-                // Asked again below if the thread still waits.
-                m.questions[id] = nil
-            }
+            let local = m.conversations[id] ?? []
+            let replaced = min(local.count, m.transcriptReads.removeValue(forKey: id) ?? local.count)
+            // A message sent since the read was asked for (and its reply, streaming or done) is newer
+            // than what was read: it stays, after the entries read, unless the read already holds it.
+            let read = Set(entries.map(\.id))
+            m.conversations[id] = entries + local[replaced...].filter { !read.contains($0.id) }
+            // Asked again below if the thread still waits.
+            if m.replies[id] == nil { m.questions[id] = nil }
             return []
         case .threadCreated(let record):
             m.threads.removeAll { $0.id == record.id }
@@ -178,6 +181,7 @@ public enum Update {
             effects.append(.loadResearch(threadId: threadId))
         }
         if m.conversations[id] == nil || m.replies[id] == nil {
+            m.transcriptReads[id] = m.conversations[id]?.count ?? 0
             effects.append(.loadTranscript(threadId: threadId))
         }
         return effects
