@@ -113,6 +113,21 @@ import Testing
         #expect(m.editor.isEmpty)
     }
 
+    @Test func theHistoryKeepsTheLastThousandMessages() throws {
+        var m = try makeModel()
+        for i in 0..<(AppModel.historyLimit + 5) {
+            m.type("message \(i)")
+            m.press(.enter)
+            m.feed(.replyEnded(thread: m.current, entryId: m.replies[m.current]!.entryId, .done))
+        }
+        #expect(m.history.count == AppModel.historyLimit)
+        #expect(m.history.first == "message 5")
+        m.press(.up)
+        #expect(m.editor.text == "message \(AppModel.historyLimit + 4)")
+        for _ in 0..<(AppModel.historyLimit + 10) { m.press(.up) }
+        #expect(m.editor.text == "message 5")
+    }
+
     /// Found by the memory soak, which hung: a thread's transcript read at the switch answered after a
     /// message was sent and its reply had ended, and the read replaced the exchange on screen.
     @Test func aTranscriptReadBeforeAMessageWasSentKeepsTheMessage() throws {

@@ -29,7 +29,8 @@ public struct AppModel {
     /// Unsent input of the conversations not on screen, and of the current one as last saved.
     public var drafts: [ThreadKey: String] = [:]
     public var transcript = TranscriptView()
-    public var history: [String] = []
+    /// What was sent, oldest first, for Up/Down: the last `historyLimit` entries.
+    public private(set) var history: [String] = []
     /// Position while browsing history with Up/Down (nil: not browsing).
     public var historyIndex: Int?
     public var showThreadList = true
@@ -92,6 +93,16 @@ public struct AppModel {
 
     /// Whether the current thread is streaming a reply.
     public var isReplying: Bool { replies[current] != nil }
+
+    /// Entries Up/Down can recall; older ones are let go, so a long session does not grow.
+    public static let historyLimit = 1_000
+
+    /// Adds a sent text to the history, unless it repeats the last one.
+    mutating func remember(_ text: String) {
+        guard history.last != text else { return }
+        history.append(text)
+        if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
+    }
 }
 
 /// A reply being streamed: where it goes and how far it got.

@@ -199,7 +199,7 @@ public enum Update {
         let text = m.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return [] }
         if text == "/tools" {
-            if m.history.last != text { m.history.append(text) }
+            m.remember(text)
             m.editor.setText("")
             return keepDraft(&m) + [.listTools]
         }
@@ -209,7 +209,7 @@ public enum Update {
                 m.notice = "usage: /research QUESTION"
                 return []
             }
-            if m.history.last != text { m.history.append(text) }
+            m.remember(text)
             m.editor.setText("")
             return keepDraft(&m) + [.startResearch(question: question)]
         }
@@ -222,7 +222,7 @@ public enum Update {
             return []
         }
         if m.questions[m.current] != nil {
-            if m.history.last != text { m.history.append(text) }
+            m.remember(text)
             return answerQuestion(&m, text)
         }
         // The panes of the last run that fanned out give way to the conversation.
@@ -235,7 +235,7 @@ public enum Update {
         entries.append(TranscriptEntry(id: entryId, role: .assistant, label: provider, text: "", status: .streaming))
         m.conversations[m.current] = entries
         m.replies[m.current] = ReplyProgress(entryId: entryId, startedAt: m.now)
-        if m.history.last != text { m.history.append(text) }
+        m.remember(text)
         m.historyIndex = nil
         m.editor.setText("")
         m.transcript.scrollFromBottom = 0
