@@ -73,9 +73,16 @@ public final class RecordingTerminal: TerminalDevice {
     /// The text of the last frame.
     public var screenText: String { state.withLock { $0.text } }
 
-    /// Waits (up to 60 s) until the screen satisfies `condition`.
+    /// Waits (up to 60 s) until the screen satisfies `condition`; throws `Timeout`
+    /// at the deadline even when the app has stopped drawing.
     public func until(_ condition: @escaping (String) -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
+        let changed = self.changed
+        let alarm = Task {
+            try await Task.sleep(until: deadline)
+            changed.continuation.yield()
+        }
+        defer { alarm.cancel() }
         var iterator = changed.stream.makeAsyncIterator()
         while !harnessWork({ condition(state.withLock { $0.text }) }) {
             guard ContinuousClock.now < deadline else { throw Timeout(screen: state.withLock { $0.text }) }
