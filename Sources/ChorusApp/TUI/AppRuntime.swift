@@ -233,11 +233,13 @@ public final class AppRuntime {
         let inbox = self.inbox
         let id = UUID()
         let tasks = effectTasks
-        let task = Task {
-            do { try await work() } catch { inbox.yield(.notice("\(error)")) }
-            tasks.withLock { $0[id] = nil }
+        // Kept under the lock its own end takes, so a task done at once is still let go.
+        tasks.withLock { running in
+            running[id] = Task {
+                do { try await work() } catch { inbox.yield(.notice("\(error)")) }
+                tasks.withLock { $0[id] = nil }
+            }
         }
-        tasks.withLock { $0[id] = task }
     }
 }
 
