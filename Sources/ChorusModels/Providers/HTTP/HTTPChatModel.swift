@@ -107,8 +107,6 @@ public struct HTTPChatModel: ChatModel {
                 return .connection(provider: provider, detail: "cannot find \(e.host) (\(dns))")
             }
             return .connection(provider: provider, detail: "cannot connect to \(e.host):\(e.port) (\(e))")
-        case let e as IOError where e.errnoCode == ECONNREFUSED:
-            return .connection(provider: provider, detail: "connection refused (is the server running at the base URL?)")
         default:
             break
         }
