@@ -31,10 +31,13 @@ enum Soak {
         let end = start + UInt64(minutes * 60e9)
         var nextSample = start
         var samples: [(minute: Double, mib: Double, heapMiB: Double)] = []
+        func measure() -> (minute: Double, mib: Double, heapMiB: Double) {
+            (Double(Bench.now() - start) / 60e9, Double(Bench.currentRSSKiB()) / 1024, Double(Bench.heapInUseKiB()) / 1024)
+        }
         var replies = 0
         while Bench.now() < end {
             if Bench.now() >= nextSample {
-                let sample = (Double(Bench.now() - start) / 60e9, Double(Bench.currentRSSKiB()) / 1024, Double(Bench.heapInUseKiB()) / 1024)
+                let sample = measure()
                 samples.append(sample)
                 Bench.log(String(format: "soak: %.1f min, %d replies, RSS %.1f MiB, heap in use %.1f MiB", sample.0, replies, sample.1, sample.2))
                 nextSample += UInt64(sampleEvery * 1e9)
@@ -49,7 +52,7 @@ enum Soak {
             try await terminal.until { $0.contains("You wrote: “soak \(replies)”") && !$0.contains("▌") && $0.contains("lost.") }
             replies += 1
         }
-        samples.append((Double(Bench.now() - start) / 60e9, Double(Bench.currentRSSKiB()) / 1024, Double(Bench.heapInUseKiB()) / 1024))
+        samples.append(measure())
         terminal.input(.key(.ctrl("q")))
         _ = await running.value
 

@@ -85,7 +85,7 @@ public final class LoopbackHTTPServer: Sendable {
 
     public func shutdown() async {
         try? await channel.close()
-        for connection in connections.withLock({ $0 }) { try? await connection.close() }
+        await closeConnections()
     }
 
     // MARK: replies for the wire protocols
