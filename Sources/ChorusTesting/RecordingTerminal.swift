@@ -73,10 +73,10 @@ public final class RecordingTerminal: TerminalDevice {
     /// The text of the last frame.
     public var screenText: String { state.withLock { $0.text } }
 
-    /// Waits (up to 60 s) until the screen satisfies `condition`; throws `Timeout`
-    /// at the deadline even when the app has stopped drawing.
-    public func until(_ condition: @escaping (String) -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+    /// Waits (up to `limit`) until the screen satisfies `condition`; throws
+    /// `Timeout` at the deadline even when the app has stopped drawing.
+    public func until(within limit: Duration = .seconds(60), _ condition: @escaping (String) -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
         let changed = self.changed
         let alarm = Task {
             try await Task.sleep(until: deadline)
