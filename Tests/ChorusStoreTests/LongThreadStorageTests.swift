@@ -64,6 +64,31 @@ import Testing
         #expect(forked.values["messages"]?.arrayValue == expected)
     }
 
+    @Test func theCacheCountsTheBytesSavedAndKeepsToItsBudget() async throws {
+        let dir = TemporaryDirectory()
+        let database = try ChorusDatabase(path: dir.file("budget.sqlite"))
+        let long = String(repeating: "words ", count: 200)
+        let writer = SQLiteCheckpointer(database: database, messagesKey: "messages", cacheCapacity: 128, cacheBudget: 20_000)
+        let graph = try Self.chat(writer)
+        for k in 1...12 { _ = try await graph.invoke(Self.human(k, long), config: RunConfig(threadId: "a")) }
+        // Counted as it was saved, item by item, it is what a fresh read of the file measures.
+        let reader = SQLiteCheckpointer(database: database)
+        _ = try await reader.get(threadId: "a", namespace: "", id: nil)
+        let saved = writer.cached
+        #expect(saved.threads == 1 && saved.bytes > 12 * long.utf8.count)
+        #expect(saved.bytes == reader.cached.bytes)
+
+        // A second thread as large does not fit beside it: the first goes, and comes back from the file when used.
+        for k in 1...12 { _ = try await graph.invoke(Self.human(k, long), config: RunConfig(threadId: "b")) }
+        #expect(writer.cached.threads == 1 && writer.cached.bytes <= 20_000)
+        let continued = try await graph.invoke(Self.human(13), config: RunConfig(threadId: "a"))
+        let ids = continued.values["messages"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+        #expect(ids == (1...13).flatMap { ["human-\($0)", "ai-\(2 * $0 - 1)"] })
+        // A thread larger than the whole budget still stays: the one being written to.
+        for k in 14...40 { _ = try await graph.invoke(Self.human(k, long), config: RunConfig(threadId: "a")) }
+        #expect(writer.cached.threads == 1 && writer.cached.bytes > 20_000)
+    }
+
     @Test func aSecondWriterOnTheSameFileIsSeenAndContinuedFrom() async throws {
         let dir = TemporaryDirectory()
         let app = try Self.chat(SQLiteCheckpointer(database: try ChorusDatabase(path: dir.file("shared.sqlite"))))

@@ -39,18 +39,22 @@ struct CheckpointBatch {
     var isEmpty: Bool { checkpoints.columns[0].isEmpty && writeTasks.columns[0].isEmpty }
 
     /// Adds a checkpoint; returns where its values live, for the next one's diff.
-    mutating func add(_ tuple: CheckpointTuple, parent: LatestSaved.Entry?) -> LatestSaved.Entry {
+    mutating func add(_ tuple: CheckpointTuple, parent: SavedCheckpoint?) -> SavedCheckpoint {
         let (thread, ns, checkpoint) = (tuple.threadId, tuple.namespace, tuple.checkpoint)
         let parentVersions = parent?.tuple.checkpoint.channelVersions ?? [:]
         var locations: [String: String] = [:]
+        var bytes: [String: Int] = [:]
         var messagesChanged = false
         for (channel, value) in checkpoint.channelValues {
             if let version = checkpoint.channelVersions[channel], parentVersions[channel] == version, let at = parent?.locations[channel] {
                 locations[channel] = at
+                bytes[channel] = parent?.bytes[channel] ?? 0
                 continue
             }
             locations[channel] = checkpoint.id
-            blobs.add(thread, ns, channel, checkpoint.id, JSON.serialize(value, sortKeys: false))
+            let text = JSON.serialize(value, sortKeys: false)
+            blobs.add(thread, ns, channel, checkpoint.id, text)
+            bytes[channel] = text.utf8.count
             if channel == messagesKey { messagesChanged = true }
         }
         checkpoints.add(thread, ns, checkpoint.id, tuple.parentId ?? "", tuple.metadata.source.rawValue, JSON.serialize(checkpoint.channelVersions),
@@ -63,7 +67,7 @@ struct CheckpointBatch {
                 messages[thread] = (before, now)
             }
         }
-        return LatestSaved.Entry(tuple: tuple, locations: locations)
+        return SavedCheckpoint(tuple: tuple, layout: locations, bytes: bytes)
     }
 
     /// Adds a task's pending writes, replacing what it wrote before (in the database or earlier in this batch).

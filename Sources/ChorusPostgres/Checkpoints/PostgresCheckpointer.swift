@@ -16,8 +16,9 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
     public let messagesKey: String
     /// The newest checkpoint per thread namespace this instance wrote or read.
     /// Keyed by checkpoint id, and checkpoints never change, so an entry
-    /// another instance has since superseded is unused, never wrong.
-    private let latest = Locked(LatestSaved())
+    /// another instance has since superseded is unused, never wrong. At most
+    /// 256 thread namespaces and 32 MiB of values.
+    private let latest = Locked(RecentCheckpoints<[String: String]>(capacity: 256, budget: 32 << 20))
 
     public init(database: PostgresDatabase, messagesKey: String = "messages") {
         self.database = database
@@ -69,6 +70,7 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
         for (node, map) in try JSON.parse(seenText).objectValue ?? [:] { seen[node] = (map.objectValue ?? [:]).compactMapValues(\.intValue) }
         let locations = (try JSON.parse(locationsText).objectValue ?? [:]).compactMapValues(\.stringValue)
         var values: [String: Value] = [:]
+        var bytes: [String: Int] = [:]
         if !locations.isEmpty {
             let channels = Array(locations.keys), writers = channels.map { locations[$0]! }
             let blobs = try await database.rows("""
@@ -78,6 +80,7 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
             for blob in blobs {
                 let (channel, text) = try blob.decode((String, String).self)
                 values[channel] = try JSON.parse(text)
+                bytes[channel] = text.utf8.count
             }
             guard values.count == locations.count else {
                 throw PostgresStoreError.server(code: "XX001", message: "checkpoint \(id) misses the values of \(Set(channels).subtracting(values.keys).sorted())")
@@ -87,7 +90,7 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
                                     checkpoint: Checkpoint(id: id, channelValues: values, channelVersions: versions, versionsSeen: seen),
                                     metadata: CheckpointMetadata(source: CheckpointMetadata.Source(rawValue: source) ?? .loop, step: step),
                                     parentId: parentId, pendingWrites: [])
-        latest.withLock { $0.remember(LatestSaved.Entry(tuple: tuple, locations: locations)) }
+        latest.withLock { $0.remember(SavedCheckpoint(tuple: tuple, layout: locations, bytes: bytes)) }
         return tuple
     }
 
@@ -119,12 +122,12 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
     /// Saves the batch in one statement: all of it is on record, or none.
     public func save(_ batch: [CheckpointWrite]) async throws {
         var statement = CheckpointBatch(messagesKey: messagesKey)
-        var written: [LatestSaved.Entry] = []
+        var written: [SavedCheckpoint] = []
         for write in batch {
             switch write {
             case .checkpoint(let thread, let ns, let checkpoint, let metadata, let parentId):
                 let tuple = CheckpointTuple(threadId: thread, namespace: ns, checkpoint: checkpoint, metadata: metadata, parentId: parentId, pendingWrites: [])
-                var parent: LatestSaved.Entry?
+                var parent: SavedCheckpoint?
                 if let parentId {
                     parent = written.last { $0.tuple.threadId == thread && $0.tuple.namespace == ns && $0.tuple.checkpoint.id == parentId }
                     if parent == nil { parent = latest.withLock { $0.entry(thread, ns, id: parentId) } }
@@ -141,7 +144,7 @@ public final class PostgresCheckpointer: RewindableCheckpointer {
     }
 
     /// Where a saved checkpoint's values live and what they are (for a put whose parent this instance has not seen).
-    private func savedLayout(_ thread: String, _ ns: String, _ id: String) async throws -> LatestSaved.Entry? {
+    private func savedLayout(_ thread: String, _ ns: String, _ id: String) async throws -> SavedCheckpoint? {
         guard try await get(threadId: thread, namespace: ns, id: id) != nil else { return nil }
         return latest.withLock { $0.entry(thread, ns, id: id) }
     }

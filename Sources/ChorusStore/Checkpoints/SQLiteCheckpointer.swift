@@ -19,12 +19,22 @@ public final class SQLiteCheckpointer: Checkpointer {
     /// The newest checkpoint per thread namespace this instance saw, so a put
     /// need not read its parent back and a get of an unchanged thread need
     /// not parse it again.
-    private let latest = Locked(LatestCheckpoints())
+    private let latest: Locked<RecentCheckpoints<SavedLayout>>
 
-    public init(database: ChorusDatabase, messagesKey: String = "messages") {
+    /// A checkpointer on `database`, keeping the newest checkpoint of at most
+    /// 128 threads and 32 MiB of values in memory.
+    public convenience init(database: ChorusDatabase, messagesKey: String = "messages") {
+        self.init(database: database, messagesKey: messagesKey, cacheCapacity: 128, cacheBudget: 32 << 20)
+    }
+
+    init(database: ChorusDatabase, messagesKey: String, cacheCapacity: Int, cacheBudget: Int) {
         self.database = database
         self.messagesKey = messagesKey
+        latest = Locked(RecentCheckpoints(capacity: cacheCapacity, budget: cacheBudget))
     }
+
+    /// Thread namespaces held in memory and the bytes of their values (as saved).
+    var cached: (threads: Int, bytes: Int) { latest.withLock { ($0.count, $0.size) } }
 
     // MARK: reading
 
@@ -46,7 +56,7 @@ public final class SQLiteCheckpointer: Checkpointer {
             }
             guard let row = try Row.fetchOne(try Self.checkpointRow(db), arguments: [threadId, namespace, found]) else { return nil }
             let read = try Self.read(db, row: row)
-            latest.withLock { $0.remember(read.tuple, locations: read.locations, lists: read.lists) }
+            latest.withLock { $0.remember(read) }
             var tuple = read.tuple
             tuple.pendingWrites = try Self.pendingWrites(db, threadId, namespace, found)
             return tuple
@@ -80,12 +90,8 @@ public final class SQLiteCheckpointer: Checkpointer {
     }
 
     /// A checkpoint as saved: its tuple (without pending writes), where its
-    /// values live and the item layout of its itemized lists.
-    struct Read {
-        var tuple: CheckpointTuple
-        var locations: [String: String]
-        var lists: [String: StoredList]
-    }
+    /// values live, the item layout of its itemized lists and their sizes.
+    typealias Read = RecentCheckpoints<SavedLayout>.Entry
 
     static func read(_ db: Database, row: Row) throws -> Read {
         let thread: String = row["thread_id"], ns: String = row["namespace"], id: String = row["checkpoint_id"]
@@ -98,6 +104,7 @@ public final class SQLiteCheckpointer: Checkpointer {
         let locations = (try JSON.parse(row["locations_json"] as String).objectValue ?? [:]).compactMapValues(\.stringValue)
         var values: [String: Value] = [:]
         var lists: [String: StoredList] = [:]
+        var bytes: [String: Int] = [:]
         if !locations.isEmpty {
             let statement = try db.cachedStatement(sql: "SELECT value_json, item_ranges FROM checkpoint_blobs WHERE thread_id = ? AND namespace = ? AND channel = ? AND checkpoint_id = ?")
             for (channel, writer) in locations {
@@ -105,11 +112,14 @@ public final class SQLiteCheckpointer: Checkpointer {
                     throw StoreError.notADatabase(path: db.description, detail: "checkpoint \(id) misses the value of \(channel)")
                 }
                 if let ranges = blob["item_ranges"] as String? {
-                    let list = try items(db, thread, ns, channel, ranges: ranges, checkpoint: id)
+                    let (list, size) = try items(db, thread, ns, channel, ranges: ranges, checkpoint: id)
                     values[channel] = .array(list.items)
                     lists[channel] = list
+                    bytes[channel] = size
                 } else {
-                    values[channel] = try JSON.parse(blob["value_json"] as String)
+                    let text: String = blob["value_json"]
+                    values[channel] = try JSON.parse(text)
+                    bytes[channel] = text.utf8.count
                 }
             }
         }
@@ -119,17 +129,19 @@ public final class SQLiteCheckpointer: Checkpointer {
             checkpoint: Checkpoint(id: id, channelValues: values, channelVersions: versions, versionsSeen: seen),
             metadata: CheckpointMetadata(source: source, step: row["step"]),
             parentId: row["parent_id"], pendingWrites: [])
-        return Read(tuple: tuple, locations: locations, lists: lists)
+        return Read(tuple: tuple, layout: SavedLayout(locations: locations, lists: lists), bytes: bytes)
     }
 
-    /// The items of an itemized list, read range by range.
-    private static func items(_ db: Database, _ thread: String, _ ns: String, _ channel: String, ranges: String, checkpoint id: String) throws -> StoredList {
+    /// The items of an itemized list, read range by range, and their JSON size.
+    private static func items(_ db: Database, _ thread: String, _ ns: String, _ channel: String, ranges: String,
+                              checkpoint id: String) throws -> (StoredList, bytes: Int) {
         guard let seqs = StoredList.seqs(fromRanges: ranges) else {
             throw StoreError.notADatabase(path: db.description, detail: "checkpoint \(id) has unreadable item ranges for \(channel)")
         }
         let statement = try db.cachedStatement(sql: "SELECT seq, value_json FROM checkpoint_items WHERE thread_id = ? AND namespace = ? AND channel = ? AND seq BETWEEN ? AND ? ORDER BY seq")
         var items: [Value] = []
         items.reserveCapacity(seqs.count)
+        var bytes = 0
         var i = 0
         while i < seqs.count {
             var j = i
@@ -138,7 +150,9 @@ public final class SQLiteCheckpointer: Checkpointer {
             var expected = seqs[i]
             while let row = try rows.next() {
                 guard row["seq"] as Int == expected else { break }
-                items.append(try JSON.parse(row["value_json"] as String))
+                let text: String = row["value_json"]
+                items.append(try JSON.parse(text))
+                bytes += text.utf8.count
                 expected += 1
             }
             guard expected == seqs[j] + 1 else {
@@ -146,7 +160,7 @@ public final class SQLiteCheckpointer: Checkpointer {
             }
             i = j + 1
         }
-        return StoredList(items: items, seqs: seqs)
+        return (StoredList(items: items, seqs: seqs), bytes)
     }
 
     private static func pendingWrites(_ db: Database, _ thread: String, _ ns: String, _ id: String) throws -> [PendingWrite] {
@@ -180,13 +194,13 @@ public final class SQLiteCheckpointer: Checkpointer {
             for write in batch {
                 switch write {
                 case .checkpoint(let thread, let ns, let checkpoint, let metadata, let parentId):
-                    let key = LatestCheckpoints.key(thread, ns)
+                    let key = RecentCheckpoints<SavedLayout>.key(thread, ns)
                     var parent: Read?
                     if let parentId {
                         if let justWritten = written[key], justWritten.tuple.checkpoint.id == parentId {
                             parent = justWritten
                         } else if let entry = latest.withLock({ $0.entry(thread, ns, id: parentId) }) {
-                            parent = Read(tuple: entry.tuple, locations: entry.locations, lists: entry.lists)
+                            parent = entry
                         } else if let row = try Row.fetchOne(try Self.checkpointRow(db), arguments: [thread, ns, parentId]) {
                             parent = try Self.read(db, row: row)
                         }
@@ -206,7 +220,7 @@ public final class SQLiteCheckpointer: Checkpointer {
             return order.compactMap { written[$0] }
         }
         latest.withLock { cache in
-            for read in written { cache.remember(read.tuple, locations: read.locations, lists: read.lists) }
+            for read in written { cache.remember(read) }
         }
     }
 
@@ -224,12 +238,14 @@ public final class SQLiteCheckpointer: Checkpointer {
         let parentVersions = parent?.tuple.checkpoint.channelVersions ?? [:]
         var locations: [String: String] = [:]
         var lists: [String: StoredList] = [:]
+        var bytes: [String: Int] = [:]
         let insertBlob = try db.cachedStatement(sql: "INSERT OR REPLACE INTO checkpoint_blobs (thread_id, namespace, channel, checkpoint_id, value_json, item_ranges) VALUES (?, ?, ?, ?, ?, ?)")
         var messagesChange: (count: Int, added: [Value], removed: ArraySlice<Value>, all: [Value])?
         for (channel, value) in checkpoint.channelValues {
-            if let version = checkpoint.channelVersions[channel], parentVersions[channel] == version, let at = parent?.locations[channel] {
+            if let version = checkpoint.channelVersions[channel], parentVersions[channel] == version, let at = parent?.layout.locations[channel] {
                 locations[channel] = at
-                if let list = parent?.lists[channel] { lists[channel] = list }
+                if let list = parent?.layout.lists[channel] { lists[channel] = list }
+                bytes[channel] = parent?.bytes[channel] ?? 0
                 continue
             }
             locations[channel] = checkpoint.id
@@ -237,16 +253,27 @@ public final class SQLiteCheckpointer: Checkpointer {
             if StoredList.isItemized(channel: channel, value: value), case .array(let items) = value {
                 let lastSeq = try db.cachedStatement(sql: "SELECT MAX(seq) FROM checkpoint_items WHERE thread_id = ? AND namespace = ? AND channel = ?")
                 let nextSeq = try Int.fetchOne(lastSeq, arguments: [thread, namespace, channel]).map { $0 + 1 } ?? 1
-                let change = (parent?.lists[channel] ?? .empty).change(to: items, nextSeq: nextSeq)
+                let itemizedBefore = parent?.layout.lists[channel]
+                let before = itemizedBefore ?? .empty
+                let change = before.change(to: items, nextSeq: nextSeq)
                 let insertItem = try db.cachedStatement(sql: "INSERT INTO checkpoint_items (thread_id, namespace, channel, seq, checkpoint_id, value_json) VALUES (?, ?, ?, ?, ?, ?)")
+                // The items kept are as large as before; those dropped are counted at the list's average size.
+                // (A list saved whole before is saved again item by item: all of it is added.)
+                let sizeBefore = itemizedBefore == nil ? 0 : parent?.bytes[channel] ?? 0
+                var size = sizeBefore - (before.items.isEmpty ? 0 : sizeBefore * change.removed.count / before.items.count)
                 for (seq, item) in change.added {
-                    try insertItem.execute(arguments: [thread, namespace, channel, seq, checkpoint.id, JSON.serialize(item, sortKeys: false)])
+                    let text = JSON.serialize(item, sortKeys: false)
+                    try insertItem.execute(arguments: [thread, namespace, channel, seq, checkpoint.id, text])
+                    size += text.utf8.count
                 }
                 try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, "", change.list.ranges])
                 lists[channel] = change.list
-                if parent?.lists[channel] != nil { indexed = change }
+                bytes[channel] = size
+                if parent?.layout.lists[channel] != nil { indexed = change }
             } else {
-                try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, JSON.serialize(value, sortKeys: false), nil])
+                let text = JSON.serialize(value, sortKeys: false)
+                try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, text, nil])
+                bytes[channel] = text.utf8.count
             }
             if channel == messagesKey, case .array(let items) = value {
                 let change = indexed ?? StoredList(unnumbered: parent?.tuple.checkpoint.channelValues[channel]?.arrayValue ?? []).change(to: items, nextSeq: 0)
@@ -267,7 +294,7 @@ public final class SQLiteCheckpointer: Checkpointer {
                 try ThreadIndex.touched(db, threadId: thread)
             }
         }
-        return Read(tuple: tuple, locations: locations, lists: lists)
+        return Read(tuple: tuple, layout: SavedLayout(locations: locations, lists: lists), bytes: bytes)
     }
 
     /// Removes the checkpoints (values, pending writes) a thread got at or
