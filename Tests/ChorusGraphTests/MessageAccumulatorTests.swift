@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test func anIndexServesOnlyTheArrayItWasBuiltFor() {
-        let lists = IndexedLists(capacity: 2)
+        let lists = IndexedLists(capacity: 2, itemBudget: .max)
         let a: [Value] = (0..<100).map { ["id": .string("a\($0)")] }
         let b: [Value] = (0..<100).map { ["id": .string("b\($0)")] }
         lists.keep(a, ["a0": 0])
@@ -93,5 +93,22 @@ import Testing
         lists.keep(b, ["b0": 0])
         lists.keep(Array(b), ["b1": 1])
         #expect(lists.take(a) == nil)
+    }
+
+    @Test func theIndexesKeptHoldAtMostTheirBudgetOfItems() {
+        let lists = IndexedLists(capacity: 8, itemBudget: 250)
+        let a: [Value] = (0..<100).map { ["id": .string("a\($0)")] }
+        let b: [Value] = (0..<100).map { ["id": .string("b\($0)")] }
+        let c: [Value] = (0..<100).map { ["id": .string("c\($0)")] }
+        lists.keep(a, ["a0": 0])
+        lists.keep(b, ["b0": 0])
+        lists.keep(c, ["c0": 0])
+        #expect(lists.held == (2, 200))
+        #expect(lists.take(a) == nil)
+        // A list larger than the budget is still kept, alone.
+        let long: [Value] = (0..<1_000).map { ["id": .string("l\($0)")] }
+        lists.keep(long, ["l0": 0])
+        #expect(lists.held == (1, 1_000))
+        #expect(lists.take(long) == ["l0": 0])
     }
 }

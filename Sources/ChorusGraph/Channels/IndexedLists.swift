@@ -8,8 +8,12 @@
 /// holds its array, so that storage cannot be freed and reused while the
 /// entry lives; equal storage and count therefore mean the same items. An
 /// entry is taken out on use, so its index is mutated in place, never shared.
+///
+/// Bounded twice, since an entry may hold the last reference to a list: at
+/// most `capacity` lists and `itemBudget` items in all, the oldest dropped
+/// first; the list kept last always stays.
 final class IndexedLists: Sendable {
-    static let shared = IndexedLists(capacity: 32)
+    static let shared = IndexedLists(capacity: 32, itemBudget: 20_000)
 
     private struct Entry: Sendable {
         let items: [Value]
@@ -17,10 +21,17 @@ final class IndexedLists: Sendable {
     }
 
     private let capacity: Int
+    private let itemBudget: Int
     private let entries = Locked<[Entry]>([])
 
-    init(capacity: Int) {
+    init(capacity: Int, itemBudget: Int) {
         self.capacity = capacity
+        self.itemBudget = itemBudget
+    }
+
+    /// Lists remembered, and their items in all.
+    var held: (lists: Int, items: Int) {
+        entries.withLock { ($0.count, $0.reduce(0) { $0 + $1.items.count }) }
     }
 
     /// Remembers the index of a list of coerced messages.
@@ -28,7 +39,10 @@ final class IndexedLists: Sendable {
         guard items.count >= 64 else { return }
         entries.withLock { entries in
             entries.append(Entry(items: items, positions: positions))
-            if entries.count > capacity { entries.removeFirst() }
+            var total = entries.reduce(0) { $0 + $1.items.count }
+            while entries.count > capacity || (total > itemBudget && entries.count > 1) {
+                total -= entries.removeFirst().items.count
+            }
         }
     }
 
