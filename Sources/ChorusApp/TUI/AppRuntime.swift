@@ -13,11 +13,11 @@ public final class AppRuntime {
     private let backend: any ThreadBackend
     private let messages: AsyncStream<Msg>
     private let inbox: AsyncStream<Msg>.Continuation
-    private var replyTasks: [ThreadKey: Task<Void, Never>] = [:]
+    private let replies = RunningReplies()
     /// Per research thread: cancels single branches.
     private var researchControls: [String: ResearchControl] = [:]
-    /// A research run not yet saved as a thread (its id arrives with `researchStarted`).
-    private var pendingResearch: (task: Task<Void, Never>, control: ResearchControl)?
+    /// The branch control of a research run not yet saved as a thread (its id arrives with `researchStarted`).
+    private var newResearchControl: ResearchControl?
     /// Store work still running, awaited before exit.
     private let effectTasks = Locked<[UUID: Task<Void, Never>]>([:])
     /// Frames drawn for streamed text: 60 a second, 30 when many research panes stream at
@@ -82,14 +82,14 @@ public final class AppRuntime {
             }
             dirty = true
             for effect in Update.update(&model, msg) { perform(effect) }
-            if case .researchStarted(let record, _) = msg, let pending = pendingResearch {
-                replyTasks[.thread(record.id)] = pending.task
-                researchControls[record.id] = pending.control
-                pendingResearch = nil
+            if case .researchStarted(let record, _) = msg, let control = newResearchControl {
+                replies.move(.newResearch, to: .thread(.thread(record.id)))
+                researchControls[record.id] = control
+                newResearchControl = nil
             }
             // A draft's reply goes on under its new thread's id.
-            if case .threadCreated(let record) = msg, let task = replyTasks.removeValue(forKey: .draft) {
-                replyTasks[.thread(record.id)] = task
+            if case .threadCreated(let record) = msg {
+                replies.move(.thread(.draft), to: .thread(.thread(record.id)))
             }
             if model.quitting { break }
             replying.withLock { $0 = !model.replies.isEmpty }
@@ -129,9 +129,9 @@ public final class AppRuntime {
 
     /// Cancels streaming replies and waits (up to 2 s) for their partial text to be saved.
     private func shutDown() async {
-        pendingResearch?.task.cancel()
-        for task in replyTasks.values { task.cancel() }
-        let pending = Array(replyTasks.values) + effectTasks.withLock { Array($0.values) }
+        let running = replies.all
+        for task in running { task.cancel() }
+        let pending = running + effectTasks.withLock { Array($0.values) }
         // Whichever comes first: everything done, or 2 s (awaiting a task's value cannot be cancelled,
         // so a request to a server that does not answer would otherwise hold the exit).
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -169,7 +169,7 @@ public final class AppRuntime {
                 if let pending = try await backend.pendingInput(id) { send(.inputNeeded(threadId: id, pending)) }
             }
         case .answer(let id, let answer, let provider):
-            replyTasks[.thread(id)] = Task { await backend.answer(threadId: id, answer, runner: provider, send: send) }
+            replies.start(.thread(.thread(id))) { await backend.answer(threadId: id, answer, runner: provider, send: send) }
         case .listTools:
             background { send(.toolsListed(await backend.toolReport())) }
         case .loadTools:
@@ -177,17 +177,17 @@ public final class AppRuntime {
         case .setToolEnabled(let name, let enabled):
             backend.setTool(name, enabled: enabled)
         case .startReply(let key, let userId, let text, let entryId, let provider):
-            replyTasks[key] = Task {
+            replies.start(.thread(key)) {
                 await backend.reply(key, userId: userId, text: text, entryId: entryId, runner: provider, send: send)
             }
         case .regenerate(let id, let removing, let entryId, let provider):
-            replyTasks[.thread(id)] = Task {
+            replies.start(.thread(.thread(id))) {
                 await backend.regenerate(threadId: id, removing: removing, entryId: entryId, runner: provider, send: send)
             }
         case .removeMessages(let id, let ids):
             background { try await backend.removeMessages(threadId: id, ids: ids) }
         case .cancelReply(let key):
-            guard let task = replyTasks.removeValue(forKey: key) else { break }
+            guard let task = replies.take(.thread(key)) else { break }
             task.cancel()
             // It still saves what arrived: quitting now waits for that.
             background { await task.value }
@@ -214,11 +214,12 @@ public final class AppRuntime {
             }
         case .startResearch(let question):
             let control = ResearchControl()
-            pendingResearch = (Task { await backend.research(question: question, resume: nil, control: control, send: send) }, control)
+            newResearchControl = control
+            replies.start(.newResearch) { await backend.research(question: question, resume: nil, control: control, send: send) }
         case .resumeResearch(let id):
             let control = ResearchControl()
             researchControls[id] = control
-            replyTasks[.thread(id)] = Task { await backend.research(question: "", resume: id, control: control, send: send) }
+            replies.start(.thread(.thread(id))) { await backend.research(question: "", resume: id, control: control, send: send) }
         case .cancelBranch(let id, let index):
             researchControls[id]?.cancel(branch: index)
         case .loadResearch(let id):
