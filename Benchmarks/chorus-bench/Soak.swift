@@ -59,7 +59,7 @@ enum Soak {
                 $0.contains("You wrote: “soak \(replies)”") && !$0.contains("▌") && $0.contains("lost.")
             }
             // The list reorders when it is read again after the reply; the next Alt-digit counts on that order.
-            let top = "1 soak \(rotation.firstReply(ofThreadRepliedTo: replies))"
+            let top = "1 " + rotation.titleOfLastReplied
             try await terminal.until(within: .seconds(600)) { screen in
                 screen.split(separator: "\n").dropFirst().first.map { $0.drop { $0 == " " || $0 == "›" }.hasPrefix(top + " ") } ?? false
             }
@@ -115,9 +115,7 @@ struct ThreadRotation {
         return position
     }
 
-    /// The number of the first reply of the thread reply `n` went to: its
-    /// title is "soak" and that number.
-    func firstReply(ofThreadRepliedTo n: Int) -> Int {
-        byLastReply[0] * 40
-    }
+    /// The title of the thread replied to last: its first message, "soak"
+    /// and the number of its first reply.
+    var titleOfLastReplied: String { "soak \(byLastReply[0] * 40)" }
 }

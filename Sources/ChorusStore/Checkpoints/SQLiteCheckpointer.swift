@@ -269,7 +269,7 @@ public final class SQLiteCheckpointer: Checkpointer {
                 try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, "", change.list.ranges])
                 lists[channel] = change.list
                 bytes[channel] = size
-                if parent?.layout.lists[channel] != nil { indexed = change }
+                if itemizedBefore != nil { indexed = change }
             } else {
                 let text = JSON.serialize(value, sortKeys: false)
                 try insertBlob.execute(arguments: [thread, namespace, channel, checkpoint.id, text, nil])
