@@ -54,8 +54,9 @@ var package = Package(
             "ChorusGraph", "ChorusModels", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        .target(name: "CMallocTuning"),
         .target(name: "ChorusApp", dependencies: [
-            "ChorusAgents", "ChorusTools", "ChorusRemote", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
+            "CMallocTuning", "ChorusAgents", "ChorusTools", "ChorusRemote", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "ChorusServe", dependencies: [
             "ChorusAgents", "ChorusApp", "ChorusModels", "ChorusStore", "ChorusPostgres", "ChorusGraph", .product(name: "Hummingbird", package: "hummingbird"),

@@ -14,10 +14,16 @@ import Foundation
 /// did not get back) every `CHORUS_SOAK_SAMPLE_SECONDS` (default 60) and
 /// reports their growth after the first fifth of the run (the warm-up).
 ///
+/// The app gives malloc's free pages back as it does for a user
+/// (`MallocTuning`): the soak measures what a long session keeps.
+///
 /// The thread list is ordered by last reply, so the soak keeps that order
 /// itself to know which Alt-digit reaches the thread it wants.
 enum Soak {
     static func run() async throws -> Value {
+        // As `chorus` does first thing (the soak runs alone, so no busy arena exists yet).
+        let arenasLimited = MallocTuning.limitArenas()
+        Bench.log("soak: malloc arenas \(arenasLimited ? "capped at \(MallocTuning.arenaLimit)" : "not capped (malloc is not glibc's)")")
         let environment = ProcessInfo.processInfo.environment
         let minutes = Double(environment["CHORUS_SOAK_MINUTES"] ?? "") ?? 120
         let sampleEvery = Double(environment["CHORUS_SOAK_SAMPLE_SECONDS"] ?? "") ?? 60
@@ -75,7 +81,7 @@ enum Soak {
         let growth = (warm.last?.mib ?? 0) - (warm.first?.mib ?? 0)
         let heapGrowth = (warm.last?.heapMiB ?? 0) - (warm.first?.heapMiB ?? 0)
         return [
-            "minutes": Bench.round(minutes, 1), "replies": .int(replies), "threads": .int(threads.count),
+            "minutes": Bench.round(minutes, 1), "malloc_arenas_capped": .bool(arenasLimited), "replies": .int(replies), "threads": .int(threads.count),
             "largest_thread_messages": .int(threads.map(\.messageCount).max() ?? 0),
             "rss_and_heap_mib_by_minute": .array(samples.map { .array([Bench.round($0.minute, 1), Bench.round($0.mib, 1), Bench.round($0.heapMiB, 1)]) }),
             "rss_growth_after_warmup_mib": Bench.round(growth, 1),

@@ -48,9 +48,10 @@ struct Chorus: AsyncParsableCommand {
     @Option(help: "Theme of the chat interface: dark, light, high-contrast, basic, or a themes/NAME.toml of yours.")
     var theme: String?
 
-    /// Parses (`--print` with no value reads the question from standard
-    /// input), runs, and exits with the codes of `ExitStatus`.
+    /// Caps malloc's arenas, parses (`--print` with no value reads the
+    /// question from standard input), runs, and exits with the codes of `ExitStatus`.
     static func main() async {
+        MallocTuning.limitArenas()
         do {
             var command = try parseAsRoot(PrintInput.normalize(arguments: Array(CommandLine.arguments.dropFirst())))
             if var asynchronous = command as? AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }

@@ -14,10 +14,10 @@ import Testing
     let terminal = RecordingTerminal()
 
     /// Starts the app and sends one message, whose reply the test then scripts.
-    func startReplying() async throws -> Task<SessionStats, Never> {
+    func startReplying(releaseFreeMemory: @escaping @Sendable () -> Void = {}) async throws -> Task<SessionStats, Never> {
         let model = AppModel(theme: .fallback, themes: [.fallback], keymap: try Keymap(), defaultProvider: "scripted", providerChoices: ["scripted"])
         let runtime = AppRuntime(model: model, terminal: terminal, backend: backend, clipboardPath: NSTemporaryDirectory() + "chorus-clock-clip.txt",
-                                 clock: clock)
+                                 clock: clock, releaseFreeMemory: releaseFreeMemory)
         let running = Task { await runtime.run() }
         terminal.input(.resize(width: 100, height: 24))
         try await terminal.until { $0.contains("Message (Enter sends") }
@@ -92,6 +92,17 @@ import Testing
         clock.advance(by: .seconds(2))
         try await terminal.until { $0.contains("retrying in 3s (attempt 1 of 4)") }
         backend.then(.end)
+        await quit(running)
+    }
+
+    @Test func freeMemoryIsGivenBackWhenTheReplyEndsNotWhileItStreams() async throws {
+        let released = Locked(0)
+        let running = try await startReplying(releaseFreeMemory: { released.withLock { $0 += 1 } })
+        backend.then(.tokens(["streamed "]))
+        try await until { backend.record.sent == 1 }
+        #expect(released.withLock { $0 } == 0)
+        backend.then(.end)
+        try await until { released.withLock { $0 } == 1 }
         await quit(running)
     }
 }

@@ -30,14 +30,18 @@ public final class AppRuntime {
     private var firstFrameAt: Date?
     private let clipboardPath: String
     private let clock: any FrameClock
+    /// Gives free memory back to the system (`MallocTuning.releaseFreePages`), on `memoryRelease`'s schedule.
+    private let releaseFreeMemory: @Sendable () -> Void
+    private var memoryRelease = MemoryReleaseSchedule()
 
     public init(model: AppModel, terminal: any TerminalDevice, backend: any ThreadBackend, clipboardPath: String,
-                clock: any FrameClock = SystemFrameClock()) {
+                clock: any FrameClock = SystemFrameClock(), releaseFreeMemory: @escaping @Sendable () -> Void = MallocTuning.releaseFreePages) {
         self.model = model
         self.terminal = terminal
         self.backend = backend
         self.clipboardPath = clipboardPath
         self.clock = clock
+        self.releaseFreeMemory = releaseFreeMemory
         (messages, inbox) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -92,6 +96,9 @@ public final class AppRuntime {
                 replies.move(.thread(.draft), to: .thread(.thread(record.id)))
             }
             if model.quitting { break }
+            if case .replyEnded = msg, memoryRelease.replyEnded(at: clock.now, othersStreaming: !model.replies.isEmpty) {
+                Task.detached(priority: .background, operation: releaseFreeMemory)
+            }
             replying.withLock { $0 = !model.replies.isEmpty }
             // What the user does shows at once, even when a token frame is already scheduled.
             let interactive: Bool
