@@ -106,25 +106,29 @@ struct Chorus: AsyncParsableCommand {
             // If cancelling does not end the reply in time, exit anyway.
             DispatchQueue.global().asyncAfter(deadline: .now() + 2) { _exit(128 + sig) }
         }
-        var stream: (@Sendable (String) -> Void)?
-        if !json { stream = { text in FileHandle.standardOutput.write(Data(text.utf8)) } }
-        let streamText = stream
+        // A reader that closes the pipe (`| head`) does not stop the reply: it is generated and saved whole, quietly.
+        let output = ClosablePipeOutput()
+        let stream: (@Sendable (String) -> Void)? = json ? nil : { @Sendable text in output.write(text) }
         let work = Task {
-            try await answer(streamText) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            try await answer(stream) { line in output.notice(line + "\n") }
         }
         running.withLock { $0 = work }
         if stoppedBy.withLock({ $0 }) != nil { work.cancel() }
         let outcome = await work.result
         if let sig = stoppedBy.withLock({ $0 }) {
-            if !json { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            if !json { output.write("\n") }
             throw CommandFailure(message: "interrupted", code: 128 + sig)
+        }
+        if output.readerClosed {
+            if case .failure = outcome { Glibc.exit(ExitStatus.brokenPipe) }
+            return
         }
         let result = try CommandFailure.wrap { try outcome.get() }
         if json {
-            FileHandle.standardOutput.write(Data((result.json + "\n").utf8))
+            output.write(result.json + "\n")
         } else {
-            FileHandle.standardOutput.write(Data("\n".utf8))
-            if let id = result.threadId { FileHandle.standardError.write(Data("chorus: saved as thread \(id)\n".utf8)) }
+            output.write("\n")
+            if let id = result.threadId { output.notice("chorus: saved as thread \(id)\n") }
         }
     }
 

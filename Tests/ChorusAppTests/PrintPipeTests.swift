@@ -123,6 +123,26 @@ import Testing
         #expect(help.contains("--continue"))
     }
 
+    /// `chorus --print … | head -c 20`: the reader goes away mid-reply; the
+    /// reply is still generated and saved whole, and chorus exits 0 saying nothing.
+    @Test func aReaderThatClosesThePipeMidReplyLeavesTheWholeReplySaved() async throws {
+        var slow = env
+        slow["CHORUS_OFFLINE_TOKENS_PER_SECOND"] = "40"
+        let running = try BuiltExecutable.start("chorus", ["--print", "close the pipe on me"], environment: slow)
+        let first = running.standardOutput!.availableData
+        #expect(!first.isEmpty)
+        try running.standardOutput!.close()
+        let errors = running.standardError!.readDataToEndOfFile()
+        #expect(running.waitUntilExit() == .exited(0))
+        #expect(errors.isEmpty, "nothing on stderr: \(String(decoding: errors, as: UTF8.self))")
+        let (_, out, _) = try await chorus(["threads", "export", "--format", "json"])
+        let messages = try JSON.parse(out).arrayValue?.first?["messages"]?.arrayValue ?? []
+        let reply = try #require(messages.last?["content"]?.stringValue)
+        #expect(messages.last?["role"] == "assistant")
+        #expect(reply.hasSuffix("lost."), "the whole reply, not what was read: \(reply)")
+        #expect(!reply.contains("[cancelled]"))
+    }
+
     @Test func sigintWhileTheReplyStreamsExits130() throws {
         var slow = env
         slow["CHORUS_OFFLINE_TOKENS_PER_SECOND"] = "10"
