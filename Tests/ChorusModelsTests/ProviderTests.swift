@@ -141,6 +141,22 @@ import Testing
     }
 
     @Test(arguments: [
+        // A one-letter key is no secret: the error's words keep their letters.
+        ("x", "max_tokens exceeds the limit for this model (x)", "max_tokens exceeds the limit for this model (x)"),
+        // A key is hidden where it stands alone, not where it is part of a longer word.
+        (key, "bad key \(key), not \(key)-old or my\(key)", "bad key [redacted], not \(key)-old or my\(key)"),
+        (key, "\(key)", "[redacted]"),
+    ])
+    func keysAreRedactedAsWholeTokensOnly(apiKey: String, message: String, expected: String) async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.error(400, "{\"error\":{\"message\":\"\(message)\"}}"))
+        let result = await collect(Providers.openAI(baseURL: server.baseURL + "/v1", model: "m", apiKey: apiKey, retry: Self.fast))
+        let error = try #require(result.error as? ChatProviderError)
+        #expect(error == .http(provider: "openai", status: 400, message: expected))
+    }
+
+    @Test(arguments: [
         (401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-test-SECRET-1234\"}}",
          ChatProviderError.unauthorized(provider: "openai", message: "Incorrect API key provided: [redacted]")),
         (404, "{\"error\":{\"message\":\"The model `nope` does not exist\"}}",

@@ -13,15 +13,15 @@ public struct HTTPChatModel: ChatModel {
     let client: ProviderHTTPClient
     let retry: RequestRetryPolicy
     public let displayName: String
-    /// Redacted from every error message, in case a server echoes it.
-    let secret: String?
+    /// Hides the API key in every error message, in case a server echoes it.
+    let redactor: SecretRedactor?
 
     init(format: any ChatWireFormat, displayName: String, client: ProviderHTTPClient, retry: RequestRetryPolicy, secret: String?) {
         self.format = format
         self.displayName = displayName
         self.client = client
         self.retry = retry
-        self.secret = secret
+        self.redactor = SecretRedactor(secret: secret)
     }
 
     public func stream(_ request: ChatRequest) -> ChatStream {
@@ -114,8 +114,8 @@ public struct HTTPChatModel: ChatModel {
     }
 
     private func redact(_ error: ChatProviderError) -> ChatProviderError {
-        guard let secret, !secret.isEmpty else { return error }
-        let clean = { (s: String) in s.replacingOccurrences(of: secret, with: "[redacted]") }
+        guard let redactor else { return error }
+        let clean = redactor.redact
         switch error {
         case .unauthorized(let p, let m): return .unauthorized(provider: p, message: clean(m))
         case .notFound(let p, let m): return .notFound(provider: p, message: clean(m))
