@@ -115,17 +115,18 @@ public struct LangGraphClient: Sendable {
         return status
     }
 
-    /// Stops the run on the server (its last checkpoint is kept).
-    public func cancel(threadId: String, runId: String) async throws {
-        _ = try await call(.POST, "/threads/" + Self.segment(threadId) + "/runs/" + Self.segment(runId) + "/cancel?wait=0&action=interrupt",
-                           timeout: .seconds(10))
+    /// Stops the run on the server (its last checkpoint is kept); with
+    /// `wait`, returns once the run has ended, so the thread takes writes again.
+    public func cancel(threadId: String, runId: String, wait: Bool = false) async throws {
+        _ = try await call(.POST, "/threads/" + Self.segment(threadId) + "/runs/" + Self.segment(runId)
+                           + "/cancel?wait=\(wait ? 1 : 0)&action=interrupt", timeout: .seconds(10))
     }
 
     /// `cancel` from a task of its own, which the caller's cancellation does not stop
     /// (the caller is usually a reader that was just cancelled); a failure is ignored.
-    public func cancelDetached(threadId: String, runId: String) async {
+    public func cancelDetached(threadId: String, runId: String, wait: Bool = false) async {
         let client = self
-        await Task.detached { try? await client.cancel(threadId: threadId, runId: runId) }.value
+        await Task.detached { try? await client.cancel(threadId: threadId, runId: runId, wait: wait) }.value
     }
 
     // MARK: transport

@@ -92,6 +92,17 @@ import Testing
                 status = try await client.thread(id).status
             }
             #expect(status != "busy")
+            // What was on screen is on the server too: the partial reply, marked cancelled, after the question.
+            var kept = try await client.state(id).messages
+            for _ in 0..<50 where kept.count < 2 {
+                try await Task.sleep(for: .milliseconds(100))
+                kept = try await client.state(id).messages
+            }
+            #expect(kept.count == 2, "\(kept)")
+            #expect(kept.last?["type"] == "ai" && kept.last?["status"] == "cancelled", "\(kept)")
+            let partial = try #require(kept.last?["content"]?.stringValue)
+            #expect(!partial.isEmpty && !partial.contains(Self.replyEnd(kind, tokens: 600)), "\(partial)")
+            #expect(try await client.state(id).next.isEmpty, "nothing left to run")
             // The thread takes the next message.
             try tmux.send("and now?", literal: true)
             try tmux.send("Enter")

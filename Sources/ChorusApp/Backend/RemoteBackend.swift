@@ -160,6 +160,8 @@ public final class RemoteBackend: ThreadBackend {
         let coalescer = MsgCoalescer(send: send)
         let send = coalescer.other
         var messageId = entryId
+        // The reply as it arrived, and the node writing it, to keep on the server if it is cancelled.
+        var partial = "", replyNode: String?
         var interrupts: [RemoteInterrupt] = []
         var toolStarts: [String: ContinuousClock.Instant] = [:]
         let follower = RemoteRunFollower(client: client, threadId: threadId) { send(.notice($0)) }
@@ -167,7 +169,9 @@ public final class RemoteBackend: ThreadBackend {
             if let event = FanOutEvent(update) { return coalescer.token(.fanOut(threadId: threadId, event)) }
             switch update {
             case .token(let text, let id, let node, let step):
-                if !id.isEmpty { messageId = id }
+                if !id.isEmpty, id != messageId { (messageId, partial) = (id, "") }
+                partial += text
+                replyNode = node.isEmpty ? replyNode : node
                 coalescer.token(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
             case .toolCalled(let id, let name, let arguments):
                 toolStarts[id] = .now
@@ -180,11 +184,34 @@ public final class RemoteBackend: ThreadBackend {
             }
         }
         send(.replyEnded(thread: .thread(threadId), entryId: messageId, ending.outcome))
-        guard ending.outcome != .cancelled else { return }
+        guard ending.outcome != .cancelled else {
+            await keepCancelledReply(partial, id: messageId, node: replyNode, threadId: threadId, send: send)
+            return
+        }
         if ending.rejoined, ending.outcome == .done, let entries = try? await transcript(threadId) {
             send(.transcriptLoaded(threadId: threadId, entries))
         }
         if let first = interrupts.first { send(.inputNeeded(threadId: threadId, .question(Self.prompt(first.value)))) }
+    }
+
+    /// Writes what arrived of a cancelled reply to the server's thread, marked
+    /// cancelled as a local thread keeps it, so the thread holds what the user
+    /// saw. Written as the node that was writing it (its edges then lead where
+    /// that node's would); from a task of its own, since the caller was just cancelled.
+    private func keepCancelledReply(_ text: String, id: String, node: String?, threadId: String, send: @escaping @Sendable (Msg) -> Void) async {
+        guard !text.isEmpty else { return }
+        let message = ChatMessage(role: .assistant, content: text, id: id.isEmpty ? "cancelled-" + UUID().uuidString.lowercased() : id, status: .cancelled)
+        let client = self.client
+        let update = StateUpdate<ChatGraph.State> { $0[ChatGraph.State.messages] = [message] }
+        let failure = await Task.detached { () -> String? in
+            do {
+                try await client.updateState(threadId, values: .object(update.values), asNode: node)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }.value
+        if let failure { send(.notice("the cancelled reply could not be kept on the server: \(failure)")) }
     }
 
     // MARK: research

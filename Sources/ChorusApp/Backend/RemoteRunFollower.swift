@@ -76,7 +76,8 @@ struct RemoteRunFollower {
             }
         }
         if cancelled || Task.isCancelled {
-            if let runId { await client.cancelDetached(threadId: threadId, runId: runId) }
+            // Waits for the run to end, so what the caller writes back to the thread next is not refused as busy.
+            if let runId { await client.cancelDetached(threadId: threadId, runId: runId, wait: true) }
             return Ending(outcome: .cancelled, rejoined: rejoins > 0, error: nil)
         }
         return Ending(outcome: failure.map { .failed($0) } ?? .done, rejoined: rejoins > 0, error: streamError)
