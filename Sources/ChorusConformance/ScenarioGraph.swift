@@ -32,7 +32,7 @@ enum ScenarioGraph {
         var graph = StateGraph(schema)
         for (name, spec) in (description["nodes"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let sub = spec["subgraph"] {
-                graph.addNode(name, subgraph: try builder(sub).compile())
+                graph.addNode(name, subgraph: try builder(sub).compile(), policy: try ScenarioPolicy.parse(spec))
             } else {
                 guard let ops = spec.arrayValue ?? spec["ops"]?.arrayValue else {
                     throw ScenarioError("node '\(name)' must be a list of ops, {\"ops\": […], policies…} or a subgraph")

@@ -294,4 +294,25 @@ import Testing
             #expect(waited.json["__error__"]?["error"] == "ValueError")
         }
     }
+
+    /// Messages LangGraph's `add_messages` refuses fail the run with LangChain's
+    /// error, as the reference does: never run as an empty message.
+    @Test(arguments: [
+        (Value.object(["role": "user"]), "ValueError", "Message dict must contain 'role' and 'content' keys, got {'role': 'user'}"),
+        (Value.array([["content": "hi"]]), "ValueError", "Message dict must contain 'role' and 'content' keys, got {'content': 'hi'}"),
+        (Value.int(5), "NotImplementedError", "Unsupported message type: <class 'int'>"),
+    ])
+    func aMalformedMessageFailsTheRunAsLangGraphDoes(messages: Value, type: String, message: String) async throws {
+        let fixture = try ServeFixture()
+        try await fixture.test { client in
+            let thread = try await client.newThread()
+            let waited = try await client.call(.post, "/threads/\(thread)/runs/wait", ["assistant_id": "chat", "input": ["messages": messages]])
+            #expect(waited.json["__error__"]?["error"]?.stringValue == type)
+            #expect(waited.json["__error__"]?["message"]?.stringValue?.hasPrefix(message + "\nFor troubleshooting") == true, "\(waited.json)")
+            let runs = try await client.call(.get, "/threads/\(thread)/runs").json.arrayValue ?? []
+            #expect(runs.map { $0["status"] } == ["error"])
+            let state = try await client.call(.get, "/threads/\(thread)/state").json
+            #expect(messageTypes(state["values"]).isEmpty, "nothing was run: \(state)")
+        }
+    }
 }

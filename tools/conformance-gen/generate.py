@@ -224,7 +224,7 @@ def build(desc):
     g = StateGraph(state_type(desc["state"]))
     for name, spec in desc["nodes"].items():
         if isinstance(spec, dict) and "subgraph" in spec:
-            g.add_node(name, build(spec["subgraph"]).compile())
+            g.add_node(name, build(spec["subgraph"]).compile(), defer=bool(spec.get("defer")), **policies(spec))
         elif isinstance(spec, dict) and "ops" in spec:
             g.add_node(name, make_node(spec["ops"]), defer=bool(spec.get("defer")), **policies(spec))
         else:

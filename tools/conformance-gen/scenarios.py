@@ -820,6 +820,177 @@ add(case("x5_cache_failure_not_cached", "cache", "a failed task is not cached: t
           {"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"], "config": {"thread_id": "b"}}]))
 
 
+# Malformed messages for an add_messages key. Call inputs and `set` values
+# reach the reducer unchanged, so a raw dict, a list of them or a number is
+# coerced (or rejected) by LangGraph itself; messages with no "id" are avoided
+# because LangGraph would give them random ids.
+OK_MSG = {"role": "user", "content": "fine", "id": "u1"}
+BAD_MESSAGES = {"no_content": {"role": "user"},
+                "in_list": [{"role": "ai", "content": "fine", "id": "a2"}, {"role": "user"}],
+                "no_role": {"content": "hi", "id": "a3"},
+                "wizard": {"role": "wizard", "content": "x", "id": "a4"},
+                "number": 5,
+                "number_list": [5]}
+REPLY = {"state": {"messages": "messages", "log": "append"},
+         "nodes": {"reply": node(app("log", "reply"), op("message", role="ai", content="ok", id="a1"))},
+         "edges": chain("reply")}
+
+add(case("messages_malformed_input", "messages",
+         "malformed messages in the input: a dict without content, one inside a list, one without role, an unknown role, a number",
+         REPLY,
+         [{"call": "invoke", "input": {"messages": BAD_MESSAGES["no_content"], "log": ["in"]}},
+          {"call": "invoke", "input": {"messages": [OK_MSG, {"role": "user"}], "log": ["in"]}},
+          {"call": "invoke", "input": {"messages": BAD_MESSAGES["no_role"], "log": ["in"]}},
+          {"call": "invoke", "input": {"messages": [BAD_MESSAGES["wizard"]], "log": ["in"]}},
+          {"call": "invoke", "input": {"messages": 5, "log": ["in"]}},
+          {"call": "stream", "input": {"messages": [5], "log": ["in"]}, "modes": ["values", "updates"]},
+          {"call": "stream", "input": {"messages": {"role": "user"}}, "modes": "values"},
+          {"call": "invoke", "input": {"messages": [OK_MSG]}}]))
+
+add(case("messages_malformed_input_checkpointer", "messages",
+         "a malformed input message with a checkpointer: the input checkpoint keeps the bad write, so get_state and a "
+         "continue fail again until new input replaces it",
+         {**REPLY, "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"messages": [OK_MSG]}},
+          {"call": "invoke", "input": {"messages": {"role": "user"}, "log": ["in"]}},
+          {"call": "get_state"},
+          {"call": "get_state_history", "limit": 3},
+          {"call": "invoke", "input": None},
+          {"call": "invoke", "input": {"messages": [{"role": "user", "content": "again", "id": "u9"}]}},
+          {"call": "get_state_history", "limit": 3},
+          {"call": "invoke", "input": {"messages": [OK_MSG, {"role": "user"}]}, "config": {"thread_id": "list"}},
+          {"call": "invoke", "input": {"messages": BAD_MESSAGES["wizard"]}, "config": {"thread_id": "wizard"}},
+          {"call": "stream", "input": {"messages": 5}, "modes": ["values", "debug"], "config": {"thread_id": "number"}},
+          {"call": "get_state", "config": {"thread_id": "number"}}]))
+
+MALFORMED_WRITES = {
+    "state": {"kind": "overwrite", "messages": "messages", "log": "append"},
+    "nodes": {**{k: node(app("log", k), op("set", key="messages", value=v)) for k, v in BAD_MESSAGES.items()},
+              "sibling": node(app("log", "sibling"), op("message", role="ai", content="s", id="s1")),
+              "after": node(app("log", "after"))},
+    "edges": [{"type": "route", "from": S,
+               "rules": [{"when": {"eq": [{"$state": "kind"}, k]}, "to": [k, "sibling"]} for k in BAD_MESSAGES]},
+              *[{"from": k, "to": "after"} for k in BAD_MESSAGES], {"from": "sibling", "to": "after"}, {"from": "after", "to": E}]}
+
+add(case("messages_malformed_node_write", "messages",
+         "a node writes a malformed message beside a sibling's good one: both tasks finish, applying the step raises",
+         MALFORMED_WRITES,
+         [{"call": "stream", "input": {"kind": k}, "modes": ["values", "updates", "debug"]} for k in BAD_MESSAGES]
+         + [{"call": "invoke", "input": {"kind": "no_content"}}]))
+
+add(case("messages_malformed_node_write_checkpointer", "messages",
+         "a malformed node write with a checkpointer: the finished writes are kept, a continue replays them and fails "
+         "again; new input on the thread starts over",
+         {**MALFORMED_WRITES, "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {"kind": "no_content"}, "modes": ["values", "updates", "debug"]},
+          {"call": "get_state"},
+          {"call": "stream", "input": None, "modes": ["values", "updates"]},
+          {"call": "get_state_history"},
+          {"call": "invoke", "input": {"kind": "none"}},
+          {"call": "invoke", "input": {"kind": "in_list"}, "config": {"thread_id": "in_list"}},
+          {"call": "stream", "input": {"kind": "number"}, "modes": ["updates", "debug"], "config": {"thread_id": "number"}},
+          {"call": "get_state", "config": {"thread_id": "number"}}]))
+
+# One superstep with Send tasks and edge-triggered tasks that all interrupt.
+# LangGraph prepares Send (PUSH) tasks before edge-triggered (PULL) ones, and
+# the invoke result lists interrupts in the order the tasks raised them.
+
+
+def asker(name):
+    return node(op("interrupt", value=f"{name}?", key="r", mode="append"), app("log", name))
+
+
+add(case("interrupt_send_and_edge_order", "interrupts",
+         "Send tasks from a START conditional edge and two edge-triggered nodes interrupt in one step: the Send tasks' "
+         "interrupts come first",
+         {"state": {"items": "overwrite", "log": "append", "r": "append"},
+          "nodes": {"a_edge": asker("a_edge"), "b_edge": asker("b_edge"),
+                    "worker": node(op("interrupt", value={"$fmt": "w{i}?", "i": {"$arg": "i"}}),
+                                   app("log", {"$fmt": "w{i}", "i": {"$arg": "i"}}))},
+          "edges": [{"type": "send", "from": S, "over": "items", "node": "worker", "arg": {"i": {"$item": ""}}},
+                    {"from": S, "to": "a_edge"}, {"from": S, "to": "b_edge"},
+                    {"from": "worker", "to": E}, {"from": "a_edge", "to": E}, {"from": "b_edge", "to": E}]},
+         [{"call": "invoke", "input": {"items": [1, 2, 3]}},
+          {"call": "stream", "input": {"items": [1, 2]}, "modes": ["updates", "values"]},
+          {"call": "invoke", "input": {"items": []}}]))
+
+add(case("interrupt_send_and_edge_order_resume", "interrupts",
+         "Command(goto=[Send, Send]) plus a static edge: three interrupts in one step, Send tasks first; a plain resume "
+         "is refused, then answered by task in two rounds",
+         {"state": {"log": "append", "r": "append"},
+          "nodes": {"fan": node(app("log", "fan"), op("goto", send=[{"node": "w1", "arg": {"i": 1}}, {"node": "w2", "arg": {"i": 2}}])),
+                    "a_edge": asker("a_edge"),
+                    "w1": node(op("interrupt", value="w1?", key="r", mode="append"), app("log", "w1")),
+                    "w2": node(op("interrupt", value="w2?", key="r", mode="append"), app("log", "w2")),
+                    "done": node(app("log", {"$fmt": "done {n}", "n": {"$len": "log"}}))},
+          "edges": [{"from": S, "to": "fan"}, {"from": "fan", "to": "a_edge"},
+                    {"from": "a_edge", "to": "done"}, {"from": "w1", "to": E}, {"from": "w2", "to": E}, {"from": "done", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {}},
+          {"call": "get_state"},
+          {"call": "resume", "value": "X"},
+          {"call": "resume", "resume_by_node": {"a_edge": "A"}},
+          {"call": "get_state"},
+          {"call": "stream", "resume_by_node": {"w2": "two", "w1": "one"}, "modes": ["updates", "values"]},
+          {"call": "get_state"}]))
+
+add(case("interrupt_send_and_edge_order_completion", "interrupts",
+         "the invoke result lists interrupts in the order the tasks raised them: slow Send tasks come after the edge task",
+         {"state": {"items": "overwrite", "log": "append"},
+          "nodes": {"a_edge": node(op("interrupt", value="a_edge?"), app("log", "a_edge")),
+                    "worker": node(op("sleep", ms=300, when={"eq": [{"$arg": "i"}, 1]}),
+                                   op("sleep", ms=150, when={"eq": [{"$arg": "i"}, 2]}),
+                                   op("interrupt", value={"$fmt": "w{i}?", "i": {"$arg": "i"}}),
+                                   app("log", {"$fmt": "w{i}", "i": {"$arg": "i"}}))},
+          "edges": [{"type": "send", "from": S, "over": "items", "node": "worker", "arg": {"i": {"$item": ""}}},
+                    {"from": S, "to": "a_edge"}, {"from": "worker", "to": E}, {"from": "a_edge", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "invoke", "input": {"items": [1, 2]}}, {"call": "get_state"}]))
+
+# Node policies on a node that is a compiled subgraph: {"subgraph": …} may carry
+# "cache", "retry", "timeout" and "defer" like an {"ops": …} node.
+CACHED_SUB_INNER = {"state": {"x": "overwrite", "log": "append"},
+                    "nodes": {"s1": node(op("emit", value="in s1"), app("log", {"$fmt": "s1 {x}", "x": {"$state": "x"}})),
+                              "s2": node(op("emit", value="in s2"), app("log", "s2"))},
+                    "edges": chain("s1", "s2")}
+CACHED_SUB = {"state": {"x": "overwrite", "log": "append"},
+              "nodes": {"sub": {"subgraph": CACHED_SUB_INNER, "cache": {}}, "after": node(app("log", "after"))},
+              "edges": chain("sub", "after"), "compile": {"checkpointer": "memory", "cache": "memory"}}
+ALL_MODES = ["updates", "values", "custom", "debug"]
+
+add(case("subgraph_cache_policy", "cache",
+         "a CachePolicy on a subgraph node: the same input on another thread is a hit that replays none of the "
+         "subgraph's own chunks",
+         CACHED_SUB,
+         [{"call": "stream", "input": {"x": 1}, "modes": ALL_MODES, "subgraphs": True, "config": {"thread_id": "a"}},
+          {"call": "stream", "input": {"x": 1}, "modes": ALL_MODES, "subgraphs": True, "config": {"thread_id": "b"}},
+          {"call": "get_state", "config": {"thread_id": "b"}},
+          {"call": "stream", "input": {"x": 2}, "modes": ["updates", "custom"], "subgraphs": True, "config": {"thread_id": "c"}}]))
+
+add(case("subgraph_cache_policy_no_checkpointer", "cache",
+         "a cached subgraph node without a checkpointer: invoke fills the cache, the same input streams only the cached update",
+         {**CACHED_SUB, "compile": {"cache": "memory"}},
+         [{"call": "invoke", "input": {"x": 1}},
+          {"call": "stream", "input": {"x": 1}, "modes": ["updates", "values", "custom"], "subgraphs": True},
+          {"call": "stream", "input": {"x": 1}, "modes": ["updates", "custom"]},
+          {"call": "stream", "input": {"x": 3}, "modes": ["updates", "custom"]}]))
+
+add(case("subgraph_defer", "defer",
+         "a subgraph node with defer=True behind branches of different lengths runs once, after the longest",
+         {"state": {"log": "append"},
+          "nodes": {"a": node(app("log", "a")), "b1": node(app("log", "b1")), "b2": node(app("log", "b2")),
+                    "sub": {"subgraph": {"state": {"log": "append"},
+                                         "nodes": {"s": node(app("log", {"$fmt": "sub saw {n}", "n": {"$len": "log"}}))},
+                                         "edges": chain("s")},
+                            "defer": True}},
+          "edges": [{"from": S, "to": "a"}, {"from": S, "to": "b1"}, {"from": "b1", "to": "b2"},
+                    {"from": "a", "to": "sub"}, {"from": "b2", "to": "sub"}, {"from": "sub", "to": E}],
+          "compile": {"checkpointer": "memory"}},
+         [{"call": "stream", "input": {}, "modes": ["updates", "debug"], "subgraphs": True}, {"call": "get_state"},
+          {"call": "get_state_history"},
+          {"call": "stream", "input": {}, "modes": ["updates", "values"], "config": {"thread_id": "2"}}]))
+
+
 
 def main():
     out = sys.argv[1]

@@ -19,29 +19,32 @@ public enum MessageList {
         return messageTypes.contains(t) && o["content"] != nil
     }
 
-    /// Normalises `role` to `type` and gives an id to a message without one.
+    /// Reads a message as LangChain's `convert_to_messages` does: a string is a
+    /// human message; a dict needs `role` (or `type`) and `content` (None is
+    /// read as ""), and its role must be one LangChain knows. Normalises `role`
+    /// to `type` and gives an id to a message without one; anything else is
+    /// refused with LangChain's error.
     public static func coerce(_ value: Value) throws -> Value {
         guard case .object(var o) = value else {
             if case .string(let text) = value {
                 return .object(["type": "human", "content": .string(text), "id": .string(UUID().uuidString.lowercased())])
             }
-            throw GraphError(.valueError, "Unsupported message type: \(PythonAdd.typeName(value))")
+            throw GraphError.messageCoercion(.notImplemented, "Unsupported message type: <class '\(PythonAdd.typeName(value))'>")
         }
-        if o["type"] == nil, let role = o.removeValue(forKey: "role")?.stringValue {
-            switch role {
-            case "user", "human": o["type"] = "human"
-            case "assistant", "ai": o["type"] = "ai"
-            case "system", "developer": o["type"] = "system"
-            case "tool": o["type"] = "tool"
-            default:
-                throw GraphError(.valueError, "Unexpected message type: '\(role)'. Use one of 'human', 'user', 'ai', 'assistant', 'function', 'tool', 'system', or 'developer'.")
-            }
+        guard let kind = o.removeValue(forKey: "role") ?? o["type"], o["content"] != nil else {
+            throw GraphError.messageCoercion(.valueError, "Message dict must contain 'role' and 'content' keys, got \(PythonText.repr(value))")
         }
-        guard let type = o["type"]?.stringValue, messageTypes.contains(type) else {
-            throw GraphError(.valueError, "Message dict must contain 'role' and 'content' keys, got \(value)")
+        switch kind.stringValue {
+        case "user", "human": o["type"] = "human"
+        case "assistant", "ai", "AIMessageChunk": o["type"] = "ai"
+        case "system", "developer": o["type"] = "system"
+        case "tool": o["type"] = "tool"
+        case "remove": o["type"] = "remove"
+        default:
+            throw GraphError.messageCoercion(.valueError, "Unexpected message type: \(PythonText.repr(kind)). Use one of 'human', 'user', "
+                + "'ai', 'assistant', 'function', 'tool', 'system', or 'developer'.")
         }
-        if type == "AIMessageChunk" { o["type"] = "ai" }
-        if o["content"] == nil { o["content"] = "" }
+        if o["content"] == .null { o["content"] = "" }
         if o["id"] == nil || o["id"] == .null { o["id"] = .string(UUID().uuidString.lowercased()) }
         return .object(o)
     }

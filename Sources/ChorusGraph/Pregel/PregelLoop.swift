@@ -198,7 +198,13 @@ final class PregelLoop {
     }
 
     private func afterTick() async throws {
-        let updated = try state.apply(tasks)
+        let updated: [Int]
+        do {
+            updated = try state.apply(tasks)
+        } catch {
+            try await keepLoneTaskWrites()
+            throw error
+        }
         stepApplied = true
         updatedChannels = updated
         if updated.contains(where: { $0 < graph.topology.stateCount }) { emitValues() }

@@ -213,16 +213,17 @@ struct PregelState: Sendable {
             }
             tasks.append(PregelTask(name: node.name, node: n, path: .pull(node.name), input: input, origin: origin, bumpsStep: true, isPull: true))
         }
-        if let candidates {
-            for n in candidates { pull(n) }
-        } else {
-            for n in topology.nodes.indices { pull(n) }
-        }
+        // `Send` tasks first, then edge-triggered ones, as LangGraph prepares them.
         if let packets = channels[topology.tasksChannel].value?.arrayValue {
             for (index, packet) in packets.enumerated() {
                 guard let send = Send(packet: packet), let n = topology.nodeIndex[send.node] else { continue }
                 tasks.append(PregelTask(name: send.node, node: n, path: .push(index), input: send.arg, origin: origin, bumpsStep: true, isPull: false))
             }
+        }
+        if let candidates {
+            for n in candidates { pull(n) }
+        } else {
+            for n in topology.nodes.indices { pull(n) }
         }
         return tasks
     }

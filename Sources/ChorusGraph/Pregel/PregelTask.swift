@@ -1,6 +1,7 @@
 /// Position of a task in its superstep; writes apply in this order, never in
 /// finish order: edge-triggered ("pull") tasks by node name, then `Send`
-/// ("push") tasks by index.
+/// ("push") tasks by index (LangGraph sorts by the path's string, and
+/// "__pregel_pull" < "__pregel_push").
 enum TaskPath: Sendable, Comparable {
     case pull(String)
     case push(Int)

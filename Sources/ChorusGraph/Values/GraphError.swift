@@ -10,6 +10,7 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
         case valueError = "ValueError"
         case runtime = "RuntimeError"
         case invalidGraph = "InvalidGraphError"
+        case notImplemented = "NotImplementedError"
     }
 
     public let kind: Kind
@@ -47,6 +48,12 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
     static let recursionLimitBelowOne = GraphError(.valueError, "recursion_limit must be at least 1")
 
     /// `message` followed by LangGraph's troubleshooting line for an error code.
+    /// A message `add_messages` cannot read, as LangChain's `convert_to_messages`
+    /// words it (its troubleshooting line ends with a space).
+    static func messageCoercion(_ kind: Kind, _ message: String) -> GraphError {
+        GraphError(kind, "\(message)\nFor troubleshooting, visit: https://docs.langchain.com/oss/python/langchain/errors/MESSAGE_COERCION_FAILURE ")
+    }
+
     private init(_ kind: Kind, troubleshooting message: String, code: String) {
         self.init(kind, "\(message)\nFor troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/errors/\(code)")
     }

@@ -28,7 +28,16 @@ struct ServerState: Sendable {
 
     /// The thread object of the API.
     func threadJSON(_ record: ThreadRecord) async throws -> Value {
-        let snapshot = try await snapshot(of: record)
+        let snapshot: StateSnapshot
+        do {
+            snapshot = try await self.snapshot(of: record)
+        } catch {
+            // The step in flight holds a write its reducer refuses (a failed run): the thread
+            // still shows, with the state of its last checkpoint, as LangGraph's `get_state` cannot.
+            guard let latest = try await assistant(for: record).graph.getStateHistory(config: RunConfig(threadId: record.id), limit: 1).first
+            else { throw error }
+            snapshot = latest
+        }
         let hasState = snapshot.checkpointId != nil
         let interrupts = snapshot.tasks.filter { !$0.interrupts.isEmpty }
         var status = interrupts.isEmpty && (snapshot.next.isEmpty || !hasState) ? "idle" : "interrupted"
