@@ -26,8 +26,10 @@ public final class LangGraphTestServer: Sendable {
 
     /// Starts a server whose model streams `tokens` tokens `delayMs` apart and
     /// fans out to `fanout` branches (`fanout`/`research` graphs).
-    /// `serveArguments` go to `chorus serve` (e.g. `--database URL`).
-    public static func start(_ kind: Kind, tokens: Int, delayMs: Int, fanout: Int = 8, serveArguments: [String] = []) async throws -> LangGraphTestServer {
+    /// `serveArguments` go to `chorus serve` (e.g. `--database URL`);
+    /// `sqlitePath` is its SQLite file (default: a new one of its own, removed by `stop`).
+    public static func start(_ kind: Kind, tokens: Int, delayMs: Int, fanout: Int = 8, serveArguments: [String] = [],
+                             sqlitePath: String? = nil) async throws -> LangGraphTestServer {
         let directory = NSTemporaryDirectory() + "chorus-lgserver-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         switch kind {
@@ -49,7 +51,7 @@ public final class LangGraphTestServer: Sendable {
                 "CHORUS_OFFLINE_TOKENS_PER_SECOND": "\(delayMs > 0 ? 1000 / delayMs : 0)", "HOME": directory,
             ]) { $1 }
             let child = try ChildProcess(BuiltExecutable.path("chorus"),
-                                         ["serve", "--port", "0", "--db", directory + "/serve.sqlite", "--config", directory + "/config.toml"] + serveArguments,
+                                         ["serve", "--port", "0", "--db", sqlitePath ?? directory + "/serve.sqlite", "--config", directory + "/config.toml"] + serveArguments,
                                          environment: environment, standardOutput: .pipe, standardError: .file(directory + "/serve.log"),
                                          ownProcessGroup: true)
             let line = try await BuiltExecutable.offPool { () -> String in

@@ -1,11 +1,21 @@
 import ChorusGraph
+import ChorusStore
 import Foundation
 
 /// Every run the server knows, one at a time per thread: queues runs per
 /// thread, applies multitask strategies, cancels, and remembers how each
-/// thread's last run ended (its status until the next run).
+/// thread's last run ended (its status until the next run). With a journal,
+/// every run on a thread is written down as it is accepted and as its status
+/// changes, so a restart (even after `kill -9`) lists it and goes on with it.
 actor RunManager {
     private let executor: RunExecutor
+    private let journal: RunJournal?
+    /// Resolves the assistants of journaled runs after a restart.
+    private let catalog: AssistantCatalog?
+    /// Runs a restart went on with, by the attempt they are on (2 after one restart, …).
+    private var attempts: [String: Int] = [:]
+    /// A run the server stopped in the middle of this many times is not started again, but failed.
+    static let maxAttempts = 3
     /// Finished runs kept for `runs.get` / `runs.list`, oldest dropped first.
     private let retainedRuns: Int
     private var runs: [String: ServedRun] = [:]
@@ -21,8 +31,11 @@ actor RunManager {
     private let runsWithValues: Int
     private let valuesKeptFor: Duration
 
-    init(executor: RunExecutor, retainedRuns: Int = 10_000, runsWithValues: Int = 100, valuesKeptFor: Duration = .seconds(300)) {
+    init(executor: RunExecutor, journal: RunJournal? = nil, catalog: AssistantCatalog? = nil, retainedRuns: Int = 10_000,
+         runsWithValues: Int = 100, valuesKeptFor: Duration = .seconds(300)) {
         self.executor = executor
+        self.journal = journal
+        self.catalog = catalog
         self.retainedRuns = retainedRuns
         self.runsWithValues = runsWithValues
         self.valuesKeptFor = valuesKeptFor
@@ -30,8 +43,18 @@ actor RunManager {
 
     /// Queues a run on its thread (starting it when the thread is free) and,
     /// with `follow`, returns its event stream from the very first event.
-    func submit(_ run: ServedRun, follow: Bool) throws -> (key: Int, frames: FrameQueue)? {
+    func submit(_ run: ServedRun, follow: Bool) async throws -> (key: Int, frames: FrameQueue)? {
         guard accepting else { throw APIError(.serviceUnavailable, "The server is shutting down") }
+        if let journal, !run.isStateless {
+            // Written before the client hears of the run: an accepted run survives a crash.
+            try await journal.insert(JournaledRun(id: run.id, threadId: run.threadId, assistantId: run.assistant.assistantId,
+                                                  request: JSON.serialize(.object(run.request.kwargs), sortKeys: false),
+                                                  status: RunStatus.pending.rawValue, createdAt: run.createdAt, updatedAt: run.createdAt))
+            guard accepting else {
+                journal.remove([run.id])
+                throw APIError(.serviceUnavailable, "The server is shutting down")
+            }
+        }
         let thread = run.threadId
         if isBusy(thread) {
             switch run.request.multitaskStrategy {
@@ -117,6 +140,50 @@ actor RunManager {
         for run in remaining { await run.log.waitForEnd() }
     }
 
+    /// After a restart: lists the journal's runs again, and goes on with the
+    /// ones the last process left pending or running, in the order they came:
+    /// a running one from its thread's last checkpoint when it had written one
+    /// (else from its input), a pending one from its input.
+    func start() async throws {
+        guard let journal, let catalog else { return }
+        let checkpoints = executor.checkpoints
+        for entry in try await journal.recent(limit: retainedRuns) {
+            guard case .object(let body)? = try? JSON.parse(entry.request), let request = try? RunRequest(BodyFields(body)),
+                  let assistant = try? catalog.resolve(entry.assistantId) else {
+                if entry.isUnfinished {
+                    journal.update(entry.id, status: RunStatus.error.rawValue, at: Date(),
+                                   error: ("ValueError", "This server cannot run the request it had accepted"))
+                }
+                continue
+            }
+            let run = ServedRun(id: entry.id, threadId: entry.threadId, isStateless: false, assistant: assistant, request: request,
+                                createdAt: entry.createdAt, keepsHistory: request.streamResumable)
+            runs[run.id] = run
+            runsByThread[run.threadId, default: []].append(run.id)
+            var status = RunStatus(rawValue: entry.status) ?? .error
+            var error = entry.errorType.map { ($0, entry.errorMessage ?? "") }
+            if status == .running, entry.attempt >= Self.maxAttempts {
+                (status, error) = (.error, ("RuntimeError", "The server stopped \(entry.attempt) times while running this run; it is not started again"))
+                journal.update(run.id, status: status.rawValue, at: Date(), error: error)
+            }
+            guard !status.isFinal else {
+                run.setStatus(status, at: entry.updatedAt)
+                run.recordEnd(values: .null, error: error)
+                run.log.finish()
+                finishedOrder.append(run.id)
+                continue
+            }
+            if status == .running {
+                attempts[run.id] = entry.attempt + 1
+                let latest = try await checkpoints.get(threadId: run.threadId, namespace: "", id: nil)
+                let since = entry.startedAt ?? entry.createdAt
+                run.resumesFromCheckpoint = latest.flatMap { CheckpointID.date(of: $0.checkpoint.id) }.map { $0 >= since } ?? false
+            }
+            queued[run.threadId, default: []].append(run)
+        }
+        for thread in Array(queued.keys) { startNext(on: thread) }
+    }
+
     // MARK: - internals
 
     private func isBusy(_ thread: String) -> Bool {
@@ -128,16 +195,21 @@ actor RunManager {
         let run = waiting.removeFirst()
         queued[thread] = waiting.isEmpty ? nil : waiting
         active[thread] = run
-        run.setStatus(.running)
+        let now = Date()
+        run.setStatus(.running, at: now)
+        let attempt = attempts[run.id] ?? 1
+        if !run.isStateless { journal?.update(run.id, status: RunStatus.running.rawValue, at: now, attempt: attempt, startedAt: now) }
         let executor = self.executor
         run.attach(Task {
-            let outcome = await executor.execute(run)
+            let outcome = await executor.execute(run, attempt: attempt)
             self.ended(run, outcome)
         })
     }
 
     private func ended(_ run: ServedRun, _ outcome: RunOutcome) {
         run.setStatus(outcome.status)
+        attempts[run.id] = nil
+        if !run.isStateless { journal?.update(run.id, status: outcome.status.rawValue, at: Date(), error: run.error) }
         lastOutcome[run.threadId] = outcome.threadActivity
         if active[run.threadId] === run { active[run.threadId] = nil }
         retire(run)
@@ -147,6 +219,7 @@ actor RunManager {
 
     private func endQueued(_ run: ServedRun, rollback: Bool) {
         run.setStatus(.interrupted)
+        if !run.isStateless { journal?.update(run.id, status: RunStatus.interrupted.rawValue, at: Date()) }
         if rollback { run.cancel(rollback: true) }
         retire(run)
         run.log.finish()
@@ -157,6 +230,7 @@ actor RunManager {
         if run.isRolledBack {
             runs[run.id] = nil
             runsByThread[run.threadId]?.removeAll { $0 == run.id }
+            journal?.remove([run.id])
             return
         }
         finishedOrder.append(run.id)
@@ -169,9 +243,11 @@ actor RunManager {
             keepingValues.removeFirst()
         }
         if finishedOrder.count > retainedRuns + retainedRuns / 10 {
-            for id in finishedOrder.prefix(finishedOrder.count - retainedRuns) {
+            let dropped = finishedOrder.prefix(finishedOrder.count - retainedRuns)
+            for id in dropped {
                 if let old = runs.removeValue(forKey: id) { runsByThread[old.threadId]?.removeAll { $0 == id } }
             }
+            journal?.remove(Array(dropped))
             finishedOrder.removeFirst(finishedOrder.count - retainedRuns)
         }
     }

@@ -4,6 +4,9 @@ import ChorusGraph
 /// instance serves a SQLite database, `ClusterRunManager` when several share
 /// PostgreSQL (runs queued there, run by whichever instance claims them).
 protocol RunRegistry: Sendable {
+    /// Begins work once the server is built: goes on with the runs a previous
+    /// process left unfinished (one instance), or joins the other instances (a cluster).
+    func start() async throws
     /// Queues a run on its thread (applying its multitask strategy) and, with
     /// `follow`, returns its event stream from the very first event.
     func submit(_ run: ServedRun, follow: Bool) async throws -> (key: Int, frames: FrameQueue)?

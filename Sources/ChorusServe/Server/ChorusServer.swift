@@ -27,6 +27,7 @@ public enum ChorusServer {
         } else {
             state = try makeState(options)
         }
+        try await state.runs.start()
         defer { if let database { Task { await database.close() } } }
         let app = Application(
             router: router(state: state, apiKey: options.apiKey, logger: logger),
@@ -44,7 +45,10 @@ public enum ChorusServer {
         let database = try ChorusDatabase(path: options.databasePath)
         let store = ThreadStore(database: database)
         let (catalog, executor) = try engine(options, store: store, checkpoints: SQLiteCheckpointer(database: database))
-        let runs = RunManager(executor: executor, runsWithValues: keptValues.runs, valuesKeptFor: keptValues.for)
+        let journal = RunJournal(database: database) { error in
+            Logger(label: "chorus.serve").error("chorus serve: could not write a run's status to the database: \(error)")
+        }
+        let runs = RunManager(executor: executor, journal: journal, catalog: catalog, runsWithValues: keptValues.runs, valuesKeptFor: keptValues.for)
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
     }
 
@@ -57,7 +61,6 @@ public enum ChorusServer {
         let (catalog, executor) = try engine(options, store: store, checkpoints: checkpoints)
         let runs = ClusterRunManager(queue: PostgresRunQueue(database: database, instance: cluster.instance), executor: executor,
                                      catalog: catalog, checkpoints: checkpoints, lease: cluster.lease, capacity: cluster.maxRuns, logger: logger)
-        await runs.start()
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
     }
 

@@ -128,6 +128,28 @@ enum ChorusMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6-served-runs") { db in
+            try db.execute(sql: """
+                -- Runs `chorus serve` accepted on threads of this file, so that a restart,
+                -- even after kill -9, still lists them and goes on with those left unfinished.
+                -- request_json is the run's body as the client sent it; status is the API's.
+                CREATE TABLE served_runs (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    thread_id TEXT NOT NULL,
+                    assistant_id TEXT NOT NULL,
+                    request_json TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempt INTEGER NOT NULL DEFAULT 1,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    started_at REAL,
+                    error_type TEXT,
+                    error_message TEXT
+                );
+                CREATE INDEX served_runs_by_thread ON served_runs (thread_id, created_at);
+                CREATE INDEX served_runs_by_age ON served_runs (created_at);
+                """)
+        }
         return migrator
     }
 }

@@ -97,6 +97,7 @@ public final class ThreadStore: Sendable {
         try await database.pool.write { db in
             try SQLiteCheckpointer.deleteSaved(db, threadId: id)
             try db.execute(sql: "DELETE FROM drafts WHERE thread_key = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM served_runs WHERE thread_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM threads WHERE id = ?", arguments: [id])
         }
     }
