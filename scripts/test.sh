@@ -46,6 +46,13 @@ if bash scripts/remote/langgraph-dev.sh install >/dev/null; then
 else
   echo "test.sh: WARNING: langgraph dev could not be installed; the remote-client tests against it will be skipped" >&2
 fi
+# Swift Testing starts every test case at once unless told otherwise: over
+# 1,000 cases on 2 cores under ThreadSanitizer starve the cooperative thread
+# pool, and the deadlines meant for a server (PostgreSQL's 10 s connect
+# check, an MCP server's 20 s start) then time that queue instead. So at most
+# a few cases per core run at once (CHORUS_TEST_WIDTH overrides it).
+cores="$(nproc 2>/dev/null || echo 2)"
+width="${CHORUS_TEST_WIDTH:-$(( cores * 6 ))}"
 marker="chorus-test-$$-$(date +%s)"
 log="$(mktemp -t chorus-test.XXXXXX.log)"
 status=0
@@ -54,8 +61,11 @@ status=0
 # main suite so that their load does not skew its timing-sensitive tests
 # (stalls, idle limits, token pacing).
 tools='ChorusToolsTests|ToolCommandTests|ToolEndToEndTests|RemoteEndToEndTests'
-CHORUS_PROCESS_MARKER="$marker" swift test --sanitize=thread --scratch-path .build-tsan --skip "$tools" 2>&1 | tee "$log" || status=$?
-CHORUS_PROCESS_MARKER="$marker" swift test --sanitize=thread --scratch-path .build-tsan --skip-build --filter "$tools" 2>&1 | tee -a "$log" || status=1
+CHORUS_PROCESS_MARKER="$marker" SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="$width" \
+  swift test --sanitize=thread --scratch-path .build-tsan --skip "$tools" 2>&1 | tee "$log" || status=$?
+# Each of these starts Python servers: two tests per core at once.
+CHORUS_PROCESS_MARKER="$marker" SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="$(( cores * 2 ))" \
+  swift test --sanitize=thread --scratch-path .build-tsan --skip-build --filter "$tools" 2>&1 | tee -a "$log" || status=1
 # `chorus serve` driven by the real langgraph-sdk client (installed into a cached venv).
 CHORUS_PROCESS_MARKER="$marker" CHORUS_BIN=.build-tsan/debug/chorus bash scripts/serve/sdk-tests.sh 2>&1 | tee -a "$log" || status=1
 bash scripts/leftover-processes.sh "$marker" || status=1

@@ -34,11 +34,17 @@ public enum TestPostgres {
         static let instance = SharedDatabase()
         private var opening: Task<PostgresDatabase, any Error>?
 
+        /// The one open database; an open that failed is not kept, so one
+        /// slow moment fails the tests waiting on it then, not every later one.
         func get() async throws -> PostgresDatabase {
-            if let opening { return try await opening.value }
-            let task = Task { try await PostgresDatabase.open(try PostgresURL(try TestPostgres.freshSchemaURL()), maxConnections: 8) }
+            let task = opening ?? Task { try await PostgresDatabase.open(try PostgresURL(try TestPostgres.freshSchemaURL()), maxConnections: 8) }
             opening = task
-            return try await task.value
+            do {
+                return try await task.value
+            } catch {
+                if opening == task { opening = nil }
+                throw error
+            }
         }
     }
 }
