@@ -200,11 +200,14 @@ import Testing
         }
     }
 
-    @Test func cancellingTheReplyCancelsTheRunOnTheServer() async throws {
+    /// Esc: the run is cancelled on the server, and once it has stopped what
+    /// arrived is written to the thread, marked cancelled, as the node that wrote it.
+    @Test func cancellingTheReplyCancelsTheRunOnTheServerAndKeepsWhatArrived() async throws {
         try await Self.withServer { server in
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r9"}"#, "1-0"), ("messages", Self.token("Hel"), "1-1")]))
                            + [.pause(milliseconds: 10_000), .body("")])
-            server.enqueue([.head(status: 202, headers: [("content-length", "0")])])
+            server.enqueue(Self.json("{}"))
+            server.enqueue(Self.json(#"{"checkpoint":{"thread_id":"t1","checkpoint_ns":"","checkpoint_id":"c2"}}"#))
             let inbox = Inbox()
             let backend = try Self.backend(server)
             let reply = Task { await backend.reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send) }
@@ -212,8 +215,15 @@ import Testing
             reply.cancel()
             await reply.value
             #expect(inbox.outcome == .cancelled)
-            #expect(server.requests.last?.method == "POST")
-            #expect(server.requests.last?.uri == "/threads/t1/runs/r9/cancel?wait=0&action=interrupt")
+            let cancel = try #require(server.requests.dropLast().last)
+            #expect(cancel.method == "POST")
+            #expect(cancel.uri == "/threads/t1/runs/r9/cancel?wait=1&action=interrupt")
+            let kept = try #require(server.requests.last)
+            #expect(kept.method == "POST" && kept.uri == "/threads/t1/state")
+            let body = try JSON.parse(kept.body)
+            #expect(body["as_node"] == "agent")
+            #expect(body["values"]?["messages"] == [["type": "ai", "content": "Hel", "id": "m1", "status": "cancelled"]])
+            #expect(inbox.notices.isEmpty, "\(inbox.notices)")
         }
     }
 
