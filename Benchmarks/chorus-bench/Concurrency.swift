@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 
 /// `concurrency`: 200 Send tasks sleeping 50 ms under `maxConcurrency` k.
 enum Concurrency {

@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusProcess
+import ChorusSupport
 import ChorusTesting
 import ChorusTools
 import Foundation

@@ -1,5 +1,5 @@
 import CNcursesw
-import ChorusGraph
+import ChorusSupport
 import ChorusTUI
 import Foundation
 import Glibc

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ChorusGraph
 import ChorusModels
+import ChorusSupport
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 
 /// Counts tasks inside a region and holds them until `width` are inside
 /// together (or every expected task has arrived), so a test can see the

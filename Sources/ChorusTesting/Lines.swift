@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import Foundation
 
 /// The lines a child process writes to a pipe, as they arrive (without

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix

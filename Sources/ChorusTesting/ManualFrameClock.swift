@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import ChorusTUI
 import Foundation
 

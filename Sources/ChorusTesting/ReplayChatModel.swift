@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusModels
+import ChorusSupport
 
 /// A chat model that replays fixed replies, one per call (then "done"), and
 /// records the requests it was given.

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 
 /// A one-shot signal a test can await.
 public final class Signal: Sendable {

@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusProcess
+import ChorusSupport
 import Dispatch
 import Foundation
 import Logging

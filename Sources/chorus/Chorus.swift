@@ -3,6 +3,7 @@ import ChorusApp
 import ChorusCurses
 import ChorusGraph
 import ChorusStore
+import ChorusSupport
 import ChorusTUI
 import Foundation
 

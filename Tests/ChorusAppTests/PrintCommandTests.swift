@@ -1,5 +1,6 @@
 import ChorusApp
 import ChorusStore
+import ChorusSupport
 import Foundation
 import Testing
 

@@ -3,6 +3,7 @@ import ChorusApp
 import ChorusGraph
 import ChorusRemote
 import ChorusStore
+import ChorusSupport
 import ChorusTesting
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
 import ChorusApp
 import ChorusGraph
 import ChorusStore
+import ChorusSupport
 import ChorusTesting
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 import ChorusApp
 import ChorusGraph
+import ChorusSupport
 import ChorusTesting
 import ChorusTUI
 import Foundation

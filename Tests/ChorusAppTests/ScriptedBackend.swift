@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusApp
 import ChorusGraph
 import ChorusStore
+import ChorusSupport
 import ChorusTUI
 import Foundation
 

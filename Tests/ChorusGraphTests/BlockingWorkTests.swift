@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import Dispatch
 import Foundation
 import Testing

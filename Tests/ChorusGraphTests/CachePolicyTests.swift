@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import Testing
 
 /// Node caching (`CachePolicy` + `NodeCache`): hits skip the node, keys

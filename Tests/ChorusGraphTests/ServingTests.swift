@@ -1,3 +1,4 @@
+import ChorusSupport
 import Testing
 @testable import ChorusGraph
 

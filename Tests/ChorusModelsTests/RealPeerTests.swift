@@ -1,4 +1,5 @@
 import ChorusModels
+import ChorusSupport
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import ChorusGraph
 import ChorusPostgres
 import ChorusProcess
 import ChorusRemote
+import ChorusSupport
 import ChorusTesting
 import Foundation
 #if canImport(FoundationNetworking)

@@ -1,6 +1,7 @@
 import ChorusAgents
 import ChorusGraph
 import ChorusModels
+import ChorusSupport
 import ChorusTesting
 import Foundation
 import Testing

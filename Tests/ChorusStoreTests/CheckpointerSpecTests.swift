@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusStore
+import ChorusSupport
 import Testing
 
 /// One body, every checkpointer: what the engine relies on.

@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusStore
+import ChorusSupport
 import Foundation
 import GRDB
 import Testing

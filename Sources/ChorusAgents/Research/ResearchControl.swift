@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 
 /// Lets a UI cancel one research branch while the others go on: the branch
 /// ends as a failed finding ("cancelled") and the synthesis says so.

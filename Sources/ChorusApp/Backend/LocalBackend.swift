@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusStore
+import ChorusSupport
 import ChorusTools
 import ChorusTUI
 import Foundation

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import Foundation
 
 /// Streamed tokens on their way to the app, sent at most once per `interval`

@@ -3,6 +3,7 @@ import ChorusGraph
 import ChorusModels
 import ChorusRemote
 import ChorusStore
+import ChorusSupport
 import ChorusTUI
 import Foundation
 

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import Glibc
 
 /// Standard output and standard error for `--print`, written with `write(2)`

@@ -1,6 +1,7 @@
 import ChorusStore
 import ChorusAgents
 import ChorusGraph
+import ChorusSupport
 import ChorusTUI
 import Foundation
 

@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusStore
+import ChorusSupport
 import Foundation
 
 /// The reply and research runs the app started, by where they write. Each

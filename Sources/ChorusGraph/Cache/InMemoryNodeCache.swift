@@ -1,3 +1,4 @@
+import ChorusSupport
 import Foundation
 
 /// A `NodeCache` in memory, for one process (LangGraph's `InMemoryCache`).

@@ -1,3 +1,4 @@
+import ChorusSupport
 /// The id index of the message lists written last, so the next run on a
 /// thread, restored from its checkpoint, need not check and index every
 /// message again.

@@ -1,3 +1,4 @@
+import ChorusSupport
 import Foundation
 
 /// Makes checkpoint ids that sort in creation order: microseconds since the

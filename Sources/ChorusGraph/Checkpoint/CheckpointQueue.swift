@@ -1,3 +1,4 @@
+import ChorusSupport
 /// Saves a run's checkpoints in the background, in order, for
 /// `Durability.async`: writes queued while a save is under way are saved
 /// together in the next batch (group commit), so a slow disk never stalls

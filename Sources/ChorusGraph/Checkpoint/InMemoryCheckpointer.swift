@@ -1,3 +1,4 @@
+import ChorusSupport
 
 /// Keeps checkpoints in memory for the life of the process (LangGraph's `InMemorySaver`).
 public final class InMemoryCheckpointer: Checkpointer {

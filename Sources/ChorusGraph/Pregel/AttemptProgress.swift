@@ -1,3 +1,4 @@
+import ChorusSupport
 /// The last sign of life of a node attempt under a `TimeoutPolicy`, and
 /// whether the attempt is over. Output of an attempt that timed out, made
 /// before its cancellation reached it, is dropped.

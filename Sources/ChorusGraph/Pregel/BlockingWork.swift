@@ -1,3 +1,4 @@
+import ChorusSupport
 import Dispatch
 
 /// Synchronous work that blocks its thread (a C library call, file or

@@ -1,3 +1,4 @@
+import ChorusSupport
 /// Where bounded jobs drop their outcomes for the launching task to take.
 ///
 /// Jobs run in a discarding task group, so a finished job is freed at once

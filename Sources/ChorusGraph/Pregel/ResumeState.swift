@@ -1,3 +1,4 @@
+import ChorusSupport
 
 /// The resume value given to a run with `Command(resume:)` that no task has
 /// claimed yet. Shared by a run and its subgraphs: the first `interrupt()`

@@ -1,3 +1,4 @@
+import ChorusSupport
 
 /// The stream of one run: its parts, then the run's error if it failed.
 public typealias RunStream = BatchingStream<StreamPart>

@@ -1,3 +1,4 @@
+import ChorusSupport
 
 /// Where a run's stream parts go. Shared by a run, its node tasks and its
 /// subgraphs; parts from subgraphs are dropped unless `subgraphs` is set.

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import Foundation
 import Logging
 import PostgresNIO

@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusPostgres
+import ChorusSupport
 import Logging
 
 /// Keeps the events of the runs this instance runs in the database, for

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import NIOCore
 
 /// The frames waiting for one follower of a run (a streaming response).

@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusStore
+import ChorusSupport
 import Foundation
 
 /// Runs one served run on the engine and writes its events to the run's log.

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import Foundation
 
 /// One run the server knows: what was asked, where it is, and its event log.

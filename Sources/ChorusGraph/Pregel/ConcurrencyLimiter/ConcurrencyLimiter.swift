@@ -1,3 +1,4 @@
+import ChorusSupport
 /// A budget of permits shared by several runs (`RunConfig.limiter`, `gather`):
 /// at most `permits` node tasks hold one at any instant, across every run
 /// that shares it, and a returned permit goes at once to the longest waiter.
