@@ -1,7 +1,7 @@
 import ChorusGraph
 import Testing
 
-/// The README's engine example, as written there, so it cannot rot.
+/// The engine example in docs/engine.md, as written there, so it cannot rot.
 enum ReadmeExample {
     enum Counter: GraphState {
         static let n = Key<Int>.lastValue("n")
