@@ -227,13 +227,8 @@ struct Chorus: AsyncParsableCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let environment = ProcessInfo.processInfo.environment
                 let lines = try await CommandFailure.wrap {
-                    let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
-                    if let server = try ServerConnection.resolve(url: serverOptions.server, assistant: serverOptions.assistant, config: settings, environment: environment) {
-                        return try await RemoteThreadsListCommand.lines(connection: server, json: output.json, includeArchived: all)
-                    }
-                    return try await ThreadsListCommand.lines(databasePath: global.path, json: output.json, includeArchived: all)
+                    try await ThreadsListCommand.lines(try global.catalog(serverOptions), json: output.json, includeArchived: all)
                 }
                 for line in lines { print(line) }
             }
@@ -244,12 +239,13 @@ struct Chorus: AsyncParsableCommand {
             @Argument(help: "Thread id or unique prefix.") var id: String
             @OptionGroup var output: OutputOptions
             @Flag(help: "Markdown.") var markdown = false
+            @OptionGroup var serverOptions: ServerOptions
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
                 if output.json, markdown { throw CommandFailure(UsageError("give --json or --markdown, not both")) }
                 let format: ThreadDocument.Format = output.json ? .json : markdown ? .markdown : .text
-                let text = try await CommandFailure.wrap { try await ThreadsShowCommand.output(databasePath: global.path, reference: id, format: format) }
+                let text = try await CommandFailure.wrap { try await ThreadsShowCommand.output(try global.catalog(serverOptions), reference: id, format: format) }
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         }
@@ -258,10 +254,11 @@ struct Chorus: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Search every message (full text), newest first.")
             @Argument(help: "Words to find (the last one as a prefix).") var query: String
             @OptionGroup var output: OutputOptions
+            @OptionGroup var serverOptions: ServerOptions
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let lines = try await CommandFailure.wrap { try await ThreadsSearchCommand.lines(databasePath: global.path, query: query, json: output.json) }
+                let lines = try await CommandFailure.wrap { try await ThreadsSearchCommand.lines(try global.catalog(serverOptions), query: query, json: output.json) }
                 for line in lines { print(line) }
             }
         }
@@ -270,10 +267,11 @@ struct Chorus: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Give a thread a new title.")
             @Argument(help: "Thread id or unique prefix.") var id: String
             @Argument(help: "The new title.") var title: String
+            @OptionGroup var serverOptions: ServerOptions
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let renamed = try await CommandFailure.wrap { try await ThreadsRenameCommand.run(databasePath: global.path, reference: id, title: title) }
+                let renamed = try await CommandFailure.wrap { try await ThreadsRenameCommand.run(try global.catalog(serverOptions), reference: id, title: title) }
                 FileHandle.standardError.write(Data("chorus: renamed thread \(renamed)\n".utf8))
             }
         }
@@ -282,11 +280,12 @@ struct Chorus: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Delete a thread and all its messages (asks first, unless --yes).")
             @Argument(help: "Thread id or unique prefix.") var id: String
             @Flag(name: [.customShort("y"), .long], help: "Do not ask.") var yes = false
+            @OptionGroup var serverOptions: ServerOptions
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
                 let deleted = try await CommandFailure.wrap {
-                    try await ThreadsDeleteCommand.run(databasePath: global.path, reference: id, yes: yes) { question in
+                    try await ThreadsDeleteCommand.run(try global.catalog(serverOptions), reference: id, yes: yes) { question in
                         guard isatty(STDIN_FILENO) == 1 else { return nil }
                         FileHandle.standardError.write(Data(question.utf8))
                         guard let answer = readLine() else { return nil }
@@ -301,13 +300,14 @@ struct Chorus: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Write threads to stdout (every thread when no id is given).")
             @Argument(help: "Thread ids or unique prefixes.") var ids: [String] = []
             @Option(help: "markdown or json.") var format: String = "markdown"
+            @OptionGroup var serverOptions: ServerOptions
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
                 guard let chosen = ThreadDocument.Format(rawValue: format), chosen != .text else {
                     throw CommandFailure(UsageError("unknown format '\(format)'; use markdown or json"))
                 }
-                let text = try await CommandFailure.wrap { try await ThreadsExportCommand.output(databasePath: global.path, references: ids, format: chosen) }
+                let text = try await CommandFailure.wrap { try await ThreadsExportCommand.output(try global.catalog(serverOptions), references: ids, format: chosen) }
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         }
@@ -324,6 +324,17 @@ struct GlobalOptions: ParsableArguments {
 
     /// The database file these options name.
     var path: String { StoreLocation.resolve(flag: db, environment: ProcessInfo.processInfo.environment) }
+
+    /// The threads a `threads` subcommand acts on, chosen once: the server's with
+    /// `--server` (or the config's `[server] url`), else the local database's.
+    func catalog(_ server: ServerOptions) throws -> any ThreadCatalog {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
+        if let connection = try ServerConnection.resolve(url: server.server, assistant: server.assistant, config: settings, environment: environment) {
+            return ServerThreadCatalog(connection: connection)
+        }
+        return try LocalThreadCatalog(databasePath: path)
+    }
 }
 
 /// `--json`. A group, like `ProviderOptions`, so that `chorus threads list

@@ -96,10 +96,15 @@ public final class RemoteBackend: ThreadBackend {
 
     /// Searches the messages of the threads as last listed (the API has no full-text search).
     public func search(_ query: String) async throws -> [SearchHit] {
+        Self.search(query, in: listed.withLock { $0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, limit: 30)
+    }
+
+    /// Messages containing `query` (case and accents ignored), thread by thread, at most `limit`.
+    static func search(_ query: String, in threads: [(id: String, messages: [Value])], limit: Int) -> [SearchHit] {
         let needle = query.trimmingCharacters(in: .whitespaces)
         guard !needle.isEmpty else { return [] }
         var hits: [SearchHit] = []
-        for (threadId, messages) in listed.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+        for (threadId, messages) in threads {
             for message in messages {
                 let text = ChatMessage.text(ofContent: message["content"])
                 guard let range = text.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) else { continue }
@@ -107,7 +112,7 @@ public final class RemoteBackend: ThreadBackend {
                 let snippet = (before.count == 30 ? "…" : "") + before + "[" + text[range] + "]" + after + (after.count == 30 ? "…" : "")
                 hits.append(SearchHit(threadId: threadId, messageId: message["id"]?.stringValue ?? "", role: message["type"]?.stringValue ?? "",
                                       snippet: SafeText.sanitize(snippet, keepNewlines: false)))
-                if hits.count == 30 { return hits }
+                if hits.count == limit { return hits }
             }
         }
         return hits

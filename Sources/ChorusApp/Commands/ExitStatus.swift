@@ -1,6 +1,6 @@
 import Glibc
 
-/// The exit codes of `chorus` (documented in README): 0 ok, 1 failure,
+/// The exit codes of `chorus` (documented in docs/print.md): 0 ok, 1 failure,
 /// 2 usage, 130 interrupted (SIGINT), 141 output closed before the reply was saved.
 public enum ExitStatus {
     public static let ok: Int32 = 0

@@ -25,26 +25,23 @@ public struct ThreadDocument: Sendable {
         case text, markdown, json
     }
 
-    /// The thread's latest saved transcript.
-    public static func load(_ record: ThreadRecord, from store: ThreadStore) async throws -> ThreadDocument {
-        let messages = try await store.transcript(record.id).compactMap { message -> Message? in
-            let type = message["type"]?.stringValue ?? message["role"]?.stringValue ?? ""
-            let text = SafeText.sanitize(ThreadDocument.text(of: message["content"] ?? .null))
-            let id = message["id"]?.stringValue ?? ""
-            switch type {
-            case "human", "user": return Message(role: "user", id: id, text: text, status: nil)
-            case "ai", "assistant":
-                if text.isEmpty, message["tool_calls"] != nil { return nil }
-                return Message(role: "assistant", id: id, text: text, status: message["status"]?.stringValue)
-            default: return nil
+    /// The thread's conversation, mapped as the app's transcript maps it
+    /// (tool calls and notices left out), so both read the same.
+    public static func load(_ record: ThreadRecord, from catalog: any ThreadCatalog) async throws -> ThreadDocument {
+        let messages = try await catalog.transcript(of: record).compactMap { entry -> Message? in
+            switch entry.role {
+            case .user: return Message(role: "user", id: entry.id, text: entry.text, status: nil)
+            case .assistant:
+                let status: String? = switch entry.status {
+                case .cancelled: "cancelled"
+                case .failed: "failed"
+                case .done, .streaming: nil
+                }
+                return Message(role: "assistant", id: entry.id, text: entry.text, status: status)
+            case .tool, .notice: return nil
             }
         }
         return ThreadDocument(record: record, messages: messages)
-    }
-
-    private static func text(of content: Value) -> String {
-        if let s = content.stringValue { return s }
-        return content.arrayValue?.compactMap { $0["text"]?.stringValue ?? $0.stringValue }.joined(separator: " ") ?? ""
     }
 
     var title: String { SafeText.sanitize(record.displayTitle, keepNewlines: false) }

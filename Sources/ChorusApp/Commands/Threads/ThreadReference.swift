@@ -5,7 +5,11 @@ public enum ThreadReference {
     /// The one thread whose id is `reference` or starts with it.
     public static func resolve(_ reference: String, in store: ThreadStore) async throws -> ThreadRecord {
         guard !reference.isEmpty else { throw ThreadReferenceError.unknown(reference) }
-        let matches = try await store.threads(idPrefix: reference, limit: 6)
+        return try pick(reference, among: try await store.threads(idPrefix: reference, limit: 6))
+    }
+
+    /// The thread `reference` names among the threads whose ids start with it.
+    static func pick(_ reference: String, among matches: [ThreadRecord]) throws -> ThreadRecord {
         if let exact = matches.first(where: { $0.id == reference }) { return exact }
         switch matches.count {
         case 0: throw ThreadReferenceError.unknown(reference)

@@ -5,13 +5,12 @@ import ChorusStore
 /// every thread (archived too) when no id is given.
 public enum ThreadsExportCommand {
     /// Markdown documents separated by a rule, or one JSON array of thread objects.
-    public static func output(databasePath: String, references: [String], format: ThreadDocument.Format) async throws -> String {
-        let store = ThreadStore(database: try ChorusDatabase(path: databasePath))
+    public static func output(_ catalog: any ThreadCatalog, references: [String], format: ThreadDocument.Format) async throws -> String {
         var records: [ThreadRecord] = []
-        for reference in references { records.append(try await ThreadReference.resolve(reference, in: store)) }
-        if references.isEmpty { records = try await store.list(includeArchived: true) }
+        for reference in references { records.append(try await catalog.thread(reference)) }
+        if references.isEmpty { records = try await catalog.threads(includeArchived: true) }
         var documents: [ThreadDocument] = []
-        for record in records { documents.append(try await ThreadDocument.load(record, from: store)) }
+        for record in records { documents.append(try await ThreadDocument.load(record, from: catalog)) }
         switch format {
         case .json:
             return JSON.serialize(.array(documents.map(\.jsonValue))) + "\n"

@@ -6,12 +6,11 @@ import ChorusTUI
 /// contain the query's words (the full-text index), newest first.
 public enum ThreadsSearchCommand {
     /// One line per hit: `id  title — snippet`, or a JSON object (`thread_id`, `title`, `message_id`, `role`, `snippet`).
-    public static func lines(databasePath: String, query: String, json: Bool, limit: Int = 50) async throws -> [String] {
+    public static func lines(_ catalog: any ThreadCatalog, query: String, json: Bool, limit: Int = 50) async throws -> [String] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw UsageError("give words to search for") }
-        let store = ThreadStore(database: try ChorusDatabase(path: databasePath))
-        let hits = try await store.search(query, limit: limit)
+        let hits = try await catalog.search(query, limit: limit)
         var titles: [String: String] = [:]
-        for id in Set(hits.map(\.threadId)) { titles[id] = try await store.get(id)?.displayTitle }
+        for id in Set(hits.map(\.threadId)) { titles[id] = try await catalog.thread(id).displayTitle }
         return hits.map { hit in
             let title = SafeText.sanitize(titles[hit.threadId] ?? "", keepNewlines: false)
             let snippet = SafeText.sanitize(hit.snippet, keepNewlines: false)

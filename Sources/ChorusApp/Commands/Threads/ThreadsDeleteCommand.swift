@@ -1,4 +1,3 @@
-import ChorusStore
 import ChorusTUI
 
 /// `chorus threads delete ID [--yes]`: deletes a thread and everything saved
@@ -7,10 +6,9 @@ public enum ThreadsDeleteCommand {
     /// Deletes the thread named by `reference`. Without `yes`, `confirm` is
     /// asked the question; it returns nil when it cannot ask (no terminal),
     /// and then nothing is deleted. Returns the deleted thread's id.
-    public static func run(databasePath: String, reference: String, yes: Bool,
+    public static func run(_ catalog: any ThreadCatalog, reference: String, yes: Bool,
                            confirm: (String) -> Bool?) async throws -> String {
-        let store = ThreadStore(database: try ChorusDatabase(path: databasePath))
-        let record = try await ThreadReference.resolve(reference, in: store)
+        let record = try await catalog.thread(reference)
         if !yes {
             let title = SafeText.sanitize(record.displayTitle, keepNewlines: false)
             switch confirm("Delete “\(title)” (\(record.id)) and all its messages? [y/N] ") {
@@ -19,7 +17,7 @@ public enum ThreadsDeleteCommand {
             case true?: break
             }
         }
-        try await store.delete(record.id)
+        try await catalog.delete(record.id)
         return record.id
     }
 }
