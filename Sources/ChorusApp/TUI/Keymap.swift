@@ -1,6 +1,6 @@
 import ChorusTUI
 
-/// Which key runs which action. Defaults follow the README; `[keys]` in
+/// Which key runs which action. Defaults follow docs/chat.md; `[keys]` in
 /// config.toml rebinds any action (`new_thread = "ctrl-t"` or a list).
 public struct Keymap: Sendable, Equatable {
     public private(set) var actions: [Key: Action]
