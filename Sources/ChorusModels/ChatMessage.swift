@@ -38,6 +38,18 @@ public struct ChatMessage: Sendable, Equatable {
         return .object(o)
     }
 
+    /// The message as a LangChain server keeps it: LangChain drops keys a
+    /// message type does not declare, so a stopped reply's status (and error)
+    /// goes in `response_metadata` (`chorus_status`, `chorus_error`) instead.
+    public var langChainValue: Value {
+        guard case .object(var o) = value else { return value }
+        var metadata: [String: Value] = [:]
+        if let status = o.removeValue(forKey: "status") { metadata["chorus_status"] = status }
+        if let error = o.removeValue(forKey: "error") { metadata["chorus_error"] = error }
+        if !metadata.isEmpty { o["response_metadata"] = .object(metadata) }
+        return .object(o)
+    }
+
     /// Reads an engine message value; nil when it is not a message.
     public init?(value: Value) {
         guard MessageList.isMessage(value), let type = value["type"]?.stringValue,
@@ -83,10 +95,13 @@ public enum ReplyStatus: Sendable, Equatable {
     case cancelled
     case failed(String)
 
+    /// From a saved message: `status` as the engine keeps it, or
+    /// `response_metadata.chorus_status` as a LangChain server does (`langChainValue`).
     init(saved message: Value) {
-        switch message["status"]?.stringValue {
+        let metadata = message["response_metadata"]
+        switch (message["status"] ?? metadata?["chorus_status"])?.stringValue {
         case "cancelled": self = .cancelled
-        case "failed": self = .failed(message["error"]?.stringValue ?? "failed")
+        case "failed": self = .failed((message["error"] ?? metadata?["chorus_error"])?.stringValue ?? "failed")
         default: self = .complete
         }
     }

@@ -223,7 +223,7 @@ import Testing
             #expect(kept.method == "POST" && kept.uri == "/threads/t1/state")
             let body = try JSON.parse(kept.body)
             #expect(body["as_node"] == "agent")
-            #expect(body["values"]?["messages"] == [["type": "ai", "content": "Hel", "id": "m1", "status": "cancelled"]])
+            #expect(body["values"]?["messages"] == [["type": "ai", "content": "Hel", "id": "m1", "response_metadata": ["chorus_status": "cancelled"]]])
             #expect(inbox.notices.isEmpty, "\(inbox.notices)")
         }
     }

@@ -99,7 +99,7 @@ import Testing
                 kept = try await client.state(id).messages
             }
             #expect(kept.count == 2, "\(kept)")
-            #expect(kept.last?["type"] == "ai" && kept.last?["status"] == "cancelled", "\(kept)")
+            #expect(kept.last?["type"] == "ai" && kept.last?["response_metadata"]?["chorus_status"] == "cancelled", "\(kept)")
             let partial = try #require(kept.last?["content"]?.stringValue)
             #expect(!partial.isEmpty && !partial.contains(Self.replyEnd(kind, tokens: 600)), "\(partial)")
             #expect(try await client.state(id).next.isEmpty, "nothing left to run")

@@ -208,10 +208,10 @@ public final class RemoteBackend: ThreadBackend {
         guard !text.isEmpty else { return }
         let message = ChatMessage(role: .assistant, content: text, id: id.isEmpty ? "cancelled-" + UUID().uuidString.lowercased() : id, status: .cancelled)
         let client = self.client
-        let update = StateUpdate<ChatGraph.State> { $0[ChatGraph.State.messages] = [message] }
+        let values: Value = [ChatGraph.State.messages.name: [message.langChainValue]]
         let failure = await Task.detached { () -> String? in
             do {
-                try await client.updateState(threadId, values: .object(update.values), asNode: node)
+                try await client.updateState(threadId, values: values, asNode: node)
                 return nil
             } catch {
                 return "\(error)"
