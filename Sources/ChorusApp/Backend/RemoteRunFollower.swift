@@ -53,7 +53,8 @@ struct RemoteRunFollower {
                     }
                 }
                 // A stream that closed while its run still runs was cut short (as the SDK, ask the run).
-                guard failure == nil, let runId, rejoins < attempts,
+                // One that closed because the reply was cancelled was not: that run is cancelled below.
+                guard !Task.isCancelled, failure == nil, let runId, rejoins < attempts,
                       let status = try? await client.runStatus(threadId: threadId, runId: runId), ["pending", "running"].contains(status) else { break }
                 rejoins += 1
                 notice("the stream closed early; re-joining the run (\(rejoins)/\(attempts))")
