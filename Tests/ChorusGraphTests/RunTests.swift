@@ -164,6 +164,23 @@ final class CountingCheckpointer: Checkpointer {
         #expect(try await graph.getState().next == [])
     }
 
+    /// A step with `Send` tasks and an edge-triggered task that all interrupt:
+    /// LangGraph schedules the `Send` tasks first, so the result and the
+    /// state list their interrupts first (the edge node's name sorts before them).
+    @Test func sendTasksInterruptsComeBeforeAnEdgeTasksOnes() async throws {
+        var g = StateGraph(StateSchema([("log", .reducer(.append))]))
+        g.addNode("a_edge") { _, context in .update(["log": [try context.interrupt("a_edge?")]]) }
+        g.addNode("w") { input, context in .update(["log": [try context.interrupt(.string("w\(input["i"]!.intValue!)?"))]]) }
+        g.addEdge(START, "a_edge")
+        g.addConditionalEdges(START) { _ in [.send(Send("w", ["i": 1])), .send(Send("w", ["i": 2]))] }
+        let graph = try g.compile(checkpointer: InMemoryCheckpointer())
+        let paused = try await graph.invoke(["log": []])
+        #expect(paused.interrupts.map(\.value) == ["w1?", "w2?", "a_edge?"])
+        let state = try await graph.getState()
+        #expect(state.tasks.flatMap(\.interrupts).map(\.value) == ["w1?", "w2?", "a_edge?"])
+        #expect(state.next == ["w", "w", "a_edge"])
+    }
+
     @Test func resumeWithoutACheckpointerIsAClearError() async throws {
         var g = StateGraph(StateSchema([("x", .lastValue)]))
         g.addNode("a") { _, _ in .none }
