@@ -69,6 +69,26 @@ public final class TmuxSession: Sendable {
         return nil
     }
 
+    /// The screen once `condition` holds on two captures in a row that are
+    /// the same: a screen at rest, not one caught while tmux was halfway
+    /// through a frame (when a layout moves, a torn capture shows rows at
+    /// both their old and their new places). Nil at the deadline.
+    public func waitForSettled(timeout: Duration = .seconds(20), _ condition: ([String]) -> Bool) async throws -> [String]? {
+        let deadline = ContinuousClock.now + timeout
+        var previous: [String]?
+        while ContinuousClock.now < deadline {
+            let lines = try await BuiltExecutable.offPool { try self.screen() }
+            if condition(lines) {
+                if lines == previous { return lines }
+                previous = lines
+            } else {
+                previous = nil
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
     /// The screen once it contains `text`, or nil.
     public func waitFor(_ text: String, timeout: Duration = .seconds(20)) async throws -> [String]? {
         try await waitFor(timeout: timeout) { $0.joined(separator: "\n").contains(text) }

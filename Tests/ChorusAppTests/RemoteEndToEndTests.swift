@@ -146,7 +146,7 @@ import Testing
             // Live: eight panes while the branches still run.
             let live = try await tmux.waitFor { screen in Pane.all(in: screen).count == 8 && screen.joined().contains("running") }
             #expect(live != nil, "\((try? tmux.screen()) ?? [])")
-            let done = try await tmux.waitFor(timeout: .seconds(60)) { $0.joined().contains("✓ done") }
+            let done = try await tmux.waitForSettled(timeout: .seconds(60)) { $0.joined().contains("✓ done") }
             let panes = Pane.all(in: done ?? [])
             #expect(panes.map(\.number) == Array(1...8))
             let node = kind == .langgraphDev ? "worker" : "researcher"
