@@ -1,6 +1,7 @@
 import ChorusConformance
 import ChorusGraph
 import ChorusPostgres
+import ChorusPostgresTesting
 import ChorusStore
 import Foundation
 import ChorusTesting

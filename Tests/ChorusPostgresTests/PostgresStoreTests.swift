@@ -1,5 +1,6 @@
 import ChorusGraph
 @testable import ChorusPostgres
+import ChorusPostgresTesting
 import ChorusStore
 import ChorusTesting
 import Foundation

@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusPostgres
+import ChorusPostgresTesting
 import ChorusProcess
 import ChorusRemote
 import ChorusSupport

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusPostgresTesting
 import ChorusStore
 import ChorusPostgres
 import ChorusTesting
