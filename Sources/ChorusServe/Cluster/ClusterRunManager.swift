@@ -76,7 +76,7 @@ actor ClusterRunManager: RunRegistry {
         guard accepting else { throw APIError(.serviceUnavailable, "The server is shutting down") }
         let strategy = run.request.multitaskStrategy
         let row = QueuedRun(id: run.id, threadId: run.threadId, stateless: run.isStateless, assistantId: run.assistant.assistantId,
-                            request: JSON.serialize(.object(run.request.kwargs), sortKeys: false), createdAt: run.createdAt)
+                            request: run.request.stored, createdAt: run.createdAt)
         known[run.id] = run
         let stream = follow ? run.log.follow(after: nil) : nil
         let active: [QueuedRun]
@@ -221,9 +221,7 @@ actor ClusterRunManager: RunRegistry {
             // on from its last checkpoint when the run had written one (its first start came before).
             await catchUp(row.id)
             do {
-                let latest = try await checkpoints.get(threadId: row.threadId, namespace: "", id: nil)
-                let since = row.startedAt ?? row.createdAt
-                run.resumesFromCheckpoint = latest.flatMap { CheckpointID.date(of: $0.checkpoint.id) }.map { $0 >= since } ?? false
+                try await run.resumeWhereItStopped(startedAt: row.startedAt ?? row.createdAt, checkpoints: checkpoints)
             } catch {
                 // Cannot tell where the run stood: hand it back rather than guess.
                 executing[row.id] = nil
@@ -374,9 +372,8 @@ actor ClusterRunManager: RunRegistry {
     /// A run as recorded, in memory.
     /// `finished`: an ended run's log is closed (its events are not read).
     private func served(_ row: QueuedRun, finished: Bool = true) throws -> ServedRun {
-        guard case .object(let body) = try JSON.parse(row.request) else { throw APIError(.unprocessableContent, "stored run request is not an object") }
         let run = ServedRun(id: row.id, threadId: row.threadId, isStateless: row.stateless, assistant: try catalog.resolve(row.assistantId),
-                            request: try RunRequest(BodyFields(body)), createdAt: row.createdAt, keepsHistory: true)
+                            request: try RunRequest(stored: row.request), createdAt: row.createdAt, keepsHistory: true)
         apply(row, to: run)
         if row.isFinal, finished { run.log.finish() }
         return run

@@ -48,7 +48,7 @@ actor RunManager {
         if let journal, !run.isStateless {
             // Written before the client hears of the run: an accepted run survives a crash.
             try await journal.insert(JournaledRun(id: run.id, threadId: run.threadId, assistantId: run.assistant.assistantId,
-                                                  request: JSON.serialize(.object(run.request.kwargs), sortKeys: false),
+                                                  request: run.request.stored,
                                                   status: RunStatus.pending.rawValue, createdAt: run.createdAt, updatedAt: run.createdAt))
             guard accepting else {
                 journal.remove([run.id])
@@ -146,10 +146,8 @@ actor RunManager {
     /// (else from its input), a pending one from its input.
     func start() async throws {
         guard let journal, let catalog else { return }
-        let checkpoints = executor.checkpoints
         for entry in try await journal.recent(limit: retainedRuns) {
-            guard case .object(let body)? = try? JSON.parse(entry.request), let request = try? RunRequest(BodyFields(body)),
-                  let assistant = try? catalog.resolve(entry.assistantId) else {
+            guard let request = try? RunRequest(stored: entry.request), let assistant = try? catalog.resolve(entry.assistantId) else {
                 if entry.isUnfinished {
                     journal.update(entry.id, status: RunStatus.error.rawValue, at: Date(),
                                    error: ("ValueError", "This server cannot run the request it had accepted"))
@@ -175,9 +173,7 @@ actor RunManager {
             }
             if status == .running {
                 attempts[run.id] = entry.attempt + 1
-                let latest = try await checkpoints.get(threadId: run.threadId, namespace: "", id: nil)
-                let since = entry.startedAt ?? entry.createdAt
-                run.resumesFromCheckpoint = latest.flatMap { CheckpointID.date(of: $0.checkpoint.id) }.map { $0 >= since } ?? false
+                try await run.resumeWhereItStopped(startedAt: entry.startedAt ?? entry.createdAt, checkpoints: executor.checkpoints)
             }
             queued[run.threadId, default: []].append(run)
         }

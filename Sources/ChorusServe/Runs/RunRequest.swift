@@ -46,6 +46,15 @@ struct RunRequest: Sendable {
         case create, reject
     }
 
+    /// The body as a run journal or the PostgreSQL queue keeps it, so the run can be made again later or elsewhere.
+    var stored: String { JSON.serialize(.object(kwargs), sortKeys: false) }
+
+    /// A request as `stored` kept it.
+    init(stored: String) throws {
+        guard case .object(let body) = try JSON.parse(stored) else { throw APIError(.unprocessableContent, "stored run request is not an object") }
+        try self.init(BodyFields(body))
+    }
+
     /// `defaultModes` applies when the body names none (`values` for background runs).
     init(_ body: BodyFields, defaultModes: [WireStreamMode] = [.values]) throws {
         guard let assistant = try body.string("assistant_id"), !assistant.isEmpty else {

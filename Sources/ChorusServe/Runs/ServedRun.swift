@@ -56,6 +56,14 @@ final class ServedRun: Sendable {
         set { mutable.withLock { $0.resumesFromCheckpoint = newValue } }
     }
 
+    /// For a run taken up again after it had started (a restart, or another
+    /// instance that died): it goes on from its thread's last checkpoint when
+    /// that was written since `startedAt`, else from its input.
+    func resumeWhereItStopped(startedAt: Date, checkpoints: any Checkpointer) async throws {
+        let latest = try await checkpoints.get(threadId: threadId, namespace: "", id: nil)
+        resumesFromCheckpoint = latest.flatMap { CheckpointID.date(of: $0.checkpoint.id) }.map { $0 >= startedAt } ?? false
+    }
+
     var status: RunStatus { mutable.withLock { $0.status } }
     var finalValues: Value? { mutable.withLock { $0.finalValues } }
     var error: (type: String, message: String)? { mutable.withLock { $0.error } }

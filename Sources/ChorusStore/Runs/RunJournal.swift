@@ -67,11 +67,6 @@ public final class RunJournal: Sendable {
         }
     }
 
-    /// Returns once every change queued before it is written.
-    public func flush() async throws {
-        try await database.pool.write { _ in }
-    }
-
     private func enqueue(_ change: @escaping @Sendable (Database) throws -> Void) {
         let failures = self.failures
         database.pool.asyncWrite({ db in try change(db) }, completion: { _, result in
