@@ -1,4 +1,3 @@
-import ChorusGraph
 import ChorusSupport
 import Glibc
 

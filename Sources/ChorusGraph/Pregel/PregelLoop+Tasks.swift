@@ -8,7 +8,7 @@ extension PregelLoop {
     func runTasks() async throws -> [Interrupt] {
         let due = tasks.indices.filter { !tasks[$0].restored }
         if due.isEmpty { return [] }
-        var interrupts: [[Interrupt]] = []
+        var interrupts: [Interrupt] = []
         var failure: (any Error)?
         var recorded: Set<Int> = []
         let environment = TaskEnvironment(loop: self)
@@ -33,14 +33,14 @@ extension PregelLoop {
         try Task.checkCancellation()
         // In the order they were raised, as LangGraph collects them: tasks start in
         // schedule order and run until they first wait, so those that never wait raise in that order.
-        return interrupts.flatMap { $0 }
+        return interrupts
     }
 
     /// How LangGraph stores a task cancelled because a sibling failed.
     static let cancelledRepr = "CancelledError()"
 
     /// Applies one task's outcome; false for a task that was cancelled, which leaves no record.
-    func record(_ outcome: TaskOutcome, index: Int, interrupts: inout [[Interrupt]], failure: inout (any Error)?) async throws -> Bool {
+    func record(_ outcome: TaskOutcome, index: Int, interrupts: inout [Interrupt], failure: inout (any Error)?) async throws -> Bool {
         let task = tasks[index]
         switch outcome {
         case .success(let writes, let resumes):
@@ -57,7 +57,7 @@ extension PregelLoop {
             var writes: [(String, Value)] = [(Reserved.interrupt, .array(raised.map(\.asValue)))]
             if let resumes { writes.append((Reserved.resume, .array(resumes))) }
             try await putWrites(taskId: task.id, named: writes)
-            interrupts.append(raised)
+            interrupts.append(contentsOf: raised)
             emitInterrupt(raised, hidden: task.isHidden)
             emitTaskResult(task, writes: [], error: nil, interrupts: raised)
         case .failed(let error):
