@@ -55,9 +55,9 @@ public struct ChatModelNode: Sendable {
             throw error
         }
         // The last token carries the end-of-message mark.
-        context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true)
+        context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true, usage: usage?.metadata)
         report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
-        return ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls)
+        return ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls, usage: usage)
     }
 }

@@ -17,9 +17,9 @@ extension ChatModel {
         var toolCalls: [ToolCall] = []
         var usage: Usage?
         var finished = false
-        // Tokens also go to the `messages` stream; the last carries the end-of-message mark.
+        // Tokens also go to the `messages` stream; the last carries the end-of-message mark and the usage.
         var pendingToken: String?
-        defer { if let pendingToken { context.emitMessageChunk(id: messageId, content: pendingToken, isLast: true) } }
+        defer { if let pendingToken { context.emitMessageChunk(id: messageId, content: pendingToken, isLast: true, usage: usage?.metadata) } }
         for try await chunk in stream(request) {
             switch chunk {
             case .text(let t):

@@ -77,6 +77,9 @@ enum Normalize {
 
     static func debug(_ d: Value) -> Value {
         guard var event = d.objectValue, var payload = event["payload"]?.objectValue else { return d }
+        // Task ids and triggers are LangGraph's own (§6.3).
+        payload["id"] = nil
+        payload["triggers"] = nil
         switch event["type"]?.stringValue {
         case "task_result":
             payload["interrupts"] = interrupts(payload["interrupts"]?.arrayValue ?? [])

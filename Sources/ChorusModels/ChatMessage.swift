@@ -15,14 +15,19 @@ public struct ChatMessage: Sendable, Equatable {
     public var toolCallId: String?
     /// For an assistant reply: whether it came to its end or was stopped.
     public var status: ReplyStatus
+    /// For an assistant reply: the tokens its model call took, when the provider said
+    /// (kept as LangChain's `usage_metadata`, so a server keeps it too).
+    public var usage: Usage?
 
-    public init(role: Role, content: String, id: String, toolCalls: [ToolCall] = [], toolCallId: String? = nil, status: ReplyStatus = .complete) {
+    public init(role: Role, content: String, id: String, toolCalls: [ToolCall] = [], toolCallId: String? = nil, status: ReplyStatus = .complete,
+                usage: Usage? = nil) {
         self.role = role
         self.content = content
         self.id = id
         self.toolCalls = toolCalls
         self.toolCallId = toolCallId
         self.status = status
+        self.usage = usage
     }
 
     /// The engine's message value: `{"type": "human"|"ai"|"system"|"tool", "content", "id", …}`.
@@ -30,6 +35,7 @@ public struct ChatMessage: Sendable, Equatable {
         var o: [String: Value] = ["type": .string(Self.engineType[role]!), "content": .string(content), "id": .string(id)]
         if !toolCalls.isEmpty { o["tool_calls"] = .array(toolCalls.map(\.value)) }
         if let toolCallId { o["tool_call_id"] = .string(toolCallId) }
+        if let usage { o["usage_metadata"] = usage.metadata }
         switch status {
         case .complete: break
         case .cancelled: o["status"] = "cancelled"
@@ -63,7 +69,7 @@ public struct ChatMessage: Sendable, Equatable {
         }
         self.init(role: role, content: content, id: value["id"]?.stringValue ?? "",
                   toolCalls: (value["tool_calls"]?.arrayValue ?? []).compactMap(ToolCall.init(value:)),
-                  toolCallId: value["tool_call_id"]?.stringValue, status: ReplyStatus(saved: value))
+                  toolCallId: value["tool_call_id"]?.stringValue, status: ReplyStatus(saved: value), usage: Usage(metadata: value["usage_metadata"]))
     }
 
     static let engineType: [Role: String] = [.system: "system", .user: "human", .assistant: "ai", .tool: "tool"]

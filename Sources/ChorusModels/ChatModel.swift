@@ -54,6 +54,17 @@ public struct Usage: Sendable, Equatable {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
     }
+
+    /// As LangChain's `usage_metadata`: `input_tokens`, `output_tokens`, `total_tokens`.
+    public var metadata: Value {
+        ["input_tokens": .int(inputTokens), "output_tokens": .int(outputTokens), "total_tokens": .int(inputTokens + outputTokens)]
+    }
+
+    /// From LangChain's `usage_metadata` (`input_tokens`, `output_tokens`); nil without it.
+    init?(metadata: Value?) {
+        guard let input = metadata?["input_tokens"]?.intValue, let output = metadata?["output_tokens"]?.intValue else { return nil }
+        self.init(inputTokens: input, outputTokens: output)
+    }
 }
 
 public enum FinishReason: String, Sendable, Equatable {

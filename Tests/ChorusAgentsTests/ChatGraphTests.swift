@@ -10,7 +10,7 @@ import Testing
         var lastMarks = 0
         let input = ChatGraph.State.input(ChatMessage(role: .user, content: "ping", id: "u1"))
         for try await part in graph.graph.stream(.state(input), modes: [.messages]) {
-            if case .message(.chunk(_, let content, let isLast), let meta) = part.payload {
+            if case .message(.chunk(_, let content, let isLast, _), let meta) = part.payload {
                 streamed += content
                 if isLast { lastMarks += 1 }
                 #expect(meta.node == ChatGraph.model.rawValue)

@@ -97,7 +97,7 @@ import Testing
 
         var attempts: [Int] = []
         for try await part in graph.stream(.state(["messages": []]), modes: [.messages]) {
-            if case .message(.chunk(_, let content, _), let metadata) = part.payload {
+            if case .message(.chunk(_, let content, _, _), let metadata) = part.payload {
                 attempts.append(metadata.attempt)
                 #expect(content == "try \(metadata.attempt)")
             }

@@ -61,10 +61,10 @@ public struct NodeContext: Sendable {
     public var streamsMessages: Bool { sink.wants(.messages, namespace: namespace) }
 
     /// Streams one token chunk of an AI message to the `messages` stream.
-    public func emitMessageChunk(id: String, content: String, isLast: Bool = false) {
+    public func emitMessageChunk(id: String, content: String, isLast: Bool = false, usage: Value? = nil) {
         if let progress, !progress.touch() { return }
         guard sink.wants(.messages, namespace: namespace) else { return }
-        sink.emitChunk(namespace, steps, id: id, content: content, isLast: isLast,
+        sink.emitChunk(namespace, steps, id: id, content: content, isLast: isLast, usage: usage,
                        meta: MessageMetadata(node: node, step: step, attempt: attempt, task: taskId))
     }
 

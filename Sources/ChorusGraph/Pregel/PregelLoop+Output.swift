@@ -38,7 +38,7 @@ extension PregelLoop {
         let result = graph.stateUpdate(writes)
         let errorValue: Value = error.map { .object(["type": .string(ErrorReport.type(of: $0)), "message": .string(ErrorReport.message(of: $0))]) } ?? .null
         emitDebug(type: "task_result", step: step, payload: [
-            "name": .string(task.name), "error": errorValue, "result": .object(result),
+            "id": .string(task.id), "name": .string(task.name), "error": errorValue, "result": .object(result),
             "interrupts": .array(interrupts.map(\.asValue)),
         ])
     }

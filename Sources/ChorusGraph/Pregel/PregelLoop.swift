@@ -183,7 +183,7 @@ final class PregelLoop {
         label = step
         if sink.wants(.debug, namespace: namespace) {
             for task in tasks where !task.isHidden {
-                emitDebug(type: "task", step: step, payload: ["name": .string(task.name), "input": task.input])
+                emitDebug(type: "task", step: step, payload: ["id": .string(task.id), "name": .string(task.name), "input": task.input])
             }
         }
         for task in tasks where task.restored {

@@ -45,14 +45,14 @@ final class RunSink: Sendable {
     }
 
     /// Emits a token chunk (always; marks the id as seen).
-    func emitChunk(_ namespace: [String], _ steps: [Int], id: String, content: String, isLast: Bool, meta: MessageMetadata) {
+    func emitChunk(_ namespace: [String], _ steps: [Int], id: String, content: String, isLast: Bool, usage: Value?, meta: MessageMetadata) {
         seenMessages.withLock { seen in
             if seen.last != id {
                 seen.ids.insert(id)
                 seen.last = id
             }
         }
-        emit(namespace, steps, .message(.chunk(id: id, content: content, isLast: isLast), meta))
+        emit(namespace, steps, .message(.chunk(id: id, content: content, isLast: isLast, usage: usage), meta))
     }
 
     /// Emits the messages of a node's output that were not streamed or seen before.

@@ -37,15 +37,16 @@ public enum StreamPayload: Sendable {
 
 /// A message in the `messages` stream.
 public enum StreamedMessage: Sendable, Equatable {
-    /// A token chunk of an AI message being generated; `isLast` on the final chunk.
-    case chunk(id: String, content: String, isLast: Bool)
+    /// A token chunk of an AI message being generated; `isLast` on the final chunk,
+    /// which carries the model call's token counts when known (LangChain's `usage_metadata`).
+    case chunk(id: String, content: String, isLast: Bool, usage: Value? = nil)
     /// A whole message a node wrote into state.
     case whole(Value)
 
     /// The message id.
     public var id: String {
         switch self {
-        case .chunk(let id, _, _): return id
+        case .chunk(let id, _, _, _): return id
         case .whole(let m): return m["id"]?.stringValue ?? ""
         }
     }
@@ -53,9 +54,10 @@ public enum StreamedMessage: Sendable, Equatable {
     /// JSON form: `{"type": "AIMessageChunk", "content", "id"}` for chunks, the message for whole ones.
     public var asValue: Value {
         switch self {
-        case .chunk(let id, let content, let isLast):
+        case .chunk(let id, let content, let isLast, let usage):
             var o: [String: Value] = ["type": "AIMessageChunk", "content": .string(content), "id": .string(id)]
             if isLast { o["chunk_position"] = "last" }
+            if let usage { o["usage_metadata"] = usage }
             return .object(o)
         case .whole(let m): return m
         }

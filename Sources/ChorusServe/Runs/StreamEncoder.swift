@@ -66,7 +66,8 @@ struct StreamEncoder {
         var out: [(String, String)] = []
         if modes.contains(.messagesTuple) {
             let chunk: String = switch message {
-            case .chunk(let id, let content, let isLast): JSON.serialize(WireMessage.chunk(id: id, content: content, isLast: isLast), sortKeys: false)
+            case .chunk(let id, let content, let isLast, let usage):
+                JSON.serialize(WireMessage.chunk(id: id, content: content, isLast: isLast, usage: usage), sortKeys: false)
             case .whole(let value): JSON.serialize(WireMessage.full(value), sortKeys: false)
             }
             out.append(("messages" + suffix, "[" + chunk + "," + metadata + "]"))
@@ -77,7 +78,7 @@ struct StreamEncoder {
                 out.append(("messages/metadata" + suffix, "{" + JSON.serialize(.string(id)) + ":{\"metadata\":" + metadata + "}}"))
             }
             switch message {
-            case .chunk(let id, let content, _):
+            case .chunk(let id, let content, _, _):
                 let text = accumulated[id, default: ""] + content
                 accumulated[id] = text
                 let whole = WireMessage.full(.object(["type": "ai", "content": .string(text), "id": .string(id)]))

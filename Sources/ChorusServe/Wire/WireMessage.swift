@@ -31,10 +31,10 @@ enum WireMessage {
     }
 
     /// A streamed chunk of an AI message, as LangChain's `AIMessageChunk`.
-    static func chunk(id: String, content: String, isLast: Bool) -> Value {
+    static func chunk(id: String, content: String, isLast: Bool, usage: Value? = nil) -> Value {
         .object([
             "content": .string(content), "additional_kwargs": .object([:]), "response_metadata": .object([:]), "type": "AIMessageChunk",
-            "name": .null, "id": .string(id), "tool_calls": .array([]), "invalid_tool_calls": .array([]), "usage_metadata": .null,
+            "name": .null, "id": .string(id), "tool_calls": .array([]), "invalid_tool_calls": .array([]), "usage_metadata": usage ?? .null,
             "tool_call_chunks": .array([]), "chunk_position": isLast ? "last" : .null,
         ])
     }
