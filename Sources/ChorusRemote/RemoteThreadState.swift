@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusRuns
 
 /// A thread's state (`GET /threads/{id}/state`): its values and the interrupts it waits on.
 public struct RemoteThreadState: Sendable, Equatable {
@@ -6,14 +7,14 @@ public struct RemoteThreadState: Sendable, Equatable {
     /// Nodes due next; empty when the thread is done.
     public var next: [String]
     /// The pending `interrupt()` calls, oldest first.
-    public var interrupts: [RemoteInterrupt]
+    public var interrupts: [RunInterrupt]
 
     init(wire: Value) {
         values = wire["values"] ?? .null
         next = wire["next"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        var found: [RemoteInterrupt] = []
+        var found: [RunInterrupt] = []
         for task in wire["tasks"]?.arrayValue ?? [] {
-            for interrupt in task["interrupts"]?.arrayValue ?? [] { found.append(RemoteInterrupt(wire: interrupt)) }
+            for interrupt in task["interrupts"]?.arrayValue ?? [] { found.append(RunInterrupt(wire: interrupt)) }
         }
         interrupts = found
     }
@@ -21,18 +22,8 @@ public struct RemoteThreadState: Sendable, Equatable {
     public var messages: [Value] { values["messages"]?.arrayValue ?? [] }
 }
 
-/// A pending `interrupt()`: the value it showed and its id (for resuming by id).
-public struct RemoteInterrupt: Sendable, Equatable {
-    public var value: Value
-    public var id: String?
-
-    public init(value: Value, id: String?) {
-        self.value = value
-        self.id = id
-    }
-
+extension RunInterrupt {
     init(wire: Value) {
-        value = wire["value"] ?? .null
-        id = wire["id"]?.stringValue ?? wire["interrupt_id"]?.stringValue
+        self.init(value: wire["value"] ?? .null, id: wire["id"]?.stringValue ?? wire["interrupt_id"]?.stringValue)
     }
 }

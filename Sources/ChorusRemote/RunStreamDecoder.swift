@@ -1,44 +1,48 @@
 import ChorusGraph
 import ChorusModels
+import ChorusRuns
 
-/// Turns a run stream's events into `RemoteRunUpdate`s, whatever the graph is
-/// called. Tokens are told apart by the task that streamed them (the first
-/// segment of `langgraph_checkpoint_ns`, `node:task`). Between two root
-/// `values` events (one superstep), tokens from two or more tasks mean the
-/// run fans out (`Send` branches, parallel nodes, parallel subgraphs): each
-/// such task becomes a branch. Before that, tokens are the reply; after it, a
-/// task alone in its step streams the answer, unless it runs the branches' node.
+/// Turns a LangGraph server's run stream into `RunUpdate`s, whatever the
+/// graph is called. Tokens go through the same `FanOutTracker` as the local
+/// engine's, keyed by the root task that streamed them (the first segment of
+/// `langgraph_checkpoint_ns`, `node:task`); a root `values` event ends a
+/// superstep. Node updates need the `tasks` stream mode; tool calls and
+/// usage are read from the root graph's node updates (LangChain's shapes).
 public struct RunStreamDecoder: Sendable {
-    /// Tasks that streamed tokens in the current superstep, in order, with the tokens sent as reply tokens.
-    private var stepTasks: [String] = []
-    private var replyTokens: [(task: String, text: String)] = []
-    /// Branch names by task, once the run has fanned out.
-    private var branches: [String: String] = [:]
-    private var branchNodes: [String: Int] = [:]
-    private var fannedOut = false
+    private var fanOut = FanOutTracker()
+    /// Root `values` events so far: the first is the state the run starts from, so it counts the step that runs next.
+    private var step = 0
+    /// The root graph's latest state, which the run ends with.
+    public private(set) var state: Value = .null
+    /// Messages whose token counts came with their last streamed chunk (their node update then says them again).
+    private var counted: Set<String> = []
+    /// Tool calls asked for and not yet answered: their names and when they were asked.
+    private var toolCalls: [String: (name: String, at: ContinuousClock.Instant)] = [:]
 
     public init() {}
 
     /// The updates one event brings (often none).
-    public mutating func decode(_ part: RunStreamPart) -> [RemoteRunUpdate] {
+    public mutating func decode(_ part: RunStreamPart) -> [RunUpdate] {
         switch part.mode {
         case "metadata":
             guard let id = part.data["run_id"]?.stringValue else { return [] }
             return [.started(runId: id)]
         case "messages":
             return token(part)
+        case "tasks" where part.namespace.isEmpty:
+            return task(part.data)
         case "updates" where part.namespace.isEmpty:
             if let interrupts = part.data["__interrupt__"]?.arrayValue, !interrupts.isEmpty {
-                return [.interrupted(interrupts.map(RemoteInterrupt.init(wire:)))]
+                return [.interrupted(interrupts.map(RunInterrupt.init(wire:)))]
             }
-            return Self.toolCalls(in: part.data)
+            return messages(in: part.data)
         case "values" where part.namespace.isEmpty:
-            let done = fannedOut && stepTasks.contains { branches[$0] != nil }
-            stepTasks = []
-            replyTokens = []
-            return (done ? [.branchesDone] : []) + [.values(part.data)]
+            step += 1
+            state = part.data
+            return fanOut.stepEnded()
         case "custom":
-            return [.custom(part.data)]
+            // Inside a subgraph the namespace names the root task; at the root the server does not say.
+            return [.custom(node: nil, task: part.namespace.first.map { Self.split($0).id }, part.data)]
         case "error":
             let message = part.data["message"]?.stringValue ?? part.data["error"]?.stringValue ?? part.data.stringValue ?? JSON.serialize(part.data)
             let type = part.data["error"]?.stringValue
@@ -48,65 +52,70 @@ public struct RunStreamDecoder: Sendable {
         }
     }
 
-    private mutating func token(_ part: RunStreamPart) -> [RemoteRunUpdate] {
+    /// A root task's start (it has `input`) or result (it has `result` or `error`).
+    private func task(_ data: Value) -> [RunUpdate] {
+        guard let id = data["id"]?.stringValue, let name = data["name"]?.stringValue else { return [] }
+        let task = RunTask(node: name, id: id, step: step)
+        if data["input"] != nil, data["result"] == nil { return [.nodeStarted(task)] }
+        let error = data["error"].flatMap { $0 == .null ? nil : ($0.stringValue ?? JSON.serialize($0)) }
+        return [.nodeEnded(task, error: error)]
+    }
+
+    private mutating func token(_ part: RunStreamPart) -> [RunUpdate] {
         guard let pair = part.data.arrayValue, pair.count == 2 else { return [] }
         let chunk = pair[0], metadata = pair[1]
         guard let type = chunk["type"]?.stringValue, type == "AIMessageChunk" || type == "ai" else { return [] }
         let text = ChatMessage.text(ofContent: chunk["content"])
-        guard !text.isEmpty else { return [] }
         let node = metadata["langgraph_node"]?.stringValue ?? ""
-        let namespace = metadata["langgraph_checkpoint_ns"]?.stringValue ?? part.namespace.joined(separator: "|")
-        let task = namespace.split(separator: "|").first.map(String.init) ?? node
-        let rootNode = task.split(separator: ":").first.map(String.init) ?? node
-        var updates: [RemoteRunUpdate] = []
-        if !stepTasks.contains(task) {
-            stepTasks.append(task)
-            if stepTasks.count >= 2 || (fannedOut && branchNodes[rootNode] != nil) {
-                // Every task of this step streams side by side: each gets a pane, with what it already sent.
-                for earlier in stepTasks where branches[earlier] == nil {
-                    updates.append(open(earlier))
-                    for sent in replyTokens where sent.task == earlier { updates.append(.branchToken(branch: branches[earlier]!, text: sent.text)) }
-                }
-                fannedOut = true
-            }
+        // The last chunk of a model call carries its token counts (LangChain's `usage_metadata`).
+        var usage: [RunUpdate] = []
+        if let counts = chunk["usage_metadata"], counts != .null {
+            if let id = chunk["id"]?.stringValue { counted.insert(id) }
+            usage = [.usage(RunUsage(node: node, inputTokens: counts["input_tokens"]?.intValue, outputTokens: counts["output_tokens"]?.intValue))]
         }
-        if let branch = branches[task] { return updates + [.branchToken(branch: branch, text: text)] }
-        if fannedOut { return updates + [.answerToken(text)] }
-        replyTokens.append((task, text))
-        return updates + [.token(text: text, messageId: chunk["id"]?.stringValue ?? "", node: node,
-                                 step: metadata["langgraph_step"]?.intValue ?? 0)]
+        guard !text.isEmpty else { return usage }
+        let namespace = metadata["langgraph_checkpoint_ns"]?.stringValue ?? part.namespace.joined(separator: "|")
+        let root: (node: String, id: String) = namespace.split(separator: "|").first.map { Self.split(String($0)) } ?? (node, "")
+        let token = RunToken(text: text, messageId: chunk["id"]?.stringValue ?? "", node: node, step: metadata["langgraph_step"]?.intValue ?? step,
+                             task: root.id)
+        return fanOut.token(token, rootNode: root.node) + usage
     }
 
-    /// Tool calls asked for and answered in the root graph's node updates: AI messages with
-    /// `tool_calls`, and `tool` messages (LangChain's shapes; a ReAct agent's `agent` and `tools` nodes).
-    static func toolCalls(in updates: Value) -> [RemoteRunUpdate] {
-        var found: [RemoteRunUpdate] = []
-        for (_, update) in (updates.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+    /// A checkpoint namespace segment, `node:task`, as its two parts.
+    static func split(_ segment: String) -> (node: String, id: String) {
+        guard let colon = segment.firstIndex(of: ":") else { return (segment, "") }
+        return (String(segment[..<colon]), String(segment[segment.index(after: colon)...]))
+    }
+
+    /// Tool calls asked for and answered, and model usage, in the root graph's node updates:
+    /// AI messages with `tool_calls` and `usage_metadata`, and `tool` messages.
+    private mutating func messages(in updates: Value) -> [RunUpdate] {
+        var found: [RunUpdate] = []
+        for (node, update) in (updates.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             let messages = update["messages"].map { $0.arrayValue ?? [$0] } ?? []
             for message in messages {
                 switch message["type"]?.stringValue {
                 case "ai", "AIMessageChunk":
+                    if let usage = message["usage_metadata"], usage != .null, !counted.contains(message["id"]?.stringValue ?? "") {
+                        found.append(.usage(RunUsage(node: node, inputTokens: usage["input_tokens"]?.intValue, outputTokens: usage["output_tokens"]?.intValue)))
+                    }
                     for call in message["tool_calls"]?.arrayValue ?? [] {
                         guard let name = call["name"]?.stringValue else { continue }
-                        found.append(.toolCalled(id: call["id"]?.stringValue ?? "", name: name, arguments: call["args"] ?? .object([:])))
+                        let id = call["id"]?.stringValue ?? ""
+                        toolCalls[id] = (name, .now)
+                        found.append(.toolStarted(RunToolCall(id: id, name: name, input: call["args"] ?? .object([:]), task: nil)))
                     }
                 case "tool":
-                    found.append(.toolReturned(id: message["tool_call_id"]?.stringValue ?? "", output: ChatMessage.text(ofContent: message["content"])))
+                    let id = message["tool_call_id"]?.stringValue ?? ""
+                    let asked = toolCalls.removeValue(forKey: id)
+                    found.append(.toolEnded(RunToolResult(id: id, name: message["name"]?.stringValue ?? asked?.name ?? "",
+                                                          output: ChatMessage.text(ofContent: message["content"]),
+                                                          seconds: asked.map { (ContinuousClock.now - $0.at) / .seconds(1) }, task: nil)))
                 default:
                     break
                 }
             }
         }
         return found
-    }
-
-    /// Names the task's branch after its node: `worker 3` for the third `worker`.
-    private mutating func open(_ task: String) -> RemoteRunUpdate {
-        let node = task.split(separator: ":").first.map(String.init) ?? task
-        let count = branchNodes[node, default: 0] + 1
-        branchNodes[node] = count
-        let label = node + " " + String(count)
-        branches[task] = label
-        return .branchOpened(label)
     }
 }

@@ -85,17 +85,16 @@ struct Chorus: AsyncParsableCommand {
             let piped = question == PrintInput.fromStandardInput || isatty(STDIN_FILENO) == 0 ? try PrintInput.readStandardInput() : nil
             let text = try PrintInput.question(argument: question, piped: piped)
             let choice: PrintCommand.ThreadChoice? = continueLatest ? .latest : thread.map { .id($0) }
-            if let server = try ServerConnection.resolve(url: serverOptions.server, assistant: serverOptions.assistant, config: settings, environment: environment) {
+            let server = try ServerConnection.resolve(url: serverOptions.server, assistant: serverOptions.assistant, config: settings, environment: environment)
+            if server != nil {
                 guard providerOptions.provider == nil, providerOptions.model == nil, providerOptions.baseURL == nil, system == nil, maxTokens == nil,
-                      toolOptions.servers.isEmpty, !approve else {
-                    throw UsageError("with --server the server's assistant answers: --provider, --model, --base-url, --system, --max-tokens, --mcp and --approve are for local runs")
+                      toolOptions.servers.isEmpty else {
+                    throw UsageError("with --server the server's assistant answers: --provider, --model, --base-url, --system, --max-tokens and --mcp are for local runs")
                 }
-                let command = RemotePrintCommand(question: text, connection: server, thread: choice, ephemeral: ephemeral)
-                return { write, notice in try await command.answer(write: write, notice: notice) }
             }
             let command = PrintCommand(question: text, provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL,
                                        system: system, maxTokens: maxTokens, ephemeral: ephemeral, databasePath: path, config: settings,
-                                       thread: choice, mcp: toolOptions.servers, noTools: toolOptions.noTools, approveTools: approve)
+                                       thread: choice, mcp: toolOptions.servers, noTools: toolOptions.noTools, approveTools: approve, server: server)
             return { write, notice in try await command.answer(environment: environment, write: write, notice: notice) }
         }
         // Ctrl-C (or SIGTERM, SIGHUP) stops the reply; the exit code says so (130 for SIGINT).
@@ -186,28 +185,25 @@ struct Chorus: AsyncParsableCommand {
                 let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: global.config, environment: environment))
                 let server = try ServerConnection.resolve(url: serverOptions.server, assistant: serverOptions.assistant ?? (serverOptions.server == nil ? nil : "research"),
                                                           config: settings, environment: environment)
-                if let server {
-                    guard resume == nil, branches == nil, maxConcurrency == nil, providerOptions.provider == nil, toolOptions.servers.isEmpty else {
-                        throw UsageError("with --server the server's assistant runs the research: --resume, --branches, --max-concurrency, --provider and --mcp are for local runs")
+                if server != nil {
+                    guard branches == nil, maxConcurrency == nil, providerOptions.provider == nil, providerOptions.model == nil,
+                          providerOptions.baseURL == nil, toolOptions.servers.isEmpty else {
+                        throw UsageError("with --server the server's assistant runs the research: --branches, --max-concurrency, --provider, --model, --base-url and --mcp are for local runs")
                     }
-                    let thread = try await RemoteResearchCommand(question: question ?? "", connection: server, jsonl: jsonl).run { text in
-                        FileHandle.standardOutput.write(Data(text.utf8))
-                    } progress: { line in
-                        FileHandle.standardError.write(Data((line + "\n").utf8))
-                    }
-                    if !jsonl { FileHandle.standardError.write(Data("chorus: research thread \(thread) on \(server.client.baseURL)\n".utf8)) }
-                    return
                 }
                 let command = ResearchCommand(question: question ?? "", branches: branches, maxConcurrency: maxConcurrency,
                                               provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL, jsonl: jsonl, resumeThread: resume,
                                               databasePath: StoreLocation.resolve(flag: global.db, environment: environment), config: settings,
-                                              mcp: toolOptions.servers, noTools: toolOptions.noTools)
+                                              mcp: toolOptions.servers, noTools: toolOptions.noTools, server: server)
                 let thread = try await command.run(environment: environment) { text in
                     FileHandle.standardOutput.write(Data(text.utf8))
                 } progress: { line in
                     FileHandle.standardError.write(Data((line + "\n").utf8))
                 }
-                if !jsonl { FileHandle.standardError.write(Data("chorus: saved as research thread \(thread)\n".utf8)) }
+                if !jsonl {
+                    let place = server.map { " on \($0.client.baseURL)" } ?? ""
+                    FileHandle.standardError.write(Data("chorus: saved as research thread \(thread)\(place)\n".utf8))
+                }
             } catch {
                 throw CommandFailure(error)
             }

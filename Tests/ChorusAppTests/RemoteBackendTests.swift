@@ -1,5 +1,5 @@
 import ChorusAgents
-import ChorusApp
+import ChorusRuns
 import ChorusGraph
 import ChorusRemote
 import ChorusStore
@@ -7,17 +7,17 @@ import ChorusSupport
 import ChorusTesting
 import Foundation
 import Testing
+@testable import ChorusApp
 
 /// `RemoteBackend` against a loopback server scripted byte for byte: streams
 /// that break off, close early or fail, cancellation, paging and search.
 @Suite struct RemoteBackendTests {
-    /// Messages a backend sends, in order.
+    /// The messages a run sends the app, in order (the runtime's driver and mailbox, without the runtime).
     final class Inbox: Sendable {
+        private let mailbox = RunMailbox(wake: {})
         private let messages = Locked<[Msg]>([])
-        var send: @Sendable (Msg) -> Void { { msg in self.messages.withLock { $0.append(msg) } } }
-        var all: [Msg] { messages.withLock { $0 } }
-        /// `all`, with the coalescer's batches opened.
-        var flat: [Msg] { all.flatMap { if case .batch(let msgs) = $0 { msgs } else { [$0] } } }
+        func driver(_ backend: any ThreadBackend) -> RunDriver { RunDriver(backend: backend, mailbox: mailbox, now: { Date() }) }
+        var all: [Msg] { messages.withLock { $0 += mailbox.takeAll(); return $0 } }
         var tokens: String { all.map { if case .token(_, _, let text, _, _) = $0 { text } else { "" } }.joined() }
         var notices: [String] { all.compactMap { if case .notice(let line) = $0 { line } else { nil } } }
         var outcome: ReplyOutcome? { all.lazy.compactMap { if case .replyEnded(_, _, let outcome) = $0 { outcome } else { nil } }.first }
@@ -57,7 +57,7 @@ import Testing
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
             let inbox = Inbox()
-            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            await inbox.driver(try Self.backend(server)).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat")
             #expect(inbox.outcome == .done)
             #expect(inbox.notices.contains { $0.contains("re-joining the run (1/3)") }, "\(inbox.notices)")
             let join = server.requests[1]
@@ -80,7 +80,7 @@ import Testing
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
             let inbox = Inbox()
-            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            await inbox.driver(try Self.backend(server)).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat")
             #expect(inbox.tokens == "Hello")
             #expect(inbox.outcome == .done)
             #expect(server.requests.map(\.method).prefix(4) == ["POST", "GET", "GET", "GET"])
@@ -100,15 +100,16 @@ import Testing
                                                              ("values", #"{"question":"q","answer":"both found"}"#, "1-4")])))
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             let inbox = Inbox()
-            try await Self.backend(server).research(question: "q", resume: "t1", control: ResearchControl(), send: inbox.send)
+            await inbox.driver(try Self.backend(server)).research(question: "q", resume: "t1", control: ResearchControl())
             var panes: [String: String] = [:]
             var final: String?
             var ended: ReplyOutcome?
-            for case .fanOut("t1", let event) in inbox.flat {
-                switch event {
-                case .token(let branch, let text): panes[branch, default: ""] += text
-                case .finalAnswer(let text): final = text
-                case .ended(let outcome): ended = outcome
+            for msg in inbox.all {
+                switch msg {
+                case .researchUpdate("t1", .token(let token)):
+                    if case .branch(let branch) = token.part { panes[branch, default: ""] += token.text }
+                case .researchUpdate("t1", .finished(let state)): final = state["answer"]?.stringValue
+                case .researchEnded("t1", let outcome): ended = outcome
                 default: break
                 }
             }
@@ -131,8 +132,9 @@ import Testing
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             let connection = try #require(try ServerConnection.resolve(url: server.baseURL, assistant: nil, config: ChorusConfig(), environment: [:]))
             let notices = Locked<[String]>([])
-            let result = try await RemotePrintCommand(question: "hi", connection: connection, thread: nil, ephemeral: false)
-                .answer(write: nil, notice: { line in notices.withLock { $0.append(line) } })
+            let result = try await PrintCommand(question: "hi", provider: nil, system: nil, maxTokens: nil, ephemeral: false, databasePath: "/unused",
+                                                server: connection)
+                .answer(environment: [:], write: nil, notice: { line in notices.withLock { $0.append(line) } })
             #expect(result.reply == "Hello")
             #expect(notices.withLock { $0 }.contains { $0.contains("re-joining the run") })
             #expect(server.requests.last?.uri == "/threads/t1/runs/r1")
@@ -145,7 +147,7 @@ import Testing
                            + [.pause(milliseconds: 100), .cut])
             for _ in 0..<3 { server.enqueue([.cut]) }
             let inbox = Inbox()
-            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            await inbox.driver(try Self.backend(server)).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat")
             guard case .failed(let reason)? = inbox.outcome else { Issue.record("\(String(describing: inbox.outcome))"); return }
             #expect(reason.contains("cannot reach the LangGraph server"), "\(reason)")
             #expect(inbox.notices.count == 3)
@@ -159,9 +161,8 @@ import Testing
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r1"}"#, "1-0"), ("updates", asked, "1-1"), ("updates", answered, "1-2"),
                                                             ("messages", Self.token("It is noon."), "1-3")])))
             let inbox = Inbox()
-            try await Self.backend(server).reply("t1", userId: "u1", text: "time?", entryId: "e1", runner: "chat", send: inbox.send)
-            let events = inbox.all.flatMap { msg -> [Msg] in if case .batch(let inner) = msg { inner } else { [msg] } }
-            let kinds = events.compactMap { msg -> String? in
+            await inbox.driver(try Self.backend(server)).reply("t1", userId: "u1", text: "time?", entryId: "e1", runner: "chat")
+            let kinds = inbox.all.compactMap { msg -> String? in
                 switch msg {
                 case .toolStarted(_, "c1", "get_time", ["tz": "UTC"]): "start"
                 case .toolEnded(_, "c1", "12:00", _): "end"
@@ -178,11 +179,11 @@ import Testing
         try await Self.withServer { server in
             server.enqueue(LoopbackHTTPServer.error(500, #"{"detail":"database is gone"}"#))
             let inbox = Inbox()
-            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            await inbox.driver(try Self.backend(server)).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat")
             #expect(inbox.outcome == .failed("the server failed (HTTP 500): database is gone"))
             server.enqueue(LoopbackHTTPServer.sse(Self.sse([("metadata", #"{"run_id":"r2"}"#, "1-0"), ("error", #"{"error":"ValueError","message":"boom"}"#, "1-1")])))
             let second = Inbox()
-            try await Self.backend(server).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: second.send)
+            await second.driver(try Self.backend(server)).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat")
             #expect(second.outcome == .failed("ValueError: boom"))
         }
     }
@@ -194,7 +195,7 @@ import Testing
             server.enqueue(Self.json(#"{"run_id":"r1","status":"success"}"#))
             server.enqueue(Self.json(Self.thread))
             let inbox = Inbox()
-            try await Self.backend(server, idle: 3).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send)
+            await inbox.driver(try Self.backend(server, idle: 3)).reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat")
             #expect(inbox.tokens == "late")
             #expect(inbox.notices.first?.contains("the server sent nothing for") == true, "\(inbox.notices)")
             #expect(inbox.outcome == .done)
@@ -210,8 +211,8 @@ import Testing
             server.enqueue(Self.json("{}"))
             server.enqueue(Self.json(#"{"checkpoint":{"thread_id":"t1","checkpoint_ns":"","checkpoint_id":"c2"}}"#))
             let inbox = Inbox()
-            let backend = try Self.backend(server)
-            let reply = Task { await backend.reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat", send: inbox.send) }
+            let driver = inbox.driver(try Self.backend(server))
+            let reply = Task { await driver.reply("t1", userId: "u1", text: "hi", entryId: "e1", runner: "chat") }
             for _ in 0..<100 where inbox.tokens.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             reply.cancel()
             await reply.value

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusRuns
 import ChorusStore
 import ChorusTesting
 import ChorusTUI
@@ -17,10 +18,10 @@ import Testing
         var m = try makeModel(width: 100, height: 30)
         let record = ThreadRecordFixture.research("r1", "Why is the sky blue?")
         m.feed(.researchStarted(record, ResearchState(question: "Why is the sky blue?", maxConcurrency: 2, startedAt: m.now)))
-        m.feed(.researchEvent(threadId: "r1", event(.custom(["plan": ["Scattering", "Wavelengths", "Sunsets"]]), node: "planner", task: "p", step: 1)))
+        m.feed(research: "r1", event(.custom(["plan": ["Scattering", "Wavelengths", "Sunsets"]]), node: "planner", task: "p", step: 1))
         for (task, index, question) in [("ta", 1, "Scattering"), ("tb", 2, "Wavelengths")] {
-            m.feed(.researchEvent(threadId: "r1", event(.custom(["branch": .int(index), "of": 3, "status": "running", "sub_question": .string(question)]),
-                                                         node: "researcher", task: task)))
+            m.feed(research: "r1", event(.custom(["branch": .int(index), "of": 3, "status": "running", "sub_question": .string(question)]),
+                                                         node: "researcher", task: task))
         }
         return m
     }
@@ -30,7 +31,7 @@ import Testing
         // Tokens interleave across tasks, as they do when branches run together.
         for i in 0..<12 {
             let (task, word) = i % 2 == 0 ? ("ta", "alpha\(i) ") : ("tb", "beta\(i) ")
-            m.feed(.researchEvent(threadId: "r1", event(.token(text: word, messageId: "m-\(task)"), node: "researcher", task: task)))
+            m.feed(research: "r1", event(.token(text: word, messageId: "m-\(task)"), node: "researcher", task: task))
         }
         let buffer = AppView.render(m)
         let panes = panesByTitle(buffer)
@@ -58,7 +59,7 @@ import Testing
         m.showThreadList = threadList
         let record = ThreadRecordFixture.research("r8", "Eight ways")
         m.feed(.researchStarted(record, ResearchState(question: "Eight ways", maxConcurrency: 8, startedAt: m.now)))
-        m.feed(.researchEvent(threadId: "r8", event(.custom(["plan": .array((1...8).map { .string("Way \($0)") })]), node: "planner", task: "p", step: 1)))
+        m.feed(research: "r8", event(.custom(["plan": .array((1...8).map { .string("Way \($0)") })]), node: "planner", task: "p", step: 1))
         let buffer = AppView.render(m)
         let first = try #require(paneCorner(1, in: buffer))
         _ = m.feed(.terminal(.key(.down)))
@@ -71,22 +72,22 @@ import Testing
 
     @Test func escapeSequencesInBranchTextAreStripped() throws {
         var m = try model()
-        m.feed(.researchEvent(threadId: "r1", event(.token(text: "ok\u{1B}]52;c;eA==\u{07}\u{1B}[2Jdone", messageId: "m"), node: "researcher", task: "ta")))
+        m.feed(research: "r1", event(.token(text: "ok\u{1B}]52;c;eA==\u{07}\u{1B}[2Jdone", messageId: "m"), node: "researcher", task: "ta"))
         #expect(m.research["r1"]?.branches[0].text == "okdone")
     }
 
     @Test func aRetryingBranchShowsItUntilItsNextToken() throws {
         var m = try model()
-        m.feed(.researchEvent(threadId: "r1", event(.modelRetry(attempt: 2, maxAttempts: 4, delay: 2, reason: "openai: refused"),
-                                                     node: "researcher", task: "tb")))
+        m.feed(research: "r1", event(.modelRetry(attempt: 2, maxAttempts: 4, delay: 2, reason: "openai: refused"),
+                                                     node: "researcher", task: "tb"))
         var screen = AppView.render(m).lines.joined(separator: "\n")
         #expect(screen.contains("[2] retrying in 2s "))
         #expect(screen.contains("[1] running"))
-        m.feed(.researchEvent(threadId: "r1", event(.token(text: "back", messageId: "m-tb"), node: "researcher", task: "tb")))
+        m.feed(research: "r1", event(.token(text: "back", messageId: "m-tb"), node: "researcher", task: "tb"))
         screen = AppView.render(m).lines.joined(separator: "\n")
         #expect(screen.contains("[2] running") && !screen.contains("retrying"))
         // The planner's retry shows in the progress strip.
-        m.feed(.researchEvent(threadId: "r1", event(.modelRetry(attempt: 3, maxAttempts: 4, delay: 5, reason: "429"), node: "synthesizer", task: "s")))
+        m.feed(research: "r1", event(.modelRetry(attempt: 3, maxAttempts: 4, delay: 5, reason: "429"), node: "synthesizer", task: "s"))
         #expect(m.research["r1"]?.retry?.attempt == 3)
     }
 
@@ -108,8 +109,8 @@ import Testing
 
     @Test func researchScreen() throws {
         var m = try model()
-        m.feed(.researchEvent(threadId: "r1", event(.token(text: "Rayleigh **scattering** favours short waves.", messageId: "m"), node: "researcher", task: "ta")))
-        m.feed(.researchEvent(threadId: "r1", event(.custom(["branch": 1, "of": 3, "status": "done", "sub_question": "Scattering"]), node: "researcher", task: "ta")))
+        m.feed(research: "r1", event(.token(text: "Rayleigh **scattering** favours short waves.", messageId: "m"), node: "researcher", task: "ta"))
+        m.feed(research: "r1", event(.custom(["branch": 1, "of": 3, "status": "done", "sub_question": "Scattering"]), node: "researcher", task: "ta"))
         #expect(Golden.mismatch(m.screen(), named: "research") == nil)
     }
 
@@ -144,5 +145,13 @@ enum ThreadRecordFixture {
         var record = thread(id, title)
         record.kind = .research
         return record
+    }
+}
+
+extension AppModel {
+    /// Feeds a research thread an engine event, as the app gets it: decoded into run updates.
+    mutating func feed(research threadId: String, _ event: RunEvent) {
+        var decoder = EngineRunDecoder()
+        for update in decoder.decode(event) { feed(.researchUpdate(threadId: threadId, update)) }
     }
 }

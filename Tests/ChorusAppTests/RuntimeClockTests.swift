@@ -1,10 +1,11 @@
-import ChorusApp
+import ChorusRuns
 import ChorusGraph
 import ChorusSupport
 import ChorusTesting
 import ChorusTUI
 import Foundation
 import Testing
+@testable import ChorusApp
 
 /// The runtime itself, on a manual clock with an in-memory backend and
 /// terminal: frame coalescing, keys drawn at once, cancellation reaching
@@ -15,10 +16,11 @@ import Testing
     let terminal = RecordingTerminal()
 
     /// Starts the app and sends one message, whose reply the test then scripts.
-    func startReplying(releaseFreeMemory: @escaping @Sendable () -> Void = {}) async throws -> Task<SessionStats, Never> {
+    func startReplying(releaseFreeMemory: @escaping @Sendable () -> Void = {}) async throws -> (Task<SessionStats, Never>, waiting: @Sendable () -> Int) {
         let model = AppModel(theme: .fallback, themes: [.fallback], keymap: try Keymap(), defaultProvider: "scripted", providerChoices: ["scripted"])
         let runtime = AppRuntime(model: model, terminal: terminal, backend: backend, clipboardPath: NSTemporaryDirectory() + "chorus-clock-clip.txt",
                                  clock: clock, releaseFreeMemory: releaseFreeMemory)
+        let waiting = runtime.waitingRunMessages
         let running = Task { await runtime.run() }
         terminal.input(.resize(width: 100, height: 24))
         try await terminal.until { $0.contains("Message (Enter sends") }
@@ -26,7 +28,7 @@ import Testing
         terminal.input(.key(.enter))
         try await terminal.until { $0.contains("waiting for model") }
         try await until { backend.record.replies == ["hello"] }
-        return running
+        return (running, waiting)
     }
 
     /// Waits (on the real clock, polling) for the runtime's other tasks to get somewhere.
@@ -41,11 +43,11 @@ import Testing
     }
 
     @Test func tokensThatArriveTogetherShareOneFrameWhenItIsDue() async throws {
-        let running = try await startReplying()
+        let (running, waiting) = try await startReplying()
         let before = terminal.frameCount
         backend.then(.tokens((0..<10).map { "t\($0) " }))
-        // The ticker sleeps on the clock, and now the frame due for the tokens.
-        try await until { backend.record.sent == 10 && clock.sleeperCount == 2 }
+        // The ticker sleeps on the clock, and now the frame due for the tokens, which wait for it.
+        try await until { waiting() == 10 && clock.sleeperCount == 2 }
         #expect(terminal.frameCount == before)
         clock.advance(by: .milliseconds(16))
         try await terminal.until { $0.contains("t0 t1 t2 t3 t4 t5 t6 t7 t8 t9") }
@@ -55,7 +57,7 @@ import Testing
     }
 
     @Test func aKeyIsDrawnAtOnceAndTheTokenFrameItMadeMootDrawsNothing() async throws {
-        let running = try await startReplying()
+        let (running, _) = try await startReplying()
         backend.then(.tokens(["streamed "]))
         try await until { backend.record.sent == 1 && clock.sleeperCount == 2 }
         let before = terminal.frameCount
@@ -71,7 +73,7 @@ import Testing
     }
 
     @Test func escapeCancelsTheReplyInTheBackend() async throws {
-        let running = try await startReplying()
+        let (running, _) = try await startReplying()
         backend.then(.tokens(["partial "]))
         try await until { backend.record.sent == 1 }
         terminal.input(.key(.escape))
@@ -84,8 +86,8 @@ import Testing
     }
 
     @Test func aRetryCountsDownOnTheRuntimesClock() async throws {
-        let running = try await startReplying()
-        backend.then(.retrying(ProviderRetry(attempt: 1, maxAttempts: 4, at: clock.date.addingTimeInterval(5), reason: "HTTP 503")))
+        let (running, _) = try await startReplying()
+        backend.then(.retrying(RunRetry(node: "model", task: nil, attempt: 1, maxAttempts: 4, delay: 5, reason: "HTTP 503")))
         try await until { backend.record.retries == 1 && clock.sleeperCount == 2 }
         clock.advance(by: .milliseconds(16))
         try await terminal.until { $0.contains("retrying in 5s (attempt 1 of 4)") }
@@ -98,7 +100,7 @@ import Testing
 
     @Test func freeMemoryIsGivenBackWhenTheReplyEndsNotWhileItStreams() async throws {
         let released = Locked(0)
-        let running = try await startReplying(releaseFreeMemory: { released.withLock { $0 += 1 } })
+        let (running, _) = try await startReplying(releaseFreeMemory: { released.withLock { $0 += 1 } })
         backend.then(.tokens(["streamed "]))
         try await until { backend.record.sent == 1 }
         #expect(released.withLock { $0 } == 0)

@@ -1,6 +1,7 @@
 import ChorusAgents
 import ChorusApp
 import ChorusGraph
+import ChorusRuns
 import ChorusStore
 import ChorusSupport
 import ChorusTUI
@@ -12,7 +13,7 @@ final class ScriptedBackend: ThreadBackend {
     enum Step: Sendable {
         /// Tokens sent one after the other, with no pause between them.
         case tokens([String])
-        case retrying(ProviderRetry)
+        case retrying(RunRetry)
         case end
     }
 
@@ -42,42 +43,45 @@ final class ScriptedBackend: ThreadBackend {
     func transcript(_ id: String) -> [TranscriptEntry] { [] }
     func pendingInput(_ id: String) -> PendingInput? { nil }
 
-    func reply(_ key: ThreadKey, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
-        state.withLock { $0.replies.append(text) }
-        var threadId = key.threadId ?? ""
-        if key == .draft {
-            threadId = "t\(record.replies.count)"
-            send(.threadCreated(ThreadRecord(id: threadId, title: text, kind: .chat, provider: runner, model: nil, archived: false,
-                                             messageCount: 0, createdAt: Date(), updatedAt: Date())))
-        }
-        var iterator = steps.makeAsyncIterator()
-        while let step = await iterator.next() {
-            guard !Task.isCancelled else { break }
-            switch step {
-            case .tokens(let texts):
-                for text in texts { send(.token(threadId: threadId, entryId: "ai-1", text: text, node: "model", step: 1)) }
-                state.withLock { $0.sent += texts.count }
-            case .retrying(let retry):
-                send(.retrying(threadId: threadId, retry))
-                state.withLock { $0.retries += 1 }
-            case .end:
-                send(.replyEnded(thread: .thread(threadId), entryId: "ai-1", .done))
-                return
-            }
-        }
-        state.withLock { $0.cancelled += 1 }
-        send(.replyEnded(thread: .thread(threadId), entryId: "ai-1", .cancelled))
+    func thread(_ reference: String) throws -> ThreadRecord { throw ThreadReferenceError.unknown(reference) }
+
+    func createThread(title: String, kind: ThreadKind, runner: String) -> ThreadRecord {
+        let id = "t\(record.replies.count + 1)"
+        return ThreadRecord(id: id, title: title, kind: kind, provider: runner, model: nil, archived: false, messageCount: 0, createdAt: Date(), updatedAt: Date())
     }
 
-    func regenerate(threadId: String, removing ids: [String], entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {}
-    func answer(threadId: String, _ answer: InputAnswer, runner: String, send: @escaping @Sendable (Msg) -> Void) async {}
+    func run(threadId: String, _ start: RunStart, runner: String) -> RunUpdates {
+        if case .message(let message) = start { state.withLock { $0.replies.append(message.content) } }
+        let steps = self.steps, state = self.state
+        return .producing { updates in
+            var iterator = steps.makeAsyncIterator()
+            while let step = await iterator.next() {
+                guard !Task.isCancelled else { break }
+                switch step {
+                case .tokens(let texts):
+                    for text in texts { updates.yield(.token(RunToken(text: text, messageId: "ai-1", node: "model", step: 1, task: "task-1"))) }
+                    state.withLock { $0.sent += texts.count }
+                case .retrying(let retry):
+                    updates.yield(.retrying(retry))
+                    state.withLock { $0.retries += 1 }
+                case .end:
+                    updates.yield(.finished(state: .null))
+                    return
+                }
+            }
+            state.withLock { $0.cancelled += 1 }
+            throw CancellationError()
+        }
+    }
+
     func removeMessages(threadId: String, ids: [String]) {}
     func rename(_ id: String, to title: String) {}
     func delete(_ id: String) {}
     func archive(_ id: String) {}
     func setRunner(_ id: String, runner: String) {}
     func search(_ query: String) -> [SearchHit] { [] }
-    func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async {}
+    func research(threadId: String, question: String?, runner: String, control: ResearchControl) -> RunUpdates { .producing { _ in } }
+    func researchState(question: String) -> ResearchState { ResearchState(question: question, maxConcurrency: 1, startedAt: Date()) }
     func savedResearch(_ id: String) -> ResearchState { ResearchState(question: "", maxConcurrency: 1, startedAt: Date()) }
     func toolReport() -> [String] { [] }
     func toolRows() -> [ToolRow] { [] }

@@ -125,8 +125,10 @@ struct ToolCommandTests {
         let events = try out.all.withLock { $0 }.joined().split(separator: "\n").map { try JSON.parse(String($0)) }
         let start = try #require(events.first { $0["event"] == "tool_start" })
         let end = try #require(events.first { $0["event"] == "tool_end" })
-        #expect(start["name"] == "add" && start["input"] == ["a": 2, "b": 3] && start["branch"] == 1)
-        #expect(end["output"] == "5" && end["branch"] == 1)
+        // The call is tied to the researcher's task, which ran it.
+        let researcher = try #require(events.first { $0["event"] == "node_start" && $0["node"] == "researcher" }?["task"])
+        #expect(start["name"] == "add" && start["input"] == ["a": 2, "b": 3] && start["task"] == researcher)
+        #expect(end["output"] == "5" && end["task"] == researcher && end["id"] == start["id"])
         #expect((end["duration_ms"]?.doubleValue ?? -1) >= 0)
         #expect(events.last?["answer"] == "5 [1]")
         let researcherAsked = try JSON.parse(llm.requests[1].body)

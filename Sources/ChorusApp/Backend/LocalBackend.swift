@@ -1,6 +1,7 @@
 import ChorusAgents
 import ChorusGraph
 import ChorusModels
+import ChorusRuns
 import ChorusStore
 import ChorusSupport
 import ChorusTools
@@ -22,9 +23,17 @@ public final class LocalBackend: ThreadBackend {
     private let catalog: Locked<Task<(tools: [AgentTool], unavailable: [String]), Never>?>
     /// Tools switched off in the tools overlay, by the name the model knows.
     private let disabledTools = Locked<Set<String>>([])
+    /// `--system` and `--max-tokens` of `--print`, for every chat reply.
+    let system: String?
+    let maxTokens: Int?
+    /// The research command's flags, over `[research]` of config.toml.
+    let researchFlags: ResearchFlags
 
     public init(database: ChorusDatabase, environment: [String: String], config: ChorusConfig, flags: ProviderFlags = ProviderFlags(),
-                tools: [MCPServerSpec] = []) {
+                tools: [MCPServerSpec] = [], system: String? = nil, maxTokens: Int? = nil, research: ResearchFlags = ResearchFlags()) {
+        self.system = system
+        self.maxTokens = maxTokens
+        researchFlags = research
         threads = ThreadStore(database: database)
         checkpointer = SQLiteCheckpointer(database: database)
         self.environment = environment
@@ -80,10 +89,10 @@ public final class LocalBackend: ThreadBackend {
     /// The chat graph: the ReAct agent when tools are configured, else one
     /// model call. Both keep the conversation under `ChatGraph.State.messages`.
     func chatGraph(model: any ChatModel) async throws -> CompiledGraph {
-        guard toolbox != nil else { return try ChatGraph.make(model: model, checkpointer: checkpointer).graph }
+        guard toolbox != nil else { return try ChatGraph.make(model: model, system: system, maxTokens: maxTokens, checkpointer: checkpointer).graph }
         let disabled = disabledTools.withLock { $0 }
         return try ReactAgent.make(model: model, tools: await agentTools().tools.filter { !disabled.contains($0.spec.name) },
-                                   checkpointer: checkpointer).graph
+                                   system: system, maxTokens: maxTokens, checkpointer: checkpointer).graph
     }
 
     /// The chat graph's shape, for reading and editing a thread's state: its
@@ -141,41 +150,25 @@ public final class LocalBackend: ThreadBackend {
         return TranscriptMapping.entries(try await threads.transcript(id), label: label)
     }
 
-    /// Saves the draft as a thread when needed, then streams the reply.
-    public func reply(_ key: ThreadKey, userId: String, text: String, entryId: String, runner provider: String,
-                      send: @escaping @Sendable (Msg) -> Void) async {
-        let threadId: String
-        if let id = key.threadId {
-            threadId = id
-        } else {
-            do {
-                let record = try await threads.create(provider: provider)
-                threadId = record.id
-                send(.threadCreated(record))
-            } catch {
-                send(.replyEnded(thread: key, entryId: entryId, .failed("cannot save the thread: \(error)")))
-                return
+    public func thread(_ reference: String) async throws -> ThreadRecord { try await ThreadReference.resolve(reference, in: threads) }
+
+    /// A chat thread records the provider that answers; a research thread, its researchers' model.
+    public func createThread(title: String, kind: ThreadKind, runner: String) async throws -> ThreadRecord {
+        guard kind == .research else { return try await threads.create(provider: runner) }
+        return try await threads.create(title: title, kind: .research, provider: try researchModels().researcher.displayName)
+    }
+
+    public func run(threadId: String, _ start: RunStart, runner: String) -> RunUpdates {
+        .producing { [self] updates in
+            let graph = try await chatGraph(model: try model(for: runner))
+            for line in await agentTools().unavailable { updates.yield(.warning(line)) }
+            let input: RunInput = switch start {
+            case .message(let message): .state(ChatGraph.State.input(message))
+            case .resume(let value): .resume(value)
+            case .again: .state(ChatGraph.State.input())
             }
+            try await Self.stream(graph, input, config: RunConfig(threadId: threadId), keepingReplyAs: replyNode, into: updates)
         }
-        let input = ChatGraph.State.input(ChatMessage(role: .user, content: text, id: userId))
-        await stream(threadId: threadId, input: .state(input), entryId: entryId, provider: provider, send: send)
-    }
-
-    /// Removes the last reply and streams a new one.
-    public func regenerate(threadId: String, removing ids: [String], entryId: String, runner provider: String,
-                           send: @escaping @Sendable (Msg) -> Void) async {
-        do {
-            try await removeMessages(threadId: threadId, ids: ids)
-        } catch {
-            send(.replyEnded(thread: .thread(threadId), entryId: entryId, .failed("\(error)")))
-            return
-        }
-        await stream(threadId: threadId, input: .state(ChatGraph.State.input()), entryId: entryId, provider: provider, send: send)
-    }
-
-    /// Answers the thread's pending tool approval (or interrupt) and streams the rest of the reply.
-    public func answer(threadId: String, _ answer: InputAnswer, runner provider: String, send: @escaping @Sendable (Msg) -> Void) async {
-        await stream(threadId: threadId, input: .resume(answer.resumeValue), entryId: "", provider: provider, send: send)
     }
 
     public func removeMessages(threadId: String, ids: [String]) async throws {
@@ -185,59 +178,46 @@ public final class LocalBackend: ThreadBackend {
         _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: removal.values, asNode: replyNode)
     }
 
-    private func stream(threadId: String, input: RunInput, entryId: String, provider: String, send: @escaping @Sendable (Msg) -> Void) async {
-        var messageId = entryId
-        var text = ""
-        var toolStarts: [String: Double] = [:]
-        let graph: CompiledGraph
+    /// Streams a run's updates. A run that stopped to ask reports its interrupts
+    /// before `finished`. With `replyNode`, what arrived of a reply that is
+    /// cancelled or fails is saved as that node's message, marked so, in a save
+    /// the cancellation does not stop.
+    static func stream(_ graph: CompiledGraph, _ input: RunInput, config: RunConfig, keepingReplyAs replyNode: String?,
+                       into updates: AsyncThrowingStream<RunUpdate, any Error>.Continuation) async throws {
+        var decoder = EngineRunDecoder()
+        var partial = "", messageId = ""
+        var finished: RunUpdate?
         do {
-            let model = try model(for: provider)
-            graph = try await chatGraph(model: model)
-            for line in await agentTools().unavailable { send(.notice(line)) }
-        } catch {
-            send(.replyEnded(thread: .thread(threadId), entryId: entryId, .failed("\(error)")))
-            return
-        }
-        do {
-            for try await event in graph.events(input, config: RunConfig(threadId: threadId)) {
-                switch event.kind {
-                case .token(let content, let id) where !content.isEmpty:
-                    if id != messageId { text = "" }
-                    messageId = id
-                    text += content
-                    send(.token(threadId: threadId, entryId: id, text: content, node: event.node ?? "", step: event.step ?? 0))
-                case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
-                    send(.retrying(threadId: threadId, ProviderRetry(attempt: attempt, maxAttempts: maxAttempts,
-                                                                     at: Date().addingTimeInterval(delay), reason: reason)))
-                case .toolStart(let name, let arguments):
-                    toolStarts[event.id] = event.timestamp
-                    send(.toolStarted(threadId: threadId, callId: event.id, name: name, arguments: arguments))
-                case .toolEnd(_, let output):
-                    let started = toolStarts.removeValue(forKey: event.id) ?? event.timestamp
-                    send(.toolEnded(threadId: threadId, callId: event.id, output: output.stringValue ?? JSON.serialize(output),
-                                    seconds: event.timestamp - started))
-                default:
-                    break
+            for try await event in graph.events(input, config: config) {
+                for update in decoder.decode(event) {
+                    if case .token(let token) = update, token.part == .reply {
+                        if token.messageId != messageId { (messageId, partial) = (token.messageId, "") }
+                        partial += token.text
+                    }
+                    if case .finished = update { finished = update } else { updates.yield(update) }
                 }
             }
             try Task.checkCancellation()
-            send(.replyEnded(thread: .thread(threadId), entryId: messageId, .done))
-            if let pending = try await pendingInput(threadId) { send(.inputNeeded(threadId: threadId, pending)) }
+            let interrupts = try await graph.getState(config: config).tasks.flatMap(\.interrupts)
+            if !interrupts.isEmpty { updates.yield(.interrupted(interrupts.map { RunInterrupt(value: $0.value, id: $0.id) })) }
+            if let finished { updates.yield(finished) }
         } catch {
+            guard let replyNode, !partial.isEmpty else { throw error }
             let cancelled = Task.isCancelled || error is CancellationError
-            // What arrived is kept, marked, in a save the cancellation does not stop.
-            let partial = ChatMessage(role: .assistant, content: text, id: messageId, status: cancelled ? .cancelled : .failed("\(error)"))
-            let saved = StateUpdate<ChatGraph.State> { $0.messages = [partial] }.values, node = replyNode
+            let kept = ChatMessage(role: .assistant, content: partial, id: messageId.isEmpty ? "cancelled-" + UUID().uuidString.lowercased() : messageId,
+                                   status: cancelled ? .cancelled : .failed("\(error)"))
+            let saved = StateUpdate<ChatGraph.State> { $0.messages = [kept] }.values
             await Task.detached {
-                _ = try? await graph.updateState(config: RunConfig(threadId: threadId), values: saved, asNode: node)
+                _ = try? await graph.updateState(config: config, values: saved, asNode: replyNode)
             }.value
-            send(.replyEnded(thread: .thread(threadId), entryId: messageId, cancelled ? .cancelled : .failed("\(error)")))
+            throw error
         }
     }
 
     /// The chat model for a thread's provider: a provider name, or `provider/model` as `--print` saves it.
     func model(for provider: String) throws -> any ChatModel {
-        if provider == flags.provider, flags.model != nil || flags.baseURL != nil {
+        // `--model` and `--base-url` go with `--provider`, or with the default provider when it is not given.
+        if provider == flags.provider || flags.provider == nil && provider == defaultProvider, flags.model != nil || flags.baseURL != nil {
             return try ModelCatalog.model(provider: provider, model: flags.model, baseURL: flags.baseURL, environment: environment, config: config)
         }
         var name = provider
@@ -263,40 +243,44 @@ public struct ProviderFlags: Sendable {
     }
 }
 
-extension LocalBackend {
-    /// Research settings: `[research]` of config.toml, else 4 branches, 4 at once.
-    var researchBranches: Int { config.research.branches ?? 4 }
-    var researchConcurrency: Int { config.research.maxConcurrency ?? 4 }
+/// The `research` command's flags; nil leaves `[research]` of config.toml (else 4 branches, 4 at once) in charge.
+public struct ResearchFlags: Sendable {
+    public var branches: Int?
+    public var maxConcurrency: Int?
+    /// `--provider`: the provider of every role.
+    public var provider: String?
 
-    /// Runs (or, with `resume`, continues) a research thread, reporting every run event.
-    public func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async {
-        let id: String
-        let graph: TypedCompiledGraph<ResearchGraph.State>
-        do {
-            let planner = try model(for: config.research.planner ?? defaultProvider)
-            let researcher = try model(for: config.research.researcher ?? defaultProvider)
-            let synthesizer = try model(for: config.research.synthesizer ?? defaultProvider)
-            graph = try ResearchGraph.make(planner: planner, researcher: researcher, synthesizer: synthesizer, branches: researchBranches,
-                                           checkpointer: checkpointer, control: control, tools: await agentTools().tools)
-            if let threadId {
-                id = threadId
-            } else {
-                let record = try await threads.create(title: question, kind: .research, provider: researcher.displayName)
-                id = record.id
-                send(.researchStarted(record, ResearchState(question: SafeText.sanitize(question, keepNewlines: false),
-                                                            maxConcurrency: researchConcurrency, startedAt: Date())))
-            }
-        } catch {
-            send(.notice("research: \(error)"))
-            return
-        }
-        let input: RunInput = threadId == nil ? .state(ResearchGraph.State.input(question: question)) : .continue
-        do {
-            for try await event in graph.events(input, config: RunConfig(threadId: id, maxConcurrency: researchConcurrency, tags: ["research"])) {
-                send(.researchEvent(threadId: id, event))
-            }
-        } catch {
-            // The event stream already reported the error (runError) unless the run was cancelled.
+    public init(branches: Int? = nil, maxConcurrency: Int? = nil, provider: String? = nil) {
+        self.branches = branches
+        self.maxConcurrency = maxConcurrency
+        self.provider = provider
+    }
+}
+
+extension LocalBackend {
+    var researchBranches: Int { researchFlags.branches ?? config.research.branches ?? 4 }
+    var researchConcurrency: Int { researchFlags.maxConcurrency ?? config.research.maxConcurrency ?? 4 }
+
+    /// Each role's model: `--provider`, else the role's `[research]` provider, else the default.
+    func researchModels() throws -> (planner: any ChatModel, researcher: any ChatModel, synthesizer: any ChatModel) {
+        func model(_ role: String?) throws -> any ChatModel { try self.model(for: researchFlags.provider ?? role ?? defaultProvider) }
+        return (try model(config.research.planner), try model(config.research.researcher), try model(config.research.synthesizer))
+    }
+
+    public func researchState(question: String) -> ResearchState {
+        ResearchState(question: SafeText.sanitize(question, keepNewlines: false), maxConcurrency: researchConcurrency, startedAt: Date())
+    }
+
+    public func research(threadId: String, question: String?, runner: String, control: ResearchControl) -> RunUpdates {
+        .producing { [self] updates in
+            let models = try researchModels()
+            let graph = try ResearchGraph.make(planner: models.planner, researcher: models.researcher, synthesizer: models.synthesizer,
+                                               branches: researchBranches, checkpointer: checkpointer, control: control,
+                                               tools: await agentTools().tools)
+            for line in await agentTools().unavailable { updates.yield(.warning(line)) }
+            let input: RunInput = question.map { .state(ResearchGraph.State.input(question: $0)) } ?? .continue
+            try await Self.stream(graph.graph, input, config: RunConfig(threadId: threadId, maxConcurrency: researchConcurrency, tags: ["research"]),
+                                  keepingReplyAs: nil, into: updates)
         }
     }
 

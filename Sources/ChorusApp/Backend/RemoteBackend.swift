@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusRemote
+import ChorusRuns
 import ChorusStore
 import ChorusSupport
 import ChorusTUI
@@ -15,17 +16,17 @@ public final class RemoteBackend: ThreadBackend {
     public let client: LangGraphClient
     /// The assistant (graph name) a new thread runs.
     private let assistant: String
-    /// Unsent input, kept on this machine.
-    private let draftStore: ThreadStore
+    /// Unsent input, kept on this machine (nil for a command, which has none).
+    private let draftStore: ThreadStore?
     /// The threads' messages as last listed, for search.
     private let listed = Locked<[String: [Value]]>([:])
     /// How many threads the list shows at most (fetched 100 at a time).
     static let listLimit = 1000
 
-    public init(client: LangGraphClient, assistant: String, drafts: ChorusDatabase) {
+    public init(client: LangGraphClient, assistant: String, drafts: ChorusDatabase?) {
         self.client = client
         self.assistant = assistant
-        draftStore = ThreadStore(database: drafts)
+        draftStore = drafts.map { ThreadStore(database: $0) }
     }
 
     public var runnerName: String { "assistant" }
@@ -70,8 +71,8 @@ public final class RemoteBackend: ThreadBackend {
                             messageCount: thread.messages.count, createdAt: thread.createdAt, updatedAt: thread.updatedAt, metadata: thread.metadata)
     }
 
-    public func drafts() async throws -> [ThreadKey: String] { try await draftStore.drafts() }
-    public func saveDraft(_ text: String, for key: ThreadKey) async throws { try await draftStore.saveDraft(text, for: key) }
+    public func drafts() async throws -> [ThreadKey: String] { try await draftStore?.drafts() ?? [:] }
+    public func saveDraft(_ text: String, for key: ThreadKey) async throws { try await draftStore?.saveDraft(text, for: key) }
 
     public func transcript(_ id: String) async throws -> [TranscriptEntry] {
         // The thread carries its state's values: one request.
@@ -81,13 +82,9 @@ public final class RemoteBackend: ThreadBackend {
     }
 
     public func pendingInput(_ id: String) async throws -> PendingInput? {
-        try await client.state(id).interrupts.first.map { .question(Self.prompt($0.value)) }
+        try await client.state(id).interrupts.first.map { .question(PendingInput.prompt($0.value)) }
     }
 
-    /// An interrupt's value as one line: its text, or its JSON.
-    static func prompt(_ value: Value) -> String {
-        SafeText.sanitize(value.stringValue ?? JSON.serialize(value), keepNewlines: false)
-    }
 
     public func rename(_ id: String, to title: String) async throws { try await client.updateThread(id, metadata: ["title": .string(title)]) }
     public func delete(_ id: String) async throws { try await client.deleteThread(id) }
@@ -120,37 +117,43 @@ public final class RemoteBackend: ThreadBackend {
 
     // MARK: runs
 
-    public func reply(_ key: ThreadKey, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
-        let threadId: String
-        if let id = key.threadId {
-            threadId = id
-        } else {
-            do {
-                let title = String(text.split(separator: "\n").first?.prefix(80) ?? "")
-                let thread = try await client.createThread(metadata: ["title": .string(title), "chorus_assistant": .string(runner)])
-                threadId = thread.id
-                send(.threadCreated(Self.record(thread)))
-            } catch {
-                send(.replyEnded(thread: key, entryId: entryId, .failed("cannot create the thread: \(error)")))
-                return
+    public func thread(_ reference: String) async throws -> ThreadRecord {
+        try await ServerThreadCatalog(client: client).thread(reference)
+    }
+
+    /// A thread that remembers its title and assistant in its metadata; research needs the server's `research` assistant.
+    public func createThread(title: String, kind: ThreadKind, runner: String) async throws -> ThreadRecord {
+        var metadata: [String: Value] = ["title": .string(String(title.split(separator: "\n").first?.prefix(80) ?? "")), "chorus_assistant": .string(runner)]
+        if kind == .research {
+            guard try await client.assistants().contains(where: { $0.graphId == runner || $0.id == runner }) else {
+                throw RemoteError.runFailed("this server has no 'research' assistant; a message to a graph that fans out shows its branches in panes")
             }
+            metadata["title"] = .string(title)
+            metadata["chorus_kind"] = "research"
         }
-        let input = ChatGraph.State.input(ChatMessage(role: .user, content: text, id: userId))
-        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .input(input)), entryId: entryId, send: send)
+        return Self.record(try await client.createThread(metadata: metadata))
     }
 
-    public func regenerate(threadId: String, removing ids: [String], entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
-        do {
-            try await removeMessages(threadId: threadId, ids: ids)
-        } catch {
-            send(.replyEnded(thread: .thread(threadId), entryId: entryId, .failed("\(error)")))
-            return
+    public func run(threadId: String, _ start: RunStart, runner: String) -> RunUpdates {
+        let request: RunStreamRequest = switch start {
+        case .message(let message): RunStreamRequest(assistant: runner, start: .input(ChatGraph.State.input(message)))
+        case .resume(let value): RunStreamRequest(assistant: runner, start: .resume(value))
+        case .again: RunStreamRequest(assistant: runner, start: .input(ChatGraph.State.input()))
         }
-        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .input(ChatGraph.State.input())), entryId: entryId, send: send)
+        return follow(threadId: threadId, request, keepingReply: true)
     }
 
-    public func answer(threadId: String, _ answer: InputAnswer, runner: String, send: @escaping @Sendable (Msg) -> Void) async {
-        await run(threadId: threadId, RunStreamRequest(assistant: runner, start: .resume(answer.resumeValue)), entryId: "", send: send)
+    /// Research runs the `research` assistant (as `chorus serve` offers it) on `{"question": …}`; another
+    /// assistant (`--assistant`) gets the question as a message and its branches are whatever it fans out to.
+    public func research(threadId: String, question: String?, runner assistant: String, control: ResearchControl) -> RunUpdates {
+        let start: RunStreamRequest.Start = switch question {
+        case nil: .proceed
+        case let question? where assistant == "research": .input(ResearchGraph.State.input(question: question))
+        case let question?: .input(ChatGraph.State.input(ChatMessage(role: .user, content: question, id: "user-" + UUID().uuidString.lowercased())))
+        }
+        var request = RunStreamRequest(assistant: assistant, start: start)
+        request.modes.append("tasks")
+        return follow(threadId: threadId, request, keepingReply: false)
     }
 
     public func removeMessages(threadId: String, ids: [String]) async throws {
@@ -159,57 +162,41 @@ public final class RemoteBackend: ThreadBackend {
         try await client.updateState(threadId, values: .object(removal.values), asNode: nil)
     }
 
-    /// Streams a run into `Msg`s (see `RemoteRunFollower`: a cut stream is
-    /// re-joined, the partial reply staying on screen; cancelling the task
-    /// cancels the run on the server).
-    private func run(threadId: String, _ request: RunStreamRequest, entryId: String, send: @escaping @Sendable (Msg) -> Void) async {
-        let coalescer = MsgCoalescer(send: send)
-        let send = coalescer.other
-        var messageId = entryId
-        // The reply as it arrived, and the node writing it, to keep on the server if it is cancelled.
-        var partial = "", replyNode: String?
-        var interrupts: [RemoteInterrupt] = []
-        var toolStarts: [String: ContinuousClock.Instant] = [:]
-        let follower = RemoteRunFollower(client: client, threadId: threadId) { send(.notice($0)) }
-        let ending = await follower.follow(request) { update in
-            if let event = FanOutEvent(update) { return coalescer.token(.fanOut(threadId: threadId, event)) }
-            switch update {
-            case .token(let text, let id, let node, let step):
-                if !id.isEmpty, id != messageId { (messageId, partial) = (id, "") }
-                partial += text
-                replyNode = node.isEmpty ? replyNode : node
-                coalescer.token(.token(threadId: threadId, entryId: messageId, text: text, node: node, step: step))
-            case .toolCalled(let id, let name, let arguments):
-                toolStarts[id] = .now
-                send(.toolStarted(threadId: threadId, callId: id, name: name, arguments: arguments))
-            case .toolReturned(let id, let output):
-                let seconds = toolStarts.removeValue(forKey: id).map { (ContinuousClock.now - $0) / .seconds(1) } ?? 0
-                send(.toolEnded(threadId: threadId, callId: id, output: output, seconds: seconds))
-            case .interrupted(let found): interrupts = found
-            case .started, .failed, .values, .custom, .branchOpened, .branchToken, .branchesDone, .answerToken: break
+    /// Streams a run's updates (see `RemoteRunFollower`). With `keepingReply`, what arrived of a
+    /// reply that is cancelled is written to the server's thread, marked cancelled as a local thread keeps it.
+    private func follow(threadId: String, _ request: RunStreamRequest, keepingReply: Bool) -> RunUpdates {
+        let client = self.client
+        return .producing { updates in
+            var partial = "", messageId = "", replyNode: String?
+            let follower = RemoteRunFollower(client: client, threadId: threadId)
+            let ending = try await follower.follow(request) { update in
+                if case .token(let token) = update, token.part == .reply {
+                    if !token.messageId.isEmpty, token.messageId != messageId { (messageId, partial) = (token.messageId, "") }
+                    partial += token.text
+                    replyNode = token.node.isEmpty ? replyNode : token.node
+                }
+                updates.yield(update)
+            }
+            switch ending {
+            case .done: return
+            case .failed(let message): throw RemoteError.runFailed(message)
+            case .cancelled:
+                if keepingReply, let failure = await Self.keepCancelledReply(partial, id: messageId, node: replyNode, threadId: threadId, client: client) {
+                    updates.yield(.warning("the cancelled reply could not be kept on the server: \(failure)"))
+                }
+                throw CancellationError()
             }
         }
-        send(.replyEnded(thread: .thread(threadId), entryId: messageId, ending.outcome))
-        guard ending.outcome != .cancelled else {
-            await keepCancelledReply(partial, id: messageId, node: replyNode, threadId: threadId, send: send)
-            return
-        }
-        if ending.rejoined, ending.outcome == .done, let entries = try? await transcript(threadId) {
-            send(.transcriptLoaded(threadId: threadId, entries))
-        }
-        if let first = interrupts.first { send(.inputNeeded(threadId: threadId, .question(Self.prompt(first.value)))) }
     }
 
-    /// Writes what arrived of a cancelled reply to the server's thread, marked
-    /// cancelled as a local thread keeps it, so the thread holds what the user
-    /// saw. Written as the node that was writing it (its edges then lead where
-    /// that node's would); from a task of its own, since the caller was just cancelled.
-    private func keepCancelledReply(_ text: String, id: String, node: String?, threadId: String, send: @escaping @Sendable (Msg) -> Void) async {
-        guard !text.isEmpty else { return }
+    /// Writes what arrived of a cancelled reply to the server's thread, as the
+    /// node that was writing it (its edges then lead where that node's would),
+    /// from a task of its own since the caller was just cancelled. Returns why it could not.
+    private static func keepCancelledReply(_ text: String, id: String, node: String?, threadId: String, client: LangGraphClient) async -> String? {
+        guard !text.isEmpty else { return nil }
         let message = ChatMessage(role: .assistant, content: text, id: id.isEmpty ? "cancelled-" + UUID().uuidString.lowercased() : id, status: .cancelled)
-        let client = self.client
         let values: Value = [ChatGraph.State.messages.name: [message.langChainValue]]
-        let failure = await Task.detached { () -> String? in
+        return await Task.detached { () -> String? in
             do {
                 try await client.updateState(threadId, values: values, asNode: node)
                 return nil
@@ -217,50 +204,14 @@ public final class RemoteBackend: ThreadBackend {
                 return "\(error)"
             }
         }.value
-        if let failure { send(.notice("the cancelled reply could not be kept on the server: \(failure)")) }
     }
 
     // MARK: research
 
-    /// Research on a server runs its `research` assistant (as `chorus serve` offers it) on `{"question": …}`.
-    public func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async {
-        let id: String
-        do {
-            if let threadId {
-                id = threadId
-            } else {
-                guard try await client.assistants().contains(where: { $0.graphId == "research" }) else {
-                    send(.notice("this server has no 'research' assistant; a message to a graph that fans out shows its branches in panes"))
-                    return
-                }
-                let thread = try await client.createThread(metadata: ["title": .string(question), "chorus_kind": "research", "chorus_assistant": "research"])
-                id = thread.id
-                var state = ResearchState(question: SafeText.sanitize(question, keepNewlines: false), maxConcurrency: 0, startedAt: Date())
-                state.onServer = true
-                send(.researchStarted(Self.record(thread), state))
-            }
-        } catch {
-            send(.notice("research: \(error)"))
-            return
-        }
-        let start: RunStreamRequest.Start = threadId == nil ? .input(ResearchGraph.State.input(question: question)) : .proceed
-        let outcome = await fanOut(threadId: id, RunStreamRequest(assistant: "research", start: start), send: send)
-        send(.fanOut(threadId: id, .ended(outcome)))
-    }
-
-    /// Streams a research run's branches and answer (re-joined when cut, as a reply is).
-    private func fanOut(threadId: String, _ request: RunStreamRequest, send: @escaping @Sendable (Msg) -> Void) async -> ReplyOutcome {
-        let coalescer = MsgCoalescer(send: send)
-        defer { coalescer.flush() }
-        let token = coalescer.token
-        let follower = RemoteRunFollower(client: client, threadId: threadId) { coalescer.other(.notice($0)) }
-        return await follower.follow(request) { update in
-            if let event = FanOutEvent(update) { return token(.fanOut(threadId: threadId, event)) }
-            // Before the branches, `token` is the planner writing the plan, which the panes show.
-            if case .values(let values) = update, let answer = (try? StateView<ResearchGraph.State>(values).answer) ?? nil, !answer.isEmpty {
-                token(.fanOut(threadId: threadId, .finalAnswer(answer)))
-            }
-        }.outcome
+    public func researchState(question: String) -> ResearchState {
+        var state = ResearchState(question: SafeText.sanitize(question, keepNewlines: false), maxConcurrency: 0, startedAt: Date())
+        state.onServer = true
+        return state
     }
 
     public func savedResearch(_ id: String) async throws -> ResearchState {
@@ -275,17 +226,4 @@ public final class RemoteBackend: ThreadBackend {
     public func toolRows() async -> [ToolRow] { [] }
     public func setTool(_ name: String, enabled: Bool) {}
     public func stop() async {}
-}
-
-extension FanOutEvent {
-    /// What a decoded update of a run that fans out means for its panes; nil for any other update.
-    fileprivate init?(_ update: RemoteRunUpdate) {
-        switch update {
-        case .branchOpened(let branch): self = .opened(branch)
-        case .branchToken(let branch, let text): self = .token(branch: branch, text: text)
-        case .branchesDone: self = .branchesDone
-        case .answerToken(let text): self = .answer(text)
-        default: return nil
-        }
-    }
 }

@@ -1,12 +1,13 @@
 import ChorusAgents
 import ChorusGraph
+import ChorusRuns
 import ChorusStore
 import ChorusTUI
 
 /// Where threads and runs live: the local store and engine (`LocalBackend`)
 /// or a LangGraph server (`RemoteBackend`). `AppRuntime` performs every
 /// effect through it, so the Elm core never knows which one it talks to.
-/// Replies report what happens as `Msg`s through `send`.
+/// Runs report what happens as `RunUpdate`s, the same from either.
 public protocol ThreadBackend: Sendable {
     /// What answers in a thread, as the screen names it: "model" locally, "assistant" on a server.
     var runnerName: String { get }
@@ -21,12 +22,20 @@ public protocol ThreadBackend: Sendable {
     /// What the thread waits for before it goes on: a tool approval or an `interrupt()`'s question.
     func pendingInput(_ id: String) async throws -> PendingInput?
 
-    /// Saves the draft as a thread when needed, then streams the reply.
-    func reply(_ key: ThreadKey, userId: String, text: String, entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async
-    /// Removes the last reply and streams a new one.
-    func regenerate(threadId: String, removing ids: [String], entryId: String, runner: String, send: @escaping @Sendable (Msg) -> Void) async
-    /// Answers what the thread waits for and streams the rest of the run.
-    func answer(threadId: String, _ answer: InputAnswer, runner: String, send: @escaping @Sendable (Msg) -> Void) async
+    /// The thread whose id is `reference` or, uniquely, starts with it.
+    func thread(_ reference: String) async throws -> ThreadRecord
+    /// A new thread for `runner` to answer in.
+    func createThread(title: String, kind: ThreadKind, runner: String) async throws -> ThreadRecord
+    /// Runs `runner` on the thread. A run that ends well ends with `finished`;
+    /// one that stops to ask reports `interrupted` first. What arrived of a
+    /// reply that is cancelled or fails is saved in the thread, marked so.
+    func run(threadId: String, _ start: RunStart, runner: String) -> RunUpdates
+    /// Runs research on a thread of kind research: on `question`, or with nil
+    /// it continues where it stopped (finished branches are not run again).
+    /// Locally the research graph runs; on a server, the assistant `runner`.
+    func research(threadId: String, question: String?, runner: String, control: ResearchControl) -> RunUpdates
+    /// What the research view shows of a run that is about to start.
+    func researchState(question: String) -> ResearchState
     func removeMessages(threadId: String, ids: [String]) async throws
 
     func rename(_ id: String, to title: String) async throws
@@ -35,8 +44,6 @@ public protocol ThreadBackend: Sendable {
     func setRunner(_ id: String, runner: String) async throws
     func search(_ query: String) async throws -> [SearchHit]
 
-    /// Runs (or, with `resume`, continues) a research run, reporting every event.
-    func research(question: String, resume threadId: String?, control: ResearchControl, send: @escaping @Sendable (Msg) -> Void) async
     func savedResearch(_ id: String) async throws -> ResearchState
 
     /// Lines describing each tool server's tools, for `/tools`.
@@ -71,6 +78,11 @@ public enum PendingInput: Sendable, Equatable {
     case approval(PendingApproval)
     /// A graph's `interrupt()` shows this and waits for a typed answer.
     case question(String)
+
+    /// An interrupt's value as one line: its text, or its JSON.
+    static func prompt(_ value: Value) -> String {
+        SafeText.sanitize(value.stringValue ?? JSON.serialize(value), keepNewlines: false)
+    }
 }
 
 /// The user's answer to a `PendingInput`.

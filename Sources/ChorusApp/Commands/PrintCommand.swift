@@ -1,14 +1,17 @@
 import ChorusAgents
 import ChorusGraph
 import ChorusModels
+import ChorusRuns
 import ChorusStore
 import ChorusTools
 import ChorusTUI
 import Foundation
 
 /// `chorus --print "question"`: one answer streamed to stdout, for scripts
-/// and tests; no terminal needed. The exchange is saved as a thread unless
-/// `ephemeral`: a new one, or `thread` when it continues one.
+/// and tests; no terminal needed. Local models answer, or with `server` the
+/// server's assistant: the same exchange on either backend. It is saved as a
+/// thread unless `ephemeral`: a new one, or `thread` when it continues one. A
+/// thread that waits at an `interrupt()` takes the question as its answer.
 public struct PrintCommand: Sendable {
     public var question: String
     /// Provider name, or nil for the default (see `ModelCatalog.defaultProvider`).
@@ -28,6 +31,8 @@ public struct PrintCommand: Sendable {
     public var noTools: Bool
     /// `--approve`: run tools that can change things without asking; otherwise such calls are declined.
     public var approveTools: Bool
+    /// `--server`: the server whose assistant answers, instead of local models and tools.
+    public var server: ServerConnection?
 
     /// Which saved thread `--print` continues.
     public enum ThreadChoice: Sendable, Equatable {
@@ -39,7 +44,7 @@ public struct PrintCommand: Sendable {
 
     public init(question: String, provider: String?, model: String? = nil, baseURL: String? = nil, system: String?, maxTokens: Int?,
                 ephemeral: Bool, databasePath: String, config: ChorusConfig = ChorusConfig(), thread: ThreadChoice? = nil,
-                mcp: [String] = [], noTools: Bool = false, approveTools: Bool = false) {
+                mcp: [String] = [], noTools: Bool = false, approveTools: Bool = false, server: ServerConnection? = nil) {
         self.mcp = mcp
         self.noTools = noTools
         self.approveTools = approveTools
@@ -53,6 +58,7 @@ public struct PrintCommand: Sendable {
         self.ephemeral = ephemeral
         self.databasePath = databasePath
         self.thread = thread
+        self.server = server
     }
 
     /// Streams the reply through `write` (already sanitized); returns the thread id when saved.
@@ -63,95 +69,99 @@ public struct PrintCommand: Sendable {
     }
 
     /// Asks the question; `write`, when given, gets the reply's text as it
-    /// streams, and `notice` a line for each provider retry while waiting
-    /// (both sanitized).
+    /// streams, and `notice` a line for each event worth telling while waiting
+    /// (a provider retry, a tool call, a branch; all sanitized).
     public func answer(environment: [String: String], write: (@Sendable (String) -> Void)?,
                        notice: (@Sendable (String) -> Void)? = nil) async throws -> PrintResult {
         if ephemeral, thread != nil { throw UsageError("--ephemeral cannot be used with --continue or --thread") }
-        let model = try ModelCatalog.model(provider: provider, model: self.model, baseURL: baseURL, environment: environment, config: config)
-        var checkpointer: (any Checkpointer)?
-        var threadId: String?
-        if !ephemeral {
-            let database = try ChorusDatabase(path: databasePath)
-            let store = ThreadStore(database: database)
-            switch thread {
-            case nil:
-                threadId = try await store.create(provider: model.displayName).id
-            case .latest:
-                guard let latest = try await store.list().first(where: { $0.kind == .chat }) else {
-                    throw ThreadReferenceError.noneToContinue
-                }
-                threadId = latest.id
-            case .id(let reference):
-                let record = try await ThreadReference.resolve(reference, in: store)
-                guard record.kind == .chat else { throw ThreadReferenceError.notChat(record.id) }
-                threadId = record.id
-            }
-            checkpointer = SQLiteCheckpointer(database: database)
-        }
-        let specs = try ToolSelection.specs(config: config, named: mcp, disabled: noTools)
-        let toolbox = specs.isEmpty ? nil : MCPToolbox(specs: specs)
+        let chosen = try await backend(environment: environment)
+        defer { if let scratch = chosen.scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         do {
-            let result = try await converse(model: model, toolbox: toolbox, checkpointer: checkpointer, threadId: threadId, write: write, notice: notice)
-            await toolbox?.stop()
+            let result = try await converse(on: chosen.backend, runner: chosen.runner, model: chosen.model, write: write, notice: notice)
+            await chosen.backend.stop()
             return result
         } catch {
-            await toolbox?.stop()
+            await chosen.backend.stop()
             throw error
         }
     }
 
-    private func converse(model: any ChatModel, toolbox: MCPToolbox?, checkpointer: (any Checkpointer)?, threadId: String?,
+    /// The backend the exchange runs on, who answers (`runner`), the name the thread
+    /// and `--json` give it, and the scratch directory of an ephemeral local exchange.
+    private func backend(environment: [String: String]) async throws -> (backend: any ThreadBackend, runner: String, model: String, scratch: String?) {
+        if let server {
+            _ = try await server.check()
+            return (RemoteBackend(client: server.client, assistant: server.assistant, drafts: nil), server.assistant,
+                    SafeText.sanitize(server.assistant, keepNewlines: false), nil)
+        }
+        let model = try ModelCatalog.model(provider: provider, model: self.model, baseURL: baseURL, environment: environment, config: config)
+        let specs = try ToolSelection.specs(config: config, named: mcp, disabled: noTools)
+        // An exchange that is not kept runs in a database of its own, removed afterwards.
+        let scratch = ephemeral ? NSTemporaryDirectory() + "chorus-ephemeral-" + UUID().uuidString.lowercased() : nil
+        let database = try ChorusDatabase(path: scratch.map { $0 + "/db.sqlite" } ?? databasePath)
+        let local = LocalBackend(database: database, environment: environment, config: config,
+                                 flags: ProviderFlags(provider: provider, model: self.model, baseURL: baseURL), tools: specs, system: system, maxTokens: maxTokens)
+        return (local, provider ?? local.defaultProvider, model.displayName, scratch)
+    }
+
+    private func converse(on backend: any ThreadBackend, runner: String, model: String,
                           write: (@Sendable (String) -> Void)?, notice: (@Sendable (String) -> Void)?) async throws -> PrintResult {
-        // Either graph keeps the conversation under `ChatGraph.State.messages`.
-        let graph: CompiledGraph
-        if let toolbox {
-            let (tools, unavailable) = await toolbox.agentTools()
-            for line in unavailable { notice?("chorus: " + SafeText.sanitize(line, keepNewlines: false)) }
-            // Approvals are interrupts: an ephemeral exchange keeps them in memory.
-            graph = try ReactAgent.make(model: model, tools: tools, system: system, maxTokens: maxTokens, checkpointer: checkpointer ?? InMemoryCheckpointer()).graph
-        } else {
-            graph = try ChatGraph.make(model: model, system: system, maxTokens: maxTokens, checkpointer: checkpointer).graph
+        let threadId: String
+        var start = RunStart.message(ChatMessage(role: .user, content: question, id: "user-" + UUID().uuidString.lowercased()))
+        switch thread {
+        case nil:
+            threadId = try await backend.createThread(title: question, kind: .chat, runner: model).id
+        case .latest:
+            var latest: ThreadRecord?
+            for try await listed in backend.listThreads() {
+                latest = listed.first { $0.kind == .chat }
+                if latest != nil { break }
+            }
+            guard let latest else { throw ThreadReferenceError.noneToContinue }
+            threadId = latest.id
+        case .id(let reference):
+            let record = try await backend.thread(reference)
+            guard record.kind == .chat else { throw ThreadReferenceError.notChat(record.id) }
+            threadId = record.id
         }
-        let config = RunConfig(threadId: threadId ?? "ephemeral")
-        var input: RunInput = .state(ChatGraph.State.input(ChatMessage(role: .user, content: question, id: "user-" + UUID().uuidString.lowercased())))
-        var result = PrintResult(threadId: threadId, reply: "", usage: nil, model: model.displayName)
-        var toolStarts: [String: (name: String, input: Value, at: Double)] = [:]
-        while true {
-            for try await event in graph.events(input, config: config) {
-                switch event.kind {
-                case .token(let text, _) where !text.isEmpty:
-                    let safe = SafeText.sanitize(text)
-                    result.reply += safe
-                    write?(safe)
-                case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
-                    notice?(RetryLine.text(who: "chorus", reason: reason, delay: delay, attempt: attempt, maxAttempts: maxAttempts))
-                case .modelEnd(let usage?):
-                    result.usage = RunEvent.Usage(inputTokens: (result.usage?.inputTokens ?? 0) + (usage.inputTokens ?? 0),
-                                                  outputTokens: (result.usage?.outputTokens ?? 0) + (usage.outputTokens ?? 0))
-                case .toolStart(let name, let arguments):
-                    toolStarts[event.id] = (name, arguments, event.timestamp)
-                    notice?("chorus: tool " + SafeText.sanitize(name + " " + JSON.serialize(arguments), keepNewlines: false))
-                case .toolEnd(let name, let output):
-                    let started = toolStarts.removeValue(forKey: event.id)
-                    let text = SafeText.sanitize(output.stringValue ?? JSON.serialize(output))
-                    let call = ToolCallRecord(name: name, input: started?.input ?? .null, output: text,
-                                              durationMs: started.map { (event.timestamp - $0.at) * 1000 } ?? 0)
-                    result.tools.append(call)
-                    notice?("chorus: tool \(SafeText.sanitize(name, keepNewlines: false)) → \(ToolCallRecord.preview(text)) (\(Int(call.durationMs.rounded())) ms)")
-                default:
-                    break
+        if thread != nil, case .question(let prompt)? = try await backend.pendingInput(threadId) {
+            notice?("chorus: the thread waited for an answer to \(prompt); resuming with the question")
+            start = .resume(.string(question))
+        }
+        var printer = ReplyPrinter(write: write, notice: notice)
+        do {
+            while true {
+                let updates = backend.run(threadId: threadId, start, runner: runner)
+                var waiting: [RunInterrupt] = []
+                do {
+                    for try await update in updates {
+                        if case .interrupted(let interrupts) = update { waiting = interrupts }
+                        printer.handle(update)
+                    }
+                } catch {
+                    await updates.settled()
+                    throw error
                 }
+                guard let first = waiting.first else { break }
+                // A tool that can change things stopped the run to ask: answer from --approve.
+                if let request = ToolApproval.Request(interrupt: first.value) {
+                    if !approveTools {
+                        notice?("chorus: \(SafeText.sanitize(request.tool, keepNewlines: false)) can change things; declined (pass --approve to allow it)")
+                    }
+                    start = .resume(.string(approveTools ? ToolApproval.Answer.approve.rawValue : ToolApproval.Answer.decline.rawValue))
+                    continue
+                }
+                let target = server.map { " --server \($0.client.baseURL)" } ?? ""
+                notice?("chorus: the run waits for an answer to \(PendingInput.prompt(first.value)); "
+                        + "answer with: chorus --print ANSWER\(target) --thread \(threadId)")
+                break
             }
-            // A tool that can change things stopped the run to ask: answer from --approve.
-            guard toolbox != nil, let pending = try await graph.getState(config: config).tasks.lazy.flatMap(\.interrupts).compactMap({ ToolApproval.Request(interrupt: $0.value) }).first
-            else { break }
-            if !approveTools {
-                notice?("chorus: \(SafeText.sanitize(pending.tool, keepNewlines: false)) can change things; declined (pass --approve to allow it)")
-            }
-            input = .resume(.string(approveTools ? ToolApproval.Answer.approve.rawValue : ToolApproval.Answer.decline.rawValue))
+        } catch {
+            if ephemeral, server != nil { try? await backend.delete(threadId) }
+            throw error
         }
-        return result
+        if ephemeral, server != nil { try await backend.delete(threadId) }
+        return PrintResult(threadId: ephemeral ? nil : threadId, reply: printer.reply, usage: printer.usage, model: model, tools: printer.tools)
     }
 }
 
@@ -182,7 +192,7 @@ public struct PrintResult: Sendable, Equatable {
     /// The reply, sanitized.
     public var reply: String
     /// Token counts summed over the model calls, when the provider reported them.
-    public var usage: RunEvent.Usage?
+    public var usage: RunUsage?
     /// `provider/model` as the thread records it.
     public var model: String
     /// The tool calls made, in the order they ended.

@@ -1,21 +1,24 @@
 import ChorusAgents
 import ChorusGraph
 import ChorusModels
+import ChorusRuns
 import ChorusStore
 import ChorusTools
 import ChorusTUI
 import Foundation
 
 /// `chorus research "question"`: parallel research without a terminal UI.
-/// A planner splits the question into N sub-questions, researchers answer
-/// them at most K at a time, a synthesizer writes the answer (see
-/// `ResearchGraph`). The run is saved as a thread of kind `research`, so a
-/// run stopped midway resumes with `resumeThread` without redoing finished
-/// branches.
+/// Locally a planner splits the question into N sub-questions, researchers
+/// answer them at most K at a time, a synthesizer writes the answer (see
+/// `ResearchGraph`); with `server` the server's assistant runs it (its
+/// `research` assistant on `{"question": …}`, or any graph given the question
+/// as a message, its branches being whatever it fans out to). The run is
+/// saved as a thread of kind `research`, so a run stopped midway resumes with
+/// `resumeThread` without redoing finished branches.
 ///
-/// Output: with `jsonl`, every run event as one JSON line (`event`,
-/// `run_id`, `ts`, and `node`, `task`, `step` … for task events) and a last
-/// `final` line with the `answer`; otherwise branch progress through
+/// Output: with `jsonl`, every run update as one JSON line
+/// (`RunUpdateLine`, docs/run-updates.md, the same on both backends) and a
+/// last `final` line with the `answer`; otherwise branch progress through
 /// `progress` and the answer through `write`, sanitized for a terminal.
 public struct ResearchCommand: Sendable {
     public var question: String
@@ -28,17 +31,19 @@ public struct ResearchCommand: Sendable {
     public var model: String?
     public var baseURL: String?
     public var jsonl: Bool
-    /// A research thread to resume instead of starting a new one.
+    /// A research thread to resume instead of starting a new one (an id or a unique prefix).
     public var resumeThread: String?
     public var databasePath: String
     public var config: ChorusConfig
     /// `--mcp NAME`: only these MCP servers' tools (default: every enabled one); `--no-tools`: none.
     public var mcp: [String]
     public var noTools: Bool
+    /// `--server`: the server whose assistant runs the research.
+    public var server: ServerConnection?
 
     public init(question: String, branches: Int? = nil, maxConcurrency: Int? = nil, provider: String? = nil, model: String? = nil,
                 baseURL: String? = nil, jsonl: Bool = false, resumeThread: String? = nil, databasePath: String,
-                config: ChorusConfig = ChorusConfig(), mcp: [String] = [], noTools: Bool = false) {
+                config: ChorusConfig = ChorusConfig(), mcp: [String] = [], noTools: Bool = false, server: ServerConnection? = nil) {
         self.mcp = mcp
         self.noTools = noTools
         self.question = question
@@ -51,6 +56,7 @@ public struct ResearchCommand: Sendable {
         self.resumeThread = resumeThread
         self.databasePath = databasePath
         self.config = config
+        self.server = server
     }
 
     /// Runs the research; `write` gets stdout text (JSON lines or the answer),
@@ -58,164 +64,117 @@ public struct ResearchCommand: Sendable {
     @discardableResult
     public func run(environment: [String: String], write: @escaping @Sendable (String) -> Void,
                     progress: @escaping @Sendable (String) -> Void) async throws -> String {
-        let n = branches ?? config.research.branches ?? 4
-        let k = maxConcurrency ?? config.research.maxConcurrency ?? 4
-        guard n >= 1, k >= 1 else { throw UsageError("branches and max concurrency must be at least 1") }
+        guard (branches ?? 1) >= 1, (maxConcurrency ?? 1) >= 1 else { throw UsageError("branches and max concurrency must be at least 1") }
         if resumeThread == nil && question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw EmptyQuestionError()
         }
-        func model(_ role: String?) throws -> any ChatModel {
-            try ModelCatalog.model(provider: provider ?? role, model: self.model, baseURL: baseURL, environment: environment, config: config)
+        let (backend, runner) = try await self.backend(environment: environment)
+        do {
+            let threadId = try await research(on: backend, runner: runner, write: write, progress: progress)
+            await backend.stop()
+            return threadId
+        } catch {
+            await backend.stop()
+            throw error
         }
-        let planner = try model(config.research.planner)
-        let researcher = try model(config.research.researcher)
-        let synthesizer = try model(config.research.synthesizer)
+    }
 
-        let database = try ChorusDatabase(path: databasePath)
-        let store = ThreadStore(database: database)
+    private func backend(environment: [String: String]) async throws -> (any ThreadBackend, String) {
+        if let server {
+            _ = try await server.check()
+            return (RemoteBackend(client: server.client, assistant: server.assistant, drafts: nil), server.assistant)
+        }
+        let local = LocalBackend(database: try ChorusDatabase(path: databasePath), environment: environment, config: config,
+                                 flags: ProviderFlags(provider: provider, model: model, baseURL: baseURL),
+                                 tools: try ToolSelection.specs(config: config, named: mcp, disabled: noTools),
+                                 research: ResearchFlags(branches: branches, maxConcurrency: maxConcurrency, provider: provider))
+        // Fails now, before a thread is saved, when a role's provider cannot be built (a missing key).
+        _ = try local.researchModels()
+        return (local, "research")
+    }
+
+    private func research(on backend: any ThreadBackend, runner: String, write: @escaping @Sendable (String) -> Void,
+                          progress: @escaping @Sendable (String) -> Void) async throws -> String {
         let threadId: String
-        let input: RunInput
         if let resumeThread {
-            guard let thread = try await store.get(resumeThread), thread.kind == .research else {
+            guard let thread = try? await backend.thread(resumeThread), thread.kind == .research else {
                 throw UsageError("no research thread \(resumeThread)")
             }
             threadId = thread.id
-            input = .continue
         } else {
-            threadId = try await store.create(title: question, kind: .research, provider: researcher.displayName).id
-            input = .state(ResearchGraph.State.input(question: question))
+            threadId = try await backend.createThread(title: question, kind: .research, runner: runner).id
         }
-        let specs = try ToolSelection.specs(config: config, named: mcp, disabled: noTools)
-        let toolbox = specs.isEmpty ? nil : MCPToolbox(specs: specs)
+        let updates = backend.research(threadId: threadId, question: resumeThread == nil ? question : nil, runner: runner, control: ResearchControl())
+        var text = TextProgress()
+        var runId: String?
+        var streamed = ""
+        var final: Value = .null
         do {
-            var tools: [AgentTool] = []
-            if let toolbox {
-                let catalog = await toolbox.agentTools()
-                tools = catalog.tools
-                for line in catalog.unavailable { progress("chorus: " + SafeText.sanitize(line, keepNewlines: false)) }
+            for try await update in updates {
+                if case .started(let id) = update { runId = id }
+                if case .token(let token) = update, token.part == .answer || token.node == ResearchGraph.synthesizer.rawValue { streamed += token.text }
+                if case .finished(let state) = update { final = state }
+                if jsonl { write(RunUpdateLine.json(update, runId: runId, ts: Date().timeIntervalSince1970) + "\n") }
+                else { text.handle(update, write: write, progress: progress) }
             }
-            let graph = try ResearchGraph.make(planner: planner, researcher: researcher, synthesizer: synthesizer, branches: n,
-                                               checkpointer: SQLiteCheckpointer(database: database), tools: tools)
-            var lines = JSONLines()
-            var text = TextProgress()
-            for try await event in graph.events(input, config: RunConfig(threadId: threadId, maxConcurrency: k, tags: ["research"])) {
-                if jsonl { lines.handle(event, write: write) } else { text.handle(event, write: write, progress: progress) }
-            }
-            await toolbox?.stop()
         } catch {
-            await toolbox?.stop()
+            await updates.settled()
             throw error
+        }
+        // The research graph's answer, else what followed the branches, else the last message.
+        let research = StateView<ResearchGraph.State>(final), chat = StateView<ChatGraph.State>(final)
+        let answer = ((try? research.answer) ?? nil).flatMap { $0.isEmpty ? nil : $0 } ?? (streamed.isEmpty ? nil : streamed)
+            ?? (try? chat.messages.last?.content) ?? ""
+        if jsonl {
+            write(RunUpdateLine.final(threadId: threadId, answer: answer, findings: ((try? research.findings) ?? []).stateValue, runId: runId,
+                                      ts: Date().timeIntervalSince1970) + "\n")
+        } else {
+            // What the graph added after the streamed answer (e.g. the failed branches), or all of it when nothing streamed.
+            let rest = answer.hasPrefix(streamed) ? String(answer.dropFirst(streamed.count)) : "\n" + answer
+            write(SafeText.sanitize(rest) + "\n")
         }
         return threadId
     }
 
-    /// Events as JSON lines; the researcher's branch number is added to its task's events.
-    struct JSONLines {
-        var branchOfTask: [String: Int] = [:]
-        /// When each running tool call started (event id → timestamp), for `duration_ms`.
-        var toolStarts: [String: Double] = [:]
-
-        mutating func handle(_ event: RunEvent, write: (String) -> Void) {
-            var o: [String: Value] = ["run_id": .string(event.runId), "ts": .double(event.timestamp), "id": .string(event.id),
-                                      "parent_ids": .array(event.parentIds.map { .string($0) })]
-            if let node = event.node { o["node"] = .string(node) }
-            if let task = event.task {
-                o["task"] = .string(task)
-                o["namespace"] = .array(event.namespace.map { .string($0) })
-            }
-            if let step = event.step { o["step"] = .int(step) }
-            if !event.tags.isEmpty { o["tags"] = .array(event.tags.map { .string($0) }) }
-            switch event.kind {
-            case .runStart: o["event"] = "run_start"
-            case .runEnd(let output):
-                o["event"] = "run_end"
-                write(JSON.serialize(.object(o)) + "\n")
-                let state = StateView<ResearchGraph.State>(output)
-                let final: Value = ["event": "final", "run_id": .string(event.runId), "ts": .double(Date().timeIntervalSince1970),
-                                    "answer": (try? state.answer)?.stateValue ?? .null, "findings": ((try? state.findings) ?? []).stateValue]
-                write(JSON.serialize(final) + "\n")
-                return
-            case .runError(let message):
-                o["event"] = "run_error"
-                o["message"] = .string(message)
-            case .nodeStart: o["event"] = "node_start"
-            case .nodeEnd: o["event"] = "node_end"
-            case .nodeError(let message):
-                o["event"] = "node_error"
-                o["message"] = .string(message)
-            case .nodeRetry(let attempt, let maxAttempts, let delay, let reason):
-                o["event"] = "node_retry"
-                o["attempt"] = .int(attempt)
-                o["max_attempts"] = .int(maxAttempts)
-                o["delay"] = .double(delay)
-                o["message"] = .string(reason)
-            case .modelStart(let model):
-                o["event"] = "model_start"
-                o["model"] = .string(model)
-            case .token(let text, let messageId):
-                o["event"] = "token"
-                o["text"] = .string(text)
-                o["message_id"] = .string(messageId)
-            case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
-                o["event"] = "retry"
-                o["attempt"] = .int(attempt)
-                o["max_attempts"] = .int(maxAttempts)
-                o["delay"] = .double(delay)
-                o["message"] = .string(reason)
-            case .modelEnd(let usage):
-                o["event"] = "model_end"
-                o["usage"] = usage.map { ["input_tokens": $0.inputTokens.map(Value.int) ?? .null, "output_tokens": $0.outputTokens.map(Value.int) ?? .null] } ?? .null
-            case .toolStart(let name, let input):
-                toolStarts[event.id] = event.timestamp
-                o["event"] = "tool_start"
-                o["name"] = .string(name)
-                o["input"] = input
-            case .toolEnd(let name, let output):
-                o["event"] = "tool_end"
-                o["name"] = .string(name)
-                o["output"] = output
-                if let started = toolStarts.removeValue(forKey: event.id) { o["duration_ms"] = .double(((event.timestamp - started) * 10_000).rounded() / 10) }
-            case .custom(let data):
-                o["event"] = "custom"
-                o["data"] = data
-                if let task = event.task, case .branch(let branch)? = try? ResearchProgress(stateValue: data) { branchOfTask[task] = branch.index }
-            }
-            if let task = event.task, let branch = branchOfTask[task] { o["branch"] = .int(branch) }
-            write(JSON.serialize(.object(o)) + "\n")
-        }
-    }
-
-    /// Branch progress lines and the streamed answer, all sanitized.
+    /// Branch progress lines and the streamed answer, all sanitized. The research
+    /// graph says how its branches go; another graph's branches are told as they open.
     struct TextProgress {
-        var streamed = ""
         var branchOfTask: [String: Int] = [:]
+        /// Whether the research graph reported its plan.
+        var planned = false
 
-        mutating func handle(_ event: RunEvent, write: (String) -> Void, progress: (String) -> Void) {
-            switch event.kind {
-            case .nodeStart where event.node == ResearchGraph.planner.rawValue:
+        mutating func handle(_ update: RunUpdate, write: (String) -> Void, progress: (String) -> Void) {
+            switch update {
+            case .nodeStarted(let task) where task.node == ResearchGraph.planner.rawValue:
                 progress("planning…")
-            case .nodeStart where event.node == ResearchGraph.synthesizer.rawValue:
+            case .nodeStarted(let task) where task.node == ResearchGraph.synthesizer.rawValue:
                 progress("synthesizing…")
-            case .custom(let data):
-                guard case .branch(let branch)? = try? ResearchProgress(stateValue: data) else { return }
-                if let task = event.task { branchOfTask[task] = branch.index }
-                var line = "[\(branch.index)/\(branch.of)] \(branch.status.rawValue): \(branch.subQuestion)"
-                if let error = branch.error { line += " (\(error))" }
-                progress(SafeText.sanitize(line, keepNewlines: false))
-            case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
-                let who = event.node ?? "model"
-                progress(RetryLine.text(who: who, reason: reason, delay: delay, attempt: attempt, maxAttempts: maxAttempts))
-            case .toolStart(let name, let input):
-                let branch = event.task.flatMap { branchOfTask[$0] }.map { "[\($0)] " } ?? ""
-                progress(SafeText.sanitize("\(branch)tool \(name) \(JSON.serialize(input))", keepNewlines: false))
-            case .token(let text, _) where event.node == ResearchGraph.synthesizer.rawValue:
-                streamed += text
-                write(SafeText.sanitize(text))
-            case .runEnd(let output):
-                // What the graph added after the model's reply (e.g. the failed branches).
-                let answer = (try? StateView<ResearchGraph.State>(output).answer) ?? nil ?? ""
-                let rest = answer.hasPrefix(streamed) ? String(answer.dropFirst(streamed.count)) : "\n" + answer
-                write(SafeText.sanitize(rest) + "\n")
+            case .custom(_, let task, let data):
+                switch try? ResearchProgress(stateValue: data) {
+                case .plan?: planned = true
+                case .branch(let branch)?:
+                    planned = true
+                    if let task { branchOfTask[task] = branch.index }
+                    var line = "[\(branch.index)/\(branch.of)] \(branch.status.rawValue): \(branch.subQuestion)"
+                    if let error = branch.error { line += " (\(error))" }
+                    progress(SafeText.sanitize(line, keepNewlines: false))
+                case nil: break
+                }
+            case .branchOpened(let branch, _, _) where !planned:
+                progress("chorus: \(SafeText.sanitize(branch, keepNewlines: false)) started")
+            case .branchesDone where !planned:
+                progress("chorus: branches done")
+            case .retrying(let retry):
+                progress(RetryLine.text(who: retry.node ?? "model", reason: retry.reason, delay: retry.delay, attempt: retry.attempt, maxAttempts: retry.maxAttempts))
+            case .toolStarted(let call):
+                let branch = call.task.flatMap { branchOfTask[$0] }.map { "[\($0)] " } ?? ""
+                progress(SafeText.sanitize("\(branch)tool \(call.name) \(JSON.serialize(call.input))", keepNewlines: false))
+            case .token(let token) where token.part == .answer || token.node == ResearchGraph.synthesizer.rawValue:
+                write(SafeText.sanitize(token.text))
+            case .warning(let line):
+                progress("chorus: " + SafeText.sanitize(line, keepNewlines: false))
+            case .rejoined(let attempt, let attempts, let reason):
+                progress("chorus: " + SafeText.sanitize("\(reason); re-joining the run (\(attempt)/\(attempts))", keepNewlines: false))
             default:
                 break
             }

@@ -15,6 +15,8 @@ public final class AppRuntime {
     private let messages: AsyncStream<Msg>
     private let inbox: AsyncStream<Msg>.Continuation
     private let replies = RunningReplies()
+    /// What running replies report, on its way to the loop.
+    private let mailbox: RunMailbox
     /// Per research thread: cancels single branches.
     private var researchControls: [String: ResearchControl] = [:]
     /// The branch control of a research run not yet saved as a thread (its id arrives with `researchStarted`).
@@ -43,8 +45,15 @@ public final class AppRuntime {
         self.clipboardPath = clipboardPath
         self.clock = clock
         self.releaseFreeMemory = releaseFreeMemory
-        (messages, inbox) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+        let (messages, inbox) = AsyncStream.makeStream(of: Msg.self, bufferingPolicy: .unbounded)
+        (self.messages, self.inbox) = (messages, inbox)
+        let mailbox = RunMailbox { inbox.yield(.runMail) }
+        self.mailbox = mailbox
+        waitingRunMessages = { mailbox.count }
     }
+
+    /// How many messages of running replies wait for the loop (tokens wait for the next frame).
+    let waitingRunMessages: @Sendable () -> Int
 
     /// Runs until quit (or the terminal's events end); returns frame timings.
     public func run() async -> SessionStats {
@@ -79,27 +88,24 @@ public final class AppRuntime {
             if case .frame = msg {
                 frameDue = false
                 frameTimer = nil
-                guard dirty else { continue }
+                // The tokens that waited for this frame.
+                let mail = mailbox.takeAll()
+                for waiting in mail { handle(waiting) }
+                if model.quitting { break }
+                guard dirty || !mail.isEmpty else { continue }
                 dirty = false
                 lastFrame = clock.now
                 draw()
                 continue
             }
             dirty = true
-            for effect in Update.update(&model, msg) { perform(effect) }
-            if case .researchStarted(let record, _) = msg, let control = newResearchControl {
-                replies.move(.newResearch, to: .thread(.thread(record.id)))
-                researchControls[record.id] = control
-                newResearchControl = nil
-            }
-            // A draft's reply goes on under its new thread's id.
-            if case .threadCreated(let record) = msg {
-                replies.move(.thread(.draft), to: .thread(.thread(record.id)))
+            if case .runMail = msg {
+                // Tokens alone wait for the frame scheduled below; anything else is handled now.
+                for mail in mailbox.takeUrgent() ?? [] { handle(mail) }
+            } else {
+                handle(msg)
             }
             if model.quitting { break }
-            if case .replyEnded = msg, memoryRelease.replyEnded(at: clock.now, othersStreaming: !model.replies.isEmpty) {
-                Task.detached(priority: .background, operation: releaseFreeMemory)
-            }
             replying.withLock { $0 = !model.replies.isEmpty }
             // What the user does shows at once, even when a token frame is already scheduled.
             let interactive: Bool
@@ -124,6 +130,23 @@ public final class AppRuntime {
         }
         await shutDown()
         return SessionStats(frameTimes: frameLog.withLock { $0 }, firstFrameAt: firstFrameAt, stoppedBy: model.stoppedBy)
+    }
+
+    /// Hands one message to `Update.update` and performs its effects.
+    private func handle(_ msg: Msg) {
+        for effect in Update.update(&model, msg) { perform(effect) }
+        if case .researchStarted(let record, _) = msg, let control = newResearchControl {
+            replies.move(.newResearch, to: .thread(.thread(record.id)))
+            researchControls[record.id] = control
+            newResearchControl = nil
+        }
+        // A draft's reply goes on under its new thread's id.
+        if case .threadCreated(let record) = msg {
+            replies.move(.thread(.draft), to: .thread(.thread(record.id)))
+        }
+        if case .replyEnded = msg, memoryRelease.replyEnded(at: clock.now, othersStreaming: !model.replies.isEmpty) {
+            Task.detached(priority: .background, operation: releaseFreeMemory)
+        }
     }
 
     private func draw() {
@@ -163,6 +186,8 @@ public final class AppRuntime {
         let inbox = self.inbox
         let backend = self.backend
         let send: @Sendable (Msg) -> Void = { inbox.yield($0) }
+        let clock = self.clock
+        let runs = RunDriver(backend: backend, mailbox: mailbox, now: { clock.date })
         switch effect {
         case .loadThreads:
             background { for try await threads in backend.listThreads() { send(.threadsLoaded(threads)) } }
@@ -177,7 +202,7 @@ public final class AppRuntime {
                 if let pending = try await backend.pendingInput(id) { send(.inputNeeded(threadId: id, pending)) }
             }
         case .answer(let id, let answer, let provider):
-            replies.start(.thread(.thread(id))) { await backend.answer(threadId: id, answer, runner: provider, send: send) }
+            replies.start(.thread(.thread(id))) { await runs.answer(threadId: id, answer, runner: provider) }
         case .listTools:
             background { send(.toolsListed(await backend.toolReport())) }
         case .loadTools:
@@ -186,11 +211,11 @@ public final class AppRuntime {
             backend.setTool(name, enabled: enabled)
         case .startReply(let key, let userId, let text, let entryId, let provider):
             replies.start(.thread(key)) {
-                await backend.reply(key, userId: userId, text: text, entryId: entryId, runner: provider, send: send)
+                await runs.reply(key, userId: userId, text: text, entryId: entryId, runner: provider)
             }
         case .regenerate(let id, let removing, let entryId, let provider):
             replies.start(.thread(.thread(id))) {
-                await backend.regenerate(threadId: id, removing: removing, entryId: entryId, runner: provider, send: send)
+                await runs.regenerate(threadId: id, removing: removing, entryId: entryId, runner: provider)
             }
         case .removeMessages(let id, let ids):
             background { try await backend.removeMessages(threadId: id, ids: ids) }
@@ -223,11 +248,11 @@ public final class AppRuntime {
         case .startResearch(let question):
             let control = ResearchControl()
             newResearchControl = control
-            replies.start(.newResearch) { await backend.research(question: question, resume: nil, control: control, send: send) }
+            replies.start(.newResearch) { await runs.research(question: question, resume: nil, control: control) }
         case .resumeResearch(let id):
             let control = ResearchControl()
             researchControls[id] = control
-            replies.start(.thread(.thread(id))) { await backend.research(question: "", resume: id, control: control, send: send) }
+            replies.start(.thread(.thread(id))) { await runs.research(question: "", resume: id, control: control) }
         case .cancelBranch(let id, let index):
             researchControls[id]?.cancel(branch: index)
         case .loadResearch(let id):

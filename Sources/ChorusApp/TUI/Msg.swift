@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusRuns
 import ChorusStore
 import ChorusTUI
 import Foundation
@@ -25,7 +26,7 @@ public enum Msg: Sendable {
     case toolEnded(threadId: String, callId: String, output: String, seconds: Double)
     /// The thread's run stopped to ask: before a tool that can change things runs, or at an `interrupt()`.
     case inputNeeded(threadId: String, PendingInput)
-    /// A server's run streams branches side by side (or what follows them).
+    /// A reply's run streams branches side by side (or what follows them).
     case fanOut(threadId: String, FanOutEvent)
     /// `/tools`: each server's tools, one line per server.
     case toolsListed([String])
@@ -34,15 +35,17 @@ public enum Msg: Sendable {
     case searchResults(query: String, [SearchHit])
     /// A research run was saved as a thread and starts.
     case researchStarted(ThreadRecord, ResearchState)
-    case researchEvent(threadId: String, RunEvent)
+    case researchUpdate(threadId: String, RunUpdate)
+    /// A research run ended (its last update may already have said how).
+    case researchEnded(threadId: String, ReplyOutcome)
     case researchLoaded(threadId: String, ResearchState)
     /// A line for the status bar: a store or model failure, "copied …".
     case notice(String)
-    /// Several streamed messages at once, in order (a server's tokens, coalesced).
-    case batch([Msg])
+    /// Messages of running replies wait in the runtime's `RunMailbox`.
+    case runMail
 }
 
-/// What a run that fans out on a server reports: panes named after the branches' node.
+/// What a reply's run that fans out reports: panes named after the branches' node.
 public enum FanOutEvent: Sendable, Equatable {
     /// A branch started streaming; it gets a pane.
     case opened(String)
@@ -51,10 +54,6 @@ public enum FanOutEvent: Sendable, Equatable {
     case branchesDone
     /// A token of what follows the branches.
     case answer(String)
-    /// The whole answer, as the run's state holds it.
-    case finalAnswer(String)
-    /// The run ended (a research run; a chat reply ends with `replyEnded`).
-    case ended(ReplyOutcome)
 }
 
 /// How a reply ended.

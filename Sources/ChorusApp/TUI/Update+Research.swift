@@ -55,7 +55,7 @@ extension Update {
 }
 
 extension Update {
-    /// A server's run that fans out: the thread shows a pane per branch, live.
+    /// A reply's run that fans out: the thread shows a pane per branch, live.
     static func fanOut(_ m: inout AppModel, _ threadId: String, _ event: FanOutEvent) -> [Effect] {
         let id = ThreadKey.thread(threadId)
         if m.research[id] == nil || m.research[id]?.isActive == false, case .opened = event {
@@ -82,10 +82,6 @@ extension Update {
             if let entryId = m.replies[id]?.entryId, let index = m.conversations[id]?.lastIndex(where: { $0.id == entryId }) {
                 m.conversations[id]?[index].text += SafeText.sanitize(text)
             }
-        case .finalAnswer(let text): m.research[id]?.answer = SafeText.sanitize(text)
-        case .ended(let outcome):
-            m.research[id]?.finish(outcome, now: m.now)
-            return [.loadThreads]
         }
         return []
     }

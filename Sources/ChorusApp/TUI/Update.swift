@@ -117,18 +117,21 @@ public enum Update {
             m.threads.insert(record, at: 0)
             m.research[.thread(record.id)] = state
             return switchTo(&m, .thread(record.id))
-        case .researchEvent(let threadId, let event):
-            m.research[.thread(threadId)]?.apply(event, now: m.now)
-            if m.research[.thread(threadId)]?.isActive == false { return [.loadThreads] }
+        case .researchUpdate(let threadId, let update):
+            m.research[.thread(threadId)]?.apply(update, now: m.now)
             return []
+        case .researchEnded(let threadId, let outcome):
+            if m.research[.thread(threadId)]?.isActive == true { m.research[.thread(threadId)]?.finish(outcome, now: m.now) }
+            return [.loadThreads]
         case .researchLoaded(let threadId, let state):
             if m.research[.thread(threadId)]?.isActive != true { m.research[.thread(threadId)] = state }
             return []
         case .notice(let message):
             m.notice = SafeText.sanitize(message, keepNewlines: false)
             return []
-        case .batch(let msgs):
-            return msgs.flatMap { update(&m, $0) }
+        case .runMail:
+            // The runtime takes the mail and hands each message over by itself.
+            return []
         }
     }
 

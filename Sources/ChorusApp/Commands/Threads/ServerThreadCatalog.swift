@@ -10,6 +10,10 @@ public struct ServerThreadCatalog: ThreadCatalog {
         client = connection.client
     }
 
+    init(client: LangGraphClient) {
+        self.client = client
+    }
+
     public func threads(includeArchived: Bool) async throws -> [ThreadRecord] {
         try await remoteThreads(includeArchived: includeArchived).map(RemoteBackend.record)
     }

@@ -1,8 +1,8 @@
 import ChorusTUI
 import Foundation
 
-/// A server's run that fans out, shown as research: a pane per branch,
-/// named after its node, and what follows the branches as the answer.
+/// A run that fans out, shown as research: a pane per branch, named after
+/// its node, and what follows the branches as the answer.
 extension ResearchState {
     /// A branch started streaming: a pane named `name`, running.
     mutating func openBranch(_ name: String, now: Date) {

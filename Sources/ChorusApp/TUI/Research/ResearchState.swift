@@ -1,10 +1,11 @@
 import ChorusAgents
 import ChorusGraph
+import ChorusRuns
 import ChorusTUI
 import Foundation
 
 /// A research run as the research view shows it: the plan, one pane per
-/// branch, the answer, and the graph's progress. Built from run events (live)
+/// branch, the answer, and the graph's progress. Built from run updates (live)
 /// or from a saved run's state.
 public struct ResearchState: Sendable, Equatable {
     public enum Phase: Sendable, Equatable {
@@ -69,52 +70,60 @@ public struct ResearchState: Sendable, Equatable {
         }
     }
 
-    /// Applies one run event.
-    public mutating func apply(_ event: RunEvent, now: Date) {
-        if let step = event.step { self.step = max(self.step, step) }
-        switch event.kind {
-        case .nodeStart where event.node == ResearchGraph.synthesizer.rawValue:
-            phase = .synthesizing
-        case .custom(let data):
+    /// Applies one run update. The research graph reports its plan and each
+    /// branch's progress (custom updates, tied to the branch's task where the
+    /// backend says which); any other run that fans out gets a pane per branch,
+    /// named after its node, and what follows the branches is the answer.
+    public mutating func apply(_ update: RunUpdate, now: Date) {
+        switch update {
+        case .nodeStarted(let task):
+            step = max(step, task.step)
+            if task.node == ResearchGraph.synthesizer.rawValue { phase = .synthesizing }
+        case .custom(_, let task?, let data):
             switch try? ResearchProgress(stateValue: data) {
             case .plan(let plan)?:
                 branches = plan.enumerated().map { Branch(index: $0.offset + 1, subQuestion: SafeText.sanitize($0.element, keepNewlines: false)) }
                 phase = .researching
             case .branch(let progress)?:
-                if let task = event.task { branchOfTask[task] = progress.index }
+                branchOfTask[task] = progress.index
                 apply(progress, now: now)
             case nil:
                 break
             }
-        case .token(let text, _):
-            if event.node == ResearchGraph.synthesizer.rawValue {
-                answer += SafeText.sanitize(text)
+        case .branchOpened(let branch, _, let task):
+            if branchOfTask[task] == nil { openBranch(branch, now: now) }
+        case .token(let token):
+            step = max(step, token.step)
+            if token.node == ResearchGraph.synthesizer.rawValue || token.part == .answer {
+                appendAnswer(token.text)
                 retry = nil
-            } else if let i = branchIndex(of: event) {
-                branches[i].text += SafeText.sanitize(text)
+            } else if let i = branchIndex(of: token.task) {
+                branches[i].text += SafeText.sanitize(token.text)
                 branches[i].tokens += 1
                 branches[i].retry = nil
+            } else if case .branch(let branch) = token.part {
+                appendBranch(branch, text: token.text)
             }
-        case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
-            let pending = ProviderRetry(attempt: attempt, maxAttempts: maxAttempts, at: now.addingTimeInterval(delay), reason: reason)
-            if let i = branchIndex(of: event) { branches[i].retry = pending } else { retry = pending }
-        case .toolStart(let name, _):
-            if let i = branchIndex(of: event) {
-                branches[i].tool = SafeText.sanitize(name, keepNewlines: false)
+        case .branchesDone:
+            finishBranches(now: now)
+        case .retrying(let attempt):
+            let pending = ProviderRetry(attempt: attempt.attempt, maxAttempts: attempt.maxAttempts, at: now.addingTimeInterval(attempt.delay), reason: attempt.reason)
+            if let i = branchIndex(of: attempt.task) { branches[i].retry = pending } else { retry = pending }
+        case .toolStarted(let call):
+            if let i = branchIndex(of: call.task) {
+                branches[i].tool = SafeText.sanitize(call.name, keepNewlines: false)
                 branches[i].toolCalls += 1
             }
-        case .toolEnd:
-            if let i = branchIndex(of: event) { branches[i].tool = nil }
-        case .nodeEnd, .nodeError:
-            if let i = branchIndex(of: event) { branches[i].retry = nil; branches[i].tool = nil } else { retry = nil }
-        case .runEnd(let output):
-            if let full = (try? StateView<ResearchGraph.State>(output).answer) ?? nil { answer = SafeText.sanitize(full) }
-            phase = .done
-            endedAt = now
-        case .runError(let message):
-            phase = .failed(SafeText.sanitize(message, keepNewlines: false))
-            endedAt = now
-        default:
+        case .toolEnded(let result):
+            if let i = branchIndex(of: result.task) { branches[i].tool = nil }
+        case .nodeEnded(let task, _):
+            if let i = branchIndex(of: task.id) { branches[i].retry = nil; branches[i].tool = nil } else { retry = nil }
+        case .finished(let state):
+            if let full = (try? StateView<ResearchGraph.State>(state).answer) ?? nil, !full.isEmpty { answer = SafeText.sanitize(full) }
+            finish(.done, now: now)
+        case .failed(let message):
+            finish(.failed(message), now: now)
+        case .started, .custom, .usage, .interrupted, .warning, .rejoined:
             break
         }
     }
@@ -138,9 +147,9 @@ public struct ResearchState: Sendable, Equatable {
         peakRunning = max(peakRunning, running)
     }
 
-    /// The pane of the branch whose task emitted `event`, if any.
-    private func branchIndex(of event: RunEvent) -> Int? {
-        guard let task = event.task, let index = branchOfTask[task] else { return nil }
+    /// The pane of the branch that runs in `task`, if any.
+    private func branchIndex(of task: String?) -> Int? {
+        guard let task, let index = branchOfTask[task] else { return nil }
         return branches.firstIndex { $0.index == index }
     }
 
