@@ -56,23 +56,40 @@ public struct ChatMessage: Sendable, Equatable {
         return .object(o)
     }
 
-    /// Reads an engine message value; nil when it is not a message.
+    /// Reads a message as the engine, a store or a LangGraph server keeps it
+    /// (`type`, or a LangChain dict's `role`); nil when it is not a message.
+    /// Content blocks read as their text (`text(ofContent:)`).
     public init?(value: Value) {
-        guard MessageList.isMessage(value), let type = value["type"]?.stringValue,
-            let role = Self.engineType.first(where: { $0.value == type })?.key ?? (type == "AIMessageChunk" ? .assistant : nil)
+        guard case .object(let fields) = value, fields["content"] != nil,
+              let role = fields["type"]?.stringValue.flatMap(Self.role(ofType:)) ?? fields["role"]?.stringValue.flatMap(Self.role(ofLangChainRole:))
         else { return nil }
-        let content: String
-        switch value["content"] {
-        case .string(let s)?: content = s
-        case .array(let parts)?: content = parts.compactMap { $0["text"]?.stringValue }.joined()
-        default: content = ""
-        }
-        self.init(role: role, content: content, id: value["id"]?.stringValue ?? "",
+        self.init(role: role, content: Self.text(ofContent: fields["content"]), id: value["id"]?.stringValue ?? "",
                   toolCalls: (value["tool_calls"]?.arrayValue ?? []).compactMap(ToolCall.init(value:)),
                   toolCallId: value["tool_call_id"]?.stringValue, status: ReplyStatus(saved: value), usage: Usage(metadata: value["usage_metadata"]))
     }
 
     static let engineType: [Role: String] = [.system: "system", .user: "human", .assistant: "ai", .tool: "tool"]
+
+    /// LangChain's name for the message's type: `human`, `ai`, `system` or `tool`.
+    public var type: String { Self.engineType[role]! }
+
+    private static func role(ofType type: String) -> Role? {
+        engineType.first { $0.value == type }?.key ?? (type == "AIMessageChunk" ? .assistant : nil)
+    }
+
+    /// A LangChain dict's `role`: `user`, `assistant` and their aliases.
+    private static func role(ofLangChainRole role: String) -> Role? {
+        switch role {
+        case "user", "human": .user
+        case "assistant", "ai": .assistant
+        case "system", "developer": .system
+        case "tool": .tool
+        default: nil
+        }
+    }
+
+    /// The messages among `values`, in order; values that are not messages are left out.
+    public static func messages(_ values: [Value]) -> [ChatMessage] { values.compactMap(ChatMessage.init(value:)) }
 
     /// A LangChain message's `content` as text: a string, or the strings and
     /// `text` blocks of a list of content blocks.

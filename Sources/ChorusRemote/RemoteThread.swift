@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusModels
 import Foundation
 
 /// A thread on a LangGraph server, as `threads.search` and `threads.get` return it.
@@ -29,7 +30,10 @@ public struct RemoteThread: Sendable, Equatable {
     }
 
     /// The messages of its state, when it has a `messages` list.
-    public var messages: [Value] { values["messages"]?.arrayValue ?? [] }
+    public var messages: [ChatMessage] { ChatMessage.messages(values["messages"]?.arrayValue ?? []) }
+
+    /// What Chorus keeps in its metadata.
+    public var info: ThreadMetadata { ThreadMetadata(wire: metadata) }
 
     /// ISO 8601 with or without fractions and offset, as LangGraph servers write it. (A format
     /// style, not a new `ISO8601DateFormatter` per date: that took 0.2 ms, 0.4 s for a list of 1,000.)

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusModels
 import ChorusRuns
 
 /// A thread's state (`GET /threads/{id}/state`): its values and the interrupts it waits on.
@@ -19,7 +20,7 @@ public struct RemoteThreadState: Sendable, Equatable {
         interrupts = found
     }
 
-    public var messages: [Value] { values["messages"]?.arrayValue ?? [] }
+    public var messages: [ChatMessage] { ChatMessage.messages(values["messages"]?.arrayValue ?? []) }
 }
 
 extension RunInterrupt {

@@ -138,6 +138,7 @@ import ChorusRuns
         #expect(waiting.interrupts == [RunInterrupt(value: ["question": "approve?", "last": "hi"], id: "e0c9657822325948c673a9ccdd5726f0")])
         let done = RemoteThreadState(wire: try Self.json("chat-state.json"))
         #expect(done.interrupts.isEmpty && done.next.isEmpty)
-        #expect(done.messages.compactMap { $0["content"]?.stringValue } == ["hi", "tok0 tok1 tok2 "])
+        #expect(done.messages.map(\.content) == ["hi", "tok0 tok1 tok2 "])
+        #expect(done.messages.map(\.role) == [.user, .assistant])
     }
 }

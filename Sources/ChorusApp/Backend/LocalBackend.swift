@@ -147,7 +147,7 @@ public final class LocalBackend: ThreadBackend {
     /// The saved conversation as transcript entries, tool calls as tool blocks.
     public func transcript(_ id: String) async throws -> [TranscriptEntry] {
         let label = try await threads.get(id)?.provider ?? "assistant"
-        return TranscriptMapping.entries(try await threads.transcript(id), label: label)
+        return TranscriptMapping.entries(ChatMessage.messages(try await threads.transcript(id)), label: label)
     }
 
     public func thread(_ reference: String) async throws -> ThreadRecord { try await ThreadReference.resolve(reference, in: threads) }

@@ -19,7 +19,7 @@ public final class RemoteBackend: ThreadBackend {
     /// Unsent input, kept on this machine (nil for a command, which has none).
     private let draftStore: ThreadStore?
     /// The threads' messages as last listed, for search.
-    private let listed = Locked<[String: [Value]]>([:])
+    private let listed = Locked<[String: [ChatMessage]]>([:])
     /// How many threads the list shows at most (fetched 100 at a time).
     static let listLimit = 1000
 
@@ -38,7 +38,7 @@ public final class RemoteBackend: ThreadBackend {
         let client = self.client, listed = self.listed
         return .producing { continuation in
             var records: [ThreadRecord] = []
-            var messages: [String: [Value]] = [:]
+            var messages: [String: [ChatMessage]] = [:]
             try await Self.threads(on: client, includeArchived: false) { page in
                 records += page.map(Self.record)
                 for thread in page { messages[thread.id] = thread.messages }
@@ -53,7 +53,7 @@ public final class RemoteBackend: ThreadBackend {
         var offset = 0
         while offset < listLimit {
             let found = try await client.threads(limit: 100, offset: offset)
-            page(found.threads.filter { includeArchived || $0.metadata["archived"] != .bool(true) })
+            page(found.threads.filter { includeArchived || !$0.info.archived })
             offset += found.threads.count
             if found.threads.count < 100 || found.total.map({ offset >= $0 }) == true { break }
         }
@@ -61,14 +61,12 @@ public final class RemoteBackend: ThreadBackend {
 
     /// A server thread as the thread list shows it: its title is the one the app gave it, else its first message.
     static func record(_ thread: RemoteThread) -> ThreadRecord {
-        let firstMessage = thread.messages.first { ["human", "user"].contains($0["type"]?.stringValue ?? $0["role"]?.stringValue ?? "") }
-        let title = thread.metadata["title"]?.stringValue ?? firstMessage.map { ChatMessage.text(ofContent: $0["content"]) }
-        let kind: ThreadKind = thread.metadata["chorus_kind"]?.stringValue.map(ThreadKind.init(rawValue:)) == .research ? .research : .chat
-        let assistant = thread.metadata["chorus_assistant"]?.stringValue ?? thread.metadata["graph_id"]?.stringValue
-        return ThreadRecord(id: thread.id, title: title.map { SafeText.sanitize(String($0.prefix(200)), keepNewlines: false) }, kind: kind,
-                            provider: assistant.map { SafeText.sanitize($0, keepNewlines: false) }, model: nil,
-                            archived: thread.metadata["archived"] == .bool(true),
-                            messageCount: thread.messages.count, createdAt: thread.createdAt, updatedAt: thread.updatedAt, metadata: thread.metadata)
+        let info = thread.info, messages = thread.messages
+        let title = info.title ?? messages.first { $0.role == .user }?.content
+        return ThreadRecord(id: thread.id, title: title.map { SafeText.sanitize(String($0.prefix(200)), keepNewlines: false) },
+                            kind: info.kind.map(ThreadKind.init(rawValue:)) == .research ? .research : .chat,
+                            provider: info.assistant.map { SafeText.sanitize($0, keepNewlines: false) }, model: nil, archived: info.archived,
+                            messageCount: messages.count, createdAt: thread.createdAt, updatedAt: thread.updatedAt, metadata: thread.metadata)
     }
 
     public func drafts() async throws -> [ThreadKey: String] { try await draftStore?.drafts() ?? [:] }
@@ -86,10 +84,10 @@ public final class RemoteBackend: ThreadBackend {
     }
 
 
-    public func rename(_ id: String, to title: String) async throws { try await client.updateThread(id, metadata: ["title": .string(title)]) }
+    public func rename(_ id: String, to title: String) async throws { try await client.updateThread(id, metadata: ThreadMetadata(title: title).wire) }
     public func delete(_ id: String) async throws { try await client.deleteThread(id) }
-    public func archive(_ id: String) async throws { try await client.updateThread(id, metadata: ["archived": true]) }
-    public func setRunner(_ id: String, runner: String) async throws { try await client.updateThread(id, metadata: ["chorus_assistant": .string(runner)]) }
+    public func archive(_ id: String) async throws { try await client.updateThread(id, metadata: ThreadMetadata.archiving(true)) }
+    public func setRunner(_ id: String, runner: String) async throws { try await client.updateThread(id, metadata: ThreadMetadata(assistant: runner).wire) }
 
     /// Searches the messages of the threads as last listed (the API has no full-text search).
     public func search(_ query: String) async throws -> [SearchHit] {
@@ -97,17 +95,17 @@ public final class RemoteBackend: ThreadBackend {
     }
 
     /// Messages containing `query` (case and accents ignored), thread by thread, at most `limit`.
-    static func search(_ query: String, in threads: [(id: String, messages: [Value])], limit: Int) -> [SearchHit] {
+    static func search(_ query: String, in threads: [(id: String, messages: [ChatMessage])], limit: Int) -> [SearchHit] {
         let needle = query.trimmingCharacters(in: .whitespaces)
         guard !needle.isEmpty else { return [] }
         var hits: [SearchHit] = []
         for (threadId, messages) in threads {
             for message in messages {
-                let text = ChatMessage.text(ofContent: message["content"])
+                let text = message.content
                 guard let range = text.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) else { continue }
                 let before = text[..<range.lowerBound].suffix(30), after = text[range.upperBound...].prefix(30)
                 let snippet = (before.count == 30 ? "…" : "") + before + "[" + text[range] + "]" + after + (after.count == 30 ? "…" : "")
-                hits.append(SearchHit(threadId: threadId, messageId: message["id"]?.stringValue ?? "", role: message["type"]?.stringValue ?? "",
+                hits.append(SearchHit(threadId: threadId, messageId: message.id, role: message.type,
                                       snippet: SafeText.sanitize(snippet, keepNewlines: false)))
                 if hits.count == limit { return hits }
             }
@@ -123,15 +121,14 @@ public final class RemoteBackend: ThreadBackend {
 
     /// A thread that remembers its title and assistant in its metadata; research needs the server's `research` assistant.
     public func createThread(title: String, kind: ThreadKind, runner: String) async throws -> ThreadRecord {
-        var metadata: [String: Value] = ["title": .string(String(title.split(separator: "\n").first?.prefix(80) ?? "")), "chorus_assistant": .string(runner)]
+        var metadata = ThreadMetadata(title: String(title.split(separator: "\n").first?.prefix(80) ?? ""), assistant: runner)
         if kind == .research {
             guard try await client.assistants().contains(where: { $0.graphId == runner || $0.id == runner }) else {
                 throw RemoteError.runFailed("this server has no 'research' assistant; a message to a graph that fans out shows its branches in panes")
             }
-            metadata["title"] = .string(title)
-            metadata["chorus_kind"] = "research"
+            (metadata.title, metadata.kind) = (title, ThreadKind.research.rawValue)
         }
-        return Self.record(try await client.createThread(metadata: metadata))
+        return Self.record(try await client.createThread(metadata: metadata.wire))
     }
 
     public func run(threadId: String, _ start: RunStart, runner: String) -> RunUpdates {

@@ -1,3 +1,4 @@
+import ChorusModels
 import ChorusStore
 import ChorusTUI
 
@@ -13,7 +14,7 @@ public struct LocalThreadCatalog: ThreadCatalog {
     public func thread(_ reference: String) async throws -> ThreadRecord { try await ThreadReference.resolve(reference, in: store) }
 
     public func transcript(of record: ThreadRecord) async throws -> [TranscriptEntry] {
-        TranscriptMapping.entries(try await store.transcript(record.id), label: record.provider ?? "assistant")
+        TranscriptMapping.entries(ChatMessage.messages(try await store.transcript(record.id)), label: record.provider ?? "assistant")
     }
 
     public func rename(_ id: String, to title: String) async throws { try await store.rename(id, to: title) }

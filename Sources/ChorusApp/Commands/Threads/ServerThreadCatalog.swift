@@ -1,3 +1,4 @@
+import ChorusModels
 import ChorusRemote
 import ChorusStore
 import ChorusTUI
@@ -30,7 +31,7 @@ public struct ServerThreadCatalog: ThreadCatalog {
         TranscriptMapping.entries(try await client.thread(record.id).messages, label: record.provider ?? "assistant")
     }
 
-    public func rename(_ id: String, to title: String) async throws { try await client.updateThread(id, metadata: ["title": .string(title)]) }
+    public func rename(_ id: String, to title: String) async throws { try await client.updateThread(id, metadata: ThreadMetadata(title: title).wire) }
     public func delete(_ id: String) async throws { try await client.deleteThread(id) }
 
     /// The API has no full-text search: the listed threads' messages are searched here.
