@@ -25,6 +25,8 @@ var package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already built for postgres-nio's SCRAM; serve takes SHA-1 for name-based UUIDs from it.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "ChorusSupport"),
@@ -63,7 +65,7 @@ var package = Package(
         .target(name: "ChorusServe", dependencies: ["ChorusSupport",
             "ChorusAgents", "ChorusModels", "ChorusStore", "ChorusPostgres", "ChorusGraph", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "chorus", dependencies: ["ChorusSupport",
             "ChorusApp", "ChorusCurses", "ChorusStore", "ChorusServe", "ChorusTools", "ChorusPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -21,6 +21,14 @@ import Glibc
 ///
 /// Dropping a `ChildProcess` whose child still runs kills it (and its group)
 /// and reaps it: a child never outlives the object that owns it.
+///
+/// Why not swift-subprocess (1.0.2, mirrored): it runs a child only for the
+/// duration of a closure, whose `Execution` and output streams must not
+/// escape it. Chorus's children outlive any one scope: an MCP stdio server
+/// lives for the session and is restarted after a crash, `chorus serve` and
+/// `langgraph dev` in the tests live across a test's steps and are killed
+/// with -9 mid-run. Wrapping each of those in a task that holds a closure open
+/// would be more code than this file, not less.
 public final class ChildProcess: Sendable {
     /// Where a child's standard stream goes.
     public enum Stream: Sendable, Equatable {
