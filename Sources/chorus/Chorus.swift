@@ -224,7 +224,7 @@ struct Chorus: AsyncParsableCommand {
 
             func run() async throws {
                 let lines = try await CommandFailure.wrap {
-                    try await ThreadsListCommand.lines(try global.catalog(serverOptions), json: output.json, includeArchived: all)
+                    try await ThreadsListCommand.lines(try global.backend(serverOptions), json: output.json, includeArchived: all)
                 }
                 for line in lines { print(line) }
             }
@@ -241,7 +241,7 @@ struct Chorus: AsyncParsableCommand {
             func run() async throws {
                 if output.json, markdown { throw CommandFailure(UsageError("give --json or --markdown, not both")) }
                 let format: ThreadDocument.Format = output.json ? .json : markdown ? .markdown : .text
-                let text = try await CommandFailure.wrap { try await ThreadsShowCommand.output(try global.catalog(serverOptions), reference: id, format: format) }
+                let text = try await CommandFailure.wrap { try await ThreadsShowCommand.output(try global.backend(serverOptions), reference: id, format: format) }
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         }
@@ -254,7 +254,7 @@ struct Chorus: AsyncParsableCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let lines = try await CommandFailure.wrap { try await ThreadsSearchCommand.lines(try global.catalog(serverOptions), query: query, json: output.json) }
+                let lines = try await CommandFailure.wrap { try await ThreadsSearchCommand.lines(try global.backend(serverOptions), query: query, json: output.json) }
                 for line in lines { print(line) }
             }
         }
@@ -267,7 +267,7 @@ struct Chorus: AsyncParsableCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let renamed = try await CommandFailure.wrap { try await ThreadsRenameCommand.run(try global.catalog(serverOptions), reference: id, title: title) }
+                let renamed = try await CommandFailure.wrap { try await ThreadsRenameCommand.run(try global.backend(serverOptions), reference: id, title: title) }
                 FileHandle.standardError.write(Data("chorus: renamed thread \(renamed)\n".utf8))
             }
         }
@@ -281,7 +281,7 @@ struct Chorus: AsyncParsableCommand {
 
             func run() async throws {
                 let deleted = try await CommandFailure.wrap {
-                    try await ThreadsDeleteCommand.run(try global.catalog(serverOptions), reference: id, yes: yes) { question in
+                    try await ThreadsDeleteCommand.run(try global.backend(serverOptions), reference: id, yes: yes) { question in
                         guard isatty(STDIN_FILENO) == 1 else { return nil }
                         FileHandle.standardError.write(Data(question.utf8))
                         guard let answer = readLine() else { return nil }
@@ -303,7 +303,7 @@ struct Chorus: AsyncParsableCommand {
                 guard let chosen = ThreadDocument.Format(rawValue: format), chosen != .text else {
                     throw CommandFailure(UsageError("unknown format '\(format)'; use markdown or json"))
                 }
-                let text = try await CommandFailure.wrap { try await ThreadsExportCommand.output(try global.catalog(serverOptions), references: ids, format: chosen) }
+                let text = try await CommandFailure.wrap { try await ThreadsExportCommand.output(try global.backend(serverOptions), references: ids, format: chosen) }
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         }
@@ -323,13 +323,13 @@ struct GlobalOptions: ParsableArguments {
 
     /// The threads a `threads` subcommand acts on, chosen once: the server's with
     /// `--server` (or the config's `[server] url`), else the local database's.
-    func catalog(_ server: ServerOptions) throws -> any ThreadCatalog {
+    func backend(_ server: ServerOptions) throws -> any ThreadBackend {
         let environment = ProcessInfo.processInfo.environment
         let settings = try ChorusConfig.load(path: ChorusConfig.path(flag: config, environment: environment))
         if let connection = try ServerConnection.resolve(url: server.server, assistant: server.assistant, config: settings, environment: environment) {
-            return ServerThreadCatalog(connection: connection)
+            return RemoteBackend(client: connection.client, assistant: connection.assistant, drafts: nil)
         }
-        return try LocalThreadCatalog(databasePath: path)
+        return LocalBackend(database: try ChorusDatabase(path: path), environment: environment, config: settings)
     }
 }
 

@@ -252,7 +252,7 @@ import Testing
             #expect(!(untitled.title ?? "").contains("\u{1b}"))
             #expect(untitled.provider == "fanout")
             #expect(try JSON.parse(server.requests[1].body)["offset"] == 100)
-            let hits = try await backend.search("SKY")
+            let hits = try await backend.search("SKY", limit: 30)
             #expect(hits.map(\.threadId) == ["t100"])
             #expect(hits.first?.snippet.contains("[sky]") == true)
         }

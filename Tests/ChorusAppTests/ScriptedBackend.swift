@@ -37,7 +37,7 @@ final class ScriptedBackend: ThreadBackend {
     var record: Record { state.withLock { $0 } }
 
     var runnerName: String { "model" }
-    func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> { AsyncThrowingStream { $0.yield([]); $0.finish() } }
+    func listThreads(includeArchived: Bool) -> AsyncThrowingStream<[ThreadRecord], any Error> { AsyncThrowingStream { $0.yield([]); $0.finish() } }
     func drafts() -> [ThreadKey: String] { [:] }
     func saveDraft(_ text: String, for key: ThreadKey) {}
     func transcript(_ id: String) -> [TranscriptEntry] { [] }
@@ -79,7 +79,7 @@ final class ScriptedBackend: ThreadBackend {
     func delete(_ id: String) {}
     func archive(_ id: String) {}
     func setRunner(_ id: String, runner: String) {}
-    func search(_ query: String) -> [SearchHit] { [] }
+    func search(_ query: String, limit: Int) -> [SearchHit] { [] }
     func research(threadId: String, question: String?, runner: String, control: ResearchControl) -> RunUpdates { .producing { _ in } }
     func researchState(question: String) -> ResearchState { ResearchState(question: question, maxConcurrency: 1, startedAt: Date()) }
     func savedResearch(_ id: String) -> ResearchState { ResearchState(question: "", maxConcurrency: 1, startedAt: Date()) }

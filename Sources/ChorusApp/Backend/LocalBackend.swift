@@ -132,9 +132,9 @@ public final class LocalBackend: ThreadBackend {
 
     public var runnerName: String { "model" }
 
-    public func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> {
+    public func listThreads(includeArchived: Bool) -> AsyncThrowingStream<[ThreadRecord], any Error> {
         let threads = self.threads
-        return .producing { continuation in continuation.yield(try await threads.list()) }
+        return .producing { continuation in continuation.yield(try await threads.list(includeArchived: includeArchived)) }
     }
     public func drafts() async throws -> [ThreadKey: String] { try await threads.drafts() }
     public func saveDraft(_ text: String, for key: ThreadKey) async throws { try await threads.saveDraft(text, for: key) }
@@ -142,7 +142,7 @@ public final class LocalBackend: ThreadBackend {
     public func delete(_ id: String) async throws { try await threads.delete(id) }
     public func archive(_ id: String) async throws { try await threads.setArchived(id, true) }
     public func setRunner(_ id: String, runner: String) async throws { try await threads.setModel(id, provider: runner, model: nil) }
-    public func search(_ query: String) async throws -> [SearchHit] { try await threads.search(query, limit: 30) }
+    public func search(_ query: String, limit: Int) async throws -> [SearchHit] { try await threads.search(query, limit: limit) }
 
     /// The saved conversation as transcript entries, tool calls as tool blocks.
     public func transcript(_ id: String) async throws -> [TranscriptEntry] {

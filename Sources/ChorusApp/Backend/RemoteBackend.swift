@@ -34,12 +34,12 @@ public final class RemoteBackend: ThreadBackend {
     // MARK: threads
 
     /// The server's threads, a page of 100 at a time (the first shows at once), up to `listLimit`.
-    public func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> {
+    public func listThreads(includeArchived: Bool) -> AsyncThrowingStream<[ThreadRecord], any Error> {
         let client = self.client, listed = self.listed
         return .producing { continuation in
             var records: [ThreadRecord] = []
             var messages: [String: [ChatMessage]] = [:]
-            try await Self.threads(on: client, includeArchived: false) { page in
+            try await Self.threads(on: client, includeArchived: includeArchived) { page in
                 records += page.map(Self.record)
                 for thread in page { messages[thread.id] = thread.messages }
                 continuation.yield(records)
@@ -89,9 +89,14 @@ public final class RemoteBackend: ThreadBackend {
     public func archive(_ id: String) async throws { try await client.updateThread(id, metadata: ThreadMetadata.archiving(true)) }
     public func setRunner(_ id: String, runner: String) async throws { try await client.updateThread(id, metadata: ThreadMetadata(assistant: runner).wire) }
 
-    /// Searches the messages of the threads as last listed (the API has no full-text search).
-    public func search(_ query: String) async throws -> [SearchHit] {
-        Self.search(query, in: listed.withLock { $0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, limit: 30)
+    /// The API has no full-text search: the messages of the threads as last listed are
+    /// searched here, or, when none were listed yet, those of every thread.
+    public func search(_ query: String, limit: Int) async throws -> [SearchHit] {
+        var threads = listed.withLock { $0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if threads.isEmpty {
+            try await Self.threads(on: client, includeArchived: true) { page in threads += page.map { ($0.id, $0.messages) } }
+        }
+        return Self.search(query, in: threads, limit: limit)
     }
 
     /// Messages containing `query` (case and accents ignored), thread by thread, at most `limit`.
@@ -115,8 +120,12 @@ public final class RemoteBackend: ThreadBackend {
 
     // MARK: runs
 
+    /// An exact id is asked for directly; a prefix is looked for among the listed threads.
     public func thread(_ reference: String) async throws -> ThreadRecord {
-        try await ServerThreadCatalog(client: client).thread(reference)
+        guard !reference.isEmpty else { throw ThreadReferenceError.unknown(reference) }
+        if let exact = try? await client.thread(reference) { return Self.record(exact) }
+        let matches = try await threads(includeArchived: true).filter { $0.id.hasPrefix(reference) }
+        return try ThreadReference.pick(reference, among: matches)
     }
 
     /// A thread that remembers its title and assistant in its metadata; research needs the server's `research` assistant.

@@ -14,7 +14,7 @@ public protocol ThreadBackend: Sendable {
 
     /// The thread list, most recent first; each element is the whole list so far
     /// (a server's arrives a page at a time, so its first threads show at once).
-    func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error>
+    func listThreads(includeArchived: Bool) -> AsyncThrowingStream<[ThreadRecord], any Error>
     func drafts() async throws -> [ThreadKey: String]
     /// Saves a thread's unsent input (empty text removes it).
     func saveDraft(_ text: String, for key: ThreadKey) async throws
@@ -42,7 +42,8 @@ public protocol ThreadBackend: Sendable {
     func delete(_ id: String) async throws
     func archive(_ id: String) async throws
     func setRunner(_ id: String, runner: String) async throws
-    func search(_ query: String) async throws -> [SearchHit]
+    /// Messages containing `query`, at most `limit`.
+    func search(_ query: String, limit: Int) async throws -> [SearchHit]
 
     func savedResearch(_ id: String) async throws -> ResearchState
 
@@ -52,6 +53,18 @@ public protocol ThreadBackend: Sendable {
     func setTool(_ name: String, enabled: Bool)
     /// Releases what the backend started (tool servers).
     func stop() async
+}
+
+extension ThreadBackend {
+    /// The threads that are not archived, as the thread list shows them.
+    public func listThreads() -> AsyncThrowingStream<[ThreadRecord], any Error> { listThreads(includeArchived: false) }
+
+    /// The whole thread list, once every page has arrived.
+    public func threads(includeArchived: Bool) async throws -> [ThreadRecord] {
+        var all: [ThreadRecord] = []
+        for try await listed in listThreads(includeArchived: includeArchived) { all = listed }
+        return all
+    }
 }
 
 extension AsyncThrowingStream where Failure == any Error {

@@ -236,7 +236,7 @@ public final class AppRuntime {
         case .setProvider(let id, let provider):
             background { try await backend.setRunner(id, runner: provider) }
         case .search(let query):
-            background { send(.searchResults(query: query, try await backend.search(query))) }
+            background { send(.searchResults(query: query, try await backend.search(query, limit: 30))) }
         case .copy(let text):
             terminal.copyToClipboard(text)
             let path = clipboardPath

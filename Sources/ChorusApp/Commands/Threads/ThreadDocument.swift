@@ -27,8 +27,8 @@ public struct ThreadDocument: Sendable {
 
     /// The thread's conversation, mapped as the app's transcript maps it
     /// (tool calls and notices left out), so both read the same.
-    public static func load(_ record: ThreadRecord, from catalog: any ThreadCatalog) async throws -> ThreadDocument {
-        let messages = try await catalog.transcript(of: record).compactMap { entry -> Message? in
+    public static func load(_ record: ThreadRecord, from backend: any ThreadBackend) async throws -> ThreadDocument {
+        let messages = try await backend.transcript(record.id).compactMap { entry -> Message? in
             switch entry.role {
             case .user: return Message(role: "user", id: entry.id, text: entry.text, status: nil)
             case .assistant:

@@ -6,9 +6,9 @@ public enum ThreadsDeleteCommand {
     /// Deletes the thread named by `reference`. Without `yes`, `confirm` is
     /// asked the question; it returns nil when it cannot ask (no terminal),
     /// and then nothing is deleted. Returns the deleted thread's id.
-    public static func run(_ catalog: any ThreadCatalog, reference: String, yes: Bool,
+    public static func run(_ backend: any ThreadBackend, reference: String, yes: Bool,
                            confirm: (String) -> Bool?) async throws -> String {
-        let record = try await catalog.thread(reference)
+        let record = try await backend.thread(reference)
         if !yes {
             let title = SafeText.sanitize(record.displayTitle, keepNewlines: false)
             switch confirm("Delete “\(title)” (\(record.id)) and all its messages? [y/N] ") {
@@ -17,7 +17,7 @@ public enum ThreadsDeleteCommand {
             case true?: break
             }
         }
-        try await catalog.delete(record.id)
+        try await backend.delete(record.id)
         return record.id
     }
 }

@@ -6,8 +6,8 @@ import Foundation
 /// `chorus threads list [--json]`: the threads, most recent first.
 public enum ThreadsListCommand {
     /// One line per thread: JSON objects (`id`, `title`, `updated_at`, `messages`, …) or a readable table.
-    public static func lines(_ catalog: any ThreadCatalog, json: Bool, includeArchived: Bool) async throws -> [String] {
-        lines(try await catalog.threads(includeArchived: includeArchived), json: json)
+    public static func lines(_ backend: any ThreadBackend, json: Bool, includeArchived: Bool) async throws -> [String] {
+        lines(try await backend.threads(includeArchived: includeArchived), json: json)
     }
 
     static func lines(_ threads: [ThreadRecord], json: Bool) -> [String] {

@@ -6,11 +6,11 @@ import ChorusTUI
 /// contain the query's words (the full-text index), newest first.
 public enum ThreadsSearchCommand {
     /// One line per hit: `id  title — snippet`, or a JSON object (`thread_id`, `title`, `message_id`, `role`, `snippet`).
-    public static func lines(_ catalog: any ThreadCatalog, query: String, json: Bool, limit: Int = 50) async throws -> [String] {
+    public static func lines(_ backend: any ThreadBackend, query: String, json: Bool, limit: Int = 50) async throws -> [String] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw UsageError("give words to search for") }
-        let hits = try await catalog.search(query, limit: limit)
+        let hits = try await backend.search(query, limit: limit)
         var titles: [String: String] = [:]
-        for id in Set(hits.map(\.threadId)) { titles[id] = try await catalog.thread(id).displayTitle }
+        for id in Set(hits.map(\.threadId)) { titles[id] = try await backend.thread(id).displayTitle }
         return hits.map { hit in
             let title = SafeText.sanitize(titles[hit.threadId] ?? "", keepNewlines: false)
             let snippet = SafeText.sanitize(hit.snippet, keepNewlines: false)

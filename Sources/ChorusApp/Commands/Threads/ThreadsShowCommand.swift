@@ -1,7 +1,7 @@
 /// `chorus threads show ID [--json | --markdown]`: one thread's messages.
 public enum ThreadsShowCommand {
     /// The thread named by `reference` (an id or a unique prefix) in `format`.
-    public static func output(_ catalog: any ThreadCatalog, reference: String, format: ThreadDocument.Format) async throws -> String {
-        try await ThreadDocument.load(try await catalog.thread(reference), from: catalog).rendered(format)
+    public static func output(_ backend: any ThreadBackend, reference: String, format: ThreadDocument.Format) async throws -> String {
+        try await ThreadDocument.load(try await backend.thread(reference), from: backend).rendered(format)
     }
 }
