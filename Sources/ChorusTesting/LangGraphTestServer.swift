@@ -100,6 +100,13 @@ public final class LangGraphTestServer: Sendable {
         process?.sendSignal(SIGKILL)
     }
 
+    /// Asks `chorus serve` to stop (SIGTERM) and waits for it to exit, however long its shutdown grace lets runs go on.
+    public func terminate() async -> ChildProcess.Termination? {
+        guard let process else { return nil }
+        process.sendSignal(SIGTERM)
+        return await process.terminationStatus()
+    }
+
     /// Stops the server and removes its files.
     public func stop() async {
         if let process {

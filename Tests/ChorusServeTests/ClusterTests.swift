@@ -168,6 +168,41 @@ struct ClusterTests {
         await b?.stop()
     }
 
+    /// SIGTERM with no grace: the instance stops its runs and hands them back
+    /// to the queue at once, so the other instance goes on with them without
+    /// waiting for their leases to run out.
+    @Test func anInstanceStoppedWithoutGraceHandsItsRunsBackToTheQueue() async throws {
+        let database = try TestPostgres.freshSchemaURL()
+        await (try await PostgresDatabase.open(try PostgresURL(database))).close()
+        // A lease far longer than the test's wait: only a release can let b take the run in time.
+        let a = try await LangGraphTestServer.start(.chorusServe, tokens: 0, delayMs: 60, fanout: 3,
+                                                    serveArguments: ["--database", database, "--lease", "120", "--shutdown-grace", "0"])
+        var b: LangGraphTestServer?
+        do {
+            let thread = try await HTTP.post(a.url + "/threads", [:])["thread_id"]!.stringValue!
+            let run = try await HTTP.post(a.url + "/threads/\(thread)/runs", [
+                "assistant_id": "research", "input": ["question": "handed back?"], "durability": "sync",
+            ])["run_id"]!.stringValue!
+            _ = try await Self.eventually(within: .seconds(60)) {
+                try await HTTP.get(a.url + "/threads/\(thread)/runs/\(run)")["status"] == "running" ? true : nil
+            }
+            b = try await LangGraphTestServer.start(.chorusServe, tokens: 0, delayMs: 60, fanout: 3,
+                                                    serveArguments: ["--database", database, "--lease", "120"])
+            #expect(await a.terminate() == .exited(0))
+            let db = try await PostgresDatabase.open(try PostgresURL(database))
+            defer { Task { await db.close() } }
+            let rows = try await Self.waitUntilFinal([run], queue: PostgresRunQueue(database: db, instance: "test"), within: .seconds(60))
+            #expect(rows.first?.status == "success", "\(rows.map(\.status))")
+            #expect(rows.first?.owner?.contains("-\(b!.pid!)-") == true && rows.first?.attempt == 2, "instance b took the run")
+        } catch {
+            await a.stop()
+            await b?.stop()
+            throw error
+        }
+        await a.stop()
+        await b?.stop()
+    }
+
     /// The database goes away for a moment mid-run (a restart): statements
     /// whose connection broke are tried again, and the run ends as it would have.
     @Test func aDatabaseRestartMidRunIsRiddenOut() async throws {

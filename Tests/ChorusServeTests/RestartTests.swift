@@ -58,6 +58,44 @@ struct RestartTests {
 
 extension RestartTests {
     /// A research run and a second one queued behind it on a new thread; returns once the first has its plan.
+    /// SIGTERM with a long grace: the run under way goes on to its end (no
+    /// polling: the server exits as soon as it has), and a restart finds it
+    /// finished, with nothing left to run.
+    @Test func sigtermLetsTheRunUnderWayFinishWithinTheGrace() async throws {
+        let directory = NSTemporaryDirectory() + "chorus-sigterm-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = directory + "/serve.sqlite"
+        let first = try await LangGraphTestServer.start(.chorusServe, tokens: 0, delayMs: 30, fanout: 3, serveArguments: ["--shutdown-grace", "120"],
+                                                        sqlitePath: database)
+        let started: (thread: String, run: String, queued: String)
+        do {
+            started = try await Self.startTwoRunsAndWaitForThePlan(on: first.url)
+        } catch {
+            await first.stop()
+            throw error
+        }
+        let asked = ContinuousClock.now
+        #expect(await first.terminate() == .exited(0))
+        // It waited for the run, not for the grace.
+        #expect(ContinuousClock.now - asked < .seconds(100))
+        await first.stop()
+        let second = try await LangGraphTestServer.start(.chorusServe, tokens: 0, delayMs: 30, fanout: 3, sqlitePath: database)
+        do {
+            let run = try await HTTP.get(second.url + "/threads/\(started.thread)/runs/\(started.run)")
+            #expect(run["status"] == "success", "\(run)")
+            // The queued run was not started: shutting down, the server ended it.
+            let queued = try await HTTP.get(second.url + "/threads/\(started.thread)/runs/\(started.queued)")
+            #expect(queued["status"] == "interrupted", "\(queued)")
+            let state = try await HTTP.get(second.url + "/threads/\(started.thread)/state")
+            #expect(state["values"]?["answer"]?.stringValue?.isEmpty == false, "\(state)")
+        } catch {
+            await second.stop()
+            throw error
+        }
+        await second.stop()
+    }
+
     static func startTwoRunsAndWaitForThePlan(on url: String) async throws -> (thread: String, run: String, queued: String) {
         let thread = try #require(try await HTTP.post(url + "/threads", [:])["thread_id"]?.stringValue)
         let run = try #require(try await HTTP.post(url + "/threads/\(thread)/runs", [

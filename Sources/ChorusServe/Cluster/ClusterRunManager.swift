@@ -29,6 +29,8 @@ actor ClusterRunManager: RunRegistry {
     private var executing: [String: Int] = [:]
     /// Runs stopped here without a record of their end: another instance has them now.
     private var letGo: Set<String> = []
+    /// The runs a shutdown stopped before they ended, to release to the queue.
+    private var handedBack: [String] = []
     private var accepting = true
     /// False once a claim found nothing, until an instance says runs wait
     /// (`.queued`, a resync, leases that ran out): no claim is tried in vain.
@@ -161,14 +163,9 @@ actor ClusterRunManager: RunRegistry {
     /// hands the rest back to the queue: another instance goes on with them.
     func shutdown(grace: Duration) async {
         accepting = false
-        let deadline = ContinuousClock.now + grace
-        while !executing.isEmpty, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        let remaining = Array(executing.keys)
-        letGo.formUnion(remaining)
-        for id in remaining { known[id]?.cancel(rollback: false) }
-        for id in remaining { await known[id]?.log.waitForEnd() }
+        let running = executing.keys.compactMap { known[$0] }
+        await GraceWait.untilEnded(running, grace: grace) { await self.letGoOfRunningRuns() }
+        let remaining = handedBack
         await writer.flush()
         do {
             try await queue.release(remaining)
@@ -176,6 +173,13 @@ actor ClusterRunManager: RunRegistry {
             logger.error("chorus serve: could not hand \(remaining.count) runs back to the queue (their leases will run out): \(error)")
         }
         for task in background { task.cancel() }
+    }
+
+    /// Stops the runs still running here without recording their end: the queue gets them back (`handedBack`).
+    private func letGoOfRunningRuns() {
+        handedBack = Array(executing.keys)
+        letGo.formUnion(handedBack)
+        for id in handedBack { known[id]?.cancel(rollback: false) }
     }
 
     // MARK: claiming and running

@@ -131,13 +131,10 @@ actor RunManager {
             for run in list { endQueued(run, rollback: false) }
             queued[thread] = []
         }
-        let deadline = ContinuousClock.now + grace
-        while !active.isEmpty, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+        let running = Array(active.values)
+        await GraceWait.untilEnded(running, grace: grace) {
+            for run in running { run.cancel(rollback: false) }
         }
-        let remaining = Array(active.values)
-        for run in remaining { run.cancel(rollback: false) }
-        for run in remaining { await run.log.waitForEnd() }
     }
 
     /// After a restart: lists the journal's runs again, and goes on with the
