@@ -1,4 +1,5 @@
 import ChorusApp
+import ChorusSettings
 
 /// The config loader on any text: a config or a `ConfigError`, never a crash.
 func fuzzConfig(_ bytes: [UInt8]) {

@@ -1,4 +1,5 @@
 import ChorusApp
+import ChorusSettings
 
 /// The theme loader on any text: a theme or a `ConfigError`, never a crash.
 func fuzzTheme(_ bytes: [UInt8]) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChorusApp
 import ChorusCurses
 import ChorusGraph
+import ChorusSettings
 import ChorusStore
 import ChorusSupport
 import ChorusTUI

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChorusApp
 import ChorusPostgres
 import ChorusServe
+import ChorusSettings
 import ChorusStore
 import ChorusTools
 import Foundation

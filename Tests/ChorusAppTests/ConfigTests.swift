@@ -1,5 +1,9 @@
 import ChorusApp
 import ChorusModels
+import ChorusSettings
+import ChorusSupport
+import ChorusTesting
+import Foundation
 import Testing
 
 @Suite struct ConfigTests {
@@ -26,6 +30,24 @@ import Testing
         #expect(throws: UsageError.self) {
             try ModelCatalog.model(provider: "work", model: nil, baseURL: nil, environment: ["ANTHROPIC_API_KEY": "not this one"], config: config)
         }
+    }
+
+    /// The app reads `[keys]`; a wrong one is named before the terminal is taken.
+    @Test func aWrongKeyBindingIsRefusedBeforeTheScreenIsTaken() async throws {
+        let config = try ChorusConfig.parse("[keys]\nno_such_action = \"ctrl-x\"\n", path: "config.toml")
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-keys-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: database) }
+        let taken = Locked(false)
+        do {
+            _ = try await ChatCommand(databasePath: database, config: config, theme: nil, flags: ProviderFlags(provider: "offline"), environment: [:]) {
+                taken.withLock { $0 = true }
+                return RecordingTerminal()
+            }
+            Issue.record("a wrong [keys] section was accepted")
+        } catch let error as UsageError {
+            #expect(error.description.contains("[keys] of config.toml") && error.description.contains("no_such_action"), "\(error)")
+        }
+        #expect(!taken.withLock { $0 })
     }
 
     @Test func aSyntaxErrorNamesItsLine() {

@@ -1,4 +1,5 @@
 import ChorusApp
+import ChorusSettings
 import ChorusStore
 import ChorusSupport
 import Foundation

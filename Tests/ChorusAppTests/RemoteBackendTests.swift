@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusRuns
 import ChorusGraph
 import ChorusRemote
+import ChorusSettings
 import ChorusStore
 import ChorusSupport
 import ChorusTesting

@@ -1,5 +1,6 @@
 import ChorusApp
 import ChorusGraph
+import ChorusSettings
 import ChorusStore
 import ChorusSupport
 import ChorusTesting

@@ -1,5 +1,6 @@
 import ChorusApp
 import ChorusGraph
+import ChorusSettings
 import ChorusSupport
 import ChorusTesting
 import ChorusTools

@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusRuns
+import ChorusSettings
 import ChorusStore
 import ChorusSupport
 import ChorusTools

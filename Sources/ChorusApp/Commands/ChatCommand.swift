@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSettings
 import ChorusStore
 import ChorusTUI
 import Foundation
@@ -17,7 +18,12 @@ public struct ChatCommand {
         let provider = flags.provider
         let themes = try ThemeCatalog.load(directories: ThemeCatalog.directories(environment: environment))
         let selected = try ThemeCatalog.select(theme ?? config.theme, from: themes)
-        let keymap = try Keymap(overrides: config.keys)
+        let keymap: Keymap
+        do {
+            keymap = try Keymap(overrides: config.keys)
+        } catch {
+            throw UsageError("[keys] of config.toml: \(error)")
+        }
         let database = try ChorusDatabase(path: databasePath)
         let backend: any ThreadBackend
         let chosen: String

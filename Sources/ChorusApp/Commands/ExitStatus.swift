@@ -1,3 +1,4 @@
+import ChorusSettings
 import Glibc
 
 /// The exit codes of `chorus` (documented in docs/print.md): 0 ok, 1 failure,

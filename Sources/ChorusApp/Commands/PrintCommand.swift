@@ -2,6 +2,7 @@ import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusRuns
+import ChorusSettings
 import ChorusStore
 import ChorusTools
 import ChorusTUI
@@ -206,10 +207,4 @@ public struct PrintResult: Sendable, Equatable {
         return JSON.serialize(["thread_id": threadId.map(Value.string) ?? .null, "reply": .string(reply), "usage": usage,
                                "model": .string(SafeText.sanitize(model, keepNewlines: false)), "tools": .array(tools.map(\.json))])
     }
-}
-
-/// A mistake in how a command was called, shown to the user as is.
-public struct UsageError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -1,3 +1,4 @@
+import ChorusSettings
 import ChorusTUI
 import Foundation
 import TOMLKit

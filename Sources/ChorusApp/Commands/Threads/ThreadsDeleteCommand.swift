@@ -1,3 +1,4 @@
+import ChorusSettings
 import ChorusTUI
 
 /// `chorus threads delete ID [--yes]`: deletes a thread and everything saved

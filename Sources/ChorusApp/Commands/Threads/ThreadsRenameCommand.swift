@@ -1,3 +1,4 @@
+import ChorusSettings
 import ChorusTUI
 
 /// `chorus threads rename ID TITLE`.

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSettings
 import ChorusStore
 import ChorusTUI
 

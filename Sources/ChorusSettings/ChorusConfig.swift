@@ -167,11 +167,6 @@ public struct ChorusConfig: Sendable, Equatable {
                         throw ConfigError(path: path, line: nil, message: "keys.\(action) must be a key name or a list of them")
                     }
                 }
-                do {
-                    _ = try Keymap(overrides: config.keys)
-                } catch {
-                    throw ConfigError(path: path, line: nil, message: "\(error)")
-                }
             default:
                 throw ConfigError(path: path, line: nil, message: "unknown setting '\(key)'")
             }
@@ -316,6 +311,12 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     public let path: String
     public let line: Int?
     public let message: String
+
+    public init(path: String, line: Int?, message: String) {
+        self.path = path
+        self.line = line
+        self.message = message
+    }
 
     public var description: String {
         "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"

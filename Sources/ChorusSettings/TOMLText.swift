@@ -2,8 +2,9 @@ import TOMLKit
 
 /// Reads the TOML of config and theme files; every failure is a
 /// `ConfigError` naming the file and, when known, the line.
-enum TOMLText {
-    static func table(_ text: String, path: String) throws -> TOMLTable {
+public enum TOMLText {
+    /// The file's table; throws a `ConfigError` for text that is not TOML.
+    public static func table(_ text: String, path: String) throws -> TOMLTable {
         try checkTableHeaders(text, path: path)
         do {
             return try TOMLTable(string: text)
