@@ -60,7 +60,10 @@ var package = Package(
         ]),
         .target(name: "CMallocTuning"),
         .target(name: "ChorusSettings", dependencies: ["ChorusModels", "ChorusTools", "ChorusRemote", .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "ChorusApp", dependencies: ["ChorusSupport",
+        .target(name: "ChorusAppCore", dependencies: [
+            "ChorusAgents", "ChorusGraph", "ChorusModels", "ChorusRuns", "ChorusSettings", "ChorusStore", "ChorusTUI", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .target(name: "ChorusApp", dependencies: ["ChorusSupport", "ChorusAppCore",
             "CMallocTuning", "ChorusAgents", "ChorusTools", "ChorusRemote", "ChorusRuns", "ChorusSettings", "ChorusModels", "ChorusStore", "ChorusTUI", "ChorusGraph", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "ChorusServe", dependencies: ["ChorusSupport",
@@ -69,14 +72,14 @@ var package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "chorus", dependencies: ["ChorusSupport",
-            "ChorusApp", "ChorusSettings", "ChorusCurses", "ChorusStore", "ChorusServe", "ChorusTools", "ChorusPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ChorusApp", "ChorusAppCore", "ChorusSettings", "ChorusCurses", "ChorusStore", "ChorusServe", "ChorusTools", "ChorusPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),
         .target(name: "CHeapUsage", path: "Benchmarks/CHeapUsage"),
         .executableTarget(name: "chorus-bench", dependencies: [
             "CHeapUsage", "ChorusSupport",
-            "ChorusGraph", "ChorusStore", "ChorusModels", "ChorusApp", "ChorusSettings", "ChorusTUI", "ChorusProcess", "ChorusTesting", "ChorusAgents", "ChorusTools",
+            "ChorusGraph", "ChorusStore", "ChorusModels", "ChorusApp", "ChorusAppCore", "ChorusSettings", "ChorusTUI", "ChorusProcess", "ChorusTesting", "ChorusAgents", "ChorusTools",
             "ChorusPostgres",
         ],
                           path: "Benchmarks/chorus-bench"),
@@ -91,7 +94,7 @@ var package = Package(
         .executableTarget(name: "chorus-crash-probe", dependencies: ["ChorusStore", "ChorusTesting"], path: "Tests/CrashProbe"),
         .testTarget(name: "ChorusTUITests", dependencies: ["ChorusTUI"]),
         .testTarget(name: "ChorusProcessTests", dependencies: ["ChorusProcess"]),
-        .testTarget(name: "ChorusAppTests", dependencies: ["ChorusSupport", "ChorusApp", "ChorusSettings", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTools", "ChorusTesting", "ChorusRemote", "ChorusRuns"],
+        .testTarget(name: "ChorusAppTests", dependencies: ["ChorusSupport", "ChorusApp", "ChorusAppCore", "ChorusSettings", "ChorusTUI", "ChorusStore", "ChorusModels", "ChorusProcess", "ChorusTools", "ChorusTesting", "ChorusRemote", "ChorusRuns"],
                     exclude: ["Golden"]),
         .testTarget(name: "ChorusServeTests", dependencies: ["ChorusPostgresTesting", "ChorusSupport",
             "ChorusServe", "ChorusStore", "ChorusPostgres", "ChorusRemote", "ChorusProcess", "ChorusGraph", "ChorusModels", "ChorusAgents", "ChorusTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -116,7 +119,7 @@ if Context.environment["CHORUS_FUZZ"] == "1" {
     package.products.append(.executable(name: "chorus-fuzz", targets: ["chorus-fuzz"]))
     package.targets.append(.executableTarget(
         name: "chorus-fuzz",
-        dependencies: ["ChorusGraph", "ChorusModels", "ChorusApp", "ChorusSettings", "ChorusTUI", "ChorusCurses", "ChorusServe", .product(name: "NIOCore", package: "swift-nio")],
+        dependencies: ["ChorusGraph", "ChorusModels", "ChorusApp", "ChorusAppCore", "ChorusSettings", "ChorusTUI", "ChorusCurses", "ChorusServe", .product(name: "NIOCore", package: "swift-nio")],
         path: "Fuzz/chorus-fuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ))

@@ -1,4 +1,5 @@
 import ChorusApp
+import ChorusAppCore
 import ChorusSettings
 
 /// The theme loader on any text: a theme or a `ConfigError`, never a crash.

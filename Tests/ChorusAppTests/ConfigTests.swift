@@ -1,4 +1,5 @@
 import ChorusApp
+import ChorusAppCore
 import ChorusModels
 import ChorusSettings
 import ChorusSupport

@@ -3,6 +3,7 @@ import ChorusTUI
 import Glibc
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// The unsent input belongs to its thread and is saved; a stop signal quits
 /// like Ctrl-Q, keeping the input and cancelling what streams.

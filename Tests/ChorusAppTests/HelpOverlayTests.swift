@@ -2,6 +2,7 @@ import ChorusTesting
 import ChorusTUI
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// The help box (F1) fits the terminal at any width from 40 columns: its
 /// text wraps, and what does not fit in height scrolls.

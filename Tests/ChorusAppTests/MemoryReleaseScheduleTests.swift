@@ -1,4 +1,5 @@
 @testable import ChorusApp
+@testable import ChorusAppCore
 import Testing
 
 /// Free memory goes back to the system when the last reply ends, not while

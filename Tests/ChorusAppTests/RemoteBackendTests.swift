@@ -9,6 +9,7 @@ import ChorusTesting
 import Foundation
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// `RemoteBackend` against a loopback server scripted byte for byte: streams
 /// that break off, close early or fail, cancellation, paging and search.

@@ -3,6 +3,7 @@ import ChorusTesting
 import ChorusTUI
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// What a server's run does to the screen, as `update` handles it: a
 /// fan-out becomes panes, an `interrupt()` a question the input answers.

@@ -6,6 +6,7 @@ import ChorusTUI
 import Foundation
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 @Suite struct ResearchViewTests {
     func event(_ kind: RunEvent.Kind, node: String, task: String?, step: Int = 2) -> RunEvent {

@@ -1,4 +1,5 @@
 @testable import ChorusApp
+@testable import ChorusAppCore
 import ChorusTesting
 import Testing
 

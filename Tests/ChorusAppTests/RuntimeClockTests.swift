@@ -6,6 +6,7 @@ import ChorusTUI
 import Foundation
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// The runtime itself, on a manual clock with an in-memory backend and
 /// terminal: frame coalescing, keys drawn at once, cancellation reaching

@@ -1,4 +1,5 @@
 import ChorusApp
+import ChorusAppCore
 import ChorusGraph
 import ChorusSettings
 import ChorusStore

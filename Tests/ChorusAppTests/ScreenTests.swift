@@ -3,6 +3,7 @@ import ChorusTesting
 import ChorusTUI
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// Whole screens compared with text files in Golden/ (CHORUS_UPDATE_GOLDENS=1 refreshes them).
 @Suite struct ScreenTests {

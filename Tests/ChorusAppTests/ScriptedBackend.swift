@@ -1,5 +1,6 @@
 import ChorusAgents
 import ChorusApp
+import ChorusAppCore
 import ChorusGraph
 import ChorusRuns
 import ChorusStore

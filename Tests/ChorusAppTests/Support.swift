@@ -2,6 +2,7 @@ import ChorusStore
 import ChorusTUI
 import Foundation
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// A model at a fixed size with the attribute-only theme and default keys.
 func makeModel(width: Int = 60, height: Int = 16, keys: [String: [String]] = [:]) throws -> AppModel {

@@ -3,6 +3,7 @@ import ChorusTesting
 import ChorusTUI
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// Tool calls in the chat, as `update` handles them: blocks in the
 /// transcript, the status bar, and the approval keys.

@@ -3,6 +3,7 @@ import ChorusTesting
 import ChorusTUI
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 @Suite struct UpdateTests {
     @Test func enterSendsAndStartsAReplyInTheDraft() throws {

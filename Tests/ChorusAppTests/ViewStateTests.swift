@@ -1,6 +1,7 @@
 import ChorusTUI
 import Testing
 @testable import ChorusApp
+@testable import ChorusAppCore
 
 /// The view is a function of the model: drawing never moves a scroll or a
 /// selection, and update keeps the scroll positions the view reads in range.

@@ -1,4 +1,5 @@
 import ChorusAgents
+import ChorusAppCore
 import ChorusGraph
 import ChorusModels
 import ChorusRuns

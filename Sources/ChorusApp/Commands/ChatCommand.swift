@@ -1,3 +1,4 @@
+import ChorusAppCore
 import ChorusGraph
 import ChorusSettings
 import ChorusStore

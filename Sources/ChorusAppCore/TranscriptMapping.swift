@@ -1,12 +1,13 @@
+import ChorusAppCore
 import ChorusGraph
 import ChorusModels
 import ChorusTUI
 import Foundation
 
 /// Saved messages (from the store or a server, read by `ChatMessage`'s one codec) as transcript entries, sanitized for the screen.
-enum TranscriptMapping {
+public enum TranscriptMapping {
     /// The conversation, tool calls as tool blocks; `label` names the assistant's entries.
-    static func entries(_ messages: [ChatMessage], label: String) -> [TranscriptEntry] {
+    public static func entries(_ messages: [ChatMessage], label: String) -> [TranscriptEntry] {
         var calls: [String: ToolCall] = [:]
         return messages.compactMap { message in
             for call in message.toolCalls { calls[call.id] = call }
@@ -20,13 +21,13 @@ enum TranscriptMapping {
     }
 
     /// A tool call as a transcript block: arguments on the first line, then the result.
-    static func toolEntry(id: String, name: String, arguments: Value, result: String?, status: TranscriptEntry.Status = .done) -> TranscriptEntry {
+    public static func toolEntry(id: String, name: String, arguments: Value, result: String?, status: TranscriptEntry.Status = .done) -> TranscriptEntry {
         var text = SafeText.sanitize(JSON.serialize(arguments), keepNewlines: false)
         if let result { text += "\n" + SafeText.sanitize(result) }
         return TranscriptEntry(id: id, role: .tool, label: "⚙ " + SafeText.sanitize(name, keepNewlines: false), text: text, status: status)
     }
 
-    static func entry(_ message: ChatMessage, label: String) -> TranscriptEntry? {
+    public static func entry(_ message: ChatMessage, label: String) -> TranscriptEntry? {
         let id = message.id.isEmpty ? UUID().uuidString : message.id
         let content = SafeText.sanitize(message.content)
         switch message.role {

@@ -1,3 +1,4 @@
+import ChorusAppCore
 import ChorusStore
 import ChorusAgents
 import ChorusGraph

@@ -1,3 +1,4 @@
+import ChorusAppCore
 import ChorusSupport
 
 /// The messages of running replies on their way to the app, in the order
