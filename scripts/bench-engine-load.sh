@@ -5,8 +5,7 @@
 # a fresh process per side, alternating LangGraph and Chorus; then the
 # Chorus-only policy overhead. Prints the ratio table.
 #   bash scripts/bench-engine-load.sh [--quick] [--runs N]
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench-common.sh"
 BENCH="$(cd ../shared/bench && pwd)"
 PY="$BENCH/langgraph/.venv/bin/python"
 OUT="${BENCH_OUT:-.bench-results/engine-load}"
@@ -21,9 +20,8 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$OUT"
 bash "$BENCH/langgraph/setup.sh" >&2
-swift build -c release --product chorus-bench >&2
-marker="chorus-bench-$$-$(date +%s)"
-export CHORUS_PROCESS_MARKER="$marker"
+bench_build chorus-bench
+bench_marker
 merge() { python3 -c 'import json,sys; print(json.dumps({"workloads": {k: v for f in sys.argv[1:] for k, v in json.load(open(f))["workloads"].items()}}))' "$@"; }
 for i in $(seq 1 "$RUNS"); do
   parts_lg=() parts_ch=()
@@ -31,13 +29,12 @@ for i in $(seq 1 "$RUNS"); do
     echo "[bench-engine-load] run $i/$RUNS $w: LangGraph" >&2
     "$PY" Benchmarks/langgraph/engine_load.py "$w" ${QUICK[@]+"${QUICK[@]}"} > "$OUT/lg-$w-$i.json"
     echo "[bench-engine-load] run $i/$RUNS $w: Chorus" >&2
-    .build/release/chorus-bench "$w" ${QUICK[@]+"${QUICK[@]}"} > "$OUT/ch-$w-$i.json"
+    "$BENCH_BIN/chorus-bench" "$w" ${QUICK[@]+"${QUICK[@]}"} > "$OUT/ch-$w-$i.json"
     parts_lg+=("$OUT/lg-$w-$i.json") parts_ch+=("$OUT/ch-$w-$i.json")
   done
-  .build/release/chorus-bench policies ${QUICK[@]+"${QUICK[@]}"} > "$OUT/ch-policies-$i.json"
+  "$BENCH_BIN/chorus-bench" policies ${QUICK[@]+"${QUICK[@]}"} > "$OUT/ch-policies-$i.json"
   merge "${parts_lg[@]}" > "$OUT/langgraph-$i.json"
   merge "${parts_ch[@]}" "$OUT/ch-policies-$i.json" > "$OUT/chorus-$i.json"
 done
-unset CHORUS_PROCESS_MARKER
-bash scripts/leftover-processes.sh "$marker"
+bench_leftovers
 python3 scripts/bench_table.py "$OUT" "$RUNS"

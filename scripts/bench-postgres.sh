@@ -13,14 +13,12 @@
 #   bash scripts/bench-postgres.sh [RUNS]   (RUNS: alternations of part 1, default 3;
 #                                            SKIP_CHECKPOINT=1 skips part 1)
 # Results: .bench-results/postgres-*/.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench-common.sh"
 runs="${1:-3}"
 out=".bench-results/postgres-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
-swift build -c release --scratch-path .build-release --product chorus-bench >&2
-swift build -c release --scratch-path .build-release --product chorus >&2
-bin=.build-release/release
+bench_build chorus-bench chorus
+bin="$BENCH_BIN"
 pgdir="$(mktemp -d -t chorus-bench-pg.XXXXXX)"
 pids=()
 cleanup() {

@@ -6,15 +6,13 @@
 # server, and key to screen and CPU while 8 remote branches stream at 100
 # tokens/s each.
 #   bash scripts/bench-remote.sh [--quick]
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench-common.sh"
 if bash scripts/remote/langgraph-dev.sh install >/dev/null; then
   export CHORUS_LANGGRAPH_DEV=1
 else
   echo "bench-remote.sh: WARNING: langgraph dev could not be installed; measuring against chorus serve only" >&2
 fi
-swift build -c release --product chorus-bench >&2
-swift build -c release --product chorus >&2
-marker="chorus-bench-$$-$(date +%s)"
-CHORUS_PROCESS_MARKER="$marker" .build/release/chorus-bench remote-startup remote-fanout "$@"
-bash scripts/leftover-processes.sh "$marker"
+bench_build chorus-bench chorus
+bench_marker
+"$BENCH_BIN/chorus-bench" remote-startup remote-fanout "$@"
+bench_leftovers

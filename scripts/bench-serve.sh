@@ -10,15 +10,14 @@
 #   bash scripts/bench-serve.sh [PY_LEVELS] [CURL_LEVELS] [REFERENCE_CURL_LEVELS]
 #   defaults: 1,10,100  100,500,1000  100,500 (the reference takes ~1 min at 500)
 # Results: .bench-results/serve-*/ (one JSON per server and level, plus startup times).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench-common.sh"
 py_levels="${1:-1,10,100}"
 curl_levels="${2:-100,500,1000}"
 reference_curl_levels="${3:-100,500}"
 kit="../shared/serve/langgraph-dev"
 out=".bench-results/serve-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
-swift build -c release --product chorus >&2
+bench_build chorus
 python="$(bash scripts/serve/sdk-venv.sh)"
 work="$(mktemp -d -t chorus-bench-serve.XXXXXX)"
 pids=()
@@ -38,7 +37,7 @@ fi
 
 start_chorus() {
   local t0; t0=$(now)
-  CHORUS_OFFLINE_TOKENS_PER_SECOND=100 .build/release/chorus serve --port 0 --db "$work/chorus-$1.sqlite" \
+  CHORUS_OFFLINE_TOKENS_PER_SECOND=100 "$BENCH_BIN/chorus" serve --port 0 --db "$work/chorus-$1.sqlite" \
     >"$work/chorus.out" 2>"$work/chorus.log" &
   chorus_pid=$!; pids+=("$chorus_pid")
   until grep -q "listening on" "$work/chorus.out" 2>/dev/null; do sleep 0.005; done

@@ -3,8 +3,7 @@
 # Chorus engine in one sitting, alternating (LangGraph, Chorus, LangGraph,
 # Chorus), and prints the ratio of medians with the issue targets.
 #   bash scripts/bench-vs-langgraph.sh [--quick] [--runs N] [WORKLOAD...]
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench-common.sh"
 BENCH="$(cd ../shared/bench && pwd)"
 OUT="${BENCH_OUT:-.bench-results}"
 RUNS=2
@@ -17,15 +16,13 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$OUT"
 bash "$BENCH/langgraph/setup.sh" >&2
-swift build -c release --product chorus-bench >&2
-marker="chorus-bench-$$-$(date +%s)"
-export CHORUS_PROCESS_MARKER="$marker"
+bench_build chorus-bench
+bench_marker
 for i in $(seq 1 "$RUNS"); do
   echo "[bench-vs-langgraph] run $i/$RUNS: LangGraph" >&2
   "$BENCH/langgraph/.venv/bin/python" "$BENCH/langgraph/bench.py" ${ARGS[@]+"${ARGS[@]}"} > "$OUT/langgraph-$i.json"
   echo "[bench-vs-langgraph] run $i/$RUNS: Chorus" >&2
-  .build/release/chorus-bench ${ARGS[@]+"${ARGS[@]}"} > "$OUT/chorus-$i.json"
+  "$BENCH_BIN/chorus-bench" ${ARGS[@]+"${ARGS[@]}"} > "$OUT/chorus-$i.json"
 done
-unset CHORUS_PROCESS_MARKER
-bash scripts/leftover-processes.sh "$marker"
+bench_leftovers
 python3 scripts/bench_table.py "$OUT" "$RUNS"
