@@ -109,6 +109,14 @@ public struct LangGraphClient: Sendable {
         return events(request)
     }
 
+    /// Every run on the thread from now on (`threads.join_stream`): each one's
+    /// events, then `metadata {"status": "run_done", "run_id"}`; it ends when the server does.
+    public func followThread(_ threadId: String) -> AsyncThrowingStream<RunStreamPart, Error> {
+        var request = request(.GET, "/threads/" + Self.segment(threadId) + "/stream")
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        return events(request)
+    }
+
     /// The run's status: `pending`, `running`, `success`, `error`, `interrupted`, `timeout`.
     public func runStatus(threadId: String, runId: String) async throws -> String {
         let run = try await call(.GET, "/threads/" + Self.segment(threadId) + "/runs/" + Self.segment(runId))

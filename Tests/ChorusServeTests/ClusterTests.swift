@@ -168,6 +168,37 @@ struct ClusterTests {
         await b?.stop()
     }
 
+    /// A client follows a thread's runs on one instance; a run submitted on the
+    /// other instance reaches it (a notice, not a poll), events and then run_done.
+    @Test func aThreadFollowedOnOneInstanceSeesARunSubmittedOnTheOther() async throws {
+        try await withInstances(2, tokensPerSecond: 200) { _, servers in
+            let (a, b) = (servers[0], servers[1])
+            let thread = try await HTTP.post(a.url + "/threads", [:])["thread_id"]!.stringValue!
+            let client = try LangGraphClient(url: b.url, apiKey: nil, streamIdleLimit: 60)
+            let follower = Task { () -> [RunStreamPart] in
+                var parts: [RunStreamPart] = []
+                for try await part in client.followThread(thread) {
+                    parts.append(part)
+                    if part.mode == "metadata", part.data["status"] == "run_done" { break }
+                }
+                return parts
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let run = try await HTTP.post(a.url + "/threads/\(thread)/runs", [
+                "assistant_id": "chat", "input": ["messages": [["role": "user", "content": "followed from b"]]], "stream_mode": ["values"],
+            ])["run_id"]!.stringValue!
+            // A follower that hears nothing in 60 s is stopped: its parts then show what was missing.
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(60))
+                follower.cancel()
+            }
+            let parts = (try? await follower.value) ?? []
+            watchdog.cancel()
+            #expect(parts.contains { $0.mode == "values" }, "\(parts.map(\.mode))")
+            #expect(parts.last?.data["run_id"]?.stringValue == run)
+        }
+    }
+
     /// SIGTERM with no grace: the instance stops its runs and hands them back
     /// to the queue at once, so the other instance goes on with them without
     /// waiting for their leases to run out.

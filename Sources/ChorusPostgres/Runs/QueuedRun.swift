@@ -71,6 +71,8 @@ public enum RunNotice: Sendable, Equatable {
     case events(runIds: [String])
     /// This run ended.
     case ended(runId: String)
+    /// A run was submitted on this thread (for those who follow the thread's runs).
+    case submitted(threadId: String)
     /// Listening (again): notices sent before were not heard.
     case resync
 
@@ -80,6 +82,7 @@ public enum RunNotice: Sendable, Equatable {
         case .cancel(let id): return "c " + id
         case .events(let ids): return "e " + ids.joined(separator: " ")
         case .ended(let id): return "d " + id
+        case .submitted(let thread): return "s " + thread
         case .resync: return nil
         }
     }
@@ -91,6 +94,7 @@ public enum RunNotice: Sendable, Equatable {
         case "c" where parts.count == 2: self = .cancel(runId: parts[1])
         case "e" where parts.count >= 2: self = .events(runIds: Array(parts.dropFirst()))
         case "d" where parts.count == 2: self = .ended(runId: parts[1])
+        case "s" where parts.count == 2: self = .submitted(threadId: parts[1])
         default: return nil
         }
     }

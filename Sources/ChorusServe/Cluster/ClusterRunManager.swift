@@ -32,6 +32,8 @@ actor ClusterRunManager: RunRegistry {
     /// The runs a shutdown stopped before they ended, to release to the queue.
     private var handedBack: [String] = []
     private var accepting = true
+    /// Followers of a thread's runs (`GET /threads/{id}/stream`) waiting for the next one.
+    private var watchers = ThreadWatchers()
     /// False once a claim found nothing, until an instance says runs wait
     /// (`.queued`, a resync, leases that ran out): no claim is tried in vain.
     private var pendingMayWait = true
@@ -89,6 +91,9 @@ actor ClusterRunManager: RunRegistry {
             if let stream { run.log.unfollow(stream.key) }
             throw error is ThreadBusy ? APIError.busyThread : error
         }
+        // Whoever follows the thread's runs, here or on another instance, hears of this one.
+        watchers.wake(thread: run.threadId)
+        try? await queue.notify(.submitted(threadId: run.threadId))
         if strategy == .interrupt || strategy == .rollback {
             for other in active { try? await stop(other.id, action: strategy == .rollback ? "rollback" : "interrupt") }
         }
@@ -142,6 +147,26 @@ actor ClusterRunManager: RunRegistry {
         }
     }
 
+    func runs(onThread thread: String, notIn seen: Set<String>, waitingAtMost timeout: Duration) async throws -> [ServedRun] {
+        let fresh = try await runs(onThread: thread).filter { !seen.contains($0.id) }
+        guard fresh.isEmpty, accepting else { return fresh }
+        let id = UUID()
+        await ThreadWatchers.wait(timeout: timeout) {
+            await self.watch(id: id, thread: thread)
+        } unwatch: {
+            await self.unwatch(id: id, thread: thread)
+        }
+        return try await runs(onThread: thread).filter { !seen.contains($0.id) }
+    }
+
+    private func watch(id: UUID, thread: String) async {
+        await withCheckedContinuation { continuation in
+            accepting ? watchers.add(continuation, id: id, thread: thread) : continuation.resume()
+        }
+    }
+
+    private func unwatch(id: UUID, thread: String) { watchers.remove(id: id, thread: thread) }
+
     func activity(of thread: String) async throws -> ThreadActivity? {
         guard let found = try await queue.threadStatus(thread) else { return nil }
         return ThreadActivity(status: found.status, error: found.errorType.map { ($0, found.errorMessage ?? "") })
@@ -163,6 +188,7 @@ actor ClusterRunManager: RunRegistry {
     /// hands the rest back to the queue: another instance goes on with them.
     func shutdown(grace: Duration) async {
         accepting = false
+        watchers.wakeAll()
         let running = executing.keys.compactMap { known[$0] }
         await GraceWait.untilEnded(running, grace: grace) { await self.letGoOfRunningRuns() }
         let remaining = handedBack
@@ -294,7 +320,11 @@ actor ClusterRunManager: RunRegistry {
         case .queued:
             pendingMayWait = true
             await claimPending()
+        case .submitted(let thread):
+            watchers.wake(thread: thread)
         case .resync:
+            // Notices were missed: every follower of a thread looks again.
+            watchers.wakeAll()
             pendingMayWait = true
             await claimPending()
             // Notices were missed: the runs followed here may have gone on, or ended.

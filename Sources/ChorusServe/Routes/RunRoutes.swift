@@ -135,13 +135,15 @@ enum RunRoutes {
     /// `GET /threads/{id}/stream`: the events of every run on the thread from
     /// now on (runs already finished are not replayed), each followed by
     /// `metadata {"status": "run_done", "run_id"}`, until the client leaves or
-    /// the server shuts down. New runs are picked up within 100 ms.
+    /// the server shuts down. A new run is picked up as it is submitted (here or,
+    /// in a cluster, on another instance): the stream waits for it, it does not poll.
     private static func threadEvents(_ thread: String, state: ServerState) -> Response {
         Response(status: .ok, headers: sseHeaders, body: ResponseBody { writer in
             var seen = Set(try await state.runs.runs(onThread: thread).filter { $0.status.isFinal }.map(\.id))
             var quietSince = ContinuousClock.now
             while await state.runs.isAccepting {
-                let fresh = try await state.runs.runs(onThread: thread).filter { !seen.contains($0.id) }
+                let untilHeartbeat = RunLifecycleService.heartbeatInterval - (ContinuousClock.now - quietSince)
+                let fresh = try await state.runs.runs(onThread: thread, notIn: seen, waitingAtMost: max(untilHeartbeat, .zero))
                 for run in fresh {
                     seen.insert(run.id)
                     let follower = run.log.follow(after: nil)
@@ -155,7 +157,6 @@ enum RunRoutes {
                     try await writer.write(SSEFrame.heartbeat)
                     quietSince = ContinuousClock.now
                 }
-                try await Task.sleep(for: .milliseconds(100))
             }
             try await writer.finish(nil)
         })

@@ -25,6 +25,7 @@ actor RunManager {
     private var lastOutcome: [String: ThreadActivity] = [:]
     private var finishedOrder: [String] = []
     private var accepting = true
+    private var watchers = ThreadWatchers()
     /// Finished runs that keep their final state in memory for `join`, oldest first.
     private var keepingValues: [(run: ServedRun, endedAt: ContinuousClock.Instant)] = []
     /// At least this many finished runs keep their final state, and every run for `valuesKeptFor` after it ends.
@@ -72,8 +73,29 @@ actor RunManager {
         runsByThread[thread, default: []].append(run.id)
         queued[thread, default: []].append(run)
         startNext(on: thread)
+        watchers.wake(thread: thread)
         return stream
     }
+
+    func runs(onThread thread: String, notIn seen: Set<String>, waitingAtMost timeout: Duration) async -> [ServedRun] {
+        let fresh = runs(onThread: thread).filter { !seen.contains($0.id) }
+        guard fresh.isEmpty, accepting else { return fresh }
+        let id = UUID()
+        await ThreadWatchers.wait(timeout: timeout) {
+            await self.watch(id: id, thread: thread)
+        } unwatch: {
+            await self.unwatch(id: id, thread: thread)
+        }
+        return runs(onThread: thread).filter { !seen.contains($0.id) }
+    }
+
+    private func watch(id: UUID, thread: String) async {
+        await withCheckedContinuation { continuation in
+            accepting ? watchers.add(continuation, id: id, thread: thread) : continuation.resume()
+        }
+    }
+
+    private func unwatch(id: UUID, thread: String) { watchers.remove(id: id, thread: thread) }
 
     func run(_ id: String) -> ServedRun? { runs[id] }
 
@@ -127,6 +149,7 @@ actor RunManager {
     /// cancels the rest (their threads can be resumed from their last checkpoint).
     func shutdown(grace: Duration) async {
         accepting = false
+        watchers.wakeAll()
         for (thread, list) in queued {
             for run in list { endQueued(run, rollback: false) }
             queued[thread] = []

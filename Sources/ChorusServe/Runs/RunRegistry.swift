@@ -18,6 +18,9 @@ protocol RunRegistry: Sendable {
     func runs(onThread thread: String, limit: Int, offset: Int, status: RunStatus?) async throws -> [ServedRun]
     /// False once shutdown has begun: open streams that wait for runs should end.
     var isAccepting: Bool { get async }
+    /// The thread's runs not in `seen`, oldest first; when there are none, waits
+    /// (without polling) until one is submitted, the server shuts down or `timeout` passes.
+    func runs(onThread thread: String, notIn seen: Set<String>, waitingAtMost timeout: Duration) async throws -> [ServedRun]
     /// `busy` while a run is active or queued, else how its last run ended; nil when unknown.
     func activity(of thread: String) async throws -> ThreadActivity?
     /// Stops a run: a queued one at once, an active one at its next await.
