@@ -147,25 +147,13 @@ actor ClusterRunManager: RunRegistry {
         }
     }
 
-    func runs(onThread thread: String, notIn seen: Set<String>, waitingAtMost timeout: Duration) async throws -> [ServedRun] {
-        let fresh = try await runs(onThread: thread).filter { !seen.contains($0.id) }
-        guard fresh.isEmpty, accepting else { return fresh }
-        let id = UUID()
-        await ThreadWatchers.wait(timeout: timeout) {
-            await self.watch(id: id, thread: thread)
-        } unwatch: {
-            await self.unwatch(id: id, thread: thread)
-        }
-        return try await runs(onThread: thread).filter { !seen.contains($0.id) }
-    }
-
-    private func watch(id: UUID, thread: String) async {
+    func watch(id: UUID, thread: String) async {
         await withCheckedContinuation { continuation in
             accepting ? watchers.add(continuation, id: id, thread: thread) : continuation.resume()
         }
     }
 
-    private func unwatch(id: UUID, thread: String) { watchers.remove(id: id, thread: thread) }
+    func unwatch(id: UUID, thread: String) { watchers.remove(id: id, thread: thread) }
 
     func activity(of thread: String) async throws -> ThreadActivity? {
         guard let found = try await queue.threadStatus(thread) else { return nil }

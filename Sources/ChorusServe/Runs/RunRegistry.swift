@@ -1,4 +1,5 @@
 import ChorusGraph
+import Foundation
 
 /// Every run the server knows, as the routes see them: `RunManager` when one
 /// instance serves a SQLite database, `ClusterRunManager` when several share
@@ -18,9 +19,10 @@ protocol RunRegistry: Sendable {
     func runs(onThread thread: String, limit: Int, offset: Int, status: RunStatus?) async throws -> [ServedRun]
     /// False once shutdown has begun: open streams that wait for runs should end.
     var isAccepting: Bool { get async }
-    /// The thread's runs not in `seen`, oldest first; when there are none, waits
-    /// (without polling) until one is submitted, the server shuts down or `timeout` passes.
-    func runs(onThread thread: String, notIn seen: Set<String>, waitingAtMost timeout: Duration) async throws -> [ServedRun]
+    /// Waits until a run is submitted on `thread` or the server shuts down (or `unwatch(id:)` ends the wait).
+    func watch(id: UUID, thread: String) async
+    /// Ends the watch `id`, at once if it still waits.
+    func unwatch(id: UUID, thread: String) async
     /// `busy` while a run is active or queued, else how its last run ended; nil when unknown.
     func activity(of thread: String) async throws -> ThreadActivity?
     /// Stops a run: a queued one at once, an active one at its next await.
@@ -31,6 +33,22 @@ protocol RunRegistry: Sendable {
     func heartbeat() async
     /// Refuses new runs, lets running ones finish for up to `grace`, then stops the rest.
     func shutdown(grace: Duration) async
+}
+
+extension RunRegistry {
+    /// The thread's runs not in `seen`, oldest first; when there are none, waits
+    /// (without polling) until one is submitted, the server shuts down or `timeout` passes.
+    func runs(onThread thread: String, notIn seen: Set<String>, waitingAtMost timeout: Duration) async throws -> [ServedRun] {
+        let fresh = try await runs(onThread: thread).filter { !seen.contains($0.id) }
+        guard fresh.isEmpty, await isAccepting else { return fresh }
+        let id = UUID()
+        await ThreadWatchers.wait(timeout: timeout) {
+            await self.watch(id: id, thread: thread)
+        } unwatch: {
+            await self.unwatch(id: id, thread: thread)
+        }
+        return try await runs(onThread: thread).filter { !seen.contains($0.id) }
+    }
 }
 
 /// A thread's status as far as runs decide it.
