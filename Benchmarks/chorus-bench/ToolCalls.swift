@@ -7,7 +7,7 @@ import ChorusTesting
 import ChorusTools
 import Foundation
 
-/// `tools` (issue 16), on real MCP servers (`scripts/mcp/test_server.py`,
+/// `tools` (issue 16), on real MCP servers (`Tests/Fixtures/mcp/test_server.py`,
 /// needs `CHORUS_MCP_PYTHON`, see scripts/bench-tools.sh):
 /// - the client-side cost of a tool call: a call through `MCPServer`
 ///   minus a bare JSON-RPC round trip on a pipe to the same server;

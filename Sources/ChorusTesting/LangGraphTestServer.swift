@@ -5,7 +5,7 @@ import NIOPosix
 
 /// A LangGraph server for the remote-client tests, on loopback: the real
 /// reference `langgraph dev` (graphs `chat`, `fanout`, `approve`, `nested`
-/// of `scripts/remote/langgraph-dev/app`) or `chorus serve` from this build.
+/// of `Tests/Fixtures/langgraph-dev/app`) or `chorus serve` from this build.
 public final class LangGraphTestServer: Sendable {
     public enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
         case langgraphDev = "langgraph dev"

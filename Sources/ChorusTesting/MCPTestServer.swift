@@ -3,7 +3,7 @@ import Foundation
 /// The real MCP servers of the tests: `scripts/mcp/mcp-venv.sh` makes a
 /// venv holding the Python MCP SDK, `mcp-server-time` and `mcp-server-git`;
 /// `scripts/test.sh` exports its python as `CHORUS_MCP_PYTHON`. Our own
-/// misbehaving server is `scripts/mcp/test_server.py`.
+/// misbehaving server is `Tests/Fixtures/mcp/test_server.py`.
 public enum MCPTestServer {
     /// The venv's python, or nil when the servers are not installed (tests are then skipped).
     public static let python = ProcessInfo.processInfo.environment["CHORUS_MCP_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
@@ -26,7 +26,7 @@ public enum MCPTestServer {
         """
     }
 
-    /// `scripts/mcp/test_server.py`.
+    /// `Tests/Fixtures/mcp/test_server.py`.
     public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/mcp/test_server.py").path
+        .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/mcp/test_server.py").path
 }

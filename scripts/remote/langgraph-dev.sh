@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and runs the real LangGraph reference server (`langgraph dev`,
-# langgraph-api 0.16.7) on the project in scripts/remote/langgraph-dev/app
+# langgraph-api 0.16.7) on the test project in Tests/Fixtures/langgraph-dev/app
 # (graphs chat, fanout, approve, nested on a fake streaming model), for the
 # tests that drive Chorus against a real LangGraph server. Only `install`
 # needs the network (PyPI); the server itself runs offline.
@@ -71,7 +71,7 @@ cmd_start() {
   # A writable copy: langgraph dev pickles its "in-memory" state into
   # .langgraph_api in its working directory; a fresh copy starts empty.
   rm -rf "$workdir/app"
-  cp -R "$kit/app" "$workdir/app"
+  cp -R "$here/../../Tests/Fixtures/langgraph-dev/app" "$workdir/app"
   chmod -R u+w "$workdir/app"
   export LANGGRAPH_CLI_NO_ANALYTICS=1 LANGGRAPH_NO_VERSION_CHECK=true LANGSMITH_TRACING=false LANGCHAIN_TRACING_V2=false
   export TOKENS="${TOKENS:-100}" DELAY_MS="${DELAY_MS:-10}" FANOUT="${FANOUT:-3}" PYTHONUNBUFFERED=1
