@@ -57,18 +57,22 @@ import Testing
         await quit(running)
     }
 
-    @Test func aKeyIsDrawnAtOnceAndTheTokenFrameItMadeMootDrawsNothing() async throws {
-        let (running, _) = try await startReplying()
+    /// A key is drawn at once, ahead of the tokens waiting for their frame: applying them would
+    /// delay the key. They go with the frame after it, one frame interval on.
+    @Test func aKeyIsDrawnAtOnceAndTheTokensWaitingGoWithTheFrameAfterIt() async throws {
+        let (running, waiting) = try await startReplying()
         backend.then(.tokens(["streamed "]))
-        try await until { backend.record.sent == 1 && clock.sleeperCount == 2 }
+        try await until { waiting() == 1 && clock.sleeperCount == 2 }
         let before = terminal.frameCount
         terminal.input(.key(.character("x")))
-        try await terminal.until { $0.contains("streamed") && terminal.lastInputShown }
+        try await terminal.until { _ in terminal.lastInputShown }
         #expect(terminal.frameCount == before + 1)
-        // The token frame's timer was cancelled: only the ticker sleeps.
-        try await until { clock.sleeperCount == 1 }
+        #expect(!terminal.screenText.contains("streamed"))
+        // The token frame the key replaced is due one interval after the key's frame.
+        try await until { clock.sleeperCount == 2 }
         clock.advance(by: .milliseconds(16))
-        #expect(terminal.frameCount == before + 1)
+        try await terminal.until { $0.contains("streamed") }
+        #expect(terminal.frameCount == before + 2)
         backend.then(.end)
         await quit(running)
     }

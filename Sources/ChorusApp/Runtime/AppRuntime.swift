@@ -84,19 +84,42 @@ public final class AppRuntime {
         // Something changed since the last frame (a frame already on its way when a key's frame showed it draws nothing).
         var dirty = false
         var lastFrame = clock.now - .seconds(1)
+        // The frame due was asked for by a key: it shows the key first, and the tokens waiting go with the frame after it.
+        var keyFrameDue = false
+        func scheduleFrame(interactive: Bool) {
+            frameDue = true
+            keyFrameDue = interactive
+            // Streamed tokens share one frame per `frameInterval`.
+            let due = interactive ? lastFrame + .milliseconds(1) : lastFrame + frameInterval
+            if due <= clock.now {
+                inbox.yield(.frame)
+            } else {
+                frameTimer = Task {
+                    try? await clock.sleep(until: due)
+                    if !Task.isCancelled { inbox.yield(.frame) }
+                }
+            }
+        }
         for await msg in messages {
             model.now = clock.date
             if case .frame = msg {
                 frameDue = false
                 frameTimer = nil
-                // The tokens that waited for this frame.
-                let mail = mailbox.takeAll()
-                for waiting in mail { handle(waiting) }
-                if model.quitting { break }
-                guard dirty || !mail.isEmpty else { continue }
-                dirty = false
-                lastFrame = clock.now
-                draw()
+                let forKey = keyFrameDue
+                keyFrameDue = false
+                if !forKey {
+                    // The tokens that waited for this frame.
+                    let mail = mailbox.takeAll()
+                    for waiting in mail { handle(waiting) }
+                    if model.quitting { break }
+                    if !mail.isEmpty { dirty = true }
+                }
+                if dirty {
+                    dirty = false
+                    lastFrame = clock.now
+                    draw()
+                }
+                if forKey, mailbox.count > 0 { scheduleFrame(interactive: false) }
                 continue
             }
             dirty = true
@@ -114,19 +137,10 @@ public final class AppRuntime {
             if interactive, frameDue {
                 frameTimer?.cancel()
                 frameTimer = nil
+                keyFrameDue = true
                 inbox.yield(.frame)
             } else if !frameDue {
-                frameDue = true
-                // Streamed tokens share one frame per `frameInterval`.
-                let due = interactive ? lastFrame + .milliseconds(1) : lastFrame + frameInterval
-                if due <= clock.now {
-                    inbox.yield(.frame)
-                } else {
-                    frameTimer = Task {
-                        try? await clock.sleep(until: due)
-                        if !Task.isCancelled { inbox.yield(.frame) }
-                    }
-                }
+                scheduleFrame(interactive: interactive)
             }
         }
         await shutDown()
