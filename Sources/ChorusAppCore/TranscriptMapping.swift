@@ -1,4 +1,3 @@
-import ChorusAppCore
 import ChorusGraph
 import ChorusModels
 import ChorusTUI
