@@ -119,7 +119,7 @@ if Context.environment["CHORUS_FUZZ"] == "1" {
     package.products.append(.executable(name: "chorus-fuzz", targets: ["chorus-fuzz"]))
     package.targets.append(.executableTarget(
         name: "chorus-fuzz",
-        dependencies: ["ChorusGraph", "ChorusModels", "ChorusApp", "ChorusAppCore", "ChorusSettings", "ChorusTUI", "ChorusCurses", "ChorusServe", .product(name: "NIOCore", package: "swift-nio")],
+        dependencies: ["ChorusGraph", "ChorusModels", "ChorusAppCore", "ChorusSettings", "ChorusTUI", "ChorusCurses", "ChorusServe", .product(name: "NIOCore", package: "swift-nio")],
         path: "Fuzz/chorus-fuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ))

@@ -1,4 +1,3 @@
-import ChorusApp
 import ChorusSettings
 
 /// The config loader on any text: a config or a `ConfigError`, never a crash.

@@ -1,4 +1,3 @@
-import ChorusApp
 import ChorusAppCore
 import ChorusSettings
 
