@@ -42,7 +42,7 @@ public struct RunStreamDecoder: Sendable {
             return fanOut.stepEnded()
         case "custom":
             // Inside a subgraph the namespace names the root task; at the root the server does not say.
-            return [.custom(node: nil, task: part.namespace.first.map { Self.split($0).id }, part.data)]
+            return [.custom(node: nil, task: part.namespace.first.map { RootTask(segment: $0).id }, part.data)]
         case "error":
             let message = part.data["message"]?.stringValue ?? part.data["error"]?.stringValue ?? part.data.stringValue ?? JSON.serialize(part.data)
             let type = part.data["error"]?.stringValue
@@ -75,17 +75,12 @@ public struct RunStreamDecoder: Sendable {
         }
         guard !text.isEmpty else { return usage }
         let namespace = metadata["langgraph_checkpoint_ns"]?.stringValue ?? part.namespace.joined(separator: "|")
-        let root: (node: String, id: String) = namespace.split(separator: "|").first.map { Self.split(String($0)) } ?? (node, "")
+        let root = namespace.split(separator: "|").first.map { RootTask(segment: $0) } ?? RootTask(node: node, id: "")
         let token = RunToken(text: text, messageId: chunk["id"]?.stringValue ?? "", node: node, step: metadata["langgraph_step"]?.intValue ?? step,
                              task: root.id)
         return fanOut.token(token, rootNode: root.node) + usage
     }
 
-    /// A checkpoint namespace segment, `node:task`, as its two parts.
-    static func split(_ segment: String) -> (node: String, id: String) {
-        guard let colon = segment.firstIndex(of: ":") else { return (segment, "") }
-        return (String(segment[..<colon]), String(segment[segment.index(after: colon)...]))
-    }
 
     /// Tool calls asked for and answered, and model usage, in the root graph's node updates:
     /// AI messages with `tool_calls` and `usage_metadata`, and `tool` messages.

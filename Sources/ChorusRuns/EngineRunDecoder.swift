@@ -13,10 +13,10 @@ public struct EngineRunDecoder: Sendable {
 
     /// The updates one event brings (often none).
     public mutating func decode(_ event: RunEvent) -> [RunUpdate] {
-        let root = event.namespace.isEmpty
+        let atRoot = event.namespace.isEmpty
         let task = RunTask(node: event.node ?? "", id: event.task ?? "", step: event.step ?? 0)
         // The root task an event comes from: its own, or the one its subgraph runs in (`node:id`).
-        let (rootNode, rootTask) = event.namespace.first.map(Self.split) ?? (task.node, task.id)
+        let root = event.namespace.first.map { RootTask(segment: $0) } ?? RootTask(node: task.node, id: task.id)
         switch event.kind {
         case .runStart:
             return [.started(runId: event.runId)]
@@ -24,43 +24,37 @@ public struct EngineRunDecoder: Sendable {
             return fanOut.stepEnded() + [.finished(state: output)]
         case .runError(let message):
             return [.failed(message)]
-        case .nodeStart where root:
+        case .nodeStart where atRoot:
             var updates: [RunUpdate] = []
             if let step, task.step > step { updates = fanOut.stepEnded() }
             step = task.step
             return updates + [.nodeStarted(task)]
-        case .nodeEnd where root:
+        case .nodeEnd where atRoot:
             return [.nodeEnded(task, error: nil)]
-        case .nodeError(let message) where root:
+        case .nodeError(let message) where atRoot:
             return [.nodeEnded(task, error: message)]
         case .nodeStart, .nodeEnd, .nodeError, .modelStart:
             return []
         case .nodeRetry(let attempt, let maxAttempts, let delay, let reason):
-            return [.retrying(RunRetry(node: event.node, task: rootTask, attempt: attempt, maxAttempts: maxAttempts, delay: delay, reason: reason,
+            return [.retrying(RunRetry(node: event.node, task: root.id, attempt: attempt, maxAttempts: maxAttempts, delay: delay, reason: reason,
                                        wholeNode: true))]
         case .modelRetry(let attempt, let maxAttempts, let delay, let reason):
-            return [.retrying(RunRetry(node: event.node, task: rootTask, attempt: attempt, maxAttempts: maxAttempts, delay: delay, reason: reason))]
+            return [.retrying(RunRetry(node: event.node, task: root.id, attempt: attempt, maxAttempts: maxAttempts, delay: delay, reason: reason))]
         case .token(let text, let messageId):
             guard !text.isEmpty else { return [] }
-            return fanOut.token(RunToken(text: text, messageId: messageId, node: task.node, step: task.step, task: rootTask), rootNode: rootNode)
+            return fanOut.token(RunToken(text: text, messageId: messageId, node: task.node, step: task.step, task: root.id), rootNode: root.node)
         case .modelEnd(let usage):
             guard let usage else { return [] }
             return [.usage(RunUsage(node: event.node, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens))]
         case .toolStart(let name, let input):
             toolStarts[event.id] = event.timestamp
-            return [.toolStarted(RunToolCall(id: event.id, name: name, input: input, task: rootTask))]
+            return [.toolStarted(RunToolCall(id: event.id, name: name, input: input, task: root.id))]
         case .toolEnd(let name, let output):
             let seconds = toolStarts.removeValue(forKey: event.id).map { event.timestamp - $0 }
             return [.toolEnded(RunToolResult(id: event.id, name: name, output: output.stringValue ?? JSON.serialize(output), seconds: seconds,
-                                             task: rootTask))]
+                                             task: root.id))]
         case .custom(let data):
-            return [.custom(node: event.node, task: rootTask, data)]
+            return [.custom(node: event.node, task: root.id, data)]
         }
-    }
-
-    /// `node:id` as its two parts.
-    private static func split(_ segment: String) -> (String, String) {
-        guard let colon = segment.firstIndex(of: ":") else { return (segment, "") }
-        return (String(segment[..<colon]), String(segment[segment.index(after: colon)...]))
     }
 }

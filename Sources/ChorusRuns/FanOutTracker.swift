@@ -7,10 +7,10 @@
 /// alone in its step streams the answer, unless it runs the branches' node.
 public struct FanOutTracker: Sendable {
     /// Tasks that streamed tokens in the current superstep, in order, with the tokens sent as reply tokens.
-    private var stepTasks: [String] = []
-    private var replyTokens: [(task: String, token: RunToken)] = []
+    private var stepTasks: [RootTask] = []
+    private var replyTokens: [(task: RootTask, token: RunToken)] = []
     /// Branch names by task, once the run has fanned out.
-    private var branches: [String: String] = [:]
+    private var branches: [RootTask: String] = [:]
     private var branchNodes: [String: Int] = [:]
     private var fannedOut = false
 
@@ -18,15 +18,15 @@ public struct FanOutTracker: Sendable {
 
     /// The updates a token brings; `rootNode` is the node of its root task (`token.task`).
     public mutating func token(_ token: RunToken, rootNode: String) -> [RunUpdate] {
-        let task = rootNode + ":" + token.task
+        let task = RootTask(node: rootNode, id: token.task)
         var updates: [RunUpdate] = []
         if !stepTasks.contains(task) {
             stepTasks.append(task)
-            if stepTasks.count >= 2 || (fannedOut && branchNodes[Self.node(of: task)] != nil) {
+            if stepTasks.count >= 2 || (fannedOut && branchNodes[task.node] != nil) {
                 // Every task of this step streams side by side: each becomes a branch, with what it already sent.
                 for earlier in stepTasks where branches[earlier] == nil {
                     let branch = open(earlier)
-                    updates.append(.branchOpened(branch: branch, node: Self.node(of: earlier), task: Self.id(of: earlier)))
+                    updates.append(.branchOpened(branch: branch, node: earlier.node, task: earlier.id))
                     for sent in replyTokens where sent.task == earlier {
                         var moved = sent.token
                         moved.part = .branch(branch)
@@ -56,21 +56,11 @@ public struct FanOutTracker: Sendable {
         return done ? [.branchesDone] : []
     }
 
-    /// The parts of a task key, `node:id`.
-    private static func node(of task: String) -> String {
-        task.split(separator: ":", maxSplits: 1).first.map(String.init) ?? task
-    }
-
-    private static func id(of task: String) -> String {
-        task.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-    }
-
     /// Names the task's branch after its node: `worker 3` for the third `worker`.
-    private mutating func open(_ task: String) -> String {
-        let node = Self.node(of: task)
-        let count = branchNodes[node, default: 0] + 1
-        branchNodes[node] = count
-        let label = node + " " + String(count)
+    private mutating func open(_ task: RootTask) -> String {
+        let count = branchNodes[task.node, default: 0] + 1
+        branchNodes[task.node] = count
+        let label = task.node + " " + String(count)
         branches[task] = label
         return label
     }
