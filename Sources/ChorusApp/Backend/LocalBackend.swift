@@ -187,15 +187,12 @@ public final class LocalBackend: ThreadBackend {
     static func stream(_ graph: CompiledGraph, _ input: RunInput, config: RunConfig, keepingReplyAs replyNode: String?,
                        into updates: AsyncThrowingStream<RunUpdate, any Error>.Continuation) async throws {
         var decoder = EngineRunDecoder()
-        var partial = "", messageId = ""
+        var partial = PartialReply()
         var finished: RunUpdate?
         do {
             for try await event in graph.events(input, config: config) {
                 for update in decoder.decode(event) {
-                    if case .token(let token) = update, token.part == .reply {
-                        if token.messageId != messageId { (messageId, partial) = (token.messageId, "") }
-                        partial += token.text
-                    }
+                    partial.add(update)
                     if case .finished = update { finished = update } else { updates.yield(update) }
                 }
             }
@@ -204,10 +201,8 @@ public final class LocalBackend: ThreadBackend {
             if !interrupts.isEmpty { updates.yield(.interrupted(interrupts.map { RunInterrupt(value: $0.value, id: $0.id) })) }
             if let finished { updates.yield(finished) }
         } catch {
-            guard let replyNode, !partial.isEmpty else { throw error }
             let cancelled = Task.isCancelled || error is CancellationError
-            let kept = ChatMessage(role: .assistant, content: partial, id: messageId.isEmpty ? "cancelled-" + UUID().uuidString.lowercased() : messageId,
-                                   status: cancelled ? .cancelled : .failed("\(error)"))
+            guard let replyNode, let kept = partial.message(cancelled ? .cancelled : .failed("\(error)")) else { throw error }
             let saved = StateUpdate<ChatGraph.State> { $0.messages = [kept] }.values
             await Task.detached {
                 _ = try? await graph.updateState(config: config, values: saved, asNode: replyNode)

@@ -174,21 +174,18 @@ public final class RemoteBackend: ThreadBackend {
     private func follow(threadId: String, _ request: RunStreamRequest, keepingReply: Bool) -> RunUpdates {
         let client = self.client
         return .producing { updates in
-            var partial = "", messageId = "", replyNode: String?
+            var partial = PartialReply()
             let follower = RemoteRunFollower(client: client, threadId: threadId)
             let ending = try await follower.follow(request) { update in
-                if case .token(let token) = update, token.part == .reply {
-                    if !token.messageId.isEmpty, token.messageId != messageId { (messageId, partial) = (token.messageId, "") }
-                    partial += token.text
-                    replyNode = token.node.isEmpty ? replyNode : token.node
-                }
+                partial.add(update)
                 updates.yield(update)
             }
             switch ending {
             case .done: return
             case .failed(let message): throw RemoteError.runFailed(message)
             case .cancelled:
-                if keepingReply, let failure = await Self.keepCancelledReply(partial, id: messageId, node: replyNode, threadId: threadId, client: client) {
+                if keepingReply, let message = partial.message(.cancelled),
+                   let failure = await Self.keep(message, asNode: partial.node, threadId: threadId, client: client) {
                     updates.yield(.warning("the cancelled reply could not be kept on the server: \(failure)"))
                 }
                 throw CancellationError()
@@ -199,9 +196,7 @@ public final class RemoteBackend: ThreadBackend {
     /// Writes what arrived of a cancelled reply to the server's thread, as the
     /// node that was writing it (its edges then lead where that node's would),
     /// from a task of its own since the caller was just cancelled. Returns why it could not.
-    private static func keepCancelledReply(_ text: String, id: String, node: String?, threadId: String, client: LangGraphClient) async -> String? {
-        guard !text.isEmpty else { return nil }
-        let message = ChatMessage(role: .assistant, content: text, id: id.isEmpty ? "cancelled-" + UUID().uuidString.lowercased() : id, status: .cancelled)
+    private static func keep(_ message: ChatMessage, asNode node: String?, threadId: String, client: LangGraphClient) async -> String? {
         let values: Value = [ChatGraph.State.messages.name: [message.langChainValue]]
         return await Task.detached { () -> String? in
             do {
