@@ -114,7 +114,7 @@ public struct ResearchCommand: Sendable {
         do {
             for try await update in updates {
                 if case .started(let id) = update { runId = id }
-                if case .token(let token) = update, token.part == .answer || token.node == ResearchGraph.synthesizer.rawValue { streamed += token.text }
+                if case .token(let token) = update, token.isResearchAnswer { streamed += token.text }
                 if case .finished(let state) = update { final = state }
                 if jsonl { write(RunUpdateLine.json(update, runId: runId, ts: Date().timeIntervalSince1970) + "\n") }
                 else { text.handle(update, write: write, progress: progress) }
@@ -171,12 +171,12 @@ public struct ResearchCommand: Sendable {
             case .toolStarted(let call):
                 let branch = call.task.flatMap { branchOfTask[$0] }.map { "[\($0)] " } ?? ""
                 progress(SafeText.sanitize("\(branch)tool \(call.name) \(JSON.serialize(call.input))", keepNewlines: false))
-            case .token(let token) where token.part == .answer || token.node == ResearchGraph.synthesizer.rawValue:
+            case .token(let token) where token.isResearchAnswer:
                 write(SafeText.sanitize(token.text))
             case .warning(let line):
                 progress("chorus: " + SafeText.sanitize(line, keepNewlines: false))
             case .rejoined(let attempt, let attempts, let reason):
-                progress("chorus: " + SafeText.sanitize("\(reason); re-joining the run (\(attempt)/\(attempts))", keepNewlines: false))
+                progress("chorus: " + RetryLine.rejoin(attempt: attempt, of: attempts, reason: reason))
             default:
                 break
             }

@@ -55,39 +55,32 @@ struct RunDriver: Sendable {
     private func follow(_ updates: RunUpdates, threadId: String, entryId: String) async {
         var messageId = entryId
         var interrupted = false, rejoined = false
-        var outcome = ReplyOutcome.done
-        do {
-            for try await update in updates {
-                switch update {
-                case .token(let token):
-                    switch token.part {
-                    case .reply:
-                        if !token.messageId.isEmpty { messageId = token.messageId }
-                        mailbox.token(.token(threadId: threadId, entryId: messageId, text: token.text, node: token.node, step: token.step))
-                    case .branch(let branch): mailbox.token(.fanOut(threadId: threadId, .token(branch: branch, text: token.text)))
-                    case .answer: mailbox.token(.fanOut(threadId: threadId, .answer(token.text)))
-                    }
-                case .branchOpened(let branch, _, _): mailbox.token(.fanOut(threadId: threadId, .opened(branch)))
-                case .branchesDone: mailbox.token(.fanOut(threadId: threadId, .branchesDone))
-                case .retrying(let retry):
-                    mailbox.other(.retrying(threadId: threadId, ProviderRetry(attempt: retry.attempt, maxAttempts: retry.maxAttempts,
-                                                                                at: now().addingTimeInterval(retry.delay), reason: retry.reason)))
-                case .toolStarted(let call): mailbox.other(.toolStarted(threadId: threadId, callId: call.id, name: call.name, arguments: call.input))
-                case .toolEnded(let result):
-                    mailbox.other(.toolEnded(threadId: threadId, callId: result.id, output: result.output, seconds: result.seconds ?? 0))
-                case .interrupted: interrupted = true
-                case .warning(let line): mailbox.other(.notice(line))
-                case .rejoined(let attempt, let attempts, let reason):
-                    rejoined = true
-                    mailbox.other(.notice("\(reason); re-joining the run (\(attempt)/\(attempts))"))
-                case .started, .nodeStarted, .nodeEnded, .usage, .custom, .finished, .failed: break
+        let outcome = await drain(updates) { update in
+            switch update {
+            case .token(let token):
+                switch token.part {
+                case .reply:
+                    if !token.messageId.isEmpty { messageId = token.messageId }
+                    mailbox.token(.token(threadId: threadId, entryId: messageId, text: token.text, node: token.node, step: token.step))
+                case .branch(let branch): mailbox.token(.fanOut(threadId: threadId, .token(branch: branch, text: token.text)))
+                case .answer: mailbox.token(.fanOut(threadId: threadId, .answer(token.text)))
                 }
+            case .branchOpened(let branch, _, _): mailbox.token(.fanOut(threadId: threadId, .opened(branch)))
+            case .branchesDone: mailbox.token(.fanOut(threadId: threadId, .branchesDone))
+            case .retrying(let retry):
+                mailbox.other(.retrying(threadId: threadId, ProviderRetry(attempt: retry.attempt, maxAttempts: retry.maxAttempts,
+                                                                            at: now().addingTimeInterval(retry.delay), reason: retry.reason)))
+            case .toolStarted(let call): mailbox.other(.toolStarted(threadId: threadId, callId: call.id, name: call.name, arguments: call.input))
+            case .toolEnded(let result):
+                mailbox.other(.toolEnded(threadId: threadId, callId: result.id, output: result.output, seconds: result.seconds ?? 0))
+            case .interrupted: interrupted = true
+            case .warning(let line): mailbox.other(.notice(line))
+            case .rejoined(let attempt, let attempts, let reason):
+                rejoined = true
+                mailbox.other(.notice(RetryLine.rejoin(attempt: attempt, of: attempts, reason: reason)))
+            case .started, .nodeStarted, .nodeEnded, .usage, .custom, .finished, .failed: break
             }
-            if Task.isCancelled { outcome = .cancelled }
-        } catch {
-            outcome = Task.isCancelled || error is CancellationError ? .cancelled : .failed("\(error)")
         }
-        await updates.settled()
         send(.replyEnded(thread: .thread(threadId), entryId: messageId, outcome))
         guard outcome == .done else { return }
         // A re-joined stream may have missed tokens: the thread's state says what they were.
@@ -111,21 +104,28 @@ struct RunDriver: Sendable {
             }
         }
         let updates = backend.research(threadId: id, question: threadId == nil ? question : nil, runner: "research", control: control)
+        let outcome = await drain(updates) { update in
+            switch update {
+            case .token: mailbox.token(.researchUpdate(threadId: id, update))
+            case .warning(let line): mailbox.other(.notice(line))
+            case .rejoined(let attempt, let attempts, let reason): mailbox.other(.notice(RetryLine.rejoin(attempt: attempt, of: attempts, reason: reason)))
+            default: mailbox.other(.researchUpdate(threadId: id, update))
+            }
+        }
+        send(.researchEnded(threadId: id, outcome))
+    }
+
+    /// Hands every update to `handle`, then waits until the backend is done
+    /// with the run (a cancelled reply saved); returns how the run ended.
+    private func drain(_ updates: RunUpdates, _ handle: (RunUpdate) -> Void) async -> ReplyOutcome {
         var outcome = ReplyOutcome.done
         do {
-            for try await update in updates {
-                switch update {
-                case .token: mailbox.token(.researchUpdate(threadId: id, update))
-                case .warning(let line): mailbox.other(.notice(line))
-                case .rejoined(let attempt, let attempts, let reason): mailbox.other(.notice("\(reason); re-joining the run (\(attempt)/\(attempts))"))
-                default: mailbox.other(.researchUpdate(threadId: id, update))
-                }
-            }
+            for try await update in updates { handle(update) }
             if Task.isCancelled { outcome = .cancelled }
         } catch {
             outcome = Task.isCancelled || error is CancellationError ? .cancelled : .failed("\(error)")
         }
         await updates.settled()
-        send(.researchEnded(threadId: id, outcome))
+        return outcome
     }
 }

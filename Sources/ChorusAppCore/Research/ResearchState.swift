@@ -94,7 +94,7 @@ public struct ResearchState: Sendable, Equatable {
             if branchOfTask[task] == nil { openBranch(branch, now: now) }
         case .token(let token):
             step = max(step, token.step)
-            if token.node == ResearchGraph.synthesizer.rawValue || token.part == .answer {
+            if token.isResearchAnswer {
                 appendAnswer(token.text)
                 retry = nil
             } else if let i = branchIndex(of: token.task) {
@@ -174,4 +174,10 @@ public struct ResearchState: Sendable, Equatable {
         }
         endedAt = date
     }
+}
+
+extension RunToken {
+    /// A token of a research run's answer: the synthesizer's, or what follows
+    /// the branches of another graph that fans out.
+    public var isResearchAnswer: Bool { part == .answer || node == ResearchGraph.synthesizer.rawValue }
 }

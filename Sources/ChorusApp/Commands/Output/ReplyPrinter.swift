@@ -57,7 +57,7 @@ struct ReplyPrinter {
         case .warning(let line):
             tell(line)
         case .rejoined(let attempt, let attempts, let reason):
-            tell("\(reason); re-joining the run (\(attempt)/\(attempts))")
+            tell(RetryLine.rejoin(attempt: attempt, of: attempts, reason: reason))
         case .started, .nodeStarted, .nodeEnded, .interrupted, .custom, .finished, .failed:
             break
         }
