@@ -33,7 +33,7 @@ actor ClusterRunManager: RunRegistry {
     private var handedBack: [String] = []
     private var accepting = true
     /// Followers of a thread's runs (`GET /threads/{id}/stream`) waiting for the next one.
-    private var watchers = ThreadWatchers()
+    nonisolated let threadWatchers = ThreadWatchers()
     /// False once a claim found nothing, until an instance says runs wait
     /// (`.queued`, a resync, leases that ran out): no claim is tried in vain.
     private var pendingMayWait = true
@@ -92,7 +92,7 @@ actor ClusterRunManager: RunRegistry {
             throw error is ThreadBusy ? APIError.busyThread : error
         }
         // Whoever follows the thread's runs, here or on another instance, hears of this one.
-        watchers.wake(thread: run.threadId)
+        threadWatchers.wake(thread: run.threadId)
         try? await queue.notify(.submitted(threadId: run.threadId))
         if strategy == .interrupt || strategy == .rollback {
             for other in active { try? await stop(other.id, action: strategy == .rollback ? "rollback" : "interrupt") }
@@ -147,13 +147,6 @@ actor ClusterRunManager: RunRegistry {
         }
     }
 
-    func watch(id: UUID, thread: String) async {
-        await withCheckedContinuation { continuation in
-            accepting ? watchers.add(continuation, id: id, thread: thread) : continuation.resume()
-        }
-    }
-
-    func unwatch(id: UUID, thread: String) { watchers.remove(id: id, thread: thread) }
 
     func activity(of thread: String) async throws -> ThreadActivity? {
         guard let found = try await queue.threadStatus(thread) else { return nil }
@@ -176,7 +169,7 @@ actor ClusterRunManager: RunRegistry {
     /// hands the rest back to the queue: another instance goes on with them.
     func shutdown(grace: Duration) async {
         accepting = false
-        watchers.wakeAll()
+        threadWatchers.close()
         let running = executing.keys.compactMap { known[$0] }
         await GraceWait.untilEnded(running, grace: grace) { await self.letGoOfRunningRuns() }
         let remaining = handedBack
@@ -309,10 +302,10 @@ actor ClusterRunManager: RunRegistry {
             pendingMayWait = true
             await claimPending()
         case .submitted(let thread):
-            watchers.wake(thread: thread)
+            threadWatchers.wake(thread: thread)
         case .resync:
             // Notices were missed: every follower of a thread looks again.
-            watchers.wakeAll()
+            threadWatchers.wakeAll()
             pendingMayWait = true
             await claimPending()
             // Notices were missed: the runs followed here may have gone on, or ended.

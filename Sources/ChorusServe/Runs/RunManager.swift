@@ -25,7 +25,7 @@ actor RunManager {
     private var lastOutcome: [String: ThreadActivity] = [:]
     private var finishedOrder: [String] = []
     private var accepting = true
-    private var watchers = ThreadWatchers()
+    nonisolated let threadWatchers = ThreadWatchers()
     /// Finished runs that keep their final state in memory for `join`, oldest first.
     private var keepingValues: [(run: ServedRun, endedAt: ContinuousClock.Instant)] = []
     /// At least this many finished runs keep their final state, and every run for `valuesKeptFor` after it ends.
@@ -73,17 +73,10 @@ actor RunManager {
         runsByThread[thread, default: []].append(run.id)
         queued[thread, default: []].append(run)
         startNext(on: thread)
-        watchers.wake(thread: thread)
+        threadWatchers.wake(thread: thread)
         return stream
     }
 
-    func watch(id: UUID, thread: String) async {
-        await withCheckedContinuation { continuation in
-            accepting ? watchers.add(continuation, id: id, thread: thread) : continuation.resume()
-        }
-    }
-
-    func unwatch(id: UUID, thread: String) { watchers.remove(id: id, thread: thread) }
 
     func run(_ id: String) -> ServedRun? { runs[id] }
 
@@ -137,7 +130,7 @@ actor RunManager {
     /// cancels the rest (their threads can be resumed from their last checkpoint).
     func shutdown(grace: Duration) async {
         accepting = false
-        watchers.wakeAll()
+        threadWatchers.close()
         for (thread, list) in queued {
             for run in list { endQueued(run, rollback: false) }
             queued[thread] = []

@@ -19,10 +19,8 @@ protocol RunRegistry: Sendable {
     func runs(onThread thread: String, limit: Int, offset: Int, status: RunStatus?) async throws -> [ServedRun]
     /// False once shutdown has begun: open streams that wait for runs should end.
     var isAccepting: Bool { get async }
-    /// Waits until a run is submitted on `thread` or the server shuts down (or `unwatch(id:)` ends the wait).
-    func watch(id: UUID, thread: String) async
-    /// Ends the watch `id`, at once if it still waits.
-    func unwatch(id: UUID, thread: String) async
+    /// Those waiting for a thread's next run: woken on each submit, closed at shutdown.
+    var threadWatchers: ThreadWatchers { get }
     /// `busy` while a run is active or queued, else how its last run ended; nil when unknown.
     func activity(of thread: String) async throws -> ThreadActivity?
     /// Stops a run: a queued one at once, an active one at its next await.
@@ -40,13 +38,8 @@ extension RunRegistry {
     /// (without polling) until one is submitted, the server shuts down or `timeout` passes.
     func runs(onThread thread: String, notIn seen: Set<String>, waitingAtMost timeout: Duration) async throws -> [ServedRun] {
         let fresh = try await runs(onThread: thread).filter { !seen.contains($0.id) }
-        guard fresh.isEmpty, await isAccepting else { return fresh }
-        let id = UUID()
-        await ThreadWatchers.wait(timeout: timeout) {
-            await self.watch(id: id, thread: thread)
-        } unwatch: {
-            await self.unwatch(id: id, thread: thread)
-        }
+        guard fresh.isEmpty else { return fresh }
+        await threadWatchers.wait(on: thread, atMost: timeout)
         return try await runs(onThread: thread).filter { !seen.contains($0.id) }
     }
 }

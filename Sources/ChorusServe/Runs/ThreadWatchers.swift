@@ -1,54 +1,70 @@
+import ChorusSupport
 import Foundation
 
 /// Those waiting for a thread's next run (`GET /threads/{id}/stream`), woken
-/// when a run is submitted on it: no polling. Held by a run registry (an actor).
-struct ThreadWatchers {
-    private var waiting: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
-    /// Watches ended before their waiter was registered: it is resumed as it arrives.
-    private var ended: Set<UUID> = []
-
-    /// Registers a waiter; it is resumed by `wake(thread:)`, `wakeAll()` or `remove`.
-    mutating func add(_ continuation: CheckedContinuation<Void, Never>, id: UUID, thread: String) {
-        if ended.remove(id) != nil { return continuation.resume() }
-        waiting[thread, default: [:]][id] = continuation
+/// when a run is submitted on it: no polling. Held by a run registry, which
+/// wakes a thread's waiters on a submit and closes them all when it shuts down.
+final class ThreadWatchers: Sendable {
+    private struct State {
+        var waiting: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
+        var closed = false
     }
 
-    /// Ends one watch (its time ran out, or it was woken): resumes its waiter if it still waits.
-    mutating func remove(id: UUID, thread: String) {
-        if let continuation = waiting[thread]?.removeValue(forKey: id) {
-            continuation.resume()
-        } else if !wasWoken(id) {
-            ended.insert(id)
+    private let state = Locked(State())
+
+    /// Returns when a run is submitted on `thread`, the watchers are closed,
+    /// `timeout` has passed or the waiting task is cancelled, whichever comes first.
+    func wait(on thread: String, atMost timeout: Duration) async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let waiting = state.withLock { s -> Bool in
+                    guard !s.closed else { return false }
+                    s.waiting[thread, default: [:]][id] = continuation
+                    return true
+                }
+                guard waiting else { return continuation.resume() }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.end(id, on: thread)
+                }
+            }
+        } onCancel: {
+            end(id, on: thread)
         }
-        if waiting[thread]?.isEmpty == true { waiting[thread] = nil }
     }
-
-    /// Ids whose waiters a wake resumed; forgotten when their watch ends.
-    private var woken: Set<UUID> = []
-
-    private mutating func wasWoken(_ id: UUID) -> Bool { woken.remove(id) != nil }
 
     /// Resumes everyone waiting on `thread`.
-    mutating func wake(thread: String) {
-        for (id, continuation) in waiting.removeValue(forKey: thread) ?? [:] {
-            woken.insert(id)
-            continuation.resume()
-        }
+    func wake(thread: String) {
+        let woken = state.withLock { $0.waiting.removeValue(forKey: thread) } ?? [:]
+        for continuation in woken.values { continuation.resume() }
     }
 
-    /// Resumes everyone (notices were missed, or the server shuts down).
-    mutating func wakeAll() {
-        for thread in Array(waiting.keys) { wake(thread: thread) }
+    /// Resumes everyone, and every later wait at once (the server shuts down).
+    func close() {
+        let woken = state.withLock { s in
+            s.closed = true
+            defer { s.waiting = [:] }
+            return s.waiting.values.flatMap(\.values)
+        }
+        for continuation in woken { continuation.resume() }
     }
 
-    /// Waits for `watch` to return (a wake) or `timeout`, whichever comes first; `unwatch` then ends a watch still waiting.
-    static func wait(timeout: Duration, watch: @escaping @Sendable () async -> Void, unwatch: @escaping @Sendable () async -> Void) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await watch() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-            await unwatch()
+    /// Resumes everyone (notices were missed: each looks again).
+    func wakeAll() {
+        let woken = state.withLock { s in
+            defer { s.waiting = [:] }
+            return s.waiting.values.flatMap(\.values)
         }
+        for continuation in woken { continuation.resume() }
+    }
+
+    /// Ends one wait if it still waits (its time ran out, or its task was cancelled).
+    private func end(_ id: UUID, on thread: String) {
+        let continuation = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            defer { if s.waiting[thread]?.isEmpty == true { s.waiting[thread] = nil } }
+            return s.waiting[thread]?.removeValue(forKey: id)
+        }
+        continuation?.resume()
     }
 }
