@@ -166,12 +166,17 @@ struct PostgresStoreTests {
         }
         #expect(try await queue.finish("done", status: "success", outcome: "idle", finalValues: "{}", error: nil).held)
         // Within an hour nothing goes; after it the finished run's events go, and after a week its record.
-        #expect(try await queue.prune(eventsFor: .seconds(3600), recordsFor: .seconds(7 * 86_400)) == (0, 0))
+        #expect(try await queue.prune(RunRetention()) == (0, 0))
         let later = Date().addingTimeInterval(2 * 3600)
-        #expect(try await queue.prune(eventsFor: .seconds(3600), recordsFor: .seconds(7 * 86_400), now: later) == (2, 0))
+        #expect(try await queue.prune(RunRetention(), now: later) == (2, 0))
         #expect(try await queue.events(of: "done", after: -1).isEmpty)
         #expect(try await queue.run("done")?.status == "success")
-        #expect(try await queue.prune(eventsFor: .seconds(3600), recordsFor: .seconds(7 * 86_400), now: later.addingTimeInterval(8 * 86_400)) == (0, 1))
+        #expect(try await queue.run("done")?.finalValues == "{}")
+        // Past the newest `valuesOfNewest` and `valuesFor` after its end, a run keeps its record but not its final state.
+        _ = try await queue.prune(RunRetention(valuesOfNewest: 0, valuesFor: .seconds(60)), now: later)
+        #expect(try await queue.run("done")?.finalValues == nil)
+        #expect(try await queue.run("done")?.status == "success")
+        #expect(try await queue.prune(RunRetention(), now: later.addingTimeInterval(8 * 86_400)) == (0, 1))
         #expect(try await queue.run("done") == nil)
         // A run still going keeps everything.
         #expect(try await queue.events(of: "going", after: -1).count == 2)

@@ -1,5 +1,6 @@
 @testable import ChorusServe
 import ChorusAgents
+import ChorusStore
 import ChorusGraph
 import HTTPTypes
 import Testing
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func anOldRunLetsGoOfItsStateAndJoinReadsTheThread() async throws {
-        let fixture = try ServeFixture(keptValues: (runs: 1, for: .zero))
+        let fixture = try ServeFixture(retention: RunRetention(valuesOfNewest: 1, valuesFor: .zero))
         try await fixture.test { client in
             let thread = try await client.newThread()
             let first = try await client.call(.post, "/threads/\(thread)/runs", ["assistant_id": "chat", "input": userInput("one")])

@@ -19,12 +19,12 @@ final class ServeFixture: Sendable {
 
     /// `tokensPerSecond` paces the offline model (0: as fast as possible).
     init(tokensPerSecond: Double = 0, apiKey: String? = nil, bodyLimit: Int = 1 << 20,
-         keptValues: (runs: Int, for: Duration) = (100, .seconds(300)), model: (any ChatModel)? = nil, tools: [AgentTool] = []) throws {
+         retention: RunRetention = RunRetention(), model: (any ChatModel)? = nil, tools: [AgentTool] = []) throws {
         dir = NSTemporaryDirectory() + "chorus-serve-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         self.apiKey = apiKey
         state = try ChorusServer.makeState(ServeOptions(databasePath: dir + "/serve.sqlite", model: model ?? OfflineChatModel(tokensPerSecond: tokensPerSecond),
-                                                        apiKey: apiKey, bodyLimit: bodyLimit, tools: tools), keptValues: keptValues)
+                                                        apiKey: apiKey, bodyLimit: bodyLimit, tools: tools), retention: retention)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
@@ -32,6 +32,7 @@ final class ServeFixture: Sendable {
     var databasePath: String { dir + "/serve.sqlite" }
 
     func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        try await state.runs.start()
         let app = Application(router: ChorusServer.router(state: state, apiKey: apiKey, logger: Logger(label: "chorus.serve.test")))
         return try await app.test(.router, body)
     }

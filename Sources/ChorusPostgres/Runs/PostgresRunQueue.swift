@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusStore
 import Foundation
 import PostgresNIO
 
@@ -99,19 +100,30 @@ public final class PostgresRunQueue: Sendable {
         return rows.count
     }
 
-    /// Forgets what finished runs no longer need: their events once they
-    /// ended `eventsFor` ago (a late `join` of the stream then gets only the
-    /// end), and their records once they ended `recordsFor` ago. Returns the
-    /// events and records deleted. Any instance may do it, at any time.
+    /// Forgets what finished runs no longer need, by `retention`: their
+    /// events once they ended `eventsFor` ago (a late `join` of the stream
+    /// then gets only the end), their final state past the newest
+    /// `valuesOfNewest` once they ended `valuesFor` ago, and their records
+    /// past the newest `records` or once they ended `recordsFor` ago. Returns
+    /// the events and records deleted. Any instance may do it, at any time.
     @discardableResult
-    public func prune(eventsFor: Duration, recordsFor: Duration, now: Date = Date()) async throws -> (events: Int, records: Int) {
-        let eventsBefore = now.timeIntervalSince1970 - eventsFor.seconds, recordsBefore = now.timeIntervalSince1970 - recordsFor.seconds
-        let counts = try await database.rows("""
-            WITH old AS (SELECT run_id, updated_at FROM runs WHERE status NOT IN ('pending', 'running') AND updated_at < \(eventsBefore)),
-            events AS (DELETE FROM run_events e USING old WHERE e.run_id = old.run_id RETURNING 1),
-            records AS (DELETE FROM runs r USING old WHERE r.run_id = old.run_id AND old.updated_at < \(recordsBefore) RETURNING 1)
-            SELECT (SELECT count(*) FROM events)::int8, (SELECT count(*) FROM records)::int8
-            """, as: { try $0.decode((Int, Int).self) })
+    public func prune(_ retention: RunRetention, now: Date = Date()) async throws -> (events: Int, records: Int) {
+        let at = now.timeIntervalSince1970
+        let (eventsBefore, recordsBefore, valuesBefore) = (at - retention.eventsFor.seconds, at - retention.recordsFor.seconds,
+                                                          at - retention.valuesFor.seconds)
+        let counts = try await database.rows(PostgresQuery(unsafeSQL: """
+            WITH finished AS (SELECT run_id, updated_at, row_number() OVER (ORDER BY updated_at DESC, run_id DESC) AS newest
+                              FROM runs WHERE status NOT IN ('pending', 'running')),
+            gone AS (SELECT run_id FROM finished WHERE updated_at < $2 OR newest > $4),
+            stale AS (SELECT run_id FROM finished WHERE updated_at < $1 OR run_id IN (SELECT run_id FROM gone)),
+            events AS (DELETE FROM run_events e USING stale WHERE e.run_id = stale.run_id RETURNING 1),
+            records AS (DELETE FROM runs r USING gone WHERE r.run_id = gone.run_id RETURNING 1),
+            values_ AS (UPDATE runs r SET final_values = NULL FROM finished f
+                        WHERE r.run_id = f.run_id AND r.final_values IS NOT NULL AND f.updated_at < $3 AND f.newest > $5
+                        AND f.run_id NOT IN (SELECT run_id FROM gone) RETURNING 1)
+            SELECT (SELECT count(*) FROM events)::int8, (SELECT count(*) FROM records)::int8, (SELECT count(*) FROM values_)::int8
+            """, binds: PostgresBindings.of(eventsBefore, recordsBefore, valuesBefore, retention.records, retention.valuesOfNewest)),
+            as: { try $0.decode((Int, Int, Int).self) })
         return (counts.first?.0 ?? 0, counts.first?.1 ?? 0)
     }
 
@@ -179,6 +191,14 @@ public final class PostgresRunQueue: Sendable {
     public func delete(_ runId: String) async throws {
         try await database.rows("DELETE FROM run_events WHERE run_id = \(runId)")
         try await database.rows("DELETE FROM runs WHERE run_id = \(runId)")
+    }
+
+    /// Forgets a thread's finished runs and their events (the thread was deleted).
+    public func deleteFinishedRuns(onThread threadId: String) async throws {
+        try await database.rows("""
+            WITH gone AS (DELETE FROM runs WHERE thread_id = \(threadId) AND status NOT IN ('pending', 'running') RETURNING run_id)
+            DELETE FROM run_events e USING gone WHERE e.run_id = gone.run_id
+            """)
     }
 
     // MARK: reading

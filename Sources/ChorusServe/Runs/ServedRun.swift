@@ -90,7 +90,7 @@ final class ServedRun: Sendable {
         if cancelled { task.cancel() }
     }
 
-    func recordEnd(values: Value, error: (type: String, message: String)?) {
+    func recordEnd(values: Value?, error: (type: String, message: String)?) {
         mutable.withLock {
             $0.finalValues = values
             $0.error = error

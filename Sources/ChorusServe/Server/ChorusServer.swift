@@ -40,15 +40,18 @@ public enum ChorusServer {
         try await group.run()
     }
 
-    /// `keptValues`: how many finished runs, and for how long, keep their final state for `join`.
-    static func makeState(_ options: ServeOptions, keptValues: (runs: Int, for: Duration) = (100, .seconds(300))) throws -> ServerState {
+    /// One instance on a SQLite database: its runs queued in memory and
+    /// journaled there. `retention`: what finished runs leave, kept how long.
+    static func makeState(_ options: ServeOptions, retention: RunRetention = RunRetention()) throws -> ServerState {
         let database = try ChorusDatabase(path: options.databasePath)
         let store = ThreadStore(database: database)
         let (catalog, executor) = try engine(options, store: store, checkpoints: SQLiteCheckpointer(database: database))
         let journal = RunJournal(database: database) { error in
             Logger(label: "chorus.serve").error("chorus serve: could not write a run's status to the database: \(error)")
         }
-        let runs = RunManager(executor: executor, journal: journal, catalog: catalog, runsWithValues: keptValues.runs, valuesKeptFor: keptValues.for)
+        let queue = InMemoryRunQueue(board: InMemoryRunQueue.Board(retention: retention, journal: journal))
+        // Alone on its queue, an instance renews its leases only to keep the one code path: none runs out.
+        let runs = RunManager(queue: queue, executor: executor, catalog: catalog, lease: .seconds(30))
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
     }
 
@@ -59,13 +62,13 @@ public enum ChorusServer {
         let store = PostgresThreadStore(database: database)
         let checkpoints = PostgresCheckpointer(database: database)
         let (catalog, executor) = try engine(options, store: store, checkpoints: checkpoints)
-        let runs = ClusterRunManager(queue: PostgresRunQueue(database: database, instance: cluster.instance), executor: executor,
-                                     catalog: catalog, checkpoints: checkpoints, lease: cluster.lease, capacity: cluster.maxRuns, logger: logger)
+        let queue = ClusterRunQueue(postgres: PostgresRunQueue(database: database, instance: cluster.instance), retention: RunRetention())
+        let runs = RunManager(queue: queue, executor: executor, catalog: catalog, lease: cluster.lease, capacity: cluster.maxRuns, logger: logger)
         return ServerState(store: store, catalog: catalog, runs: runs, bodyLimit: options.bodyLimit)
     }
 
     /// The assistants on a store's checkpoints, and what runs their runs (with `--max-concurrency` as one budget).
-    private static func engine(_ options: ServeOptions, store: any ThreadRepository,
+    static func engine(_ options: ServeOptions, store: any ThreadRepository,
                                checkpoints: any RewindableCheckpointer) throws -> (AssistantCatalog, RunExecutor) {
         let scratch = InMemoryCheckpointer()
         let catalog = try AssistantCatalog(model: options.model, researchBranches: options.researchBranches,

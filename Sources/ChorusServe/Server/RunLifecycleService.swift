@@ -4,7 +4,7 @@ import ServiceLifecycle
 /// stream, and on shutdown lets runs reach their end (bounded), then
 /// interrupts the rest so their threads can be resumed.
 struct RunLifecycleService: Service {
-    let runs: any RunRegistry
+    let runs: RunManager
     let grace: Duration
     static let heartbeatInterval = Duration.seconds(5)
 

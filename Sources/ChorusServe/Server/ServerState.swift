@@ -6,7 +6,7 @@ import Foundation
 struct ServerState: Sendable {
     let store: any ThreadRepository
     let catalog: AssistantCatalog
-    let runs: any RunRegistry
+    let runs: RunManager
     /// Largest request body read, in bytes (413 above).
     let bodyLimit: Int
 

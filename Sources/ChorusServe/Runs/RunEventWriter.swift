@@ -1,11 +1,11 @@
 import ChorusGraph
-import ChorusPostgres
+import ChorusStore
 import ChorusSupport
 import Logging
 
-/// Keeps the events of the runs this instance runs in the database, for
-/// clients that follow them from other instances and for a failover's
-/// replay. Events are gathered for a few milliseconds and written together
+/// Keeps the events of the runs this instance runs in the run queue, for
+/// clients that follow them from other instances, for a failover's replay
+/// and for a late `join`. Events are gathered for a few milliseconds and written together
 /// (every run's in one statement); batches are written in order.
 final class RunEventWriter: Sendable {
     private struct State {
@@ -14,7 +14,7 @@ final class RunEventWriter: Sendable {
         var last: Task<Void, Never>?
     }
 
-    private let queue: PostgresRunQueue
+    private let queue: any RunQueue
     private let logger: Logger
     private let state = Locked(State())
     private let bell: AsyncStream<Void>.Continuation
@@ -22,7 +22,7 @@ final class RunEventWriter: Sendable {
     /// How long events are gathered before they are written.
     static let window = Duration.milliseconds(5)
 
-    init(queue: PostgresRunQueue, logger: Logger) {
+    init(queue: any RunQueue, logger: Logger) {
         self.queue = queue
         self.logger = logger
         let (rings, bell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -55,7 +55,7 @@ final class RunEventWriter: Sendable {
         await Self.write(state: state, queue: queue, logger: logger)
     }
 
-    private static func write(state: Locked<State>, queue: PostgresRunQueue, logger: Logger) async {
+    private static func write(state: Locked<State>, queue: any RunQueue, logger: Logger) async {
         let task = state.withLock { s -> Task<Void, Never> in
             let batch = s.pending
             s.pending = []
@@ -66,7 +66,7 @@ final class RunEventWriter: Sendable {
                 do {
                     try await queue.append(batch)
                 } catch {
-                    logger.error("chorus serve: could not keep \(batch.count) run events in the database: \(error)")
+                    logger.error("chorus serve: could not keep \(batch.count) run events in the run queue: \(error)")
                 }
             }
             s.last = task
