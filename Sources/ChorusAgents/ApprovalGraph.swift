@@ -31,8 +31,12 @@ public enum ApprovalGraph {
         var graph = TypedStateGraph<State>()
         let writer = ChatModelNode(model: model)
         graph.addNode(Self.draft) { state, context in
-            let reply = try await writer.reply(to: try state.messages, context)
-            return StateUpdate { $0.draft = reply.content }
+            // The draft is what is reviewed; a compaction the model needed is kept with the thread.
+            let added = try await writer.respond(to: try state.messages, context)
+            return StateUpdate {
+                $0.draft = added.last?.content ?? ""
+                if added.count > 1 { $0.messages = Array(added.dropLast()) }
+            }
         }
         graph.addNode(Self.review) { state, context in
             let draft = try state.draft ?? ""

@@ -27,8 +27,8 @@ public enum ChatGraph {
         var graph = TypedStateGraph<State>()
         let node = ChatModelNode(model: model, system: system, maxTokens: maxTokens)
         graph.addNode(Self.model) { state, context in
-            let reply = try await node.reply(to: try state.messages, context)
-            return StateUpdate { $0.messages = [reply] }
+            let added = try await node.respond(to: try state.messages, context)
+            return StateUpdate { $0.messages = added }
         }
         graph.addEdge(.start, Self.model)
         return try graph.compile(checkpointer: checkpointer)

@@ -18,19 +18,39 @@ public struct ChatModelNode: Sendable {
         self.tools = tools
     }
 
-    /// The model's reply to `conversation` (the system prompt goes first unless it starts with one).
-    public func reply(to conversation: [ChatMessage], _ context: NodeContext) async throws -> ChatMessage {
-        var messages = conversation
-        if let system, messages.first?.role != .system {
-            messages.insert(ChatMessage(role: .system, content: system, id: "system"), at: 0)
-        }
+    /// The model's reply to `conversation`, preceded by a compaction marker
+    /// when the conversation had to be compacted to fit the model's context
+    /// window (see `ContextCompactor`): the messages to add to the thread.
+    /// A provider that still says "too long" gets one compacted retry, shown
+    /// as a retry.
+    public func respond(to conversation: [ChatMessage], _ context: NodeContext) async throws -> [ChatMessage] {
+        let compactor = ContextCompactor(model: model, strategy: model.settings.compaction)
+        // A short conversation fits any model: the window (which may cost the provider a question) is not needed yet.
+        let window = compactor.estimatedTokens(conversation, system: system) + (maxTokens ?? 0) < ContextCompactor.fitsAnyWindow
+            ? nil : await model.contextWindow()
+        let replyRoom = maxTokens ?? window.map { min(1024, $0 / 4) } ?? 1024
+        var (messages, marker) = try await compactor.prepare(conversation, system: system, window: window, replyRoom: replyRoom)
         let id = "ai-" + UUID().uuidString.lowercased()
+        let report = context.modelCall(name: model.displayName, messageId: id)
+        do {
+            return [marker].compactMap { $0 } + [try await reply(messages, id: id, report: report, context)]
+        } catch let error as ChatProviderError where error.isContextOverflow {
+            let known = conversation + [marker].compactMap { $0 }
+            (messages, marker) = try await compactor.prepare(known, system: system,
+                                                             window: window ?? compactor.estimatedTokens(known, system: system) + replyRoom,
+                                                             replyRoom: replyRoom, force: true)
+            report.retry(RetryNotice(attempt: 2, maxAttempts: 2, delay: 0, reason: "\(error.description) Compacted the conversation to fit"))
+            return [marker].compactMap { $0 } + [try await reply(messages, id: id, report: report, context)]
+        }
+    }
+
+    /// Streams one model call for `messages` (sent as they are).
+    private func reply(_ messages: [ChatMessage], id: String, report: ModelCallReporter, _ context: NodeContext) async throws -> ChatMessage {
         var text = ""
         var calls: [ToolCall] = []
         var finished = false
         var pendingToken: String?
         var usage: Usage?
-        let report = context.modelCall(name: model.displayName, messageId: id)
         do {
             for try await chunk in model.stream(ChatRequest(messages: messages, tools: tools, maxTokens: maxTokens)) {
                 switch chunk {

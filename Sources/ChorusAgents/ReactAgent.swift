@@ -49,8 +49,8 @@ public enum ReactAgent {
         let agent = ChatModelNode(model: model, system: system, maxTokens: maxTokens, tools: tools.map(\.spec))
         let byName = Dictionary(tools.map { ($0.spec.name, $0) }, uniquingKeysWith: { first, _ in first })
         graph.addNode(Self.agent) { state, context in
-            let reply = try await agent.reply(to: try state.messages, context)
-            return StateUpdate { $0.messages = [reply] }
+            let added = try await agent.respond(to: try state.messages, context)
+            return StateUpdate { $0.messages = added }
         }
         graph.addNode(Self.tools) { state, context in
             let calls = lastToolCalls(try state.messages)

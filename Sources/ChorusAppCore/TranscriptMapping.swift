@@ -40,8 +40,21 @@ public enum TranscriptMapping {
             case .complete: .done
             }
             return TranscriptEntry(id: id, role: .assistant, label: label, text: content, status: status)
-        case .system, .tool:
+        case .system:
+            guard let compaction = message.compaction else { return nil }
+            return compactionEntry(compaction, id: id, summary: content)
+        case .tool:
             return nil
         }
+    }
+
+    /// A compaction marker: what it covered, then (summarized) the summary the model is sent from here on.
+    static func compactionEntry(_ compaction: Compaction, id: String, summary: String) -> TranscriptEntry {
+        let summarized = compaction.strategy == .summarize
+        let what = "the \(compaction.covered) messages above this point " + (summarized
+            ? "are sent to the model as this summary from here on (the thread keeps them all):"
+            : "are no longer sent to the model (trimmed; the thread keeps them all)")
+        return TranscriptEntry(id: id, role: .compaction, label: "⋯ compacted", text: what + (summarized && !summary.isEmpty ? "\n" + summary : ""),
+                               compacted: .init(through: compaction.through, count: compaction.covered, summarized: summarized))
     }
 }

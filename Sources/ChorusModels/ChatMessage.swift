@@ -18,9 +18,12 @@ public struct ChatMessage: Sendable, Equatable {
     /// For an assistant reply: the tokens its model call took, when the provider said
     /// (kept as LangChain's `usage_metadata`, so a server keeps it too).
     public var usage: Usage?
+    /// For a compaction marker (a `system` message): the earlier messages it
+    /// stands for; its content is their summary (empty when they were trimmed).
+    public var compaction: Compaction?
 
     public init(role: Role, content: String, id: String, toolCalls: [ToolCall] = [], toolCallId: String? = nil, status: ReplyStatus = .complete,
-                usage: Usage? = nil) {
+                usage: Usage? = nil, compaction: Compaction? = nil) {
         self.role = role
         self.content = content
         self.id = id
@@ -28,6 +31,7 @@ public struct ChatMessage: Sendable, Equatable {
         self.toolCallId = toolCallId
         self.status = status
         self.usage = usage
+        self.compaction = compaction
     }
 
     /// The engine's message value: `{"type": "human"|"ai"|"system"|"tool", "content", "id", …}`.
@@ -36,6 +40,7 @@ public struct ChatMessage: Sendable, Equatable {
         if !toolCalls.isEmpty { o["tool_calls"] = .array(toolCalls.map(\.value)) }
         if let toolCallId { o["tool_call_id"] = .string(toolCallId) }
         if let usage { o["usage_metadata"] = usage.metadata }
+        if let compaction { o["compaction"] = compaction.value }
         switch status {
         case .complete: break
         case .cancelled: o["status"] = "cancelled"
@@ -46,12 +51,14 @@ public struct ChatMessage: Sendable, Equatable {
 
     /// The message as a LangChain server keeps it: LangChain drops keys a
     /// message type does not declare, so a stopped reply's status (and error)
-    /// goes in `response_metadata` (`chorus_status`, `chorus_error`) instead.
+    /// and a compaction go in `response_metadata` (`chorus_status`,
+    /// `chorus_error`, `chorus_compaction`) instead.
     public var langChainValue: Value {
         guard case .object(var o) = value else { return value }
         var metadata: [String: Value] = [:]
         if let status = o.removeValue(forKey: "status") { metadata["chorus_status"] = status }
         if let error = o.removeValue(forKey: "error") { metadata["chorus_error"] = error }
+        if let compaction = o.removeValue(forKey: "compaction") { metadata["chorus_compaction"] = compaction }
         if !metadata.isEmpty { o["response_metadata"] = .object(metadata) }
         return .object(o)
     }
@@ -65,7 +72,8 @@ public struct ChatMessage: Sendable, Equatable {
         else { return nil }
         self.init(role: role, content: Self.text(ofContent: fields["content"]), id: value["id"]?.stringValue ?? "",
                   toolCalls: (value["tool_calls"]?.arrayValue ?? []).compactMap(ToolCall.init(value:)),
-                  toolCallId: value["tool_call_id"]?.stringValue, status: ReplyStatus(saved: value), usage: Usage(metadata: value["usage_metadata"]))
+                  toolCallId: value["tool_call_id"]?.stringValue, status: ReplyStatus(saved: value), usage: Usage(metadata: value["usage_metadata"]),
+                  compaction: Compaction(value: value["compaction"] ?? value["response_metadata"]?["chorus_compaction"]))
     }
 
     static let engineType: [Role: String] = [.system: "system", .user: "human", .assistant: "ai", .tool: "tool"]

@@ -77,6 +77,16 @@ public protocol ChatModel: Sendable {
     /// Shown to the user: provider and model, e.g. `offline` or `openai/gpt-4o-mini`.
     var displayName: String { get }
     func stream(_ request: ChatRequest) -> ChatStream
+    /// What the config says of this model (its window, compaction, prices).
+    var settings: ModelSettings { get }
+    /// Tokens the model takes in one request, prompt and reply together: the
+    /// config's, else what its provider says, else a documented default; nil when unknown.
+    func contextWindow() async -> Int?
+}
+
+extension ChatModel {
+    public var settings: ModelSettings { ModelSettings() }
+    public func contextWindow() async -> Int? { settings.contextWindow }
 }
 
 /// A streamed reply: chunks, then the error if the reply failed. Cancelling

@@ -1,3 +1,4 @@
+import ChorusModels
 import ChorusTools
 import Foundation
 import TOMLKit
@@ -85,6 +86,15 @@ public struct ChorusConfig: Sendable, Equatable {
     public var mcpServers: [String: MCPServerSpec] = [:]
     /// `[server]`: the LangGraph server the app works on, when not the local engine.
     public var server = Server()
+    /// `[models."NAME"]`: each model's context window, compaction and prices, NAME as sent to the provider.
+    public var models: [String: ModelSettings] = [:]
+    /// `[context] compaction`: how a model without its own setting compacts.
+    public var compaction: CompactionStrategy = .summarize
+
+    /// What the config says of `model` (its own section, else the defaults).
+    public func settings(forModel model: String) -> ModelSettings {
+        models[model] ?? ModelSettings(compaction: compaction)
+    }
 
     /// `[server]`: a LangGraph server (LangGraph Platform, `langgraph dev`, `chorus serve`).
     public struct Server: Sendable, Equatable {
@@ -153,6 +163,18 @@ public struct ChorusConfig: Sendable, Equatable {
                     guard let section = servers[name]?.table else { throw ConfigError(path: path, line: nil, message: "mcp.\(name) must be a table") }
                     config.mcpServers[name] = try mcpServer(section, name: name, path: path)
                 }
+            case "models":
+                guard let models = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "models must be a table of [models.\"NAME\"] sections") }
+                for name in models.keys {
+                    guard let section = models[name]?.table else { throw ConfigError(path: path, line: nil, message: "models.\(name) must be a table") }
+                    config.models[name] = try modelSettings(section, name: name, path: path)
+                }
+            case "context":
+                guard let section = table[key]?.table else { throw ConfigError(path: path, line: nil, message: "context must be a [context] section") }
+                for setting in section.keys where setting != "compaction" {
+                    throw ConfigError(path: path, line: nil, message: "context: unknown setting '\(setting)'")
+                }
+                if section["compaction"] != nil { config.compaction = try compaction(section["compaction"], at: "context.compaction", path: path) }
             case "theme":
                 guard let name = table[key]?.string else { throw ConfigError(path: path, line: nil, message: "theme must be a string") }
                 config.theme = name
@@ -180,6 +202,40 @@ public struct ChorusConfig: Sendable, Equatable {
             }
         }
         return config
+    }
+
+    private static func modelSettings(_ section: TOMLTable, name: String, path: String) throws -> ModelSettings {
+        func fail(_ message: String) -> ConfigError { ConfigError(path: path, line: nil, message: "models.\"\(name)\".\(message)") }
+        func price(_ key: String) throws -> Double? {
+            guard let value = section[key] else { return nil }
+            guard let number = value.double ?? value.int.map(Double.init), number >= 0, number.isFinite else {
+                throw fail("\(key) must be a number of US dollars per million tokens, 0 or more")
+            }
+            return number
+        }
+        let known = ["context_window", "compaction", "input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok"]
+        for key in section.keys where !known.contains(key) {
+            throw ConfigError(path: path, line: nil, message: "models.\"\(name)\": unknown setting '\(key)'")
+        }
+        var settings = ModelSettings()
+        if let value = section["context_window"] {
+            guard let tokens = value.int, tokens >= 256 else { throw fail("context_window must be a whole number of tokens, at least 256") }
+            settings.contextWindow = tokens
+        }
+        if section["compaction"] != nil { settings.compaction = try compaction(section["compaction"], at: "models.\"\(name)\".compaction", path: path) }
+        let (input, output, cached) = (try price("input_usd_per_mtok"), try price("output_usd_per_mtok"), try price("cached_input_usd_per_mtok"))
+        if input != nil || output != nil || cached != nil {
+            guard let input, let output else { throw fail("input_usd_per_mtok and output_usd_per_mtok go together") }
+            settings.prices = ModelPrices(input: input, output: output, cachedInput: cached)
+        }
+        return settings
+    }
+
+    private static func compaction(_ value: TOMLValueConvertible?, at key: String, path: String) throws -> CompactionStrategy {
+        guard let text = value?.string, let strategy = CompactionStrategy(rawValue: text) else {
+            throw ConfigError(path: path, line: nil, message: "\(key) must be \"summarize\" or \"trim\"")
+        }
+        return strategy
     }
 
     private static func research(_ section: TOMLTable, path: String) throws -> Research {

@@ -24,32 +24,42 @@ public enum ModelCatalog {
             let keyName = named.kind == .anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"
             env[keyName] = named.apiKeyEnv.flatMap { environment[$0] }
             if named.kind == .ollama, let base = named.baseURL { env["OLLAMA_HOST"] = base }
-            return try self.model(kind: named.kind, model: model ?? named.model, baseURL: baseURL ?? named.baseURL, environment: env)
+            return try self.model(kind: named.kind, model: model ?? named.model, baseURL: baseURL ?? named.baseURL, environment: env, config: config)
         }
         guard let kind = ProviderKind(rawValue: name) else {
             throw UsageError("unknown provider '\(name)'; available: \(providers.joined(separator: ", "))")
         }
-        return try self.model(kind: kind, model: model, baseURL: baseURL, environment: environment)
+        return try self.model(kind: kind, model: model, baseURL: baseURL, environment: environment, config: config)
     }
 
-    /// A built-in provider's model, configured from flags and the environment.
-    static func model(kind: ProviderKind, model: String?, baseURL: String?, environment: [String: String]) throws -> any ChatModel {
+    /// A built-in provider's model, configured from flags, the environment and `[models."NAME"]`.
+    static func model(kind: ProviderKind, model: String?, baseURL: String?, environment: [String: String], config: ChorusConfig) throws -> any ChatModel {
         let name = kind.rawValue
         switch kind {
         case .offline:
-            return OfflineChatModel.fromEnvironment(environment)
+            var offline = OfflineChatModel.fromEnvironment(environment)
+            let window = offline.settings.contextWindow
+            offline.settings = config.settings(forModel: "offline")
+            offline.settings.contextWindow = offline.settings.contextWindow ?? window
+            return offline
         case .openai:
             let key = environment["OPENAI_API_KEY"]
             let base = try endpoint(baseURL ?? environment["OPENAI_BASE_URL"], default: "https://api.openai.com/v1", key: key, keyName: "OPENAI_API_KEY", provider: name)
-            return Providers.openAI(baseURL: base, model: model ?? "gpt-4o-mini", apiKey: key)
+            var http = Providers.openAI(baseURL: base, model: model ?? "gpt-4o-mini", apiKey: key)
+            http.settings = config.settings(forModel: model ?? "gpt-4o-mini")
+            return http
         case .anthropic:
             let key = environment["ANTHROPIC_API_KEY"]
             let base = try endpoint(baseURL ?? environment["ANTHROPIC_BASE_URL"], default: "https://api.anthropic.com", key: key, keyName: "ANTHROPIC_API_KEY", provider: name)
-            return Providers.anthropic(baseURL: base, model: model ?? "claude-3-5-haiku-latest", apiKey: key)
+            var http = Providers.anthropic(baseURL: base, model: model ?? "claude-3-5-haiku-latest", apiKey: key)
+            http.settings = config.settings(forModel: model ?? "claude-3-5-haiku-latest")
+            return http
         case .ollama:
             var host = baseURL ?? environment["OLLAMA_HOST"] ?? "http://127.0.0.1:11434"
             if !host.hasPrefix("http://") && !host.hasPrefix("https://") { host = "http://" + host }
-            return Providers.ollama(baseURL: host, model: model ?? "llama3.2")
+            var http = Providers.ollama(baseURL: host, model: model ?? "llama3.2")
+            http.settings = config.settings(forModel: model ?? "llama3.2")
+            return http
         }
     }
 

@@ -1,7 +1,22 @@
 /// One message as the transcript shows it.
 public struct TranscriptEntry: Sendable, Equatable {
     /// `tool`: a tool call; its text is the arguments on the first line, then the result.
-    public enum Role: Sendable, Equatable { case user, assistant, notice, tool }
+    /// `compaction`: where the conversation was compacted to fit the model's window (see `compacted`).
+    public enum Role: Sendable, Equatable { case user, assistant, notice, tool, compaction }
+
+    /// What a compaction covered: the thread's first `count` messages, through the one with id `through`.
+    public struct CompactedRange: Sendable, Equatable {
+        public var through: String
+        public var count: Int
+        /// Summarized (the entry's text ends with the summary), or trimmed.
+        public var summarized: Bool
+
+        public init(through: String, count: Int, summarized: Bool) {
+            self.through = through
+            self.count = count
+            self.summarized = summarized
+        }
+    }
 
     /// How far the message got.
     public enum Status: Sendable, Equatable {
@@ -16,12 +31,15 @@ public struct TranscriptEntry: Sendable, Equatable {
     /// Already stripped of control and escape sequences.
     public var text: String
     public var status: Status
+    /// For a compaction: what it covered.
+    public var compacted: CompactedRange?
 
-    public init(id: String, role: Role, label: String, text: String, status: Status = .done) {
+    public init(id: String, role: Role, label: String, text: String, status: Status = .done, compacted: CompactedRange? = nil) {
         self.id = id
         self.role = role
         self.label = label
         self.text = text
         self.status = status
+        self.compacted = compacted
     }
 }

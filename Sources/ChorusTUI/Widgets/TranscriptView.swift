@@ -140,7 +140,7 @@ final class RenderedLines {
         let renderer = MarkdownRenderer(theme: theme, width: bodyWidth)
         let body: [StyledLine]
         switch entry.role {
-        case .user, .notice:
+        case .user, .notice, .compaction:
             body = WordWrap.wrap(entry.text, width: bodyWidth, style: entry.role == .user ? theme[.text] : theme[.dim])
         case .assistant where entry.status == .streaming:
             var incremental = streaming[entry.id] ?? IncrementalMarkdown(renderer: renderer)

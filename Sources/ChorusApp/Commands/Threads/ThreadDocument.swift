@@ -10,14 +10,16 @@ public struct ThreadDocument: Sendable {
     public var record: ThreadRecord
     public var messages: [Message]
 
-    /// One message of the transcript (tool traffic left out).
+    /// One message of the transcript (tool traffic left out), or a compaction.
     public struct Message: Sendable, Equatable {
-        /// `user` or `assistant`.
+        /// `user`, `assistant`, or `compaction` (where the conversation was compacted to fit the model's window).
         public var role: String
         public var id: String
         public var text: String
         /// `cancelled` (stopped by Esc, a signal or quitting) or `failed`; nil when complete.
         public var status: String?
+        /// For a compaction: what it covered.
+        public var compacted: TranscriptEntry.CompactedRange?
     }
 
     /// Output formats of `threads show` and `threads export`.
@@ -38,6 +40,7 @@ public struct ThreadDocument: Sendable {
                 case .done, .streaming: nil
                 }
                 return Message(role: "assistant", id: entry.id, text: entry.text, status: status)
+            case .compaction: return Message(role: "compaction", id: entry.id, text: entry.text, status: nil, compacted: entry.compacted)
             case .tool, .notice: return nil
             }
         }
@@ -47,7 +50,11 @@ public struct ThreadDocument: Sendable {
     var title: String { SafeText.sanitize(record.displayTitle, keepNewlines: false) }
 
     private func label(_ m: Message) -> String {
-        m.role == "user" ? "You" : SafeText.sanitize(record.provider ?? "assistant", keepNewlines: false)
+        switch m.role {
+        case "user": "You"
+        case "compaction": "Compacted"
+        default: SafeText.sanitize(record.provider ?? "assistant", keepNewlines: false)
+        }
     }
 
     private func marker(_ m: Message) -> String { m.status.map { " [\(SafeText.sanitize($0, keepNewlines: false))]" } ?? "" }
@@ -68,7 +75,8 @@ public struct ThreadDocument: Sendable {
         }
     }
 
-    /// The thread's fields and its `messages` (`role`, `id`, `content`, `status`).
+    /// The thread's fields and its `messages`: `{"kind": "message", "role", "id", "content", "status"}`, and
+    /// where the conversation was compacted `{"kind": "compaction", "id", "covered", "through", "strategy", "content"}`.
     public var jsonValue: Value {
         [
             "id": .string(record.id), "title": record.title.map { .string(SafeText.sanitize($0, keepNewlines: false)) } ?? .null,
@@ -76,7 +84,12 @@ public struct ThreadDocument: Sendable {
             "created_at": .double(record.createdAt.timeIntervalSince1970), "updated_at": .double(record.updatedAt.timeIntervalSince1970),
             "archived": .bool(record.archived),
             "messages": .array(messages.map { m in
-                ["role": .string(m.role), "id": .string(m.id), "content": .string(m.text), "status": m.status.map(Value.string) ?? .null]
+                guard let range = m.compacted else {
+                    return ["kind": "message", "role": .string(m.role), "id": .string(m.id), "content": .string(m.text),
+                            "status": m.status.map(Value.string) ?? .null]
+                }
+                return ["kind": "compaction", "id": .string(m.id), "covered": .int(range.count), "through": .string(range.through),
+                        "strategy": range.summarized ? "summarize" : "trim", "content": .string(m.text)]
             }),
         ]
     }

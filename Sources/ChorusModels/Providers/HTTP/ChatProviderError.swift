@@ -32,6 +32,12 @@ public enum ChatProviderError: Error, Equatable, CustomStringConvertible, Sendab
         }
     }
 
+    /// The provider said the request is longer than the model's context window.
+    public var isContextOverflow: Bool {
+        if case .contextOverflow = self { return true }
+        return false
+    }
+
     /// Whether trying again (before any token arrived) may succeed.
     var isRetryable: Bool {
         switch self {

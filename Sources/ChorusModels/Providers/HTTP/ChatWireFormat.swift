@@ -5,10 +5,21 @@ import NIOCore
 /// streamed reply is read.
 protocol ChatWireFormat: Sendable {
     var provider: String { get }
+    /// The model's name as sent to the provider.
+    var model: String { get }
     func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest
     func makeDecoder() -> any ChatStreamDecoder
     /// The error for a non-2xx response (body already read, capped).
     func error(status: Int, body: String, retryAfter: Double?) -> ChatProviderError
+    /// The request that asks the server for the model's context window, if it can say.
+    func contextWindowRequest() -> ProviderHTTPRequest?
+    /// The window in that request's answer.
+    func contextWindow(in answer: Value) -> Int?
+}
+
+extension ChatWireFormat {
+    func contextWindowRequest() -> ProviderHTTPRequest? { nil }
+    func contextWindow(in answer: Value) -> Int? { nil }
 }
 
 /// Turns response bytes into chunks; `finish` checks the reply ended properly.

@@ -15,6 +15,8 @@ public struct HTTPChatModel: ChatModel {
     public let displayName: String
     /// Hides the API key in every error message, in case a server echoes it.
     let redactor: SecretRedactor?
+    public var settings = ModelSettings()
+    private let probe = ContextWindowProbe()
 
     init(format: any ChatWireFormat, displayName: String, client: ProviderHTTPClient, retry: RequestRetryPolicy, secret: String?) {
         self.format = format
@@ -22,6 +24,13 @@ public struct HTTPChatModel: ChatModel {
         self.client = client
         self.retry = retry
         self.redactor = SecretRedactor(secret: secret)
+    }
+
+    /// The config's window, else the provider's answer (asked once), else the documented default for the model's name.
+    public func contextWindow() async -> Int? {
+        if let configured = settings.contextWindow { return configured }
+        if let discovered = await probe.window(format: format, client: client) { return discovered }
+        return KnownContextWindows.window(for: format.model)
     }
 
     public func stream(_ request: ChatRequest) -> ChatStream {

@@ -10,17 +10,22 @@ public struct OfflineChatModel: ChatModel {
     public let tokensPerSecond: Double
 
     public var displayName: String { "offline" }
+    /// With a context window, a request that does not fit in it fails as a
+    /// provider's would ("too long"): words count as tokens.
+    public var settings: ModelSettings
 
-    public init(tokensPerSecond: Double = 50) {
+    public init(tokensPerSecond: Double = 50, settings: ModelSettings = ModelSettings()) {
         self.tokensPerSecond = max(0, tokensPerSecond)
+        self.settings = settings
     }
 
-    /// Pace from `CHORUS_OFFLINE_TOKENS_PER_SECOND` (0 = as fast as possible), else the default.
+    /// Pace from `CHORUS_OFFLINE_TOKENS_PER_SECOND` (0 = as fast as possible), else the default;
+    /// a context window from `CHORUS_OFFLINE_CONTEXT_WINDOW` (tokens), else none.
     public static func fromEnvironment(_ environment: [String: String]) -> OfflineChatModel {
-        if let text = environment["CHORUS_OFFLINE_TOKENS_PER_SECOND"], let rate = Double(text) {
-            return OfflineChatModel(tokensPerSecond: rate)
-        }
-        return OfflineChatModel()
+        var model = OfflineChatModel()
+        if let text = environment["CHORUS_OFFLINE_TOKENS_PER_SECOND"], let rate = Double(text) { model = OfflineChatModel(tokensPerSecond: rate) }
+        model.settings.contextWindow = environment["CHORUS_OFFLINE_CONTEXT_WINDOW"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+        return model
     }
 
     /// The full reply to a conversation.
@@ -79,6 +84,11 @@ public struct OfflineChatModel: ChatModel {
         let delay: Duration? = tokensPerSecond > 0 ? .nanoseconds(Int64(1e9 / tokensPerSecond)) : nil
         let input = request.messages.reduce(0) { $0 + Self.tokenCount($1.content) }
         let (stream, continuation) = ChatStream.makeStream()
+        if let window = settings.contextWindow, input + limit > window {
+            continuation.finish(throwing: ChatProviderError.contextOverflow(
+                provider: "offline", message: "the request takes \(input) tokens and its reply \(limit), over the window of \(window)"))
+            return stream
+        }
         let task = Task {
             do {
                 for token in tokens.prefix(limit) {

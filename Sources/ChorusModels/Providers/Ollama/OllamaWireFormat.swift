@@ -7,6 +7,27 @@ struct OllamaWireFormat: ChatWireFormat {
     let model: String
     var provider: String { "ollama" }
 
+    /// `/api/show` says the model's trained context length and any `num_ctx` it is run with.
+    func contextWindowRequest() -> ProviderHTTPRequest? {
+        var http = WireJSON.post(baseURL, "/api/show")
+        http.body = WireJSON.body(["model": .string(model)])
+        return http
+    }
+
+    /// Ollama cuts a prompt silently at `num_ctx` (4,096 unless the model's
+    /// parameters set it), so the window is that, capped by the trained length.
+    func contextWindow(in answer: Value) -> Int? {
+        let trained = answer["model_info"]?.objectValue?.first { $0.key.hasSuffix(".context_length") }?.value.intValue
+        let configured = answer["parameters"]?.stringValue?.split(separator: "\n").compactMap { line -> Int? in
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            return words.first == "num_ctx" ? words.last.flatMap { Int($0) } : nil
+        }.last
+        return min(configured ?? Self.defaultNumCtx, trained ?? .max)
+    }
+
+    /// Ollama's `num_ctx` when nothing sets it.
+    static let defaultNumCtx = 4_096
+
     func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest {
         var http = WireJSON.post(baseURL, "/api/chat")
         var body: [String: Value] = [

@@ -10,6 +10,22 @@ struct OpenAIWireFormat: ChatWireFormat {
     let apiKey: String?
     var provider: String { "openai" }
 
+    /// llama.cpp's server says its window at `/props` (beside `/v1`); other
+    /// OpenAI-compatible servers answer 404, and the model's name decides.
+    /// OpenAI's own API is not asked (its models' windows are documented).
+    func contextWindowRequest() -> ProviderHTTPRequest? {
+        let root = baseURL.trimmingSuffix("/")
+        guard !root.hasPrefix("https://api.openai.com") else { return nil }
+        var http = ProviderHTTPRequest(url: (root.hasSuffix("/v1") ? String(root.dropLast(3)) : root) + "/props")
+        http.method = .GET
+        if let apiKey, !apiKey.isEmpty { http.headers.add(name: "authorization", value: "Bearer \(apiKey)") }
+        return http
+    }
+
+    func contextWindow(in answer: Value) -> Int? {
+        answer["default_generation_settings"]?["n_ctx"]?.intValue
+    }
+
     func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest {
         var http = WireJSON.post(baseURL, "/chat/completions", headers: [("accept", "text/event-stream")])
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "authorization", value: "Bearer \(apiKey)") }

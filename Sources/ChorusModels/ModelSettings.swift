@@ -1,0 +1,38 @@
+/// What the config says of one model (`[models."NAME"]`, NAME as sent to
+/// the provider): its context window, how a conversation too long for it
+/// is made to fit, and its prices.
+public struct ModelSettings: Sendable, Equatable {
+    /// Tokens the model takes in one request, prompt and reply together; nil: discovered, else a known default.
+    public var contextWindow: Int?
+    public var compaction: CompactionStrategy
+    public var prices: ModelPrices?
+
+    public init(contextWindow: Int? = nil, compaction: CompactionStrategy = .summarize, prices: ModelPrices? = nil) {
+        self.contextWindow = contextWindow
+        self.compaction = compaction
+        self.prices = prices
+    }
+}
+
+/// How a conversation too long for the model's context window is made to fit
+/// (only what is sent shrinks: the thread keeps every message).
+public enum CompactionStrategy: String, Sendable, Equatable, CaseIterable {
+    /// The older part is summarized by the model; the summary and the recent messages are sent.
+    case summarize
+    /// The older part is left out.
+    case trim
+}
+
+/// A model's prices in US dollars per million tokens.
+public struct ModelPrices: Sendable, Equatable {
+    public var input: Double
+    public var output: Double
+    /// Cached prompt tokens; nil: they cost the input price.
+    public var cachedInput: Double?
+
+    public init(input: Double, output: Double, cachedInput: Double? = nil) {
+        self.input = input
+        self.output = output
+        self.cachedInput = cachedInput
+    }
+}
