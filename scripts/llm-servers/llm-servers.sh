@@ -221,12 +221,15 @@ cmd_status() {
 }
 
 cmd_env() {
+  load_paths
   cat <<ENV
 export CHORUS_TEST_OPENAI_BASE_URL=http://$LLAMA_HOST:$LLAMA_PORT/v1
 export CHORUS_TEST_OPENAI_API_KEY=sk-local-no-auth
 export CHORUS_TEST_ANTHROPIC_BASE_URL=http://$LLAMA_HOST:$LLAMA_PORT
 export CHORUS_TEST_ANTHROPIC_API_KEY=sk-local-no-auth
 export CHORUS_TEST_MODEL=$MODEL_ALIAS
+export CHORUS_TEST_LLAMA_SERVER_BIN=$LLAMA_SERVER_BIN
+export CHORUS_TEST_LLAMA_MODEL_GGUF=$MODEL_GGUF
 ENV
   if pid_alive litellm litellm >/dev/null; then
     cat <<ENV
