@@ -29,23 +29,33 @@ public struct ChatModelNode: Sendable {
         let window = compactor.estimatedTokens(conversation, system: system) + (maxTokens ?? 0) < ContextCompactor.fitsAnyWindow
             ? nil : await model.contextWindow()
         let replyRoom = maxTokens ?? window.map { min(1024, $0 / 4) } ?? 1024
-        var (messages, marker) = try await compactor.prepare(conversation, system: system, window: window, replyRoom: replyRoom)
+        var prepared = try await compactor.prepare(conversation, system: system, window: window, replyRoom: replyRoom)
+        reportSummary(prepared, window: window, context)
         let id = "ai-" + UUID().uuidString.lowercased()
         let report = context.modelCall(name: model.displayName, messageId: id)
         do {
-            return [marker].compactMap { $0 } + [try await reply(messages, id: id, report: report, context)]
+            return [prepared.marker].compactMap { $0 } + [try await reply(prepared.sent, id: id, window: window, report: report, context)]
         } catch let error as ChatProviderError where error.isContextOverflow {
-            let known = conversation + [marker].compactMap { $0 }
-            (messages, marker) = try await compactor.prepare(known, system: system,
-                                                             window: window ?? compactor.estimatedTokens(known, system: system) + replyRoom,
-                                                             replyRoom: replyRoom, force: true)
+            let known = conversation + [prepared.marker].compactMap { $0 }
+            let marker = prepared.marker
+            prepared = try await compactor.prepare(known, system: system,
+                                                   window: window ?? compactor.estimatedTokens(known, system: system) + replyRoom,
+                                                   replyRoom: replyRoom, force: true)
+            reportSummary(prepared, window: window, context)
             report.retry(RetryNotice(attempt: 2, maxAttempts: 2, delay: 0, reason: "\(error.description) Compacted the conversation to fit"))
-            return [marker].compactMap { $0 } + [try await reply(messages, id: id, report: report, context)]
+            return [marker, prepared.marker].compactMap { $0 } + [try await reply(prepared.sent, id: id, window: window, report: report, context)]
         }
     }
 
+    /// A compaction's summary calls, reported as a model call of their own (with their usage).
+    private func reportSummary(_ prepared: ContextCompactor.Prepared, window: Int?, _ context: NodeContext) {
+        guard let marker = prepared.marker, let usage = prepared.summaryUsage else { return }
+        context.modelCall(name: model.displayName, messageId: marker.id)
+            .end(usage: RunEvent.Usage(inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, contextWindow: window))
+    }
+
     /// Streams one model call for `messages` (sent as they are).
-    private func reply(_ messages: [ChatMessage], id: String, report: ModelCallReporter, _ context: NodeContext) async throws -> ChatMessage {
+    private func reply(_ messages: [ChatMessage], id: String, window: Int?, report: ModelCallReporter, _ context: NodeContext) async throws -> ChatMessage {
         var text = ""
         var calls: [ToolCall] = []
         var finished = false
@@ -76,7 +86,7 @@ public struct ChatModelNode: Sendable {
         }
         // The last token carries the end-of-message mark.
         context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true, usage: usage?.metadata)
-        report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) })
+        report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens, contextWindow: window) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
         return ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls, usage: usage)
     }

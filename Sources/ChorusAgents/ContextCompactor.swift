@@ -22,18 +22,28 @@ public struct ContextCompactor: Sendable {
         self.strategy = strategy
     }
 
+    /// A request ready to send, and what its compaction (if any) left.
+    public struct Prepared: Sendable {
+        /// The messages to send.
+        public var sent: [ChatMessage]
+        /// The compaction marker to keep in the thread, when one was made.
+        public var marker: ChatMessage?
+        /// The tokens the summary calls took, when the provider said.
+        public var summaryUsage: Usage?
+    }
+
     /// What to send: the system prompt (with the summary so far) and the
     /// messages since the last compaction; compacted first when they would
     /// not fit in `window` with `replyRoom` to spare (or when `force`d), and
     /// then with the marker to keep in the thread.
     public func prepare(_ conversation: [ChatMessage], system: String?, window: Int?, replyRoom: Int,
-                        force: Bool = false) async throws -> (sent: [ChatMessage], marker: ChatMessage?) {
+                        force: Bool = false) async throws -> Prepared {
         let view = ConversationView(conversation, system: system)
         let sent = view.request()
-        guard let window, force || Self.estimate(sent, calibratedBy: view) + replyRoom > window else { return (sent, nil) }
+        guard let window, force || Self.estimate(sent, calibratedBy: view) + replyRoom > window else { return Prepared(sent: sent) }
         guard view.live.count > 1 else {
             // Nothing older than the newest message to leave out.
-            if force { return (sent, nil) }
+            if force { return Prepared(sent: sent) }
             throw ContextTooSmall(needed: Self.estimate(sent, calibratedBy: view) + replyRoom, window: window)
         }
         let budget = window - replyRoom
@@ -47,14 +57,14 @@ public struct ContextCompactor: Sendable {
             throw ContextTooSmall(needed: last + fixed + summaryRoom + replyRoom, window: window)
         }
         let covered = Array(view.live[..<start])
-        let summary = switch strategy {
+        let (summary, usage): (String, Usage?) = switch strategy {
         case .summarize: try await summarize(covered, after: view.summary, window: window)
-        case .trim: ""
+        case .trim: ("", nil)
         }
         let through = covered.last!
         let marker = ChatMessage(role: .system, content: summary, id: "compaction-" + UUID().uuidString.lowercased(),
                                  compaction: Compaction(through: through.id, covered: view.position(of: through.id) + 1, strategy: strategy))
-        return (ConversationView(conversation + [marker], system: system).request(), marker)
+        return Prepared(sent: ConversationView(conversation + [marker], system: system).request(), marker: marker, summaryUsage: usage)
     }
 
     /// Tokens a request (with its reply's room) may take without asking the model's
@@ -87,36 +97,45 @@ public struct ContextCompactor: Sendable {
     /// Tokens a summary may take: a quarter of the window, from 64 to 512.
     static func summaryTokens(window: Int) -> Int { min(512, max(64, window / 4)) }
 
-    /// The running summary with `messages` added, written by the model a part at a time so each request fits.
-    func summarize(_ messages: [ChatMessage], after previous: String, window: Int) async throws -> String {
+    /// The running summary with `messages` added, written by the model a part at a
+    /// time so each request fits, and the tokens its calls took.
+    func summarize(_ messages: [ChatMessage], after previous: String, window: Int) async throws -> (String, Usage?) {
         let replyTokens = Self.summaryTokens(window: window)
         let partBudget = max(128, (window - replyTokens) / 2 - 64)
         var summary = previous
+        var usage: Usage?
         var part: [String] = []
         var partTokens = 0
+        func add(_ part: [String]) async throws {
+            let reply = try await summarizeOnce(part, after: summary, replyTokens: replyTokens)
+            summary = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let counted = reply.usage {
+                usage = Usage(inputTokens: (usage?.inputTokens ?? 0) + counted.inputTokens, outputTokens: (usage?.outputTokens ?? 0) + counted.outputTokens)
+            }
+        }
         for message in messages where message.compaction == nil {
             var line = Self.transcriptLine(message)
             if line.utf8.count / 4 > partBudget { line = String(line.prefix(partBudget * 4)) + "…" }
             let tokens = line.utf8.count / 4 + 1
             if partTokens + tokens > partBudget, !part.isEmpty {
-                summary = try await summarizeOnce(part, after: summary, replyTokens: replyTokens)
+                try await add(part)
                 (part, partTokens) = ([], 0)
             }
             part.append(line)
             partTokens += tokens
         }
-        if !part.isEmpty { summary = try await summarizeOnce(part, after: summary, replyTokens: replyTokens) }
-        return summary
+        if !part.isEmpty { try await add(part) }
+        return (summary, usage)
     }
 
-    private func summarizeOnce(_ lines: [String], after previous: String, replyTokens: Int) async throws -> String {
+    private func summarizeOnce(_ lines: [String], after previous: String, replyTokens: Int) async throws -> ChatReply {
         let earlier = previous.isEmpty ? "" : "The summary so far:\n\(previous)\n\n"
         let request = ChatRequest(messages: [
             ChatMessage(role: .system, content: Self.summaryInstruction, id: "compaction-instruction"),
             ChatMessage(role: .user, content: earlier + "The conversation to add:\n" + lines.joined(separator: "\n") + "\n\nWrite the updated summary.",
                         id: "compaction-request"),
         ], maxTokens: replyTokens)
-        return try await model.invoke(request).text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await model.invoke(request)
     }
 
     static let summaryInstruction = """

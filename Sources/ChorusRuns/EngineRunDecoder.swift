@@ -45,7 +45,7 @@ public struct EngineRunDecoder: Sendable {
             return fanOut.token(RunToken(text: text, messageId: messageId, node: task.node, step: task.step, task: root.id), rootNode: root.node)
         case .modelEnd(let usage):
             guard let usage else { return [] }
-            return [.usage(RunUsage(node: event.node, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens))]
+            return [.usage(RunUsage(node: event.node, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, contextWindow: usage.contextWindow))]
         case .toolStart(let name, let input):
             toolStarts[event.id] = event.timestamp
             return [.toolStarted(RunToolCall(id: event.id, name: name, input: input, task: root.id))]

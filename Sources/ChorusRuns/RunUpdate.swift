@@ -115,13 +115,17 @@ public struct RunRetry: Sendable, Equatable {
 /// Token counts of one model call, as far as its provider reported them.
 public struct RunUsage: Sendable, Equatable {
     public var node: String?
+    /// The prompt's tokens: the size of the request sent.
     public var inputTokens: Int?
     public var outputTokens: Int?
+    /// The model's context window, when known (a server does not say).
+    public var contextWindow: Int?
 
-    public init(node: String?, inputTokens: Int?, outputTokens: Int?) {
+    public init(node: String?, inputTokens: Int?, outputTokens: Int?, contextWindow: Int? = nil) {
         self.node = node
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
+        self.contextWindow = contextWindow
     }
 }
 

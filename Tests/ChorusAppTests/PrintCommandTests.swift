@@ -1,4 +1,6 @@
 import ChorusApp
+import ChorusGraph
+import ChorusModels
 import ChorusSettings
 import ChorusStore
 import ChorusSupport
@@ -26,6 +28,22 @@ import Testing
         #expect(try await store.transcript(id).last?["content"]?.stringValue?.contains("what is a superstep?") == true)
     }
 
+    @Test func jsonSaysTheRequestSizeAndTheModelsWindow() async throws {
+        let dir = NSTemporaryDirectory() + "chorus-print-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var config = ChorusConfig()
+        config.models["offline"] = ModelSettings(contextWindow: 4_096)
+        let question = Array(repeating: "word", count: 150).joined(separator: " ")
+        let command = PrintCommand(question: question, provider: "offline", system: nil, maxTokens: nil, ephemeral: true,
+                                   databasePath: dir + "/db.sqlite", config: config)
+        let result = try await command.answer(environment: ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0"], write: nil)
+        let json = try JSON.parse(result.json)
+        #expect(json["context"]?["window"] == 4_096)
+        // The offline model counts words: the request was the question's 150.
+        #expect(json["context"]?["used"] == 150)
+        #expect(json["usage"]?["input_tokens"] == 150)
+    }
+
     @Test func ephemeralSavesNothingAndUnknownProvidersAreRefused() async throws {
         let dir = NSTemporaryDirectory() + "chorus-print-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -39,7 +57,6 @@ import Testing
     }
 }
 
-import ChorusGraph
 
 @Suite struct ModelCatalogTests {
     @Test func theDefaultProviderFollowsTheEnvironment() throws {

@@ -43,10 +43,13 @@ public struct RunEvent: Sendable {
     public struct Usage: Sendable, Equatable {
         public var inputTokens: Int?
         public var outputTokens: Int?
+        /// The model's context window, when the caller knew it.
+        public var contextWindow: Int?
 
-        public init(inputTokens: Int?, outputTokens: Int?) {
+        public init(inputTokens: Int?, outputTokens: Int?, contextWindow: Int? = nil) {
             self.inputTokens = inputTokens
             self.outputTokens = outputTokens
+            self.contextWindow = contextWindow
         }
     }
 

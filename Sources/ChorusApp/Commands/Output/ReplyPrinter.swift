@@ -10,6 +10,8 @@ struct ReplyPrinter {
     let notice: (@Sendable (String) -> Void)?
     private(set) var reply = ""
     private(set) var usage: RunUsage?
+    /// The last model call's prompt (the size of the last request sent) and the window it had to fit.
+    private(set) var context: (used: Int?, window: Int?) = (nil, nil)
     private(set) var tools: [ToolCallRecord] = []
     /// The reply tokens of the current step: if the step turns out to fan out, they were a branch's, not the reply.
     private var stepReply = "", step: Int?
@@ -45,6 +47,7 @@ struct ReplyPrinter {
         case .usage(let counts):
             usage = RunUsage(node: nil, inputTokens: (usage?.inputTokens ?? 0) + (counts.inputTokens ?? 0),
                              outputTokens: (usage?.outputTokens ?? 0) + (counts.outputTokens ?? 0))
+            context = (counts.inputTokens ?? context.used, counts.contextWindow ?? context.window)
         case .toolStarted(let call):
             toolInputs[call.id] = call.input
             tell("tool " + call.name + " " + JSON.serialize(call.input))
