@@ -25,9 +25,9 @@ public struct ChatModelNode: Sendable {
     /// as a retry.
     public func respond(to conversation: [ChatMessage], _ context: NodeContext) async throws -> [ChatMessage] {
         let compactor = ContextCompactor(model: model, strategy: model.settings.compaction)
-        // A short conversation fits any model: the window (which may cost the provider a question) is not needed yet.
-        let window = compactor.estimatedTokens(conversation, system: system) + (maxTokens ?? 0) < ContextCompactor.fitsAnyWindow
-            ? nil : await model.contextWindow()
+        // A short conversation fits any model: the provider is not asked for the window (a request of its own) yet.
+        let short = compactor.estimatedTokens(conversation, system: system) + (maxTokens ?? 0) < ContextCompactor.fitsAnyWindow
+        let window = await model.contextWindow(probing: !short)
         let replyRoom = maxTokens ?? window.map { min(1024, $0 / 4) } ?? 1024
         var prepared = try await compactor.prepare(conversation, system: system, window: window, replyRoom: replyRoom)
         reportSummary(prepared, window: window, context)

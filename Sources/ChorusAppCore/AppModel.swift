@@ -19,6 +19,8 @@ public struct AppModel {
     public var researchTranscript = false
     /// Replies streaming now, by conversation.
     public var replies: [ThreadKey: ReplyProgress] = [:]
+    /// How full each thread's conversation is, from its last model call (shown in the status bar).
+    public var contextFill: [ThreadKey: ContextFill] = [:]
     /// Tool calls waiting for the user's y / n / a, by thread id.
     public var approvals: [ThreadKey: PendingApproval] = [:]
     /// What a thread's `interrupt()` asks, waiting for a typed answer, by thread id.

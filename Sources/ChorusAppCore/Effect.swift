@@ -14,6 +14,8 @@ public enum Effect: Sendable, Equatable {
     case regenerate(threadId: String, removing: [String], entryId: String, provider: String)
     /// Removes messages from a thread (edit-last).
     case removeMessages(threadId: String, ids: [String])
+    /// `/compact`: compact the thread's conversation now, then show it again.
+    case compact(threadId: String, provider: String)
     case cancelReply(ThreadKey)
     /// Answers what the thread waits for (a tool approval, an interrupt's question); the rest of the run streams.
     case answer(threadId: String, InputAnswer, provider: String)

@@ -8,6 +8,10 @@ enum StatusBar {
         buffer.fill(area, style: theme[.statusBar])
         var x = buffer.write(" chorus ", x: area.x, y: area.y, style: theme[.statusAccent], limit: area.maxX)
         x = buffer.write(" " + m.currentProvider + " ", x: x, y: area.y, style: theme[.statusBar], limit: area.maxX)
+        if let fill = m.contextFill[m.current] {
+            let full = fill.window.map { fill.used * 10 >= $0 * 9 } ?? false
+            x = buffer.write("│ " + fill.label + " ", x: x, y: area.y, style: full ? theme[.statusAccent] : theme[.statusBar], limit: area.maxX)
+        }
         if let progress = m.replies[m.current] {
             let elapsed = max(0, m.now.timeIntervalSince(progress.startedAt))
             let node = progress.retry?.label(now: m.now) ?? progress.tool.map { "⚙ \($0)…" }

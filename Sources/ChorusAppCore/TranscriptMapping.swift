@@ -39,7 +39,9 @@ public enum TranscriptMapping {
             case .failed(let error): .failed(error)
             case .complete: .done
             }
-            return TranscriptEntry(id: id, role: .assistant, label: label, text: content, status: status)
+            var entry = TranscriptEntry(id: id, role: .assistant, label: label, text: content, status: status)
+            entry.tokens = message.usage.map { $0.inputTokens + $0.outputTokens }
+            return entry
         case .system:
             guard let compaction = message.compaction else { return nil }
             return compactionEntry(compaction, id: id, summary: content)

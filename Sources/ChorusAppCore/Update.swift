@@ -48,6 +48,9 @@ public enum Update {
             // than what was read: it stays, after the entries read, unless the read already holds it.
             let read = Set(entries.map(\.id))
             m.conversations[id] = entries + local[replaced...].filter { !read.contains($0.id) }
+            if m.contextFill[id] == nil, let tokens = entries.last(where: { $0.tokens != nil })?.tokens {
+                m.contextFill[id] = ContextFill(used: tokens, window: nil)
+            }
             // Asked again below if the thread still waits.
             if m.replies[id] == nil { m.questions[id] = nil }
             return []
@@ -83,6 +86,11 @@ public enum Update {
             return []
         case .retrying(let threadId, let retry):
             m.replies[.thread(threadId)]?.retry = retry
+            return []
+        case .contextMeasured(let threadId, let fill):
+            // A window said once stays known for the thread's later calls that do not repeat it.
+            let known = m.contextFill[.thread(threadId)]?.window
+            m.contextFill[.thread(threadId)] = ContextFill(used: fill.used, window: fill.window ?? known)
             return []
         case .toolStarted, .toolEnded, .inputNeeded, .toolsListed, .toolsLoaded:
             return tools(&m, msg)
@@ -205,6 +213,20 @@ public enum Update {
             m.remember(text)
             m.editor.setText("")
             return keepDraft(&m) + [.listTools]
+        }
+        if text == "/compact" {
+            guard let threadId = m.current.threadId, m.currentThread?.kind != .research else {
+                m.notice = "/compact works in a chat thread that has messages"
+                return []
+            }
+            guard m.replies[m.current] == nil else {
+                m.notice = "wait for the reply to end, or Esc, then /compact"
+                return []
+            }
+            m.remember(text)
+            m.editor.setText("")
+            m.notice = "compacting…"
+            return keepDraft(&m) + [.compact(threadId: threadId, provider: m.provider(of: m.current))]
         }
         if text.hasPrefix("/research") {
             let question = text.dropFirst("/research".count).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -80,13 +80,15 @@ public protocol ChatModel: Sendable {
     /// What the config says of this model (its window, compaction, prices).
     var settings: ModelSettings { get }
     /// Tokens the model takes in one request, prompt and reply together: the
-    /// config's, else what its provider says, else a documented default; nil when unknown.
-    func contextWindow() async -> Int?
+    /// config's, else what its provider says, else a documented default; nil
+    /// when unknown. Without `probing`, the provider is not asked (what it
+    /// said before still counts).
+    func contextWindow(probing: Bool) async -> Int?
 }
 
 extension ChatModel {
     public var settings: ModelSettings { ModelSettings() }
-    public func contextWindow() async -> Int? { settings.contextWindow }
+    public func contextWindow(probing: Bool) async -> Int? { settings.contextWindow }
 }
 
 /// A streamed reply: chunks, then the error if the reply failed. Cancelling

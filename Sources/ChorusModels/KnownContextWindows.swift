@@ -3,13 +3,11 @@
 /// prefix wins (`gpt-4o-mini-2024-07-18` is `gpt-4o-mini`); a provider's
 /// `vendor/` prefix (`openai/gpt-4o`) is ignored.
 public enum KnownContextWindows {
+    /// Hosted models only: an open model's window is whatever its server runs it with, which the server says.
     static let table: [(prefix: String, window: Int)] = [
         ("gpt-4.1", 1_047_576), ("gpt-4o", 128_000), ("gpt-4-turbo", 128_000), ("gpt-4", 8_192), ("gpt-3.5-turbo", 16_385),
         ("gpt-5", 400_000), ("o1", 200_000), ("o3", 200_000), ("o4-mini", 200_000),
         ("claude", 200_000),
-        ("llama3.1", 131_072), ("llama3.2", 131_072), ("llama3.3", 131_072), ("llama3", 8_192),
-        ("mistral", 32_768), ("mixtral", 32_768), ("qwen2.5", 32_768), ("qwen3", 40_960), ("gemma2", 8_192), ("gemma3", 131_072),
-        ("phi3", 4_096), ("phi4", 16_384), ("smollm2", 8_192), ("deepseek", 65_536),
     ]
 
     /// The documented window of `model`, nil when it is not a known name.

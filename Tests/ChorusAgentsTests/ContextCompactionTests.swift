@@ -122,6 +122,19 @@ final class SmallWindowModel: ChatModel, Sendable {
         }
     }
 
+    @Test func theOfflineModelWithAWindowRefusesWhatDoesNotFitAndTheThreadGoesOn() async throws {
+        let model = OfflineChatModel(tokensPerSecond: 0, settings: ModelSettings(contextWindow: 400))
+        let graph = try ChatGraph.make(model: model, checkpointer: InMemoryCheckpointer())
+        let config = RunConfig(threadId: "t")
+        for turn in 1...6 {
+            let text = "turn \(turn) of a conversation that soon fills a small window"
+            _ = try await graph.graph.invoke(.state(ChatGraph.State.input(ChatMessage(role: .user, content: text, id: "u\(turn)"))), config: config)
+        }
+        let messages = try await graph.state(config: config).messages
+        #expect(messages.filter { $0.compaction == nil }.count == 12)
+        #expect(messages.contains { $0.compaction != nil })
+    }
+
     @Test func aCompactionMarkerTravelsThroughEveryCodec() throws {
         let marker = ChatMessage(role: .system, content: "the summary", id: "compaction-1",
                                  compaction: Compaction(through: "m7", covered: 8, strategy: .summarize))
@@ -135,7 +148,7 @@ final class SmallWindowModel: ChatModel, Sendable {
         #expect(KnownContextWindows.window(for: "gpt-4o-mini-2024-07-18") == 128_000)
         #expect(KnownContextWindows.window(for: "openai/gpt-4.1-nano") == 1_047_576)
         #expect(KnownContextWindows.window(for: "claude-3-5-haiku-latest") == 200_000)
-        #expect(KnownContextWindows.window(for: "llama3:8b") == 8_192)
+        #expect(KnownContextWindows.window(for: "llama3:8b") == nil, "an open model's server says its window")
         #expect(KnownContextWindows.window(for: "my-own-model") == nil)
     }
 }

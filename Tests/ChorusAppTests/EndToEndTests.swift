@@ -15,11 +15,12 @@ import Testing
     }
 
     /// Starts chorus on the offline model at `tokensPerSecond`.
-    func start(tokensPerSecond: Int = 0, arguments: [String] = ["--provider", "offline"], width: Int = 100, height: Int = 30) throws -> TmuxSession {
+    func start(tokensPerSecond: Int = 0, arguments: [String] = ["--provider", "offline"], width: Int = 100, height: Int = 30,
+               environment: [String: String] = [:]) throws -> TmuxSession {
         try TmuxSession(command: [binary] + arguments, environment: [
             "CHORUS_DB": dir + "/chorus.sqlite", "CHORUS_OFFLINE_TOKENS_PER_SECOND": "\(tokensPerSecond)",
             "HOME": dir, "XDG_CONFIG_HOME": dir + "/config", "XDG_STATE_HOME": dir + "/state", "LANG": "C.UTF-8",
-        ], width: width, height: height)
+        ].merging(environment) { $1 }, width: width, height: height)
     }
 
     /// The offline reply's last word (a single word cannot be wrapped apart).
@@ -89,6 +90,25 @@ import Testing
         #expect(try await tmux.waitFor("[exited 0]") != nil)
     }
 
+    /// A model with a 400-token window: the status bar shows how full it is, and after a few
+    /// turns the transcript shows where the conversation was compacted to fit.
+    @Test func theContextMeterAndACompactionOnScreen() async throws {
+        let tmux = try start(width: 120, height: 40, environment: ["CHORUS_OFFLINE_CONTEXT_WINDOW": "400"])
+        #expect(try await tmux.waitFor("Message (Enter sends") != nil)
+        for turn in 1...4 {
+            try tmux.send("turn \(turn) of a conversation that soon fills a small window", literal: true)
+            try tmux.send("Enter")
+            let answered = try await tmux.waitFor { $0.joined().contains("“turn \(turn) of") && $0.joined().contains(Self.replyEnd) && $0.joined().contains("/400") }
+            #expect(answered != nil, "turn \(turn) was answered and the meter shows the window")
+        }
+        let screen = try await tmux.waitFor("⋯ compacted")
+        #expect(screen != nil, "a compaction marker in the transcript")
+        let status = screen?.last { !$0.isEmpty } ?? ""
+        #expect(status.range(of: #"ctx \d+/400 \(\d+%\)"#, options: .regularExpression) != nil, "\(status)")
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor("[exited 0]") != nil)
+    }
+
     @Test func resizeStormLeavesAConsistentScreen() async throws {
         let tmux = try start(tokensPerSecond: 60)
         #expect(try await tmux.waitFor("Message (Enter sends") != nil)
@@ -105,7 +125,8 @@ import Testing
         let rows = screen ?? []
         #expect(rows.last { !$0.isEmpty }?.hasPrefix(" chorus ") == true, "status bar on the last row")
         // The thread list's border is in one column on every row above the status bar.
-        let borderColumns = Set(rows.dropLast().filter { !$0.isEmpty }.compactMap { row in row.firstIndex(of: "│").map { row[..<$0].count } })
+        let aboveStatus = rows.prefix(rows.lastIndex { !$0.isEmpty } ?? 0)
+        let borderColumns = Set(aboveStatus.filter { !$0.isEmpty }.compactMap { row in row.firstIndex(of: "│").map { row[..<$0].count } })
         #expect(borderColumns.count == 1)
         try tmux.send("C-q")
         #expect(try await tmux.waitFor("[exited 0]") != nil)

@@ -76,6 +76,7 @@ final class ScriptedBackend: ThreadBackend {
     }
 
     func removeMessages(threadId: String, ids: [String]) {}
+    func compact(threadId: String, runner: String) -> Bool { false }
     func rename(_ id: String, to title: String) {}
     func delete(_ id: String) {}
     func archive(_ id: String) {}

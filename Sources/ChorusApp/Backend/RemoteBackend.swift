@@ -4,6 +4,7 @@ import ChorusGraph
 import ChorusModels
 import ChorusRemote
 import ChorusRuns
+import ChorusSettings
 import ChorusStore
 import ChorusSupport
 import ChorusTUI
@@ -161,6 +162,11 @@ public final class RemoteBackend: ThreadBackend {
         var request = RunStreamRequest(assistant: assistant, start: start)
         request.modes.append("tasks")
         return follow(threadId: threadId, request, keepingReply: false)
+    }
+
+    /// A server's graph compacts its own threads (as `chorus serve`'s do when the window fills).
+    public func compact(threadId: String, runner: String) async throws -> Bool {
+        throw UsageError("/compact works on local threads: on a server, its graph compacts the conversation when the model's window fills")
     }
 
     public func removeMessages(threadId: String, ids: [String]) async throws {

@@ -38,6 +38,10 @@ public protocol ThreadBackend: Sendable {
     /// What the research view shows of a run that is about to start.
     func researchState(question: String) -> ResearchState
     func removeMessages(threadId: String, ids: [String]) async throws
+    /// Compacts the thread's conversation now (`/compact`): what a model call
+    /// would do when the window is full, whatever its fill. False when there
+    /// was nothing to compact.
+    func compact(threadId: String, runner: String) async throws -> Bool
 
     func rename(_ id: String, to title: String) async throws
     func delete(_ id: String) async throws

@@ -234,6 +234,15 @@ public final class AppRuntime {
             }
         case .removeMessages(let id, let ids):
             background { try await backend.removeMessages(threadId: id, ids: ids) }
+        case .compact(let id, let provider):
+            background {
+                guard try await backend.compact(threadId: id, runner: provider) else {
+                    send(.notice("nothing to compact yet"))
+                    return
+                }
+                send(.transcriptLoaded(threadId: id, try await backend.transcript(id)))
+                send(.notice("compacted: from here on the model is sent the recent messages and what the compaction kept of the rest"))
+            }
         case .cancelReply(let key):
             guard let task = replies.take(.thread(key)) else { break }
             task.cancel()

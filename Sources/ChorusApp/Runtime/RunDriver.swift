@@ -54,7 +54,7 @@ struct RunDriver: Sendable {
 
     private func follow(_ updates: RunUpdates, threadId: String, entryId: String) async {
         var messageId = entryId
-        var interrupted = false, rejoined = false
+        var interrupted = false, rejoined = false, compacted = false
         let outcome = await drain(updates) { update in
             switch update {
             case .token(let token):
@@ -73,18 +73,24 @@ struct RunDriver: Sendable {
             case .toolStarted(let call): mailbox.other(.toolStarted(threadId: threadId, callId: call.id, name: call.name, arguments: call.input))
             case .toolEnded(let result):
                 mailbox.other(.toolEnded(threadId: threadId, callId: result.id, output: result.output, seconds: result.seconds ?? 0))
+            case .usage(let usage):
+                if let input = usage.inputTokens {
+                    mailbox.other(.contextMeasured(threadId: threadId, ContextFill(used: input + (usage.outputTokens ?? 0), window: usage.contextWindow)))
+                }
             case .interrupted: interrupted = true
             case .warning(let line): mailbox.other(.notice(line))
             case .rejoined(let attempt, let attempts, let reason):
                 rejoined = true
                 mailbox.other(.notice(RetryLine.rejoin(attempt: attempt, of: attempts, reason: reason)))
-            case .started, .nodeStarted, .nodeEnded, .usage, .custom, .finished, .failed: break
+            case .finished(let state): compacted = Self.compactedThisTurn(state)
+            case .started, .nodeStarted, .nodeEnded, .custom, .failed: break
             }
         }
         send(.replyEnded(thread: .thread(threadId), entryId: messageId, outcome))
         guard outcome == .done else { return }
-        // A re-joined stream may have missed tokens: the thread's state says what they were.
-        if rejoined, let entries = try? await backend.transcript(threadId) { send(.transcriptLoaded(threadId: threadId, entries)) }
+        // A re-joined stream may have missed tokens, and a compaction is only in the saved
+        // thread: the thread's state says what they were.
+        if rejoined || compacted, let entries = try? await backend.transcript(threadId) { send(.transcriptLoaded(threadId: threadId, entries)) }
         if interrupted, let pending = try? await backend.pendingInput(threadId) { send(.inputNeeded(threadId: threadId, pending)) }
     }
 
@@ -113,6 +119,16 @@ struct RunDriver: Sendable {
             }
         }
         send(.researchEnded(threadId: id, outcome))
+    }
+
+    /// True when the run's final state holds a compaction after the user's last message.
+    static func compactedThisTurn(_ state: Value) -> Bool {
+        for value in (state["messages"]?.arrayValue ?? []).reversed() {
+            guard let message = ChatMessage(value: value) else { continue }
+            if message.compaction != nil { return true }
+            if message.role == .user { return false }
+        }
+        return false
     }
 
     /// Hands every update to `handle`, then waits until the backend is done

@@ -33,6 +33,8 @@ public struct TranscriptEntry: Sendable, Equatable {
     public var status: Status
     /// For a compaction: what it covered.
     public var compacted: CompactedRange?
+    /// For a reply: the tokens its model call took, prompt and reply (what the conversation then filled).
+    public var tokens: Int?
 
     public init(id: String, role: Role, label: String, text: String, status: Status = .done, compacted: CompactedRange? = nil) {
         self.id = id

@@ -6,6 +6,11 @@ import ChorusSupport
 final class ContextWindowProbe: Sendable {
     private let answer = Locked<Task<Int?, Never>?>(nil)
 
+    /// What the provider said, if it was asked already; nil otherwise.
+    var answered: Int? {
+        get async { await answer.withLock { $0 }?.value }
+    }
+
     func window(format: any ChatWireFormat, client: ProviderHTTPClient) async -> Int? {
         let task = answer.withLock { answer in
             if let answer { return answer }

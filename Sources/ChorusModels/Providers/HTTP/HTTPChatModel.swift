@@ -26,10 +26,10 @@ public struct HTTPChatModel: ChatModel {
         self.redactor = SecretRedactor(secret: secret)
     }
 
-    /// The config's window, else the provider's answer (asked once), else the documented default for the model's name.
-    public func contextWindow() async -> Int? {
+    /// The config's window, else the provider's answer (asked once, when `probing`), else the documented default for the model's name.
+    public func contextWindow(probing: Bool) async -> Int? {
         if let configured = settings.contextWindow { return configured }
-        if let discovered = await probe.window(format: format, client: client) { return discovered }
+        if let discovered = probing ? await probe.window(format: format, client: client) : await probe.answered { return discovered }
         return KnownContextWindows.window(for: format.model)
     }
 
