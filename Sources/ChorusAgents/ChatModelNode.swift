@@ -24,34 +24,27 @@ public struct ChatModelNode: Sendable {
     /// A provider that still says "too long" gets one compacted retry, shown
     /// as a retry.
     public func respond(to conversation: [ChatMessage], _ context: NodeContext) async throws -> [ChatMessage] {
-        let first = try await prepare(conversation, force: false, context)
+        let compactor = ContextCompactor(model: model, strategy: model.settings.compaction)
+        // A short conversation fits any model: the provider is not asked for the window (a request of its own) yet.
+        let short = compactor.estimatedTokens(conversation, system: system) + (maxTokens ?? 0) < ContextCompactor.fitsAnyWindow
+        let window = await model.contextWindow(probing: !short)
+        let replyRoom = maxTokens ?? window.map { min(1024, $0 / 4) } ?? 1024
+        var prepared = try await compactor.prepare(conversation, system: system, window: window, replyRoom: replyRoom)
+        reportSummary(prepared, window: window, context)
         let id = "ai-" + UUID().uuidString.lowercased()
         let report = context.modelCall(name: model.displayName, messageId: id)
         do {
-            return [first.marker].compactMap { $0 } + [try await reply(first.sent, id: id, window: first.window, report: report, context)]
+            return [prepared.marker].compactMap { $0 } + [try await reply(prepared.sent, id: id, window: window, report: report, context)]
         } catch let error as ChatProviderError where error.isContextOverflow {
-            let known = conversation + [first.marker].compactMap { $0 }
-            let second = try await prepare(known, force: true, context)
+            let known = conversation + [prepared.marker].compactMap { $0 }
+            let marker = prepared.marker
+            prepared = try await compactor.prepare(known, system: system,
+                                                   window: window ?? compactor.estimatedTokens(known, system: system) + replyRoom,
+                                                   replyRoom: replyRoom, force: true)
+            reportSummary(prepared, window: window, context)
             report.retry(RetryNotice(attempt: 2, maxAttempts: 2, delay: 0, reason: "\(error.description) Compacted the conversation to fit"))
-            return [first.marker, second.marker].compactMap { $0 } + [try await reply(second.sent, id: id, window: second.window, report: report, context)]
+            return [marker, prepared.marker].compactMap { $0 } + [try await reply(prepared.sent, id: id, window: window, report: report, context)]
         }
-    }
-
-    /// The request for `conversation`, compacted when it would not fit (or `force`d, with
-    /// the estimate as the window when none is known). Never inlined, so that its locals
-    /// are not in `respond`'s async frame while the reply streams.
-    @inline(never)
-    private func prepare(_ conversation: [ChatMessage], force: Bool, _ context: NodeContext) async throws
-        -> (sent: [ChatMessage], marker: ChatMessage?, window: Int?) {
-        let compactor = ContextCompactor(model: model, strategy: model.settings.compaction)
-        let estimate = compactor.estimatedTokens(conversation, system: system)
-        // A short conversation fits any model: the provider is not asked for the window (a request of its own) yet.
-        let window = await model.contextWindow(probing: force || estimate + (maxTokens ?? 0) >= ContextCompactor.fitsAnyWindow)
-        let replyRoom = maxTokens ?? window.map { min(1024, $0 / 4) } ?? 1024
-        let prepared = try await compactor.prepare(conversation, system: system, window: force ? window ?? estimate + replyRoom : window,
-                                                   replyRoom: replyRoom, force: force)
-        reportSummary(prepared, window: window, context)
-        return (prepared.sent, prepared.marker, window)
     }
 
     /// A compaction's summary calls, reported as a model call of their own (with their usage).

@@ -36,11 +36,6 @@ public struct ContextCompactor: Sendable {
     /// messages since the last compaction; compacted first when they would
     /// not fit in `window` with `replyRoom` to spare (or when `force`d), and
     /// then with the marker to keep in the thread.
-    ///
-    /// Never inlined: a caller that streams the reply afterwards would otherwise
-    /// carry this function's locals in its async frame for the whole stream
-    /// (measured: about 5 KB more per running reply in `chorus serve`).
-    @inline(never)
     public func prepare(_ conversation: [ChatMessage], system: String?, window: Int?, replyRoom: Int,
                         force: Bool = false) async throws -> Prepared {
         let view = ConversationView(conversation, system: system)

@@ -83,10 +83,7 @@ actor RunManager {
     var isAccepting: Bool { accepting }
 
     /// Queues a run on its thread (applying its multitask strategy) and, with
-    /// `follow`, returns its event stream from the very first event. Never
-    /// inlined: a route streams the run after it, and would otherwise carry
-    /// this function's locals in its async frame for the whole stream.
-    @inline(never)
+    /// `follow`, returns its event stream from the very first event.
     func submit(_ run: ServedRun, follow: Bool) async throws -> (key: Int, frames: FrameQueue)? {
         guard accepting else { throw APIError(.serviceUnavailable, "The server is shutting down") }
         let strategy = run.request.multitaskStrategy
