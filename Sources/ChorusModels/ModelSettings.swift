@@ -35,4 +35,9 @@ public struct ModelPrices: Sendable, Equatable {
         self.output = output
         self.cachedInput = cachedInput
     }
+
+    /// What a model call with these token counts costs, in US dollars.
+    public func cost(of usage: Usage) -> Double {
+        (Double(usage.inputTokens) * input + Double(usage.outputTokens) * output) / 1_000_000
+    }
 }

@@ -120,12 +120,15 @@ public struct RunUsage: Sendable, Equatable {
     public var outputTokens: Int?
     /// The model's context window, when known (a server does not say).
     public var contextWindow: Int?
+    /// What the call cost in US dollars, from the model's configured prices; nil without them (and from a server).
+    public var costUSD: Double?
 
-    public init(node: String?, inputTokens: Int?, outputTokens: Int?, contextWindow: Int? = nil) {
+    public init(node: String?, inputTokens: Int?, outputTokens: Int?, contextWindow: Int? = nil, costUSD: Double? = nil) {
         self.node = node
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.contextWindow = contextWindow
+        self.costUSD = costUSD
     }
 }
 

@@ -28,11 +28,11 @@ import Testing
         #expect(try await store.transcript(id).last?["content"]?.stringValue?.contains("what is a superstep?") == true)
     }
 
-    @Test func jsonSaysTheRequestSizeAndTheModelsWindow() async throws {
+    @Test func jsonSaysTheRequestSizeTheModelsWindowAndTheCost() async throws {
         let dir = NSTemporaryDirectory() + "chorus-print-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var config = ChorusConfig()
-        config.models["offline"] = ModelSettings(contextWindow: 4_096)
+        config.models["offline"] = ModelSettings(contextWindow: 4_096, prices: ModelPrices(input: 1.5, output: 6))
         let question = Array(repeating: "word", count: 150).joined(separator: " ")
         let command = PrintCommand(question: question, provider: "offline", system: nil, maxTokens: nil, ephemeral: true,
                                    databasePath: dir + "/db.sqlite", config: config)
@@ -42,6 +42,14 @@ import Testing
         // The offline model counts words: the request was the question's 150.
         #expect(json["context"]?["used"] == 150)
         #expect(json["usage"]?["input_tokens"] == 150)
+        // The price table: 150 input tokens at $1.50 and the reply's at $6 a million.
+        let output = try #require(json["usage"]?["output_tokens"]?.intValue)
+        let cost = try #require(json["cost_usd"]?.doubleValue)
+        #expect(abs(cost - (150 * 1.5 + Double(output) * 6) / 1_000_000) < 1e-9)
+        // Without a price nothing is invented.
+        let unpriced = PrintCommand(question: question, provider: "offline", system: nil, maxTokens: nil, ephemeral: true,
+                                    databasePath: dir + "/db.sqlite")
+        #expect(try JSON.parse(try await unpriced.answer(environment: ["CHORUS_OFFLINE_TOKENS_PER_SECOND": "0"], write: nil).json)["cost_usd"] == .null)
     }
 
     @Test func ephemeralSavesNothingAndUnknownProvidersAreRefused() async throws {

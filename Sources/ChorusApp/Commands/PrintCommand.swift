@@ -164,7 +164,7 @@ public struct PrintCommand: Sendable {
         }
         if ephemeral, server != nil { try await backend.delete(threadId) }
         return PrintResult(threadId: ephemeral ? nil : threadId, reply: printer.reply, usage: printer.usage, model: model, tools: printer.tools,
-                           context: printer.context)
+                           context: printer.context, costUSD: printer.costUSD)
     }
 }
 
@@ -202,20 +202,24 @@ public struct PrintResult: Sendable, Equatable {
     public var tools: [ToolCallRecord] = []
     /// The size of the last request sent (its prompt tokens) and the model's window, when known.
     public var context: (used: Int?, window: Int?) = (nil, nil)
+    /// What the reply's model calls cost in US dollars, from the config's prices; nil when a call had none.
+    public var costUSD: Double?
 
     /// One JSON object: `thread_id`, `reply`, `usage` (`input_tokens`, `output_tokens`: every model call of the
-    /// reply, a compaction's summary included), `context` (`used`, `window`), `model` and `tools`.
+    /// reply, a compaction's summary included), `cost_usd` (of the same calls, from the config's prices; null
+    /// without them), `context` (`used`, `window`), `model` and `tools`.
     public var json: String {
         let usage: Value = self.usage.map {
             ["input_tokens": $0.inputTokens.map(Value.int) ?? .null, "output_tokens": $0.outputTokens.map(Value.int) ?? .null]
         } ?? .null
         return JSON.serialize(["thread_id": threadId.map(Value.string) ?? .null, "reply": .string(reply), "usage": usage,
+                               "cost_usd": costUSD.map { .double(($0 * 1e9).rounded() / 1e9) } ?? .null,
                                "context": ["used": context.used.map(Value.int) ?? .null, "window": context.window.map(Value.int) ?? .null],
                                "model": .string(SafeText.sanitize(model, keepNewlines: false)), "tools": .array(tools.map(\.json))])
     }
 
     public static func == (a: PrintResult, b: PrintResult) -> Bool {
         a.threadId == b.threadId && a.reply == b.reply && a.usage == b.usage && a.model == b.model && a.tools == b.tools
-            && a.context.used == b.context.used && a.context.window == b.context.window
+            && a.context.used == b.context.used && a.context.window == b.context.window && a.costUSD == b.costUSD
     }
 }

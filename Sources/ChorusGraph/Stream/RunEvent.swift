@@ -45,11 +45,14 @@ public struct RunEvent: Sendable {
         public var outputTokens: Int?
         /// The model's context window, when the caller knew it.
         public var contextWindow: Int?
+        /// What the call cost in US dollars, from the model's configured prices; nil without them.
+        public var costUSD: Double?
 
-        public init(inputTokens: Int?, outputTokens: Int?, contextWindow: Int? = nil) {
+        public init(inputTokens: Int?, outputTokens: Int?, contextWindow: Int? = nil, costUSD: Double? = nil) {
             self.inputTokens = inputTokens
             self.outputTokens = outputTokens
             self.contextWindow = contextWindow
+            self.costUSD = costUSD
         }
     }
 
