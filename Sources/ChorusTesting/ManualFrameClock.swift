@@ -29,7 +29,7 @@ public final class ManualFrameClock: FrameClock {
 
     public var date: Date {
         let offset = state.withLock { $0.offset }
-        return startDate.addingTimeInterval(Double(offset.components.seconds) + Double(offset.components.attoseconds) / 1e18)
+        return startDate.addingTimeInterval(offset.seconds)
     }
 
     /// How many tasks sleep on this clock now.

@@ -1,3 +1,5 @@
+import ChorusSupport
+
 /// Runs one node attempt under a `TimeoutPolicy`: a watchdog child task
 /// sleeps until the nearer of the run deadline and the idle deadline (moved
 /// forward by progress), and cancels the attempt when one passes.
@@ -56,12 +58,4 @@ enum AttemptTimer {
 
     /// How late the watchdog may wake before it counts as starved, and the turn it then gives the node.
     private static let starvation = Duration.milliseconds(50)
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
 }

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import ChorusStore
 import Foundation
 import PostgresNIO
@@ -332,9 +333,4 @@ public final class PostgresRunQueue: Sendable {
         run.startedAt = started.map(Date.init(timeIntervalSince1970:))
         return run
     }
-}
-
-extension Duration {
-    /// Whole and fractional seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -395,8 +395,3 @@ extension InMemoryRunQueue {
         }
     }
 }
-
-extension Duration {
-    /// Whole and fractional seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -68,7 +69,7 @@ struct AccessLogMiddleware: RouterMiddleware {
 
     private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let ms = elapsed.seconds * 1000
         logger.info("\(request.method) \(request.uri.path) \(status) \(String(format: "%.1f", ms)) ms")
     }
 }
