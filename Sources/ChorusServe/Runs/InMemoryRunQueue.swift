@@ -92,7 +92,9 @@ struct InMemoryRunQueue: RunQueue {
 
     func interruptPending() async throws -> [RunRecord] {
         let ended = board.state.withLock { s in
-            s.pending.compactMap { id in s.end(id, status: .interrupted, outcome: ThreadActivity(status: "interrupted"), values: nil) }
+            // Each end takes its run out of `pending`: go through a copy.
+            let waiting = s.pending
+            return waiting.compactMap { id in s.end(id, status: .interrupted, outcome: ThreadActivity(status: "interrupted"), values: nil) }
         }
         for run in ended { board.journalStatus(of: run) }
         return ended

@@ -306,13 +306,9 @@ actor RunManager {
         } catch {
             logger.error("chorus serve: could not record the end of run \(row.id): \(error)")
         }
-        if let run = known[row.id] {
-            var ended = row
-            (ended.status, ended.outcome) = (.error, failure)
-            apply(ended, to: run)
-            run.log.finish()
-            known[row.id] = nil
-        }
+        var failed = row
+        (failed.status, failed.outcome) = (.error, failure)
+        ended(failed)
         pendingMayWait = true
     }
 
