@@ -28,7 +28,7 @@ public struct ChatModelNode: Sendable {
         // A short conversation fits any model: the provider is not asked for the window (a request of its own) yet.
         let short = compactor.estimatedTokens(conversation, system: system) + (maxTokens ?? 0) < ContextCompactor.fitsAnyWindow
         let window = await model.contextWindow(probing: !short)
-        let replyRoom = maxTokens ?? window.map { min(1024, $0 / 4) } ?? 1024
+        let replyRoom = ContextCompactor.replyRoom(maxTokens: maxTokens, window: window)
         var prepared = try await compactor.prepare(conversation, system: system, window: window, replyRoom: replyRoom)
         reportSummary(prepared, window: window, context)
         let id = "ai-" + UUID().uuidString.lowercased()
@@ -38,9 +38,7 @@ public struct ChatModelNode: Sendable {
         } catch let error as ChatProviderError where error.isContextOverflow {
             let known = conversation + [prepared.marker].compactMap { $0 }
             let marker = prepared.marker
-            prepared = try await compactor.prepare(known, system: system,
-                                                   window: window ?? compactor.estimatedTokens(known, system: system) + replyRoom,
-                                                   replyRoom: replyRoom, force: true)
+            prepared = try await compactor.compactNow(known, system: system, window: window, maxTokens: maxTokens)
             reportSummary(prepared, window: window, context)
             report.retry(RetryNotice(attempt: 2, maxAttempts: 2, delay: 0, reason: "\(error.description) Compacted the conversation to fit"))
             return [marker, prepared.marker].compactMap { $0 } + [try await reply(prepared.sent, id: id, window: window, report: report, context)]

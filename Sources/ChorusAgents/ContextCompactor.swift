@@ -71,6 +71,20 @@ public struct ContextCompactor: Sendable {
     /// window: a fifth of the smallest windows models run with (512).
     public static let fitsAnyWindow = 100
 
+    /// The room a reply keeps: its `max_tokens`, else a quarter of the window (at most 1,024), else 1,024.
+    public static func replyRoom(maxTokens: Int?, window: Int?) -> Int {
+        maxTokens ?? window.map { min(1024, $0 / 4) } ?? 1024
+    }
+
+    /// A compaction made now, whatever the fill (`/compact`, or after a provider
+    /// said "too long"); with no window known, the request as it stands is taken
+    /// for it, and the reply's room is reckoned from that.
+    public func compactNow(_ conversation: [ChatMessage], system: String?, window: Int?, maxTokens: Int?) async throws -> Prepared {
+        let window = window ?? estimatedTokens(conversation, system: system)
+        return try await prepare(conversation, system: system, window: window, replyRoom: Self.replyRoom(maxTokens: maxTokens, window: window),
+                                 force: true)
+    }
+
     /// About how many tokens the next request for `conversation` takes.
     public func estimatedTokens(_ conversation: [ChatMessage], system: String?) -> Int {
         let view = ConversationView(conversation, system: system)

@@ -175,18 +175,13 @@ public final class LocalBackend: ThreadBackend {
 
     public func compact(threadId: String, runner: String) async throws -> Bool {
         let model = try model(for: runner)
-        let graph = try stateGraph()
-        let messages = try await graph.getState(config: RunConfig(threadId: threadId)).values[ChatGraph.State.messages.name]?.arrayValue ?? []
-        let conversation = ChatMessage.messages(messages)
-        let compactor = ContextCompactor(model: model, strategy: model.settings.compaction)
-        let estimate = compactor.estimatedTokens(conversation, system: system)
-        let window = await model.contextWindow(probing: true) ?? estimate
-        let prepared = try await compactor.prepare(conversation, system: system, window: window, replyRoom: maxTokens ?? min(1024, window / 4),
-                                                   force: true)
+        let conversation = ChatMessage.messages(try await threads.transcript(threadId))
+        let prepared = try await ContextCompactor(model: model, strategy: model.settings.compaction)
+            .compactNow(conversation, system: system, window: await model.contextWindow(probing: true), maxTokens: maxTokens)
         guard let marker = prepared.marker else { return false }
         var update = StateUpdate<ChatGraph.State>()
         update.messages = [marker]
-        _ = try await graph.updateState(config: RunConfig(threadId: threadId), values: update.values, asNode: replyNode)
+        _ = try await stateGraph().updateState(config: RunConfig(threadId: threadId), values: update.values, asNode: replyNode)
         return true
     }
 
