@@ -35,6 +35,7 @@ public enum ModelCatalog {
     /// A built-in provider's model, configured from flags, the environment and `[models."NAME"]`.
     static func model(kind: ProviderKind, model: String?, baseURL: String?, environment: [String: String], config: ChorusConfig) throws -> any ChatModel {
         let name = kind.rawValue
+        var http: HTTPChatModel
         switch kind {
         case .offline:
             var offline = OfflineChatModel.fromEnvironment(environment)
@@ -45,22 +46,19 @@ public enum ModelCatalog {
         case .openai:
             let key = environment["OPENAI_API_KEY"]
             let base = try endpoint(baseURL ?? environment["OPENAI_BASE_URL"], default: "https://api.openai.com/v1", key: key, keyName: "OPENAI_API_KEY", provider: name)
-            var http = Providers.openAI(baseURL: base, model: model ?? "gpt-4o-mini", apiKey: key)
-            http.settings = config.settings(forModel: model ?? "gpt-4o-mini")
-            return http
+            http = Providers.openAI(baseURL: base, model: model ?? "gpt-4o-mini", apiKey: key)
         case .anthropic:
             let key = environment["ANTHROPIC_API_KEY"]
             let base = try endpoint(baseURL ?? environment["ANTHROPIC_BASE_URL"], default: "https://api.anthropic.com", key: key, keyName: "ANTHROPIC_API_KEY", provider: name)
-            var http = Providers.anthropic(baseURL: base, model: model ?? "claude-3-5-haiku-latest", apiKey: key)
-            http.settings = config.settings(forModel: model ?? "claude-3-5-haiku-latest")
-            return http
+            http = Providers.anthropic(baseURL: base, model: model ?? "claude-3-5-haiku-latest", apiKey: key)
         case .ollama:
             var host = baseURL ?? environment["OLLAMA_HOST"] ?? "http://127.0.0.1:11434"
             if !host.hasPrefix("http://") && !host.hasPrefix("https://") { host = "http://" + host }
-            var http = Providers.ollama(baseURL: host, model: model ?? "llama3.2")
-            http.settings = config.settings(forModel: model ?? "llama3.2")
-            return http
+            http = Providers.ollama(baseURL: host, model: model ?? "llama3.2")
         }
+        // `[models."NAME"]` by the name the provider is sent, the default model's included.
+        http.settings = config.settings(forModel: http.modelName)
+        return http
     }
 
     /// The URL to use; the cloud default needs a key, a URL of your own may not.

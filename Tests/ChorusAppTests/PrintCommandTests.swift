@@ -77,6 +77,21 @@ import Testing
         #expect(try ModelCatalog.model(provider: "openai", model: "local", baseURL: "http://127.0.0.1:8080/v1", environment: [:]).displayName == "openai/local")
     }
 
+    @Test func aModelsSectionSetsTheWindowOfTheModelItNames() async throws {
+        var config = ChorusConfig()
+        config.models["local"] = ModelSettings(contextWindow: 2_048, compaction: .trim)
+        config.models["gpt-4o-mini"] = ModelSettings(contextWindow: 999)
+        let named = try ModelCatalog.model(provider: "openai", model: "local", baseURL: "http://127.0.0.1:9/v1", environment: [:], config: config)
+        #expect(await named.contextWindow(probing: false) == 2_048)
+        #expect(named.settings.compaction == .trim)
+        // The default model is looked up by its name too.
+        let byDefault = try ModelCatalog.model(provider: "openai", model: nil, baseURL: nil, environment: ["OPENAI_API_KEY": "k"], config: config)
+        #expect(await byDefault.contextWindow(probing: false) == 999)
+        // A model without a section: the hosted model's documented window.
+        let other = try ModelCatalog.model(provider: "anthropic", model: nil, baseURL: nil, environment: ["ANTHROPIC_API_KEY": "k"], config: config)
+        #expect(await other.contextWindow(probing: false) == 200_000)
+    }
+
     @Test func printAgainstAnOpenAICompatibleServerOnLoopback() async throws {
         let server = try await LoopbackHTTPServer()
         defer { Task { await server.shutdown() } }

@@ -16,6 +16,8 @@ public struct HTTPChatModel: ChatModel {
     /// Hides the API key in every error message, in case a server echoes it.
     let redactor: SecretRedactor?
     public var settings = ModelSettings()
+    /// The model's name as sent to the provider (what `[models."NAME"]` is keyed by).
+    public var modelName: String { format.model }
     private let probe = ContextWindowProbe()
 
     init(format: any ChatWireFormat, displayName: String, client: ProviderHTTPClient, retry: RequestRetryPolicy, secret: String?) {
