@@ -49,8 +49,7 @@ public struct ChatModelNode: Sendable {
     private func reportSummary(_ prepared: ContextCompactor.Prepared, window: Int?, _ context: NodeContext) {
         guard let marker = prepared.marker, let usage = prepared.summaryUsage else { return }
         context.modelCall(name: model.displayName, messageId: marker.id)
-            .end(usage: RunEvent.Usage(inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, contextWindow: window,
-                                       costUSD: model.settings.prices?.cost(of: usage)))
+            .end(usage: RunEvent.Usage(usage, window: window, settings: model.settings))
     }
 
     /// Streams one model call for `messages` (sent as they are).
@@ -85,9 +84,7 @@ public struct ChatModelNode: Sendable {
         }
         // The last token carries the end-of-message mark.
         context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true, usage: usage?.metadata)
-        report.end(usage: usage.map {
-            RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens, contextWindow: window, costUSD: model.settings.prices?.cost(of: $0))
-        })
+        report.end(usage: usage.map { RunEvent.Usage($0, window: window, settings: model.settings) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
         return ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls, usage: usage)
     }

@@ -34,7 +34,8 @@ extension ChatModel {
                 report.retry(notice)
             }
         }
-        report.end(usage: usage.map { RunEvent.Usage(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens) })
+        let window = usage == nil ? nil : await contextWindow(probing: false)
+        report.end(usage: usage.map { RunEvent.Usage($0, window: window, settings: settings) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
         return (text, toolCalls)
     }

@@ -46,24 +46,39 @@ public enum ChatChunk: Sendable, Equatable {
     case retrying(RetryNotice)
 }
 
+/// A model call's token counts, as its provider reported them.
 public struct Usage: Sendable, Equatable {
+    /// Every prompt token, cached ones included (as LangChain's `usage_metadata`).
     public var inputTokens: Int
     public var outputTokens: Int
+    /// Prompt tokens read from the provider's prompt cache (part of `inputTokens`).
+    public var cachedInputTokens: Int
+    /// Output tokens spent reasoning (part of `outputTokens`), where the provider says.
+    public var reasoningTokens: Int?
 
-    public init(inputTokens: Int, outputTokens: Int) {
+    public init(inputTokens: Int, outputTokens: Int, cachedInputTokens: Int = 0, reasoningTokens: Int? = nil) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
+        self.cachedInputTokens = cachedInputTokens
+        self.reasoningTokens = reasoningTokens
     }
 
-    /// As LangChain's `usage_metadata`: `input_tokens`, `output_tokens`, `total_tokens`.
+    /// As LangChain's `usage_metadata`: `input_tokens`, `output_tokens`, `total_tokens`,
+    /// and `input_token_details.cache_read` / `output_token_details.reasoning` when known.
     public var metadata: Value {
-        ["input_tokens": .int(inputTokens), "output_tokens": .int(outputTokens), "total_tokens": .int(inputTokens + outputTokens)]
+        var o: [String: Value] = ["input_tokens": .int(inputTokens), "output_tokens": .int(outputTokens),
+                                  "total_tokens": .int(inputTokens + outputTokens)]
+        if cachedInputTokens > 0 { o["input_token_details"] = ["cache_read": .int(cachedInputTokens)] }
+        if let reasoningTokens { o["output_token_details"] = ["reasoning": .int(reasoningTokens)] }
+        return .object(o)
     }
 
-    /// From LangChain's `usage_metadata` (`input_tokens`, `output_tokens`); nil without it.
-    init?(metadata: Value?) {
+    /// From LangChain's `usage_metadata`; nil without `input_tokens` and `output_tokens`.
+    public init?(metadata: Value?) {
         guard let input = metadata?["input_tokens"]?.intValue, let output = metadata?["output_tokens"]?.intValue else { return nil }
-        self.init(inputTokens: input, outputTokens: output)
+        self.init(inputTokens: input, outputTokens: output,
+                  cachedInputTokens: metadata?["input_token_details"]?["cache_read"]?.intValue ?? 0,
+                  reasoningTokens: metadata?["output_token_details"]?["reasoning"]?.intValue)
     }
 }
 

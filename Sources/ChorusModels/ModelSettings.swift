@@ -6,11 +6,15 @@ public struct ModelSettings: Sendable, Equatable {
     public var contextWindow: Int?
     public var compaction: CompactionStrategy
     public var prices: ModelPrices?
+    /// Mark the stable prefix of each request (system prompt, history) for the
+    /// provider's prompt cache, where the provider needs marks (Anthropic).
+    public var promptCache: Bool
 
-    public init(contextWindow: Int? = nil, compaction: CompactionStrategy = .summarize, prices: ModelPrices? = nil) {
+    public init(contextWindow: Int? = nil, compaction: CompactionStrategy = .summarize, prices: ModelPrices? = nil, promptCache: Bool = true) {
         self.contextWindow = contextWindow
         self.compaction = compaction
         self.prices = prices
+        self.promptCache = promptCache
     }
 }
 
@@ -36,8 +40,11 @@ public struct ModelPrices: Sendable, Equatable {
         self.cachedInput = cachedInput
     }
 
-    /// What a model call with these token counts costs, in US dollars.
+    /// What a model call with these token counts costs, in US dollars
+    /// (cached prompt tokens at the cached price, else at the input price).
     public func cost(of usage: Usage) -> Double {
-        (Double(usage.inputTokens) * input + Double(usage.outputTokens) * output) / 1_000_000
+        let cached = min(usage.cachedInputTokens, usage.inputTokens)
+        let fresh = usage.inputTokens - cached
+        return (Double(fresh) * input + Double(cached) * (cachedInput ?? input) + Double(usage.outputTokens) * output) / 1_000_000
     }
 }

@@ -71,7 +71,7 @@ public struct RunStreamDecoder: Sendable {
         var usage: [RunUpdate] = []
         if let counts = chunk["usage_metadata"], counts != .null {
             if let id = chunk["id"]?.stringValue { counted.insert(id) }
-            usage = [.usage(RunUsage(node: node, inputTokens: counts["input_tokens"]?.intValue, outputTokens: counts["output_tokens"]?.intValue))]
+            usage = [.usage(RunUsage(node: node, metadata: counts))]
         }
         guard !text.isEmpty else { return usage }
         let namespace = metadata["langgraph_checkpoint_ns"]?.stringValue ?? part.namespace.joined(separator: "|")
@@ -92,7 +92,7 @@ public struct RunStreamDecoder: Sendable {
                 switch message["type"]?.stringValue {
                 case "ai", "AIMessageChunk":
                     if let usage = message["usage_metadata"], usage != .null, !counted.contains(message["id"]?.stringValue ?? "") {
-                        found.append(.usage(RunUsage(node: node, inputTokens: usage["input_tokens"]?.intValue, outputTokens: usage["output_tokens"]?.intValue)))
+                        found.append(.usage(RunUsage(node: node, metadata: usage)))
                     }
                     for call in message["tool_calls"]?.arrayValue ?? [] {
                         guard let name = call["name"]?.stringValue else { continue }
@@ -112,5 +112,14 @@ public struct RunStreamDecoder: Sendable {
             }
         }
         return found
+    }
+}
+
+extension RunUsage {
+    /// From LangChain's `usage_metadata` as a server sends it (no window, no cost: a server does not say).
+    init(node: String, metadata: Value) {
+        self.init(node: node, inputTokens: metadata["input_tokens"]?.intValue, outputTokens: metadata["output_tokens"]?.intValue,
+                  cachedInputTokens: metadata["input_token_details"]?["cache_read"]?.intValue,
+                  reasoningTokens: metadata["output_token_details"]?["reasoning"]?.intValue)
     }
 }

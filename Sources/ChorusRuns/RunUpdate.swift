@@ -115,18 +115,25 @@ public struct RunRetry: Sendable, Equatable {
 /// Token counts of one model call, as far as its provider reported them.
 public struct RunUsage: Sendable, Equatable {
     public var node: String?
-    /// The prompt's tokens: the size of the request sent.
+    /// The prompt's tokens, cached ones included: the size of the request sent.
     public var inputTokens: Int?
     public var outputTokens: Int?
+    /// Prompt tokens read from the provider's prompt cache (part of `inputTokens`).
+    public var cachedInputTokens: Int?
+    /// Output tokens spent reasoning (part of `outputTokens`), where the provider says.
+    public var reasoningTokens: Int?
     /// The model's context window, when known (a server does not say).
     public var contextWindow: Int?
     /// What the call cost in US dollars, from the model's configured prices; nil without them (and from a server).
     public var costUSD: Double?
 
-    public init(node: String?, inputTokens: Int?, outputTokens: Int?, contextWindow: Int? = nil, costUSD: Double? = nil) {
+    public init(node: String?, inputTokens: Int?, outputTokens: Int?, cachedInputTokens: Int? = nil, reasoningTokens: Int? = nil,
+                contextWindow: Int? = nil, costUSD: Double? = nil) {
         self.node = node
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
+        self.cachedInputTokens = cachedInputTokens
+        self.reasoningTokens = reasoningTokens
         self.contextWindow = contextWindow
         self.costUSD = costUSD
     }

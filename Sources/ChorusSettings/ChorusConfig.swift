@@ -213,7 +213,7 @@ public struct ChorusConfig: Sendable, Equatable {
             }
             return number
         }
-        let known = ["context_window", "compaction", "input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok"]
+        let known = ["context_window", "compaction", "input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok", "prompt_cache"]
         for key in section.keys where !known.contains(key) {
             throw ConfigError(path: path, line: nil, message: "models.\"\(name)\": unknown setting '\(key)'")
         }
@@ -223,6 +223,10 @@ public struct ChorusConfig: Sendable, Equatable {
             settings.contextWindow = tokens
         }
         if section["compaction"] != nil { settings.compaction = try compaction(section["compaction"], at: "models.\"\(name)\".compaction", path: path) }
+        if let value = section["prompt_cache"] {
+            guard let on = value.bool else { throw fail("prompt_cache must be true or false") }
+            settings.promptCache = on
+        }
         let (input, output, cached) = (try price("input_usd_per_mtok"), try price("output_usd_per_mtok"), try price("cached_input_usd_per_mtok"))
         if input != nil || output != nil || cached != nil {
             guard let input, let output else { throw fail("input_usd_per_mtok and output_usd_per_mtok go together") }

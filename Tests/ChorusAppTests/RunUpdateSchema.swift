@@ -15,7 +15,7 @@ enum RunUpdateSchema {
         "tool_start": ["id", "name", "input", "task"],
         "tool_end": ["id", "name", "output", "duration_ms", "task"],
         "retry": ["node", "task", "attempt", "max_attempts", "delay", "message", "whole_node"],
-        "usage": ["node", "input_tokens", "output_tokens", "context_window", "cost_usd"],
+        "usage": ["node", "input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens", "context_window", "cost_usd"],
         "interrupt": ["values"],
         "custom": ["node", "task", "data"],
         "warning": ["message"],

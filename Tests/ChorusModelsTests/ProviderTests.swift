@@ -102,7 +102,7 @@ import Testing
         let bodies = try server.requests.map { try JSON.parse($0.body) }
         #expect(bodies.count == 3)
         #expect(bodies[0]["response_format"] == ["type": "json_schema", "json_schema": ["name": "plan", "schema": schema, "strict": true]])
-        let system = try #require(bodies[1]["system"]?.stringValue)
+        let system = try #require(bodies[1]["system"]?.arrayValue?.first?["text"]?.stringValue)
         #expect(system.hasPrefix("Be brief.\n\n"))
         #expect(system.contains(JSON.serialize(schema)))
         #expect(bodies[1]["response_format"] == nil)

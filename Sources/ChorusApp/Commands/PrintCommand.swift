@@ -163,8 +163,8 @@ public struct PrintCommand: Sendable {
             throw error
         }
         if ephemeral, server != nil { try await backend.delete(threadId) }
-        return PrintResult(threadId: ephemeral ? nil : threadId, reply: printer.reply, usage: printer.usage, model: model, tools: printer.tools,
-                           context: printer.context, costUSD: printer.costUSD)
+        return PrintResult(threadId: ephemeral ? nil : threadId, reply: printer.reply, usage: printer.usage.calls > 0 ? printer.usage : nil, model: model,
+                           tools: printer.tools, context: printer.context)
     }
 }
 
@@ -194,8 +194,8 @@ public struct PrintResult: Sendable, Equatable {
     public var threadId: String?
     /// The reply, sanitized.
     public var reply: String
-    /// Token counts summed over the model calls, when the provider reported them.
-    public var usage: RunUsage?
+    /// The reply's model calls (a compaction's summary included) added up; nil when no call reported usage.
+    public var usage: UsageTally?
     /// `provider/model` as the thread records it.
     public var model: String
     /// The tool calls made, in the order they ended.
@@ -203,14 +203,16 @@ public struct PrintResult: Sendable, Equatable {
     /// The size of the last request sent (its prompt tokens) and the model's window, when known.
     public var context: (used: Int?, window: Int?) = (nil, nil)
     /// What the reply's model calls cost in US dollars, from the config's prices; nil when a call had none.
-    public var costUSD: Double?
+    public var costUSD: Double? { usage?.costUSD }
 
-    /// One JSON object: `thread_id`, `reply`, `usage` (`input_tokens`, `output_tokens`: every model call of the
+    /// One JSON object: `thread_id`, `reply`, `usage` (`input_tokens` (cached ones included, as LangChain's
+    /// `usage_metadata`), `output_tokens`, `cached_input_tokens`, `reasoning_tokens`: every model call of the
     /// reply, a compaction's summary included), `cost_usd` (of the same calls, from the config's prices; null
     /// without them), `context` (`used`, `window`), `model` and `tools`.
     public var json: String {
         let usage: Value = self.usage.map {
-            ["input_tokens": $0.inputTokens.map(Value.int) ?? .null, "output_tokens": $0.outputTokens.map(Value.int) ?? .null]
+            ["input_tokens": .int($0.inputTokens), "output_tokens": .int($0.outputTokens), "cached_input_tokens": .int($0.cachedInputTokens),
+             "reasoning_tokens": .int($0.reasoningTokens)]
         } ?? .null
         return JSON.serialize(["thread_id": threadId.map(Value.string) ?? .null, "reply": .string(reply), "usage": usage,
                                "cost_usd": costUSD.map { .double(($0 * 1e9).rounded() / 1e9) } ?? .null,
@@ -220,6 +222,6 @@ public struct PrintResult: Sendable, Equatable {
 
     public static func == (a: PrintResult, b: PrintResult) -> Bool {
         a.threadId == b.threadId && a.reply == b.reply && a.usage == b.usage && a.model == b.model && a.tools == b.tools
-            && a.context.used == b.context.used && a.context.window == b.context.window && a.costUSD == b.costUSD
+            && a.context.used == b.context.used && a.context.window == b.context.window
     }
 }

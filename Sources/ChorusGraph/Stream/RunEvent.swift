@@ -41,16 +41,24 @@ public struct RunEvent: Sendable {
 
     /// Token counts of a model call.
     public struct Usage: Sendable, Equatable {
+        /// Every prompt token, cached ones included.
         public var inputTokens: Int?
         public var outputTokens: Int?
+        /// Prompt tokens read from the provider's prompt cache (part of `inputTokens`).
+        public var cachedInputTokens: Int?
+        /// Output tokens spent reasoning (part of `outputTokens`), where the provider says.
+        public var reasoningTokens: Int?
         /// The model's context window, when the caller knew it.
         public var contextWindow: Int?
         /// What the call cost in US dollars, from the model's configured prices; nil without them.
         public var costUSD: Double?
 
-        public init(inputTokens: Int?, outputTokens: Int?, contextWindow: Int? = nil, costUSD: Double? = nil) {
+        public init(inputTokens: Int?, outputTokens: Int?, cachedInputTokens: Int? = nil, reasoningTokens: Int? = nil,
+                    contextWindow: Int? = nil, costUSD: Double? = nil) {
             self.inputTokens = inputTokens
             self.outputTokens = outputTokens
+            self.cachedInputTokens = cachedInputTokens
+            self.reasoningTokens = reasoningTokens
             self.contextWindow = contextWindow
             self.costUSD = costUSD
         }

@@ -9,10 +9,8 @@ struct ReplyPrinter {
     let write: (@Sendable (String) -> Void)?
     let notice: (@Sendable (String) -> Void)?
     private(set) var reply = ""
-    private(set) var usage: RunUsage?
-    /// What the model calls cost, summed; nil when a call had no price (nothing is invented).
-    private(set) var costUSD: Double?
-    private var unpriced = false
+    /// The reply's model calls (a compaction's summary included), added up.
+    private(set) var usage = UsageTally()
     /// The last model call's prompt (the size of the last request sent) and the window it had to fit.
     private(set) var context: (used: Int?, window: Int?) = (nil, nil)
     private(set) var tools: [ToolCallRecord] = []
@@ -48,10 +46,8 @@ struct ReplyPrinter {
         case .retrying(let retry):
             notice?(RetryLine.text(who: "chorus", reason: retry.reason, delay: retry.delay, attempt: retry.attempt, maxAttempts: retry.maxAttempts))
         case .usage(let counts):
-            usage = RunUsage(node: nil, inputTokens: (usage?.inputTokens ?? 0) + (counts.inputTokens ?? 0),
-                             outputTokens: (usage?.outputTokens ?? 0) + (counts.outputTokens ?? 0))
+            usage.add(counts)
             context = (counts.inputTokens ?? context.used, counts.contextWindow ?? context.window)
-            if let cost = counts.costUSD, !unpriced { costUSD = (costUSD ?? 0) + cost } else { (unpriced, costUSD) = (true, nil) }
         case .toolStarted(let call):
             toolInputs[call.id] = call.input
             tell("tool " + call.name + " " + JSON.serialize(call.input))

@@ -37,7 +37,9 @@ enum RunUpdateLine {
                           "delay": .double(retry.delay), "message": .string(retry.reason), "whole_node": .bool(retry.wholeNode)])
         case .usage(let usage):
             set("usage", ["node": optional(usage.node), "input_tokens": usage.inputTokens.map(Value.int) ?? .null,
-                          "output_tokens": usage.outputTokens.map(Value.int) ?? .null, "context_window": usage.contextWindow.map(Value.int) ?? .null,
+                          "output_tokens": usage.outputTokens.map(Value.int) ?? .null,
+                          "cached_input_tokens": usage.cachedInputTokens.map(Value.int) ?? .null,
+                          "reasoning_tokens": usage.reasoningTokens.map(Value.int) ?? .null, "context_window": usage.contextWindow.map(Value.int) ?? .null,
                           "cost_usd": usage.costUSD.map(Value.double) ?? .null])
         case .interrupted(let interrupts):
             set("interrupt", ["values": .array(interrupts.map { ["value": $0.value, "id": optional($0.id)] })])

@@ -10,20 +10,23 @@ struct AnthropicWireFormat: ChatWireFormat {
     let apiKey: String?
     var provider: String { "anthropic" }
 
-    func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest {
+    func httpRequest(for request: ChatRequest, settings: ModelSettings) throws -> ProviderHTTPRequest {
         var http = WireJSON.post(baseURL, "/v1/messages", headers: [("anthropic-version", "2023-06-01")])
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "x-api-key", value: apiKey) }
         // Anthropic has no structured-output field: the schema goes in the system prompt.
         let system = (request.messages.filter { $0.role == .system }.map(\.content) + [request.responseFormat?.instruction].compactMap { $0 })
             .joined(separator: "\n\n")
+        var messages = request.messages.filter { $0.role != .system }.map(Self.message)
+        if settings.promptCache, let last = messages.indices.last { messages[last] = Self.cacheBreakpoint(on: messages[last]) }
         var body: [String: Value] = [
-            "model": .string(model), "stream": true, "max_tokens": .int(request.maxTokens ?? 4096),
-            "messages": .array(request.messages.filter { $0.role != .system }.map(Self.message)),
+            "model": .string(model), "stream": true, "max_tokens": .int(request.maxTokens ?? 4096), "messages": .array(messages),
         ]
         if !request.tools.isEmpty {
             body["tools"] = .array(request.tools.map { ["name": .string($0.name), "description": .string($0.description), "input_schema": $0.parameters] })
         }
-        if !system.isEmpty { body["system"] = .string(system) }
+        if !system.isEmpty {
+            body["system"] = settings.promptCache ? [["type": "text", "text": .string(system), "cache_control": ["type": "ephemeral"]]] : .string(system)
+        }
         if let t = request.temperature { body["temperature"] = .double(t) }
         http.body = WireJSON.body(.object(body))
         return http
@@ -43,6 +46,18 @@ struct AnthropicWireFormat: ChatWireFormat {
         }
     }
 
+    /// The message with a prompt-cache breakpoint on its last block: the next
+    /// request repeats everything up to here, so Anthropic reads it from its
+    /// cache (prompts under the model's minimum are simply not cached).
+    static func cacheBreakpoint(on message: Value) -> Value {
+        var blocks = message["content"]?.arrayValue ?? [["type": "text", "text": message["content"] ?? ""]]
+        guard var last = blocks.popLast()?.objectValue else { return message }
+        last["cache_control"] = ["type": "ephemeral"]
+        var marked = message.objectValue ?? [:]
+        marked["content"] = .array(blocks + [.object(last)])
+        return .object(marked)
+    }
+
     func makeDecoder() -> any ChatStreamDecoder { Decoder(provider: provider) }
 
     func error(status: Int, body: String, retryAfter: Double?) -> ChatProviderError {
@@ -53,6 +68,7 @@ struct AnthropicWireFormat: ChatWireFormat {
         let provider: String
         var parser = SSEParser()
         var inputTokens = 0
+        var cachedInputTokens = 0
         var outputTokens = 0
         var stopReason: FinishReason = .stop
         var stopped = false
@@ -65,7 +81,10 @@ struct AnthropicWireFormat: ChatWireFormat {
                 let json = try WireJSON.parse(event.data, provider: provider)
                 switch json["type"]?.stringValue ?? event.type {
                 case "message_start":
-                    inputTokens = json["message"]?["usage"]?["input_tokens"]?.intValue ?? 0
+                    // Anthropic counts cache reads and writes apart from `input_tokens`; all three are the prompt.
+                    let usage = json["message"]?["usage"]
+                    cachedInputTokens = usage?["cache_read_input_tokens"]?.intValue ?? 0
+                    inputTokens = (usage?["input_tokens"]?.intValue ?? 0) + cachedInputTokens + (usage?["cache_creation_input_tokens"]?.intValue ?? 0)
                 case "content_block_start":
                     if json["content_block"]?["type"] == "tool_use" {
                         tool = (json["content_block"]?["id"]?.stringValue ?? "", json["content_block"]?["name"]?.stringValue ?? "", "")
@@ -89,7 +108,7 @@ struct AnthropicWireFormat: ChatWireFormat {
                     outputTokens = json["usage"]?["output_tokens"]?.intValue ?? outputTokens
                 case "message_stop":
                     stopped = true
-                    out.append(.usage(Usage(inputTokens: inputTokens, outputTokens: outputTokens)))
+                    out.append(.usage(Usage(inputTokens: inputTokens, outputTokens: outputTokens, cachedInputTokens: cachedInputTokens)))
                     out.append(.finish(stopReason))
                 case "error":
                     throw ChatProviderError.streamError(provider: provider, type: json["error"]?["type"]?.stringValue ?? "error",

@@ -7,7 +7,8 @@ protocol ChatWireFormat: Sendable {
     var provider: String { get }
     /// The model's name as sent to the provider.
     var model: String { get }
-    func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest
+    /// The request for `request`, as `settings` (the model's config) say.
+    func httpRequest(for request: ChatRequest, settings: ModelSettings) throws -> ProviderHTTPRequest
     func makeDecoder() -> any ChatStreamDecoder
     /// The error for a non-2xx response (body already read, capped).
     func error(status: Int, body: String, retryAfter: Double?) -> ChatProviderError

@@ -78,7 +78,7 @@ public struct HTTPChatModel: ChatModel {
 
     /// One attempt; `deliver` gets the chunks decoded from each part of the body as it arrived.
     private func once(_ request: ChatRequest, deliver: ([ChatChunk]) -> Void) async throws {
-        var response = try await client.execute(try format.httpRequest(for: request))
+        var response = try await client.execute(try format.httpRequest(for: request, settings: settings))
         if response.status >= 400 {
             let body = try await response.text(upTo: 64 * 1024)
             throw format.error(status: response.status, body: body,

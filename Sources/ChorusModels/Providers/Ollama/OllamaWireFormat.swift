@@ -28,7 +28,7 @@ struct OllamaWireFormat: ChatWireFormat {
     /// Ollama's `num_ctx` when nothing sets it.
     static let defaultNumCtx = 4_096
 
-    func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest {
+    func httpRequest(for request: ChatRequest, settings: ModelSettings) throws -> ProviderHTTPRequest {
         var http = WireJSON.post(baseURL, "/api/chat")
         var body: [String: Value] = [
             "model": .string(model), "stream": true,

@@ -26,7 +26,7 @@ struct OpenAIWireFormat: ChatWireFormat {
         answer["default_generation_settings"]?["n_ctx"]?.intValue
     }
 
-    func httpRequest(for request: ChatRequest) throws -> ProviderHTTPRequest {
+    func httpRequest(for request: ChatRequest, settings: ModelSettings) throws -> ProviderHTTPRequest {
         var http = WireJSON.post(baseURL, "/chat/completions", headers: [("accept", "text/event-stream")])
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "authorization", value: "Bearer \(apiKey)") }
         var body: [String: Value] = [
@@ -110,7 +110,9 @@ struct OpenAIWireFormat: ChatWireFormat {
                     }
                 }
                 if let usage = json["usage"], let input = usage["prompt_tokens"]?.intValue, let output = usage["completion_tokens"]?.intValue {
-                    out.append(.usage(Usage(inputTokens: input, outputTokens: output)))
+                    out.append(.usage(Usage(inputTokens: input, outputTokens: output,
+                                            cachedInputTokens: usage["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? 0,
+                                            reasoningTokens: usage["completion_tokens_details"]?["reasoning_tokens"]?.intValue)))
                 }
             }
             return out
