@@ -72,7 +72,7 @@ var package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "chorus", dependencies: ["ChorusSupport",
-            "ChorusApp", "ChorusAppCore", "ChorusSettings", "ChorusCurses", "ChorusStore", "ChorusServe", "ChorusTools", "ChorusPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ChorusAgents", "ChorusApp", "ChorusAppCore", "ChorusSettings", "ChorusCurses", "ChorusStore", "ChorusServe", "ChorusTools", "ChorusPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "chorus-conformance", dependencies: ["ChorusConformance", "ChorusStore"]),

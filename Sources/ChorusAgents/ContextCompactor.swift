@@ -175,16 +175,9 @@ public struct ContextCompactor: Sendable {
 
     /// Estimated tokens of `messages`, scaled by the provider's own count of the last reply in view.
     static func estimate(_ messages: [ChatMessage], calibratedBy view: ConversationView) -> Int {
-        Int((Double(rawEstimate(messages)) * view.scale).rounded(.up))
+        Int((Double(TokenEstimate.of(messages)) * view.scale).rounded(.up))
     }
 
-    /// About four bytes a token, and a few tokens a message for its role and framing.
-    static func rawEstimate(_ messages: [ChatMessage]) -> Int {
-        messages.reduce(0) { total, message in
-            let calls = message.toolCalls.reduce(0) { $0 + $1.name.utf8.count + JSON.serialize($1.arguments).utf8.count }
-            return total + (message.content.utf8.count + calls + 3) / 4 + 4
-        }
-    }
 }
 
 /// A request that cannot fit however much is compacted: the newest message

@@ -27,7 +27,7 @@ struct ConversationView {
         live = conversation[start...].filter { $0.compaction == nil }
         if let reply = live.lastIndex(where: { $0.role == .assistant && ($0.usage?.inputTokens ?? 0) > 0 }),
            let counted = live[reply].usage?.inputTokens {
-            let estimated = ContextCompactor.rawEstimate(prompt + Array(live[..<reply]))
+            let estimated = TokenEstimate.of(prompt + Array(live[..<reply]))
             if estimated > 0 { scale = min(8, max(0.25, Double(counted) / Double(estimated))) }
         }
     }

@@ -67,15 +67,15 @@ public struct RunStreamDecoder: Sendable {
         guard let type = chunk["type"]?.stringValue, type == "AIMessageChunk" || type == "ai" else { return [] }
         let text = ChatMessage.text(ofContent: chunk["content"])
         let node = metadata["langgraph_node"]?.stringValue ?? ""
+        let namespace = metadata["langgraph_checkpoint_ns"]?.stringValue ?? part.namespace.joined(separator: "|")
+        let root = namespace.split(separator: "|").first.map { RootTask(segment: $0) } ?? RootTask(node: node, id: "")
         // The last chunk of a model call carries its token counts (LangChain's `usage_metadata`).
         var usage: [RunUpdate] = []
         if let counts = chunk["usage_metadata"], counts != .null {
             if let id = chunk["id"]?.stringValue { counted.insert(id) }
-            usage = [.usage(RunUsage(node: node, metadata: counts))]
+            usage = [.usage(RunUsage(node: node, task: root.id.isEmpty ? nil : root.id, metadata: counts))]
         }
         guard !text.isEmpty else { return usage }
-        let namespace = metadata["langgraph_checkpoint_ns"]?.stringValue ?? part.namespace.joined(separator: "|")
-        let root = namespace.split(separator: "|").first.map { RootTask(segment: $0) } ?? RootTask(node: node, id: "")
         let token = RunToken(text: text, messageId: chunk["id"]?.stringValue ?? "", node: node, step: metadata["langgraph_step"]?.intValue ?? step,
                              task: root.id)
         return fanOut.token(token, rootNode: root.node) + usage
@@ -92,7 +92,7 @@ public struct RunStreamDecoder: Sendable {
                 switch message["type"]?.stringValue {
                 case "ai", "AIMessageChunk":
                     if let usage = message["usage_metadata"], usage != .null, !counted.contains(message["id"]?.stringValue ?? "") {
-                        found.append(.usage(RunUsage(node: node, metadata: usage)))
+                        found.append(.usage(RunUsage(node: node, task: nil, metadata: usage)))
                     }
                     for call in message["tool_calls"]?.arrayValue ?? [] {
                         guard let name = call["name"]?.stringValue else { continue }
@@ -117,8 +117,8 @@ public struct RunStreamDecoder: Sendable {
 
 extension RunUsage {
     /// From LangChain's `usage_metadata` as a server sends it (no window, no cost: a server does not say).
-    init(node: String, metadata: Value) {
-        self.init(node: node, inputTokens: metadata["input_tokens"]?.intValue, outputTokens: metadata["output_tokens"]?.intValue,
+    init(node: String, task: String?, metadata: Value) {
+        self.init(node: node, task: task, inputTokens: metadata["input_tokens"]?.intValue, outputTokens: metadata["output_tokens"]?.intValue,
                   cachedInputTokens: metadata["input_token_details"]?["cache_read"]?.intValue,
                   reasoningTokens: metadata["output_token_details"]?["reasoning"]?.intValue)
     }

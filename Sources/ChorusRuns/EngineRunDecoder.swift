@@ -45,7 +45,7 @@ public struct EngineRunDecoder: Sendable {
             return fanOut.token(RunToken(text: text, messageId: messageId, node: task.node, step: task.step, task: root.id), rootNode: root.node)
         case .modelEnd(let usage):
             guard let usage else { return [] }
-            return [.usage(RunUsage(node: event.node, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
+            return [.usage(RunUsage(node: event.node, task: root.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
                                     cachedInputTokens: usage.cachedInputTokens, reasoningTokens: usage.reasoningTokens,
                                     contextWindow: usage.contextWindow, costUSD: usage.costUSD))]
         case .toolStart(let name, let input):

@@ -115,6 +115,8 @@ public struct RunRetry: Sendable, Equatable {
 /// Token counts of one model call, as far as its provider reported them.
 public struct RunUsage: Sendable, Equatable {
     public var node: String?
+    /// The root task the call ran in (a research branch's), when the backend says.
+    public var task: String?
     /// The prompt's tokens, cached ones included: the size of the request sent.
     public var inputTokens: Int?
     public var outputTokens: Int?
@@ -127,9 +129,10 @@ public struct RunUsage: Sendable, Equatable {
     /// What the call cost in US dollars, from the model's configured prices; nil without them (and from a server).
     public var costUSD: Double?
 
-    public init(node: String?, inputTokens: Int?, outputTokens: Int?, cachedInputTokens: Int? = nil, reasoningTokens: Int? = nil,
-                contextWindow: Int? = nil, costUSD: Double? = nil) {
+    public init(node: String?, task: String? = nil, inputTokens: Int?, outputTokens: Int?, cachedInputTokens: Int? = nil,
+                reasoningTokens: Int? = nil, contextWindow: Int? = nil, costUSD: Double? = nil) {
         self.node = node
+        self.task = task
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cachedInputTokens = cachedInputTokens

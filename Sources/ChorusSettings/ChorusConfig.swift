@@ -17,10 +17,14 @@ import TOMLKit
 /// kind = "anthropic"
 /// model = "claude-3-5-haiku-latest"
 /// api_key_env = "WORK_ANTHROPIC_KEY"   # the NAME of an environment variable, never the key
+/// requests_per_minute = 50             # shared by every run in the process (waits, never 429s)
+/// tokens_per_minute = 40000
 ///
 /// [research]                           # `chorus research`
 /// branches = 4
 /// max_concurrency = 4
+/// budget_tokens = 200000               # defaults of --budget-tokens / --budget-usd
+/// budget_usd = 0.50
 /// planner = "work"                     # provider names, per role
 /// researcher = "local"
 /// synthesizer = "work"
@@ -49,12 +53,15 @@ public struct ChorusConfig: Sendable, Equatable {
         public var baseURL: String?
         public var model: String?
         public var apiKeyEnv: String?
+        /// The provider's rate limits, shared by every call in the process.
+        public var limits: RateLimits
 
-        public init(kind: ProviderKind, baseURL: String?, model: String?, apiKeyEnv: String?) {
+        public init(kind: ProviderKind, baseURL: String?, model: String?, apiKeyEnv: String?, limits: RateLimits = RateLimits()) {
             self.kind = kind
             self.baseURL = baseURL
             self.model = model
             self.apiKeyEnv = apiKeyEnv
+            self.limits = limits
         }
     }
 
@@ -65,6 +72,9 @@ public struct ChorusConfig: Sendable, Equatable {
         public var planner: String?
         public var researcher: String?
         public var synthesizer: String?
+        /// Defaults of `--budget-tokens` and `--budget-usd`.
+        public var budgetTokens: Int?
+        public var budgetUSD: Double?
 
         public init(branches: Int? = nil, maxConcurrency: Int? = nil, planner: String? = nil, researcher: String? = nil, synthesizer: String? = nil) {
             self.branches = branches
@@ -256,6 +266,14 @@ public struct ChorusConfig: Sendable, Equatable {
                 case "researcher": research.researcher = name
                 default: research.synthesizer = name
                 }
+            case "budget_tokens":
+                guard let n = section[key]?.int, n >= 1 else { throw ConfigError(path: path, line: nil, message: "research.budget_tokens must be a whole number of at least 1") }
+                research.budgetTokens = n
+            case "budget_usd":
+                guard let usd = section[key]?.double ?? section[key]?.int.map(Double.init), usd > 0, usd.isFinite else {
+                    throw ConfigError(path: path, line: nil, message: "research.budget_usd must be a number of US dollars above 0")
+                }
+                research.budgetUSD = usd
             default:
                 throw ConfigError(path: path, line: nil, message: "research: unknown setting '\(key)'")
             }
@@ -352,7 +370,7 @@ public struct ChorusConfig: Sendable, Equatable {
             guard let s = value.string else { throw ConfigError(path: path, line: nil, message: "providers.\(name).\(key) must be a string") }
             return s
         }
-        for key in section.keys where !["kind", "base_url", "model", "api_key_env"].contains(key) {
+        for key in section.keys where !["kind", "base_url", "model", "api_key_env", "requests_per_minute", "tokens_per_minute"].contains(key) {
             if key == "api_key" {
                 throw ConfigError(path: path, line: nil, message: "providers.\(name).api_key: keys do not belong in files; put the key in an environment variable and set api_key_env to its name")
             }
@@ -362,7 +380,13 @@ public struct ChorusConfig: Sendable, Equatable {
         guard let known = ProviderKind(rawValue: kind) else {
             throw ConfigError(path: path, line: nil, message: "providers.\(name).kind '\(kind)' is not one of \(ModelCatalog.providers.joined(separator: ", "))")
         }
-        return Provider(kind: known, baseURL: try string("base_url"), model: try string("model"), apiKeyEnv: try string("api_key_env"))
+        func perMinute(_ key: String) throws -> Int? {
+            guard let value = section[key] else { return nil }
+            guard let n = value.int, n >= 1 else { throw ConfigError(path: path, line: nil, message: "providers.\(name).\(key) must be a whole number of at least 1") }
+            return n
+        }
+        let limits = RateLimits(requestsPerMinute: try perMinute("requests_per_minute"), tokensPerMinute: try perMinute("tokens_per_minute"))
+        return Provider(kind: known, baseURL: try string("base_url"), model: try string("model"), apiKeyEnv: try string("api_key_env"), limits: limits)
     }
 }
 

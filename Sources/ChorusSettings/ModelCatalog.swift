@@ -24,7 +24,10 @@ public enum ModelCatalog {
             let keyName = named.kind == .anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"
             env[keyName] = named.apiKeyEnv.flatMap { environment[$0] }
             if named.kind == .ollama, let base = named.baseURL { env["OLLAMA_HOST"] = base }
-            return try self.model(kind: named.kind, model: model ?? named.model, baseURL: baseURL ?? named.baseURL, environment: env, config: config)
+            let built = try self.model(kind: named.kind, model: model ?? named.model, baseURL: baseURL ?? named.baseURL, environment: env, config: config)
+            guard var http = built as? HTTPChatModel else { return built }
+            http.rateLimiter = RateLimiter.shared(provider: name, limits: named.limits)
+            return http
         }
         guard let kind = ProviderKind(rawValue: name) else {
             throw UsageError("unknown provider '\(name)'; available: \(providers.joined(separator: ", "))")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChorusAgents
 import ChorusApp
 import ChorusCurses
 import ChorusGraph
@@ -166,7 +167,13 @@ struct Chorus: AsyncParsableCommand {
     struct Research: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Parallel research without the terminal UI: a planner, N researchers (at most K at once), a synthesizer.",
-            discussion: "With --jsonl every run event is a JSON line (event, run_id, ts; node, task, step for task events) and the last line is {\"event\":\"final\",\"answer\":…}. Otherwise branch progress goes to stderr and the answer to stdout.")
+            discussion: """
+                With --jsonl every run event is a JSON line (event, run_id, ts; node, task, step for task events) and the last line is {"event":"final","answer":…}. Otherwise branch progress goes to stderr and the answer to stdout.
+
+                A budget (--budget-tokens, --budget-usd, or [research] budget_tokens / budget_usd) counts the input and output tokens, or the cost, of the planner's and every branch's model calls. Once it is reached no new call starts, running branches stop with what they had (status "stopped"), and the synthesizer, whose call is outside the budget, answers from what was found; a "budget" line says what was spent.
+
+                Exit status: 0 when the run answered, a reached budget included; 1 when it failed (a provider, every branch failed, or the budget ran out before any branch found anything); 2 for a usage mistake; 130 when interrupted (resume with --resume).
+                """)
 
         @Argument(help: "The research question.") var question: String?
         @Flag(help: "Write the event stream as JSON lines.") var jsonl = false
@@ -175,6 +182,10 @@ struct Chorus: AsyncParsableCommand {
         /// Shared with the root command (which would otherwise take these flags): the provider for every role.
         @OptionGroup var providerOptions: ProviderOptions
         @Option(help: "Resume a stopped research thread by id (finished branches are not rerun).") var resume: String?
+        @Option(name: .customLong("budget-tokens"), help: "Stop starting model calls once the run's calls used this many tokens (default: [research] budget_tokens).")
+        var budgetTokens: Int?
+        @Option(name: .customLong("budget-usd"), help: "Likewise in US dollars, from the models' prices (default: [research] budget_usd).")
+        var budgetUSD: Double?
         @OptionGroup var toolOptions: ToolOptions
         @OptionGroup var serverOptions: ServerOptions
         @OptionGroup var global: GlobalOptions
@@ -195,7 +206,8 @@ struct Chorus: AsyncParsableCommand {
                 let command = ResearchCommand(question: question ?? "", branches: branches, maxConcurrency: maxConcurrency,
                                               provider: providerOptions.provider, model: providerOptions.model, baseURL: providerOptions.baseURL, jsonl: jsonl, resumeThread: resume,
                                               databasePath: StoreLocation.resolve(flag: global.db, environment: environment), config: settings,
-                                              mcp: toolOptions.servers, noTools: toolOptions.noTools, server: server)
+                                              mcp: toolOptions.servers, noTools: toolOptions.noTools, server: server,
+                                              budget: ResearchBudget(tokens: budgetTokens, usd: budgetUSD))
                 let thread = try await command.run(environment: environment) { text in
                     FileHandle.standardOutput.write(Data(text.utf8))
                 } progress: { line in

@@ -83,6 +83,11 @@ import Testing
         "[research]\nmax_concurrency = \"four\"\n",
         "[research]\nplanner = \"ghost\"\n",
         "[research]\ndepth = 2\n",
+        "[research]\nbudget_tokens = 0\n",
+        "[research]\nbudget_usd = -1\n",
+        "[providers.p]\nkind = \"openai\"\nrequests_per_minute = 0\n",
+        "[providers.p]\nkind = \"openai\"\ntokens_per_minute = \"many\"\n",
+        "[models.\"m\"]\nprompt_cache = \"yes\"\n",
     ])
     func badSettingsAreRefusedClearly(_ text: String) {
         #expect(throws: ConfigError.self) { try ChorusConfig.parse(text, path: "c.toml") }
@@ -92,6 +97,33 @@ import Testing
         let config = try ChorusConfig.parse(sample + "\n[research]\nbranches = 6\nmax_concurrency = 2\nplanner = \"work\"\nresearcher = \"local\"\nsynthesizer = \"offline\"\n", path: "c.toml")
         #expect(config.research == ChorusConfig.Research(branches: 6, maxConcurrency: 2, planner: "work", researcher: "local", synthesizer: "offline"))
         #expect(try ChorusConfig.parse(sample, path: "c.toml").research == ChorusConfig.Research())
+    }
+
+    @Test func budgetsRateLimitsAndPromptCachingAreRead() throws {
+        let config = try ChorusConfig.parse("""
+            [providers.work]
+            kind = "anthropic"
+            requests_per_minute = 50
+            tokens_per_minute = 40000
+
+            [research]
+            budget_tokens = 200000
+            budget_usd = 0.5
+
+            [models."claude-test"]
+            prompt_cache = false
+            """, path: "c.toml")
+        #expect(config.providers["work"]?.limits == RateLimits(requestsPerMinute: 50, tokensPerMinute: 40000))
+        #expect(config.research.budgetTokens == 200_000 && config.research.budgetUSD == 0.5)
+        #expect(config.settings(forModel: "claude-test").promptCache == false)
+        #expect(config.settings(forModel: "other").promptCache == true)
+        // Every call to a provider with limits shares one limiter.
+        let env = ["WORK_KEY": "k"]
+        var withKey = config
+        withKey.providers["work"]?.apiKeyEnv = "WORK_KEY"
+        let a = try #require(try ModelCatalog.model(provider: "work", model: nil, baseURL: nil, environment: env, config: withKey) as? HTTPChatModel)
+        let b = try #require(try ModelCatalog.model(provider: "work", model: "other", baseURL: nil, environment: env, config: withKey) as? HTTPChatModel)
+        #expect(a.rateLimiter != nil && a.rateLimiter === b.rateLimiter)
     }
 
     @Test func aMissingFileIsAnEmptyConfig() throws {

@@ -1,3 +1,4 @@
+import ChorusAgents
 import ChorusApp
 import ChorusGraph
 import ChorusSettings
@@ -45,6 +46,34 @@ import Testing
         #expect(final["answer"]?.stringValue?.contains("[3]") == true)
         let saved = try await ThreadStore(database: try ChorusDatabase(path: path)).get(thread)
         #expect(saved?.kind == .research)
+    }
+
+    @Test func aBudgetIsReportedInTheJSONLinesAndTheSummaryAndADollarOneNeedsPrices() async throws {
+        let path = temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let output = Output()
+        let command = ResearchCommand(question: "How do bees navigate?", branches: 2, provider: "offline", jsonl: true, databasePath: path,
+                                      budget: ResearchBudget(tokens: 1_000_000))
+        try await command.run(environment: environment, write: { t in output.out.withLock { $0 += t } }, progress: { _ in })
+        let values = try output.out.withLock { $0 }.split(separator: "\n").map { try JSON.parse(String($0)) }
+        let budget = try #require(values.first { $0["event"] == "custom" && $0["data"]?["budget"] != nil }?["data"]?["budget"])
+        #expect(budget["max_tokens"] == 1_000_000 && budget["reached"] == false)
+        // The run's spend is what its planner and researcher calls reported.
+        let spent = values.filter { $0["event"] == "usage" && $0["node"] != "synthesizer" }
+            .reduce(0) { $0 + ($1["input_tokens"]?.intValue ?? 0) + ($1["output_tokens"]?.intValue ?? 0) }
+        #expect(budget["tokens"]?.intValue == spent)
+
+        let text = Output()
+        try await ResearchCommand(question: "How do bees navigate?", branches: 2, provider: "offline", databasePath: path, budget: ResearchBudget(tokens: 1_000_000))
+            .run(environment: environment, write: { _ in }, progress: { line in text.err.withLock { $0.append(line) } })
+        let lines = text.err.withLock { $0 }
+        #expect(lines.contains { $0.hasPrefix("chorus: budget: ") && $0.hasSuffix(" of 1000000 tokens spent") })
+        #expect(lines.contains { $0.hasPrefix("chorus: used ") && $0.hasSuffix(" in 4 model calls") })
+
+        let unpriced = ResearchCommand(question: "q", provider: "offline", databasePath: path, budget: ResearchBudget(usd: 0.1))
+        await #expect { try await unpriced.run(environment: environment, write: { _ in }, progress: { _ in }) } throws: { error in
+            error is UsageError && "\(error)".contains("a dollar budget needs prices for offline")
+        }
     }
 
     @Test func textModeReportsBranchesOnStderrAndTheSanitizedAnswerOnStdout() async throws {

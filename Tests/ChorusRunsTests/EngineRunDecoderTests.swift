@@ -62,8 +62,9 @@ import Testing
         #expect(decoder.decode(event(.toolEnd(name: "add", output: 3), node: "inner", task: "s1", step: 1, namespace: ["outer:t1"], id: "call", at: 10.25))
                 == [.toolEnded(RunToolResult(id: "call", name: "add", output: "3", seconds: 0.25, task: "t1"))])
         #expect(decoder.decode(event(.modelEnd(usage: nil), node: "inner", task: "s1", step: 1)).isEmpty)
-        #expect(decoder.decode(event(.modelEnd(usage: .init(inputTokens: 5, outputTokens: nil)), node: "inner", task: "s1", step: 1))
-                == [.usage(RunUsage(node: "inner", inputTokens: 5, outputTokens: nil))])
+        #expect(decoder.decode(event(.modelEnd(usage: .init(inputTokens: 5, outputTokens: nil, cachedInputTokens: 3)), node: "inner", task: "s1", step: 1,
+                                     namespace: ["outer:t1"]))
+                == [.usage(RunUsage(node: "inner", task: "t1", inputTokens: 5, outputTokens: nil, cachedInputTokens: 3))])
         #expect(decoder.decode(event(.nodeError(message: "boom"), node: "outer", task: "t1", step: 1))
                 == [.nodeEnded(RunTask(node: "outer", id: "t1", step: 1), error: "boom")])
         #expect(decoder.decode(event(.runEnd(output: ["x": 1]), node: nil, task: nil, step: nil)) == [.finished(state: ["x": 1])])

@@ -4,11 +4,14 @@ public enum ResearchError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidPlan(String)
     /// Every branch failed; their sub-questions and errors.
     case allBranchesFailed([String])
+    /// The budget ran out before any branch found anything.
+    case budgetReachedBeforeFindings
 
     public var description: String {
         switch self {
         case .invalidPlan(let why): return "the planner did not return a valid plan: \(why)"
         case .allBranchesFailed(let failures): return "every research branch failed: " + failures.joined(separator: "; ")
+        case .budgetReachedBeforeFindings: return "the research budget ran out before any branch found anything; raise --budget-tokens or --budget-usd"
         }
     }
 }

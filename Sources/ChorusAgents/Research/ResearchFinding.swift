@@ -4,7 +4,8 @@ import ChorusGraph
 /// `ResearchGraph.State.findings`, kept as
 /// `{"index", "sub_question", "status", "text", "error"}`.
 public struct ResearchFinding: Sendable, Equatable, Codable, StateValue {
-    public enum Status: String, Sendable, Codable { case done, failed }
+    /// `stopped`: cut short by the run's budget, `text` being what it had found.
+    public enum Status: String, Sendable, Codable { case done, failed, stopped }
 
     /// 1-based position of the branch in the plan.
     public var index: Int

@@ -14,7 +14,11 @@ import Foundation
 /// the findings as [1], [2]…. A branch that fails is recorded as failed and
 /// the answer says so; if all fail the run fails. The planner and each
 /// researcher report `ResearchProgress` on the custom stream; a
-/// `ResearchControl` cancels single branches. With a checkpointer, a run stopped mid-fan-out resumes
+/// `ResearchControl` cancels single branches. A `BudgetMeter` caps what the
+/// planner's and the branches' calls spend: once reached, no call starts,
+/// running branches stop as `stopped` findings with what they had, and the
+/// synthesizer (outside the budget) answers from what was found, after
+/// reporting `ResearchProgress.budget`. With a checkpointer, a run stopped mid-fan-out resumes
 /// (`RunInput.continue`) without rerunning finished branches.
 public enum ResearchGraph {
     public enum State: GraphState {
@@ -47,13 +51,20 @@ public enum ResearchGraph {
     /// own, at most `maxToolRounds` rounds); tools that need approval are left out.
     public static func make(planner: any ChatModel, researcher: any ChatModel, synthesizer: any ChatModel, branches: Int,
                             checkpointer: (any Checkpointer)?, control: ResearchControl? = nil, tools: [AgentTool] = [],
-                            maxToolRounds: Int = 5) throws -> TypedCompiledGraph<State> {
+                            maxToolRounds: Int = 5, budget: BudgetMeter? = nil) throws -> TypedCompiledGraph<State> {
         let researchTools = tools.filter { !$0.needsApproval }
+        let planner: any ChatModel = budget.map { BudgetedChatModel(base: planner, meter: $0) } ?? planner
+        let researcher: any ChatModel = budget.map { BudgetedChatModel(base: researcher, meter: $0) } ?? researcher
         let n = max(1, branches)
         var graph = TypedStateGraph<State>()
         graph.addNode(Self.planner) { state, context in
             let question = try state.question
-            let plan = try await Self.plan(question, branches: n, model: planner, context: context)
+            let plan: [String]
+            do {
+                plan = try await Self.plan(question, branches: n, model: planner, context: context)
+            } catch is BudgetReached {
+                throw ResearchError.budgetReachedBeforeFindings
+            }
             // The whole plan at once, so a UI can show the branches still queued.
             context.write(custom: ResearchProgress.plan(plan).stateValue)
             return StateUpdate {
@@ -75,6 +86,11 @@ public enum ResearchGraph {
         }
         graph.addEdge(Self.researcher, Self.synthesizer)
         graph.addNode(Self.synthesizer) { state, context in
+            if let budget {
+                let spent = budget.spent
+                context.write(custom: ResearchProgress.budget(.init(maxTokens: budget.budget.tokens, maxUSD: budget.budget.usd, tokens: spent.tokens,
+                                                                    usd: spent.usd, reached: budget.isReached)).stateValue)
+            }
             let answer = try await Self.synthesize(question: try state.question, findings: try state.findings, model: synthesizer, context: context)
             return StateUpdate {
                 $0.answer = answer
@@ -127,6 +143,9 @@ public enum ResearchGraph {
             if let control { text = try await control.run(branch: index, call) } else { text = try await call() }
             report(.done)
             return ResearchFinding(index: index, subQuestion: subQuestion, status: .done, text: text)
+        } catch let reached as BudgetReached {
+            report(.stopped, error: reached.description)
+            return ResearchFinding(index: index, subQuestion: subQuestion, status: .stopped, text: reached.partial, error: reached.description)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -138,21 +157,34 @@ public enum ResearchGraph {
 
     static func synthesize(question: String, findings: [ResearchFinding], model: any ChatModel, context: NodeContext) async throws -> String {
         let findings = findings.sorted { $0.index < $1.index }
-        let done = findings.filter { $0.status == .done }
+        // A branch the budget stopped counts with what it had found.
+        let found = findings.filter { $0.status == .done || ($0.status == .stopped && !$0.text.isEmpty) }
         let failed = findings.filter { $0.status == .failed }
-        if done.isEmpty {
+        let stopped = findings.filter { $0.status == .stopped }
+        if found.isEmpty {
+            if !stopped.isEmpty { throw ResearchError.budgetReachedBeforeFindings }
             throw ResearchError.allBranchesFailed(failed.map { "[\($0.index)] \($0.subQuestion): \($0.error ?? "failed")" })
         }
-        var prompt = "Question: \(question)\n\nFindings:\n" + done.map { "[\($0.index)] \($0.subQuestion)\n\($0.text)" }.joined(separator: "\n\n")
+        var prompt = "Question: \(question)\n\nFindings:\n" + found.map {
+            "[\($0.index)] \($0.subQuestion)\($0.status == .stopped ? " (cut short by the budget)" : "")\n\($0.text)"
+        }.joined(separator: "\n\n")
         if !failed.isEmpty {
             prompt += "\n\nThese branches failed and are not covered: " + failed.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")
+        }
+        let unfinished = stopped.filter(\.text.isEmpty)
+        if !unfinished.isEmpty {
+            prompt += "\n\nThe budget ran out before these were researched: " + unfinished.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")
         }
         let system = "Answer the question from the findings, citing them as [1], [2], …. Say which parts are not covered because a branch failed."
         let reply = try await model.replyText(to: ChatRequest(messages: [ChatMessage(role: .system, content: system, id: "synthesizer-system"),
                                                                     ChatMessage(role: .user, content: prompt, id: "synthesizer-prompt")]),
                                           context: context, messageId: "answer-\(context.taskId)")
-        guard !failed.isEmpty else { return reply }
         // Said by the graph, not left to the model: which branches the answer lacks.
-        return reply + "\n\nNot covered (branch failed): " + failed.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")
+        var notes: [String] = []
+        if !failed.isEmpty { notes.append("Not covered (branch failed): " + failed.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")) }
+        if !stopped.isEmpty {
+            notes.append("Cut short by the budget: " + stopped.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; "))
+        }
+        return notes.isEmpty ? reply : reply + "\n\n" + notes.joined(separator: "\n")
     }
 }

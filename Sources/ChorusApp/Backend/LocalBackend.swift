@@ -258,11 +258,14 @@ public struct ResearchFlags: Sendable {
     public var maxConcurrency: Int?
     /// `--provider`: the provider of every role.
     public var provider: String?
+    /// `--budget-tokens` / `--budget-usd`; nil parts fall back to `[research]`.
+    public var budget: ResearchBudget
 
-    public init(branches: Int? = nil, maxConcurrency: Int? = nil, provider: String? = nil) {
+    public init(branches: Int? = nil, maxConcurrency: Int? = nil, provider: String? = nil, budget: ResearchBudget = ResearchBudget()) {
         self.branches = branches
         self.maxConcurrency = maxConcurrency
         self.provider = provider
+        self.budget = budget
     }
 }
 
@@ -276,6 +279,22 @@ extension LocalBackend {
         return (try model(config.research.planner), try model(config.research.researcher), try model(config.research.synthesizer))
     }
 
+    /// The run's budget (flags, else `[research]`); nil without one. A dollar
+    /// budget needs the prices of the models it counts.
+    func researchBudget() throws -> ResearchBudget? {
+        let budget = ResearchBudget(tokens: researchFlags.budget.tokens ?? config.research.budgetTokens,
+                                    usd: researchFlags.budget.usd ?? config.research.budgetUSD)
+        guard !budget.isEmpty else { return nil }
+        if budget.usd != nil {
+            let models = try researchModels()
+            for model in [models.planner, models.researcher] where model.settings.prices == nil {
+                throw UsageError("a dollar budget needs prices for \(model.displayName): set input_usd_per_mtok and output_usd_per_mtok "
+                                 + "under its [models.\"NAME\"] section (docs/context.md), or cap by tokens with --budget-tokens")
+            }
+        }
+        return budget
+    }
+
     public func researchState(question: String) -> ResearchState {
         ResearchState(question: SafeText.sanitize(question, keepNewlines: false), maxConcurrency: researchConcurrency, startedAt: Date())
     }
@@ -285,7 +304,7 @@ extension LocalBackend {
             let models = try researchModels()
             let graph = try ResearchGraph.make(planner: models.planner, researcher: models.researcher, synthesizer: models.synthesizer,
                                                branches: researchBranches, checkpointer: checkpointer, control: control,
-                                               tools: await agentTools().tools)
+                                               tools: await agentTools().tools, budget: try researchBudget().map(BudgetMeter.init))
             for line in await agentTools().unavailable { updates.yield(.warning(line)) }
             let input: RunInput = question.map { .state(ResearchGraph.State.input(question: $0)) } ?? .continue
             try await Self.stream(graph.graph, input, config: RunConfig(threadId: threadId, maxConcurrency: researchConcurrency, tags: ["research"]),

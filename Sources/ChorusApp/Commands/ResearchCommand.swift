@@ -42,10 +42,14 @@ public struct ResearchCommand: Sendable {
     public var noTools: Bool
     /// `--server`: the server whose assistant runs the research.
     public var server: ServerConnection?
+    /// `--budget-tokens` / `--budget-usd`; each nil for `[research]`'s default, else none.
+    public var budget: ResearchBudget
 
     public init(question: String, branches: Int? = nil, maxConcurrency: Int? = nil, provider: String? = nil, model: String? = nil,
                 baseURL: String? = nil, jsonl: Bool = false, resumeThread: String? = nil, databasePath: String,
-                config: ChorusConfig = ChorusConfig(), mcp: [String] = [], noTools: Bool = false, server: ServerConnection? = nil) {
+                config: ChorusConfig = ChorusConfig(), mcp: [String] = [], noTools: Bool = false, server: ServerConnection? = nil,
+                budget: ResearchBudget = ResearchBudget()) {
+        self.budget = budget
         self.mcp = mcp
         self.noTools = noTools
         self.question = question
@@ -67,6 +71,9 @@ public struct ResearchCommand: Sendable {
     public func run(environment: [String: String], write: @escaping @Sendable (String) -> Void,
                     progress: @escaping @Sendable (String) -> Void) async throws -> String {
         guard (branches ?? 1) >= 1, (maxConcurrency ?? 1) >= 1 else { throw UsageError("branches and max concurrency must be at least 1") }
+        guard (budget.tokens ?? 1) >= 1, (budget.usd ?? 1) > 0, budget.usd?.isFinite ?? true else {
+            throw UsageError("--budget-tokens must be at least 1 and --budget-usd above 0")
+        }
         if resumeThread == nil && question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw EmptyQuestionError()
         }
@@ -83,15 +90,19 @@ public struct ResearchCommand: Sendable {
 
     private func backend(environment: [String: String]) async throws -> (any ThreadBackend, String) {
         if let server {
+            guard budget.isEmpty else {
+                throw UsageError("--budget-tokens and --budget-usd cap the local engine's research; a server's graph keeps its own limits")
+            }
             _ = try await server.check()
             return (RemoteBackend(client: server.client, assistant: server.assistant, drafts: nil), server.assistant)
         }
         let local = LocalBackend(database: try ChorusDatabase(path: databasePath), environment: environment, config: config,
                                  flags: ProviderFlags(provider: provider, model: model, baseURL: baseURL),
                                  tools: try ToolSelection.specs(config: config, named: mcp, disabled: noTools),
-                                 research: ResearchFlags(branches: branches, maxConcurrency: maxConcurrency, provider: provider))
-        // Fails now, before a thread is saved, when a role's provider cannot be built (a missing key).
+                                 research: ResearchFlags(branches: branches, maxConcurrency: maxConcurrency, provider: provider, budget: budget))
+        // Fails now, before a thread is saved, when a role's provider cannot be built (a missing key) or a dollar budget has no prices.
         _ = try local.researchModels()
+        _ = try local.researchBudget()
         return (local, "research")
     }
 
@@ -144,6 +155,26 @@ public struct ResearchCommand: Sendable {
         var branchOfTask: [String: Int] = [:]
         /// Whether the research graph reported its plan.
         var planned = false
+        /// Every model call of the run, for the last line.
+        var usage = UsageTally()
+
+        /// `budget reached: 1523 of 1000 tokens, $0.0021 of $0.50; branches stopped with what they had`.
+        static func budgetLine(_ spent: ResearchProgress.Budget) -> String {
+            var parts: [String] = []
+            if let max = spent.maxTokens { parts.append("\(spent.tokens) of \(max) tokens") }
+            if let max = spent.maxUSD { parts.append(String(format: "$%.4f of $%.2f", spent.usd, max)) }
+            let what = parts.joined(separator: ", ")
+            return spent.reached ? "chorus: budget reached: \(what); branches stopped with what they had" : "chorus: budget: \(what) spent"
+        }
+
+        /// `used 4210 tokens (1024 cached) in 6 model calls, $0.0123`.
+        static func usageLine(_ usage: UsageTally) -> String {
+            var line = "used \(usage.totalTokens) tokens"
+            if usage.cachedInputTokens > 0 { line += " (\(usage.cachedInputTokens) cached)" }
+            line += " in \(usage.calls) model call\(usage.calls == 1 ? "" : "s")"
+            if let cost = usage.costUSD { line += String(format: ", $%.4f", cost) }
+            return line
+        }
 
         mutating func handle(_ update: RunUpdate, write: (String) -> Void, progress: (String) -> Void) {
             switch update {
@@ -154,6 +185,8 @@ public struct ResearchCommand: Sendable {
             case .custom(_, let task, let data):
                 switch try? ResearchProgress(stateValue: data) {
                 case .plan?: planned = true
+                case .budget(let spent)?:
+                    progress(Self.budgetLine(spent))
                 case .branch(let branch)?:
                     planned = true
                     if let task { branchOfTask[task] = branch.index }
@@ -173,6 +206,10 @@ public struct ResearchCommand: Sendable {
                 progress(SafeText.sanitize("\(branch)tool \(call.name) \(JSON.serialize(call.input))", keepNewlines: false))
             case .token(let token) where token.isResearchAnswer:
                 write(SafeText.sanitize(token.text))
+            case .usage(let call):
+                usage.add(call)
+            case .finished:
+                if usage.calls > 0 { progress("chorus: " + Self.usageLine(usage)) }
             case .warning(let line):
                 progress("chorus: " + SafeText.sanitize(line, keepNewlines: false))
             case .rejoined(let attempt, let attempts, let reason):

@@ -15,7 +15,8 @@ public struct ResearchState: Sendable, Equatable {
 
     /// One sub-question's pane.
     public struct Branch: Sendable, Equatable {
-        public enum Status: String, Sendable { case queued, running, done, failed }
+        /// `stopped`: cut short by the run's budget, keeping what it had found.
+        public enum Status: String, Sendable { case queued, running, done, failed, stopped }
         public var index: Int
         public var subQuestion: String
         public var status: Status = .queued
@@ -30,6 +31,8 @@ public struct ResearchState: Sendable, Equatable {
         public var tool: String?
         /// Tool calls the branch made.
         public var toolCalls = 0
+        /// The branch's model calls, added up.
+        public var usage = UsageTally()
     }
 
     public var question: String
@@ -54,6 +57,10 @@ public struct ResearchState: Sendable, Equatable {
     /// A LangGraph server runs it: branches are named after their node,
     /// there is no concurrency limit to show, and one branch cannot be stopped alone.
     public var onServer = false
+    /// Every model call of the run (planner, branches, synthesizer), added up.
+    public var usage = UsageTally()
+    /// What the run spent against its budget, once the research graph says (before its answer).
+    public var budget: ResearchProgress.Budget?
 
     public init(question: String, maxConcurrency: Int, startedAt: Date) {
         self.question = question
@@ -87,6 +94,8 @@ public struct ResearchState: Sendable, Equatable {
             case .branch(let progress)?:
                 branchOfTask[task] = progress.index
                 apply(progress, now: now)
+            case .budget(let spent)?:
+                budget = spent
             case nil:
                 break
             }
@@ -123,7 +132,10 @@ public struct ResearchState: Sendable, Equatable {
             finish(.done, now: now)
         case .failed(let message):
             finish(.failed(message), now: now)
-        case .started, .custom, .usage, .interrupted, .warning, .rejoined:
+        case .usage(let call):
+            usage.add(call)
+            if let i = branchIndex(of: call.task) { branches[i].usage.add(call) }
+        case .started, .custom, .interrupted, .warning, .rejoined:
             break
         }
     }
@@ -138,11 +150,12 @@ public struct ResearchState: Sendable, Equatable {
         case .running: .running
         case .done: .done
         case .failed: .failed
+        case .stopped: .stopped
         }
         branches[i].status = status
         branches[i].retry = nil
         if status == .running { branches[i].startedAt = now; branches[i].text = ""; branches[i].tokens = 0 }
-        if status == .done || status == .failed { branches[i].endedAt = now }
+        if status == .done || status == .failed || status == .stopped { branches[i].endedAt = now }
         if let error = progress.error { branches[i].error = SafeText.sanitize(error, keepNewlines: false) }
         peakRunning = max(peakRunning, running)
     }
@@ -162,7 +175,11 @@ public struct ResearchState: Sendable, Equatable {
         branches = plan.enumerated().map { Branch(index: $0.offset + 1, subQuestion: SafeText.sanitize($0.element, keepNewlines: false)) }
         for finding in (try? saved.findings) ?? [] {
             guard let i = branches.firstIndex(where: { $0.index == finding.index }) else { continue }
-            branches[i].status = finding.status == .failed ? .failed : .done
+            branches[i].status = switch finding.status {
+            case .done: .done
+            case .failed: .failed
+            case .stopped: .stopped
+            }
             branches[i].text = SafeText.sanitize(finding.text)
             branches[i].error = finding.error.map { SafeText.sanitize($0, keepNewlines: false) }
         }

@@ -84,11 +84,15 @@ enum ResearchView {
         }
         let done = state.branches.filter { $0.status == .done }.count
         let failed = state.branches.filter { $0.status == .failed }.count
+        let stopped = state.branches.filter { $0.status == .stopped }.count
+        var tail = stopped > 0 ? " · stopped \(stopped)" : ""
+        if state.usage.calls > 0 { tail += " · " + UsageLabel.text(state.usage) }
+        if let budget = state.budget, budget.reached { tail += " · budget reached" }
         if state.onServer {
-            return String(format: "%@ · running %d · done %d · failed %d · %.1fs", phase, state.running, done, failed, elapsed)
+            return String(format: "%@ · running %d · done %d · failed %d%@ · %.1fs", phase, state.running, done, failed, tail, elapsed)
         }
-        return String(format: "%@ · step %d · in flight %d/%d · queued %d · done %d · failed %d · %.1fs",
-                      phase, state.step, state.running, state.maxConcurrency, state.queued, done, failed, elapsed)
+        return String(format: "%@ · step %d · in flight %d/%d · queued %d · done %d · failed %d%@ · %.1fs",
+                      phase, state.step, state.running, state.maxConcurrency, state.queued, done, failed, tail, elapsed)
     }
 
     static func pane(_ branch: ResearchState.Branch, focused: Bool, now: Date, theme: Theme, into buffer: inout Buffer, area: Rect) {
@@ -98,17 +102,21 @@ enum ResearchView {
         case .running: border = theme[.assistantLabel]
         case .done: border = theme[.success]
         case .failed: border = theme[.error]
+        case .stopped: border = theme[.warning]
         }
         var elapsed = ""
         if let start = branch.startedAt { elapsed = String(format: " %.1fs", (branch.endedAt ?? now).timeIntervalSince(start)) }
         let status = branch.retry?.label(now: now, attempts: false) ?? branch.tool.map { "⚙ \($0)" } ?? branch.status.rawValue
         let tools = branch.toolCalls > 0 ? " · \(branch.toolCalls) tool\(branch.toolCalls == 1 ? "" : "s")" : ""
-        let title = "[\(branch.index)] \(status)\(elapsed) \(branch.tokens) tok\(tools)"
+        // Streamed tokens while it runs; what the provider counted (and its cost) once it has.
+        let spent = branch.usage.calls > 0 ? UsageLabel.text(branch.usage) : "\(branch.tokens) tok"
+        let title = "[\(branch.index)] \(status)\(elapsed) \(spent)\(tools)"
         let inner = Box.draw(into: &buffer, area: area, title: focused ? "▶ " + title : title,
                              border: focused ? border.adding(.bold) : border, fill: theme[.text], titleStyle: focused ? theme[.statusAccent] : border)
         guard inner.height > 0, inner.width > 0 else { return }
         var lines = WordWrap.wrap(branch.subQuestion, width: inner.width, style: theme[.dim])
-        let wrapped = branch.error.map { WordWrap.wrap("error: " + $0, width: inner.width, style: theme[.error]) }
+        let shown = branch.status == .stopped && !branch.text.isEmpty ? nil : branch.error
+        let wrapped = shown.map { WordWrap.wrap((branch.status == .stopped ? "" : "error: ") + $0, width: inner.width, style: theme[.error]) }
             ?? MarkdownRenderer(theme: theme, width: inner.width).render(tail(branch.text, fitting: inner))
         let room = max(0, inner.height - min(lines.count, 2))
         lines = Array(lines.prefix(2)) + Array(wrapped.suffix(room))

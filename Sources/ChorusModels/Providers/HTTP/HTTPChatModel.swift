@@ -16,6 +16,8 @@ public struct HTTPChatModel: ChatModel {
     /// Hides the API key in every error message, in case a server echoes it.
     let redactor: SecretRedactor?
     public var settings = ModelSettings()
+    /// The provider's rate limits, shared by every call to it in the process; nil: none.
+    public var rateLimiter: RateLimiter?
     /// The model's name as sent to the provider (what `[models."NAME"]` is keyed by).
     public var modelName: String { format.model }
     private let probe = ContextWindowProbe()
@@ -43,8 +45,17 @@ public struct HTTPChatModel: ChatModel {
             while true {
                 attempt += 1
                 do {
+                    try await waitForRateLimit(request, attempt: attempt, continuation: continuation)
+                } catch {
+                    continuation.finish(throwing: CancellationError())
+                    return
+                }
+                do {
+                    var counted: Usage?
+                    defer { settleRateLimit(request, counted: counted) }
                     try await once(request) { chunks in
                         if !delivered { delivered = chunks.contains { if case .text = $0 { true } else { false } } }
+                        for case .usage(let usage) in chunks { counted = usage }
                         continuation.yield(contentsOf: chunks)
                     }
                     continuation.finish()
@@ -74,6 +85,26 @@ public struct HTTPChatModel: ChatModel {
         }
         continuation.onTermination { task.cancel() }
         return stream
+    }
+
+    /// The tokens a request is reckoned at before the provider counts them: its prompt and the reply it may write.
+    private func estimatedTokens(_ request: ChatRequest) -> Int {
+        TokenEstimate.of(request.messages) + (request.maxTokens ?? 0)
+    }
+
+    /// Waits for the provider's rate limit, if any; a wait is told like a retry.
+    private func waitForRateLimit(_ request: ChatRequest, attempt: Int, continuation: ChatStream.Continuation) async throws {
+        guard let rateLimiter else { return }
+        let wait = rateLimiter.reserve(tokens: estimatedTokens(request))
+        guard wait > 0 else { return }
+        continuation.yield(.retrying(RetryNotice(attempt: attempt, maxAttempts: retry.maxAttempts, delay: wait,
+                                                 reason: "\(format.provider): waiting for the rate limit (\(rateLimiter.limits.description))")))
+        try await Task.sleep(for: .seconds(wait))
+    }
+
+    private func settleRateLimit(_ request: ChatRequest, counted: Usage?) {
+        guard let rateLimiter, let counted else { return }
+        rateLimiter.settle(estimated: estimatedTokens(request), actual: counted.inputTokens + counted.outputTokens)
     }
 
     /// One attempt; `deliver` gets the chunks decoded from each part of the body as it arrived.
