@@ -86,6 +86,7 @@ public struct ChatModelNode: Sendable {
         context.emitMessageChunk(id: id, content: pendingToken ?? "", isLast: true, usage: usage?.metadata)
         report.end(usage: usage.map { RunEvent.Usage($0, window: window, settings: model.settings) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
-        return ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls, usage: usage)
+        return ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls, usage: usage,
+                           costUSD: usage.flatMap { model.settings.prices?.cost(of: $0) })
     }
 }

@@ -62,8 +62,9 @@ public struct ContextCompactor: Sendable {
         case .trim: ("", nil)
         }
         let through = covered.last!
-        let marker = ChatMessage(role: .system, content: summary, id: "compaction-" + UUID().uuidString.lowercased(),
-                                 compaction: Compaction(through: through.id, covered: view.position(of: through.id) + 1, strategy: strategy))
+        let marker = ChatMessage(role: .system, content: summary, id: "compaction-" + UUID().uuidString.lowercased(), usage: usage,
+                                 compaction: Compaction(through: through.id, covered: view.position(of: through.id) + 1, strategy: strategy),
+                                 costUSD: usage.flatMap { model.settings.prices?.cost(of: $0) })
         return Prepared(sent: ConversationView(conversation + [marker], system: system).request(), marker: marker, summaryUsage: usage)
     }
 

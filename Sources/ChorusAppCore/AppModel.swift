@@ -1,3 +1,4 @@
+import ChorusRuns
 import ChorusStore
 import ChorusTUI
 import Foundation
@@ -21,6 +22,10 @@ public struct AppModel {
     public var replies: [ThreadKey: ReplyProgress] = [:]
     /// How full each thread's conversation is, from its last model call (shown in the status bar).
     public var contextFill: [ThreadKey: ContextFill] = [:]
+    /// What each thread's model calls spent, from its saved messages and the replies since (status bar).
+    public var spent: [ThreadKey: UsageTally] = [:]
+    /// Each thread's last finished reply's model calls (status bar).
+    public var lastReply: [ThreadKey: UsageTally] = [:]
     /// Tool calls waiting for the user's y / n / a, by thread id.
     public var approvals: [ThreadKey: PendingApproval] = [:]
     /// What a thread's `interrupt()` asks, waiting for a typed answer, by thread id.
@@ -118,6 +123,8 @@ public struct ReplyProgress: Sendable, Equatable {
     public var retry: ProviderRetry?
     /// The tool running now, if any.
     public var tool: String?
+    /// The reply's model calls so far.
+    public var usage = UsageTally()
 }
 
 /// A tool in the tools overlay (names sanitized for the screen).

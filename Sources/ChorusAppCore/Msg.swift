@@ -21,8 +21,8 @@ public enum Msg: Sendable {
     case replyEnded(thread: ThreadKey, entryId: String, ReplyOutcome)
     /// The thread's model call failed before its first token and is tried again.
     case retrying(threadId: String, ProviderRetry)
-    /// A model call of the thread ended: the tokens its conversation now takes, and the model's window when known.
-    case contextMeasured(threadId: String, ContextFill)
+    /// A model call of the thread ended: its tokens (what the conversation now takes), cost and the model's window when known.
+    case usageReported(threadId: String, RunUsage)
     /// A tool call started in the thread's reply (`callId` pairs it with its end).
     case toolStarted(threadId: String, callId: String, name: String, arguments: Value)
     case toolEnded(threadId: String, callId: String, output: String, seconds: Double)

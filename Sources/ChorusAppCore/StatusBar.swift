@@ -12,6 +12,10 @@ enum StatusBar {
             let full = fill.window.map { fill.used * 10 >= $0 * 9 } ?? false
             x = buffer.write("│ " + fill.label + " ", x: x, y: area.y, style: full ? theme[.statusAccent] : theme[.statusBar], limit: area.maxX)
         }
+        if let spent = m.spent[m.current], spent.calls > 0 {
+            let reply = m.replies[m.current] == nil ? m.lastReply[m.current].map { "reply " + UsageLabel.text($0) + " · " } ?? "" : ""
+            x = buffer.write("│ " + reply + "thread " + UsageLabel.text(spent) + " ", x: x, y: area.y, style: theme[.statusBar], limit: area.maxX)
+        }
         if let progress = m.replies[m.current] {
             let elapsed = max(0, m.now.timeIntervalSince(progress.startedAt))
             let node = progress.retry?.label(now: m.now) ?? progress.tool.map { "⚙ \($0)…" }

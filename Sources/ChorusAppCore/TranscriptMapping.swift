@@ -1,5 +1,6 @@
 import ChorusGraph
 import ChorusModels
+import ChorusRuns
 import ChorusTUI
 import Foundation
 
@@ -41,12 +42,24 @@ public enum TranscriptMapping {
             }
             var entry = TranscriptEntry(id: id, role: .assistant, label: label, text: content, status: status)
             entry.tokens = message.usage.map { $0.inputTokens + $0.outputTokens }
+            entry.costUSD = message.costUSD
             return entry
         case .system:
             guard let compaction = message.compaction else { return nil }
-            return compactionEntry(compaction, id: id, summary: content)
+            var entry = compactionEntry(compaction, id: id, summary: content)
+            entry.tokens = message.usage.map { $0.inputTokens + $0.outputTokens }
+            entry.costUSD = message.costUSD
+            return entry
         case .tool:
             return nil
+        }
+    }
+
+    /// What the model calls of `entries` (replies and compactions' summaries) spent, added up.
+    public static func spent(_ entries: [TranscriptEntry]) -> UsageTally {
+        entries.reduce(into: UsageTally()) { total, entry in
+            guard let tokens = entry.tokens else { return }
+            total.add(RunUsage(node: nil, inputTokens: tokens, outputTokens: 0, costUSD: entry.costUSD))
         }
     }
 

@@ -1,3 +1,4 @@
+import ChorusRuns
 import ChorusStore
 import ChorusTUI
 import Foundation
@@ -48,9 +49,12 @@ public enum Update {
             // than what was read: it stays, after the entries read, unless the read already holds it.
             let read = Set(entries.map(\.id))
             m.conversations[id] = entries + local[replaced...].filter { !read.contains($0.id) }
-            if m.contextFill[id] == nil, let tokens = entries.last(where: { $0.tokens != nil })?.tokens {
+            if m.contextFill[id] == nil, let tokens = entries.last(where: { $0.role == .assistant && $0.tokens != nil })?.tokens {
                 m.contextFill[id] = ContextFill(used: tokens, window: nil)
             }
+            // The saved replies, and any reply still streaming since (its usage is not saved yet).
+            m.spent[id] = TranscriptMapping.spent(entries)
+            if let live = m.replies[id]?.usage, !read.contains(m.replies[id]?.entryId ?? "") { m.spent[id, default: UsageTally()].add(live) }
             // Asked again below if the thread still waits.
             if m.replies[id] == nil { m.questions[id] = nil }
             return []
@@ -87,10 +91,14 @@ public enum Update {
         case .retrying(let threadId, let retry):
             m.replies[.thread(threadId)]?.retry = retry
             return []
-        case .contextMeasured(let threadId, let fill):
-            // A window said once stays known for the thread's later calls that do not repeat it.
-            let known = m.contextFill[.thread(threadId)]?.window
-            m.contextFill[.thread(threadId)] = ContextFill(used: fill.used, window: fill.window ?? known)
+        case .usageReported(let threadId, let usage):
+            let id = ThreadKey.thread(threadId)
+            if let input = usage.inputTokens {
+                // A window said once stays known for the thread's later calls that do not repeat it.
+                m.contextFill[id] = ContextFill(used: input + (usage.outputTokens ?? 0), window: usage.contextWindow ?? m.contextFill[id]?.window)
+            }
+            m.spent[id, default: UsageTally()].add(usage)
+            m.replies[id]?.usage.add(usage)
             return []
         case .toolStarted, .toolEnded, .inputNeeded, .toolsListed, .toolsLoaded:
             return tools(&m, msg)
@@ -100,6 +108,7 @@ public enum Update {
             if m.research[id]?.isActive == true, m.threads.first(where: { $0.id == id.threadId })?.kind != .research { m.research[id]?.finish(outcome, now: m.now) }
             // A cancelled reply was closed when Esc was pressed; a newer reply keeps streaming.
             if let progress = m.replies[id], progress.entryId == entryId || progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
+                if progress.usage.calls > 0 { m.lastReply[id] = progress.usage }
                 if progress.entryId.isEmpty || m.conversations[id]?.last?.role == .tool {
                     m.replies[id] = nil
                     return [.loadThreads]

@@ -8,8 +8,8 @@ enum UsageLabel {
         return usage.costUSD.map { tokens + " " + dollars($0) } ?? tokens
     }
 
-    /// `$0.0031`, `$0.42`, `$12.30`: cents once they matter, four places before.
+    /// `$0.0031`, `$0.4200`, `$12.30`: four places under a dollar (where chat costs mostly are), cents above.
     static func dollars(_ usd: Double) -> String {
-        usd < 0.01 ? String(format: "$%.4f", usd) : String(format: "$%.2f", usd)
+        usd < 1 ? String(format: "$%.4f", usd) : String(format: "$%.2f", usd)
     }
 }

@@ -18,12 +18,15 @@ public struct ChatMessage: Sendable, Equatable {
     /// For an assistant reply: the tokens its model call took, when the provider said
     /// (kept as LangChain's `usage_metadata`, so a server keeps it too).
     public var usage: Usage?
+    /// What that model call cost in US dollars, from the model's configured prices
+    /// (`cost_usd`; on a LangChain server `response_metadata.chorus_cost_usd`).
+    public var costUSD: Double?
     /// For a compaction marker (a `system` message): the earlier messages it
     /// stands for; its content is their summary (empty when they were trimmed).
     public var compaction: Compaction?
 
     public init(role: Role, content: String, id: String, toolCalls: [ToolCall] = [], toolCallId: String? = nil, status: ReplyStatus = .complete,
-                usage: Usage? = nil, compaction: Compaction? = nil) {
+                usage: Usage? = nil, compaction: Compaction? = nil, costUSD: Double? = nil) {
         self.role = role
         self.content = content
         self.id = id
@@ -32,6 +35,7 @@ public struct ChatMessage: Sendable, Equatable {
         self.status = status
         self.usage = usage
         self.compaction = compaction
+        self.costUSD = costUSD
     }
 
     /// The engine's message value: `{"type": "human"|"ai"|"system"|"tool", "content", "id", …}`.
@@ -41,6 +45,7 @@ public struct ChatMessage: Sendable, Equatable {
         if let toolCallId { o["tool_call_id"] = .string(toolCallId) }
         if let usage { o["usage_metadata"] = usage.metadata }
         if let compaction { o["compaction"] = compaction.value }
+        if let costUSD { o["cost_usd"] = .double(costUSD) }
         switch status {
         case .complete: break
         case .cancelled: o["status"] = "cancelled"
@@ -51,14 +56,15 @@ public struct ChatMessage: Sendable, Equatable {
 
     /// The message as a LangChain server keeps it: LangChain drops keys a
     /// message type does not declare, so a stopped reply's status (and error)
-    /// and a compaction go in `response_metadata` (`chorus_status`,
-    /// `chorus_error`, `chorus_compaction`) instead.
+    /// a compaction and a cost go in `response_metadata` (`chorus_status`,
+    /// `chorus_error`, `chorus_compaction`, `chorus_cost_usd`) instead.
     public var langChainValue: Value {
         guard case .object(var o) = value else { return value }
         var metadata: [String: Value] = [:]
         if let status = o.removeValue(forKey: "status") { metadata["chorus_status"] = status }
         if let error = o.removeValue(forKey: "error") { metadata["chorus_error"] = error }
         if let compaction = o.removeValue(forKey: "compaction") { metadata["chorus_compaction"] = compaction }
+        if let cost = o.removeValue(forKey: "cost_usd") { metadata["chorus_cost_usd"] = cost }
         if !metadata.isEmpty { o["response_metadata"] = .object(metadata) }
         return .object(o)
     }
@@ -73,7 +79,8 @@ public struct ChatMessage: Sendable, Equatable {
         self.init(role: role, content: Self.text(ofContent: fields["content"]), id: value["id"]?.stringValue ?? "",
                   toolCalls: (value["tool_calls"]?.arrayValue ?? []).compactMap(ToolCall.init(value:)),
                   toolCallId: value["tool_call_id"]?.stringValue, status: ReplyStatus(saved: value), usage: Usage(metadata: value["usage_metadata"]),
-                  compaction: Compaction(value: value["compaction"] ?? value["response_metadata"]?["chorus_compaction"]))
+                  compaction: Compaction(value: value["compaction"] ?? value["response_metadata"]?["chorus_compaction"]),
+                  costUSD: (value["cost_usd"] ?? value["response_metadata"]?["chorus_cost_usd"])?.doubleValue)
     }
 
     static let engineType: [Role: String] = [.system: "system", .user: "human", .assistant: "ai", .tool: "tool"]

@@ -45,6 +45,27 @@ import Testing
         #expect(m.research["r1"]?.branches.map(\.tokens) == [6, 6, 0])
     }
 
+    @Test func eachPaneShowsItsBranchsSpendAndABudgetStopIsShownAsSuch() throws {
+        var m = try model()
+        m.showThreadList = false
+        m.feed(.terminal(.resize(width: 180, height: 30)))
+        m.feed(research: "r1", event(.token(text: "partial finding ", messageId: "m-ta"), node: "researcher", task: "ta"))
+        m.feed(research: "r1", event(.modelEnd(usage: .init(inputTokens: 900, outputTokens: 300, costUSD: 0.0021)), node: "researcher", task: "ta"))
+        m.feed(research: "r1", event(.modelEnd(usage: .init(inputTokens: 50, outputTokens: 10, costUSD: 0.0001)), node: "researcher", task: "tb"))
+        m.feed(research: "r1", event(.custom(["branch": 1, "of": 3, "status": "stopped", "sub_question": "Scattering",
+                                               "error": "the research budget was reached"]), node: "researcher", task: "ta"))
+        m.feed(research: "r1", event(.custom(["budget": ["max_tokens": 1000, "tokens": 1260, "usd": 0.0022, "reached": true]]),
+                                     node: "synthesizer", task: "s", step: 3))
+        let buffer = AppView.render(m)
+        let lines = buffer.lines.joined(separator: "\n")
+        #expect(lines.contains("[1] stopped 0.0s 1.2k tok $0.0021"), "\(lines)")
+        #expect(lines.contains("[2] running 0.0s 60 tok $0.0001"))
+        // The stopped pane keeps what it had found; the strip sums the run and says the budget stopped it.
+        let first = try #require(panesByTitle(buffer)[1])
+        #expect(first.contains("partial finding") && !first.contains("error"))
+        #expect(buffer.lines[1].contains("stopped 1 · 1.3k tok $0.0022 · budget reached"), "\(buffer.lines[1])")
+    }
+
     /// Where pane `[n]` is drawn: its top-left corner.
     func paneCorner(_ n: Int, in buffer: Buffer) -> (x: Int, y: Int)? {
         for (y, line) in buffer.lines.enumerated() {

@@ -1,3 +1,4 @@
+import ChorusRuns
 import ChorusStore
 import ChorusTesting
 import ChorusTUI
@@ -67,6 +68,31 @@ import Testing
         m.feed(.token(threadId: "t1", entryId: "ai-9", text: "hello", node: "model", step: 1))
         #expect(m.screen().last?.contains("retrying") == false)
         #expect(m.screen().last?.contains("model · step 1") == true)
+    }
+
+    @Test func theStatusBarShowsTheThreadsAndTheLastReplysTokensAndCost() throws {
+        var m = try makeModel(width: 140)
+        m.feed(.threadsLoaded([thread("t1", "old")]))
+        m.press(.alt("1"))
+        // Saved: a compaction's summary call and a reply, both priced.
+        var compaction = TranscriptEntry(id: "c", role: .compaction, label: "⋯ compacted", text: "summary")
+        (compaction.tokens, compaction.costUSD) = (300, 0.0003)
+        var saved = TranscriptEntry(id: "a1", role: .assistant, label: "offline", text: "old answer")
+        (saved.tokens, saved.costUSD) = (1_200, 0.0012)
+        m.feed(.transcriptLoaded(threadId: "t1", [compaction, saved]))
+        #expect(m.screen().last?.contains("│ thread 1.5k tok $0.0015 ") == true, "\(m.screen().last ?? "")")
+        #expect(m.screen().last?.contains("ctx 1.2k tok") == true, "the fill is the last reply's, not the compaction's")
+        m.type("go")
+        m.press(.enter)
+        m.feed(.token(threadId: "t1", entryId: "ai-2", text: "hi", node: "model", step: 1),
+               .usageReported(threadId: "t1", RunUsage(node: "model", inputTokens: 1_500, outputTokens: 40, contextWindow: 8_192, costUSD: 0.0100)))
+        #expect(m.screen().last?.contains("ctx 1.5k/8.2k (18%)") == true)
+        #expect(m.screen().last?.contains("│ thread 3.0k tok $0.0115 ") == true, "\(m.screen().last ?? "")")
+        m.feed(.replyEnded(thread: "t1", entryId: "ai-2", .done))
+        #expect(m.screen().last?.contains("│ reply 1.5k tok $0.0100 · thread 3.0k tok $0.0115 ") == true, "\(m.screen().last ?? "")")
+        // A call without a price leaves the thread's cost unknown, not understated.
+        m.feed(.usageReported(threadId: "t1", RunUsage(node: "model", inputTokens: 10, outputTokens: 10)))
+        #expect(m.screen().last?.contains("thread 3.1k tok ") == true && m.screen().last?.contains("$0.0115") == false)
     }
 
     @Test func escCancelsKeepingThePartialText() throws {

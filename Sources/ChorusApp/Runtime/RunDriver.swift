@@ -73,10 +73,7 @@ struct RunDriver: Sendable {
             case .toolStarted(let call): mailbox.other(.toolStarted(threadId: threadId, callId: call.id, name: call.name, arguments: call.input))
             case .toolEnded(let result):
                 mailbox.other(.toolEnded(threadId: threadId, callId: result.id, output: result.output, seconds: result.seconds ?? 0))
-            case .usage(let usage):
-                if let input = usage.inputTokens {
-                    mailbox.other(.contextMeasured(threadId: threadId, ContextFill(used: input + (usage.outputTokens ?? 0), window: usage.contextWindow)))
-                }
+            case .usage(let usage): mailbox.other(.usageReported(threadId: threadId, usage))
             case .interrupted: interrupted = true
             case .warning(let line): mailbox.other(.notice(line))
             case .rejoined(let attempt, let attempts, let reason):

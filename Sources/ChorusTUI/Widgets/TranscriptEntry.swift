@@ -33,8 +33,11 @@ public struct TranscriptEntry: Sendable, Equatable {
     public var status: Status
     /// For a compaction: what it covered.
     public var compacted: CompactedRange?
-    /// For a reply: the tokens its model call took, prompt and reply (what the conversation then filled).
+    /// For a reply: the tokens its model call took, prompt and reply (what the conversation then filled);
+    /// for a compaction: its summary calls'.
     public var tokens: Int?
+    /// What that model call cost in US dollars, when the model's prices are configured.
+    public var costUSD: Double?
 
     public init(id: String, role: Role, label: String, text: String, status: Status = .done, compacted: CompactedRange? = nil) {
         self.id = id
