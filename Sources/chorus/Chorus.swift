@@ -232,12 +232,13 @@ struct Chorus: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List threads, most recent first.")
             @OptionGroup var output: OutputOptions
             @Flag(help: "Include archived threads.") var all = false
+            @Flag(help: "Add what each thread's model calls spent: tokens and, where prices are configured, US dollars.") var usage = false
             @OptionGroup var serverOptions: ServerOptions
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
                 let lines = try await CommandFailure.wrap {
-                    try await ThreadsListCommand.lines(try global.backend(serverOptions), json: output.json, includeArchived: all)
+                    try await ThreadsListCommand.lines(try global.backend(serverOptions), json: output.json, includeArchived: all, usage: usage)
                 }
                 for line in lines { print(line) }
             }

@@ -31,7 +31,7 @@ import Testing
         let (status, text, _) = try await chorus(["threads", "show", String(id.prefix(8))])
         #expect(status == 0)
         #expect(text.contains("You:\nexplain supersteps"))
-        #expect(text.contains("offline:\n"))
+        #expect(text.range(of: #"offline: \(\d+ tokens\)\n"#, options: .regularExpression) != nil, "the reply's tokens beside it")
         let (_, markdown, _) = try await chorus(["threads", "show", id, "--markdown"])
         #expect(markdown.hasPrefix("# explain supersteps"))
         #expect(markdown.contains("## You\n\nexplain supersteps"))
@@ -41,6 +41,35 @@ import Testing
         #expect(thread["messages"]?.arrayValue?.map { $0["role"] } == ["user", "assistant"])
         for output in [text, markdown, json] { #expect(!output.contains("\u{1B}"), "escape sequences are stripped") }
         await #expect(try chorus(["threads", "show", id, "--json", "--markdown"]).0 == 2)
+    }
+
+    @Test func aThreadsCostsFromThePriceTableAddUpInShowAndList() async throws {
+        let config = dir + "/prices.toml"
+        try "[models.\"offline\"]\ninput_usd_per_mtok = 2.5\noutput_usd_per_mtok = 10\n".write(toFile: config, atomically: true, encoding: .utf8)
+        var costs: [Double] = [], tokens: [Int] = []
+        var id = ""
+        for turn in ["first question", "second question"] {
+            let (status, out, err) = try await chorus(["--config", config, "--print", turn, "--json"] + (id.isEmpty ? [] : ["--continue"]))
+            #expect(status == 0, "\(err)")
+            let reply = try JSON.parse(out)
+            id = try #require(reply["thread_id"]?.stringValue)
+            costs.append(try #require(reply["cost_usd"]?.doubleValue))
+            tokens.append(try #require(reply["usage"]?["input_tokens"]?.intValue) + (reply["usage"]?["output_tokens"]?.intValue ?? 0))
+        }
+        let (_, json, _) = try await chorus(["--config", config, "threads", "show", id, "--json"])
+        let thread = try JSON.parse(json)
+        let replies = thread["messages"]?.arrayValue?.filter { $0["role"] == "assistant" } ?? []
+        #expect(replies.compactMap { $0["tokens"]?.intValue } == tokens)
+        #expect(zip(replies.compactMap { $0["cost_usd"]?.doubleValue }, costs).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(thread["tokens"]?.intValue == tokens.reduce(0, +))
+        #expect(abs((thread["cost_usd"]?.doubleValue ?? 0) - costs.reduce(0, +)) < 1e-12)
+        let (_, text, _) = try await chorus(["--config", config, "threads", "show", id])
+        #expect(text.contains(String(format: "4 messages, %d tokens, $%.4f)", tokens.reduce(0, +), costs.reduce(0, +))), "\(text)")
+        let (_, list, _) = try await chorus(["--config", config, "threads", "list", "--usage", "--json"])
+        let listed = try #require(try list.split(separator: "\n").map { try JSON.parse(String($0)) }.first { $0["id"]?.stringValue == id })
+        #expect(listed["tokens"]?.intValue == tokens.reduce(0, +) && listed["cost_usd"] == thread["cost_usd"])
+        let (_, table, _) = try await chorus(["threads", "list", "--usage"])
+        #expect(table.contains("\(id)  4 msgs  "), "\(table)")
     }
 
     @Test func unknownAndAmbiguousPrefixesFail() async throws {

@@ -1,4 +1,5 @@
 import ChorusGraph
+import ChorusRuns
 import ChorusStore
 import ChorusTUI
 import Foundation
@@ -20,6 +21,16 @@ public struct ThreadDocument: Sendable {
         public var status: String?
         /// For a compaction: what it covered.
         public var compacted: TranscriptEntry.CompactedRange?
+        /// For a reply or a compaction's summary: the tokens of its model call (prompt and reply) and their cost, when known.
+        public var tokens: Int?
+        public var costUSD: Double?
+    }
+
+    /// What the thread's model calls spent: every reply's and compaction's, added up.
+    public var spent: UsageTally {
+        messages.reduce(into: UsageTally()) { total, m in
+            if let tokens = m.tokens { total.add(RunUsage(node: nil, inputTokens: tokens, outputTokens: 0, costUSD: m.costUSD)) }
+        }
     }
 
     /// Output formats of `threads show` and `threads export`.
@@ -39,8 +50,10 @@ public struct ThreadDocument: Sendable {
                 case .failed: "failed"
                 case .done, .streaming: nil
                 }
-                return Message(role: "assistant", id: entry.id, text: entry.text, status: status)
-            case .compaction: return Message(role: "compaction", id: entry.id, text: entry.text, status: nil, compacted: entry.compacted)
+                return Message(role: "assistant", id: entry.id, text: entry.text, status: status, tokens: entry.tokens, costUSD: entry.costUSD)
+            case .compaction:
+                return Message(role: "compaction", id: entry.id, text: entry.text, status: nil, compacted: entry.compacted, tokens: entry.tokens,
+                               costUSD: entry.costUSD)
             case .tool, .notice: return nil
             }
         }
@@ -57,17 +70,31 @@ public struct ThreadDocument: Sendable {
         }
     }
 
-    private func marker(_ m: Message) -> String { m.status.map { " [\(SafeText.sanitize($0, keepNewlines: false))]" } ?? "" }
+    private func marker(_ m: Message) -> String {
+        let status = m.status.map { " [\(SafeText.sanitize($0, keepNewlines: false))]" } ?? ""
+        return status + (m.tokens.map { " (" + Self.spend(tokens: $0, usd: m.costUSD) + ")" } ?? "")
+    }
+
+    /// `1234 tokens, $0.0012`; the cost left out when unknown.
+    static func spend(tokens: Int, usd: Double?) -> String {
+        "\(tokens) tokens" + (usd.map { String(format: ", $%.4f", $0) } ?? "")
+    }
+
+    /// `, 3456 tokens, $0.0123` after the message count; empty when no call reported usage.
+    private var spentSummary: String {
+        let spent = self.spent
+        return spent.calls > 0 ? ", " + Self.spend(tokens: spent.totalTokens, usd: spent.costUSD) : ""
+    }
 
     /// The document in `format`, ending with a newline.
     public func rendered(_ format: Format) -> String {
         switch format {
         case .text:
-            var out = "\(title)  (\(record.id), \(record.kind), \(messages.count) messages)\n"
+            var out = "\(title)  (\(record.id), \(record.kind), \(messages.count) messages\(spentSummary))\n"
             for m in messages { out += "\n\(label(m)):\(marker(m))\n\(m.text)\n" }
             return out
         case .markdown:
-            var out = "# \(title)\n\n`\(record.id)` · \(record.kind) · \(Self.date(record.updatedAt))\n"
+            var out = "# \(title)\n\n`\(record.id)` · \(record.kind) · \(Self.date(record.updatedAt))\(spentSummary.isEmpty ? "" : " · " + spentSummary.dropFirst(2))\n"
             for m in messages { out += "\n## \(label(m))\(marker(m))\n\n\(m.text)\n" }
             return out
         case .json:
@@ -75,21 +102,27 @@ public struct ThreadDocument: Sendable {
         }
     }
 
-    /// The thread's fields and its `messages`: `{"kind": "message", "role", "id", "content", "status"}`, and
-    /// where the conversation was compacted `{"kind": "compaction", "id", "covered", "through", "strategy", "content"}`.
+    /// The thread's fields, what its model calls spent (`tokens`, `cost_usd`: null when a call had no price),
+    /// and its `messages`: `{"kind": "message", "role", "id", "content", "status", "tokens", "cost_usd"}`, and
+    /// where the conversation was compacted `{"kind": "compaction", "id", "covered", "through", "strategy", "content", "tokens", "cost_usd"}`.
     public var jsonValue: Value {
-        [
+        let spent = self.spent
+        func number(_ n: Int?) -> Value { n.map(Value.int) ?? .null }
+        func dollars(_ usd: Double?) -> Value { usd.map(Value.double) ?? .null }
+        return [
             "id": .string(record.id), "title": record.title.map { .string(SafeText.sanitize($0, keepNewlines: false)) } ?? .null,
             "kind": .string(record.kind.rawValue), "provider": record.provider.map { .string(SafeText.sanitize($0, keepNewlines: false)) } ?? .null,
             "created_at": .double(record.createdAt.timeIntervalSince1970), "updated_at": .double(record.updatedAt.timeIntervalSince1970),
             "archived": .bool(record.archived),
+            "tokens": .int(spent.totalTokens), "cost_usd": dollars(spent.costUSD),
             "messages": .array(messages.map { m in
                 guard let range = m.compacted else {
                     return ["kind": "message", "role": .string(m.role), "id": .string(m.id), "content": .string(m.text),
-                            "status": m.status.map(Value.string) ?? .null]
+                            "status": m.status.map(Value.string) ?? .null, "tokens": number(m.tokens), "cost_usd": dollars(m.costUSD)]
                 }
                 return ["kind": "compaction", "id": .string(m.id), "covered": .int(range.count), "through": .string(range.through),
-                        "strategy": range.summarized ? "summarize" : "trim", "content": .string(m.text)]
+                        "strategy": range.summarized ? "summarize" : "trim", "content": .string(m.text), "tokens": number(m.tokens),
+                        "cost_usd": dollars(m.costUSD)]
             }),
         ]
     }
