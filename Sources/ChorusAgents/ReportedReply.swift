@@ -34,7 +34,7 @@ extension ChatModel {
                 report.retry(notice)
             }
         }
-        let window = usage == nil ? nil : await contextWindow(probing: false)
+        let window = usage == nil ? nil : await contextWindow(probing: true)
         report.end(usage: usage.map { RunEvent.Usage($0, window: window, settings: settings) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
         return (text, toolCalls)

@@ -32,7 +32,7 @@ public final class LlamaTestServer: Sendable {
         }
         let port = try await LangGraphTestServer.freePort()
         let process = try ChildProcess(binary, ["-m", model, "--alias", "smollm2", "--host", "127.0.0.1", "--port", "\(port)",
-                                                "-t", "1", "-c", "\(context)", "-np", "1", "--no-webui"],
+                                                "-t", "1", "-c", "\(context)", "-np", "1", "--no-webui", "--metrics"],
                                        standardOutput: .null, standardError: .null, ownProcessGroup: true)
         let server = LlamaTestServer(baseURL: "http://127.0.0.1:\(port)/v1", process: process)
         let deadline = ContinuousClock.now + .seconds(120)
@@ -45,6 +45,18 @@ public final class LlamaTestServer: Sendable {
         }
         server.stop()
         throw StartError(description: "llama-server did not answer /health on port \(port) within 120 s")
+    }
+
+    /// What the server itself counted from its `/metrics`: prompt tokens it
+    /// processed (cached ones left out) and tokens it generated, since it started.
+    public func tokenCounters() async throws -> (prompt: Int, predicted: Int) {
+        let root = String(baseURL.dropLast(3))
+        let (data, _) = try await URLSession.shared.data(from: URL(string: root + "/metrics")!)
+        func counter(_ name: String) -> Int {
+            String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }
+                .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? -1
+        }
+        return (counter("llamacpp:prompt_tokens_total"), counter("llamacpp:tokens_predicted_total"))
     }
 
     public func stop() {

@@ -1,7 +1,9 @@
 import ChorusApp
+import ChorusGraph
 import ChorusModels
 import ChorusSettings
 import ChorusStore
+import ChorusSupport
 import ChorusTesting
 import Foundation
 import Testing
@@ -18,13 +20,21 @@ struct SmallContextTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let database = dir + "/db.sqlite"
         var threadId: String?
+        var before = try await server.tokenCounters()
         for turn in 1...30 {
             let command = PrintCommand(question: "Turn \(turn): name a fruit and a colour, then say in one sentence why they go together.",
                                        provider: "openai", model: "smollm2", baseURL: server.baseURL, system: nil, maxTokens: 48,
                                        ephemeral: false, databasePath: database, thread: turn == 1 ? nil : .latest)
-            let id = try await command.run(environment: ["OPENAI_API_KEY": "sk-local-no-auth"]) { _ in }
-            #expect(threadId == nil || id == threadId, "turn \(turn) continued the thread")
-            threadId = id
+            let result = try await command.answer(environment: ["OPENAI_API_KEY": "sk-local-no-auth"], write: nil)
+            #expect(threadId == nil || result.threadId == threadId, "turn \(turn) continued the thread")
+            threadId = result.threadId
+            // What --print reported is what llama.cpp counted itself (its /metrics): every token it generated,
+            // and, for a turn of one call, the prompt tokens it processed (the prompt's less those it had cached).
+            let usage = try #require(result.usage)
+            let after = try await server.tokenCounters()
+            #expect(usage.outputTokens == after.predicted - before.predicted, "turn \(turn)")
+            if usage.calls == 1 { #expect(usage.inputTokens - usage.cachedInputTokens == after.prompt - before.prompt, "turn \(turn)") }
+            before = after
         }
         let backend = LocalBackend(database: try ChorusDatabase(path: database), environment: [:], config: ChorusConfig())
         let record = try await backend.thread(try #require(threadId))
@@ -39,5 +49,24 @@ struct SmallContextTests {
         #expect(compactions.allSatisfy { range in document.messages.contains { $0.id == range.through } })
         let json = document.jsonValue["messages"]?.arrayValue ?? []
         #expect(json.contains { $0["kind"] == "compaction" && ($0["covered"]?.intValue ?? 0) > 0 })
+    }
+
+    @Test func aResearchRunOnASmallWindowCompletes() async throws {
+        let server = try await LlamaTestServer.start(context: 1024)
+        defer { server.stop() }
+        let dir = NSTemporaryDirectory() + "chorus-small-research-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = Locked("")
+        let command = ResearchCommand(question: "Why do leaves change colour in autumn?", branches: 3, maxConcurrency: 1, provider: "openai",
+                                      model: "smollm2", baseURL: server.baseURL, jsonl: true, databasePath: dir + "/db.sqlite")
+        try await command.run(environment: ["OPENAI_API_KEY": "sk-local-no-auth"], write: { text in out.withLock { $0 += text } }, progress: { _ in })
+        let lines = try out.withLock { $0 }.split(separator: "\n").map { try JSON.parse(String($0)) }
+        let final = try #require(lines.last)
+        #expect(final["event"] == "final")
+        #expect(final["findings"]?.arrayValue?.count == 3)
+        #expect(final["answer"]?.stringValue?.isEmpty == false)
+        // Every call's window was the server's, and no request was over it.
+        let usage = lines.filter { $0["event"] == "usage" }
+        #expect(!usage.isEmpty && usage.allSatisfy { $0["context_window"] == 1024 && ($0["input_tokens"]?.intValue ?? .max) <= 1024 })
     }
 }

@@ -165,20 +165,35 @@ public enum ResearchGraph {
             if !stopped.isEmpty { throw ResearchError.budgetReachedBeforeFindings }
             throw ResearchError.allBranchesFailed(failed.map { "[\($0.index)] \($0.subQuestion): \($0.error ?? "failed")" })
         }
-        var prompt = "Question: \(question)\n\nFindings:\n" + found.map {
-            "[\($0.index)] \($0.subQuestion)\($0.status == .stopped ? " (cut short by the budget)" : "")\n\($0.text)"
-        }.joined(separator: "\n\n")
+        var remarks = ""
         if !failed.isEmpty {
-            prompt += "\n\nThese branches failed and are not covered: " + failed.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")
+            remarks += "\n\nThese branches failed and are not covered: " + failed.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")
         }
         let unfinished = stopped.filter(\.text.isEmpty)
         if !unfinished.isEmpty {
-            prompt += "\n\nThe budget ran out before these were researched: " + unfinished.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")
+            remarks += "\n\nThe budget ran out before these were researched: " + unfinished.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")
         }
         let system = "Answer the question from the findings, citing them as [1], [2], …. Say which parts are not covered because a branch failed."
-        let reply = try await model.replyText(to: ChatRequest(messages: [ChatMessage(role: .system, content: system, id: "synthesizer-system"),
-                                                                    ChatMessage(role: .user, content: prompt, id: "synthesizer-prompt")]),
-                                          context: context, messageId: "answer-\(context.taskId)")
+        func request(_ shown: [ResearchFinding]) -> ChatRequest {
+            let prompt = "Question: \(question)\n\nFindings:\n" + shown.map {
+                "[\($0.index)] \($0.subQuestion)\($0.status == .stopped ? " (cut short by the budget)" : "")\n\($0.text)"
+            }.joined(separator: "\n\n") + remarks
+            return ChatRequest(messages: [ChatMessage(role: .system, content: system, id: "synthesizer-system"),
+                                          ChatMessage(role: .user, content: prompt, id: "synthesizer-prompt")])
+        }
+        // The findings are shortened when they would not fit the model's window, and again (by half) if the provider still says so.
+        let window = await model.contextWindow(probing: true)
+        let framing = TokenEstimate.of(request(found.map { var f = $0; f.text = ""; return f }).messages)
+        var room = window.map { $0 - ContextCompactor.replyRoom(maxTokens: nil, window: $0) - framing }
+        let reply: String
+        do {
+            reply = try await model.replyText(to: request(room.map { FindingsFit.fit(found, into: $0).findings } ?? found), context: context,
+                                              messageId: "answer-\(context.taskId)")
+        } catch let error as ChatProviderError where error.isContextOverflow {
+            room = (room ?? TokenEstimate.of(request(found).messages) - framing) / 2
+            reply = try await model.replyText(to: request(FindingsFit.fit(found, into: room ?? 0).findings), context: context,
+                                              messageId: "answer-\(context.taskId)")
+        }
         // Said by the graph, not left to the model: which branches the answer lacks.
         var notes: [String] = []
         if !failed.isEmpty { notes.append("Not covered (branch failed): " + failed.map { "[\($0.index)] \($0.subQuestion)" }.joined(separator: "; ")) }

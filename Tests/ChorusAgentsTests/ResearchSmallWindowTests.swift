@@ -1,0 +1,63 @@
+import ChorusAgents
+import ChorusGraph
+import ChorusModels
+import ChorusSupport
+import Foundation
+import Testing
+
+/// The synthesizer on a model whose window cannot take every finding whole:
+/// each finding is shortened to its share, and a provider that still says
+/// "too long" gets one more try with half the room.
+@Suite(.timeLimit(.minutes(1))) struct ResearchSmallWindowTests {
+    /// Echoes the synthesizer's prompt; refuses prompts over `limit` bytes as a provider would.
+    struct SmallModel: ChatModel {
+        var window: Int?
+        var limit: Int
+        let prompts = Locked<[String]>([])
+        var displayName: String { "small" }
+        var settings: ModelSettings { ModelSettings(contextWindow: window) }
+
+        func stream(_ request: ChatRequest) -> ChatStream {
+            let (stream, continuation) = ChatStream.makeStream()
+            let prompt = request.messages.map(\.content).joined(separator: "\n")
+            prompts.withLock { $0.append(prompt) }
+            if prompt.utf8.count > limit {
+                continuation.finish(throwing: ChatProviderError.contextOverflow(provider: "small", message: "too long"))
+            } else {
+                continuation.yield(contentsOf: [.text(request.messages.last?.content ?? ""), .finish(.stop)])
+                continuation.finish()
+            }
+            return stream
+        }
+    }
+
+    static let researcher = ClosureModel { request in
+        (0..<400).map { "fact\($0) about \(request.lastUserText)" }.joined(separator: " ")
+    }
+
+    func answer(synthesizer: SmallModel) async throws -> String {
+        let planner = ClosureModel { _ in #"{"sub_questions": ["tides", "moon", "sun"]}"# }
+        let graph = try ResearchGraph.make(planner: planner, researcher: Self.researcher, synthesizer: synthesizer, branches: 3, checkpointer: nil)
+        let result = try await graph.invoke(.state(ResearchGraph.State.input(question: "How do tides work?")))
+        return try #require(try result.state.answer)
+    }
+
+    @Test func findingsAreShortenedToTheirShareOfTheWindow() async throws {
+        let model = SmallModel(window: 1_024, limit: .max)
+        let answer = try await answer(synthesizer: model)
+        #expect(model.prompts.withLock { $0.count } == 1)
+        // Every branch is there, each cut and marked, and the prompt leaves the reply its room.
+        for index in 1...3 { #expect(answer.contains("[\(index)] ")) }
+        #expect(answer.components(separatedBy: "… (shortened to fit the model's context window)").count == 4)
+        #expect(TokenEstimate.of([ChatMessage(role: .user, content: answer, id: "a")]) < 1_024 - 256)
+    }
+
+    @Test func aProviderThatStillSaysTooLongGetsHalfTheRoomOnce() async throws {
+        // No window known: the first prompt is whole and refused; the second is cut to half of it and goes.
+        let model = SmallModel(window: nil, limit: 15_000)
+        let answer = try await answer(synthesizer: model)
+        let sizes = model.prompts.withLock { $0.map(\.utf8.count) }
+        #expect(sizes.count == 2 && sizes[0] > 15_000 && sizes[1] <= 15_000)
+        #expect(answer.contains("shortened to fit"))
+    }
+}
