@@ -17,7 +17,7 @@ let namedOnlyWorkloads: [(String, () async throws -> Value)] = [
     ("soak", Soak.run), ("longchat", LongChat.run), ("sends10k", Sends10k.noop), ("sends10k-sleep", Sends10k.sleeping),
     ("invocations10k", Invocations10k.run), ("policies", PolicyOverhead.run), ("tools", ToolCalls.run),
     ("remote-startup", RemoteApp.startup), ("remote-fanout", RemoteApp.fanout), ("postgres", PostgresWorkload.run),
-    ("typed", TypedOverhead.run),
+    ("typed", TypedOverhead.run), ("compaction", CompactionDecision.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -39,24 +39,24 @@ public struct ContextCompactor: Sendable {
     public func prepare(_ conversation: [ChatMessage], system: String?, window: Int?, replyRoom: Int,
                         force: Bool = false) async throws -> Prepared {
         let view = ConversationView(conversation, system: system)
-        let sent = view.request()
-        guard let window, force || Self.estimate(sent, calibratedBy: view) + replyRoom > window else { return Prepared(sent: sent) }
-        guard view.live.count > 1 else {
+        guard let window, force || view.estimatedTokens + replyRoom > window else { return Prepared(sent: view.request()) }
+        let live = view.live
+        guard live.count > 1 else {
             // Nothing older than the newest message to leave out.
-            if force { return Prepared(sent: sent) }
-            throw ContextTooSmall(needed: Self.estimate(sent, calibratedBy: view) + replyRoom, window: window)
+            if force { return Prepared(sent: view.request()) }
+            throw ContextTooSmall(needed: view.estimatedTokens + replyRoom, window: window)
         }
         let budget = window - replyRoom
         let fixed = Self.estimate(view.system.map { [Self.systemMessage($0)] } ?? [], calibratedBy: view)
         let summaryRoom = strategy == .summarize ? Self.summaryTokens(window: window) : 16
         // Half for the recent messages, the rest for the summary; trimmed, all of it but a line.
-        let target = force ? min(budget, Self.estimate(sent, calibratedBy: view)) / 2 : budget
+        let target = force ? min(budget, view.estimatedTokens) / 2 : budget
         let keep = strategy == .trim ? target - fixed - summaryRoom : (target - fixed) / 2
-        guard let start = Self.recentStart(view.live, keeping: keep, atMost: budget - fixed - summaryRoom, calibratedBy: view) else {
-            let last = view.live.last.map { Self.estimate([$0], calibratedBy: view) } ?? 0
+        guard let start = Self.recentStart(live, keeping: keep, atMost: budget - fixed - summaryRoom, calibratedBy: view) else {
+            let last = live.last.map { Self.estimate([$0], calibratedBy: view) } ?? 0
             throw ContextTooSmall(needed: last + fixed + summaryRoom + replyRoom, window: window)
         }
-        let covered = Array(view.live[..<start])
+        let covered = Array(live[..<start])
         let (summary, usage): (String, Usage?) = switch strategy {
         case .summarize: try await summarize(covered, after: view.summary, window: window)
         case .trim: ("", nil)
@@ -88,8 +88,7 @@ public struct ContextCompactor: Sendable {
 
     /// About how many tokens the next request for `conversation` takes.
     public func estimatedTokens(_ conversation: [ChatMessage], system: String?) -> Int {
-        let view = ConversationView(conversation, system: system)
-        return Self.estimate(view.request(), calibratedBy: view)
+        ConversationView(conversation, system: system).estimatedTokens
     }
 
     /// Where the kept, recent part starts: as many of the last messages as fit

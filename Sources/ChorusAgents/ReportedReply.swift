@@ -20,19 +20,25 @@ extension ChatModel {
         // Tokens also go to the `messages` stream; the last carries the end-of-message mark and the usage.
         var pendingToken: String?
         defer { if let pendingToken { context.emitMessageChunk(id: messageId, content: pendingToken, isLast: true, usage: usage?.metadata) } }
-        for try await chunk in stream(request) {
-            switch chunk {
-            case .text(let t):
-                if let previous = pendingToken { context.emitMessageChunk(id: messageId, content: previous) }
-                pendingToken = t
-                text += t
-                report.token(t)
-            case .toolCall(let call): toolCalls.append(call)
-            case .usage(let u): usage = u
-            case .finish: finished = true
-            case .retrying(let notice):
-                report.retry(notice)
+        do {
+            for try await chunk in stream(request) {
+                switch chunk {
+                case .text(let t):
+                    if let previous = pendingToken { context.emitMessageChunk(id: messageId, content: previous) }
+                    pendingToken = t
+                    text += t
+                    report.token(t)
+                case .toolCall(let call): toolCalls.append(call)
+                case .usage(let u): usage = u
+                case .finish: finished = true
+                case .retrying(let notice):
+                    report.retry(notice)
+                }
             }
+        } catch {
+            // A call cut short (by a budget) still spent what it said it did.
+            if let usage { report.end(usage: RunEvent.Usage(usage, window: await contextWindow(probing: false), settings: settings)) }
+            throw error
         }
         let window = usage == nil ? nil : await contextWindow(probing: true)
         report.end(usage: usage.map { RunEvent.Usage($0, window: window, settings: settings) })

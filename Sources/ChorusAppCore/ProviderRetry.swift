@@ -22,6 +22,8 @@ public struct ProviderRetry: Sendable, Equatable {
     /// without `attempts`, just "retrying in 2s" (for a pane's title).
     public func label(now: Date, attempts: Bool = true) -> String {
         let seconds = max(0, Int(at.timeIntervalSince(now).rounded(.up)))
+        // Attempt 1 has not failed: it waits its turn (a rate limit).
+        guard attempt > 1 else { return "waiting \(seconds)s" }
         return "retrying in \(seconds)s" + (attempts ? " (attempt \(attempt) of \(maxAttempts))" : "")
     }
 }

@@ -6,17 +6,26 @@ import Foundation
 
 /// Saved messages (from the store or a server, read by `ChatMessage`'s one codec) as transcript entries, sanitized for the screen.
 public enum TranscriptMapping {
-    /// The conversation, tool calls as tool blocks; `label` names the assistant's entries.
+    /// The conversation, tool calls as tool blocks; `label` names the assistant's entries. A model
+    /// call that only asked for tools has no entry of its own: its tokens and cost go on its first tool block.
     public static func entries(_ messages: [ChatMessage], label: String) -> [TranscriptEntry] {
         var calls: [String: ToolCall] = [:]
+        var unshown: ChatMessage?
         return messages.compactMap { message in
             for call in message.toolCalls { calls[call.id] = call }
             if message.role == .tool {
                 let call = message.toolCallId.flatMap { calls[$0] }
-                return toolEntry(id: message.id.isEmpty ? UUID().uuidString : message.id, name: call?.name ?? "tool",
-                                 arguments: call?.arguments ?? .null, result: message.content)
+                var block = toolEntry(id: message.id.isEmpty ? UUID().uuidString : message.id, name: call?.name ?? "tool",
+                                      arguments: call?.arguments ?? .null, result: message.content)
+                if let asked = unshown {
+                    (block.tokens, block.costUSD) = (asked.usage.map { $0.inputTokens + $0.outputTokens }, asked.costUSD)
+                    unshown = nil
+                }
+                return block
             }
-            return entry(message, label: label)
+            let shown = entry(message, label: label)
+            if shown == nil, message.role == .assistant, message.usage != nil { unshown = message }
+            return shown
         }
     }
 

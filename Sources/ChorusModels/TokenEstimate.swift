@@ -5,9 +5,11 @@ import ChorusGraph
 /// with (compaction calibrates it by what the provider reports).
 public enum TokenEstimate {
     public static func of(_ messages: [ChatMessage]) -> Int {
-        messages.reduce(0) { total, message in
-            let calls = message.toolCalls.reduce(0) { $0 + $1.name.utf8.count + JSON.serialize($1.arguments).utf8.count }
-            return total + (message.content.utf8.count + calls + 3) / 4 + 4
-        }
+        messages.reduce(0) { $0 + of($1) }
+    }
+
+    public static func of(_ message: ChatMessage) -> Int {
+        let calls = message.toolCalls.isEmpty ? 0 : message.toolCalls.reduce(0) { $0 + $1.name.utf8.count + JSON.serialize($1.arguments).utf8.count }
+        return (message.content.utf8.count + calls + 3) / 4 + 4
     }
 }

@@ -8,7 +8,8 @@ import NIOSSL
 /// An HTTP/1.1 server on 127.0.0.1 that answers each request with the next
 /// scripted reply, byte for byte: headers, body pieces (flushed one by one),
 /// pauses, or a connection cut mid-stream. Provider tests use it to speak
-/// each wire protocol exactly, failures included.
+/// each wire protocol exactly, failures included. A context-window probe
+/// (`GET .../props`) gets a 404 of its own, as from a server without one.
 public final class LoopbackHTTPServer: Sendable {
     /// One step of a scripted reply.
     public enum Step: Sendable {
@@ -124,6 +125,12 @@ public final class LoopbackHTTPServer: Sendable {
                 body += buffer.readString(length: buffer.readableBytes) ?? ""
             case .end:
                 guard let head else { return }
+                // A context-window probe (llama.cpp's `/props`) is answered as an OpenAI-compatible server
+                // without it answers: 404, using no script and not counted among the requests.
+                if head.method == .GET, head.uri.hasSuffix("/props") {
+                    play(LoopbackHTTPServer.error(404, "{\"error\":{\"message\":\"not found\"}}")[...], context: context, keepAlive: head.isKeepAlive)
+                    return
+                }
                 let request = Request(method: "\(head.method)", uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
                 let script: [Step] = state.withLock { s in
                     s.requests.append(request)

@@ -99,4 +99,39 @@ import Testing
         #expect(meter.spent.usd >= 0.05 && meter.spent.usd < 0.2)
         #expect(server.requests.count == 2)
     }
+
+    /// A plan whose provider counts it at 500 tokens, when it has streamed far fewer.
+    struct CostlyPlanner: ChatModel {
+        var displayName: String { "costly" }
+        func stream(_ request: ChatRequest) -> ChatStream {
+            let (stream, continuation) = ChatStream.makeStream()
+            continuation.yield(contentsOf: [.text(#"{"sub_questions": ["tides", "moon", "sun", "wind"]}"#),
+                                            .usage(Usage(inputTokens: 450, outputTokens: 50)), .finish(.stop)])
+            continuation.finish()
+            return stream
+        }
+    }
+
+    @Test func aCallWhoseOwnLastCountReachesTheBudgetIsDoneNotStopped() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        let researcher = Providers.openAI(baseURL: server.baseURL + "/v1", model: "scripted", apiKey: nil)
+        let graph = try ResearchGraph.make(planner: CostlyPlanner(), researcher: researcher, synthesizer: Self.synthesizer, branches: 4,
+                                           checkpointer: nil, budget: BudgetMeter(ResearchBudget(tokens: 100)))
+        var decoder = EngineRunDecoder()
+        var updates: [RunUpdate] = []
+        do {
+            for try await event in graph.events(.state(ResearchGraph.State.input(question: "q")), config: RunConfig(maxConcurrency: 2)) {
+                updates += decoder.decode(event)
+            }
+        } catch {}
+        // The plan was made (its call finished), then no branch could start: nothing reached the provider.
+        let planned = updates.contains { update in
+            guard case .custom(_, _, let data) = update, case .plan? = try? ResearchProgress(stateValue: data) else { return false }
+            return true
+        }
+        #expect(planned)
+        #expect(server.requests.isEmpty)
+        #expect(updates.last == .failed(ResearchError.budgetReachedBeforeFindings.description))
+    }
 }

@@ -1,4 +1,4 @@
-import ChorusAgents
+@testable import ChorusAgents
 import ChorusGraph
 import ChorusModels
 import ChorusSupport
@@ -59,5 +59,31 @@ import Testing
         let sizes = model.prompts.withLock { $0.map(\.utf8.count) }
         #expect(sizes.count == 2 && sizes[0] > 15_000 && sizes[1] <= 15_000)
         #expect(answer.contains("shortened to fit"))
+    }
+}
+
+/// Cutting findings: only when they do not fit, short ones whole, never inside a character.
+@Suite struct FindingsFitTests {
+    func finding(_ index: Int, _ text: String) -> ResearchFinding {
+        ResearchFinding(index: index, subQuestion: "q\(index)", status: .done, text: text)
+    }
+
+    @Test func findingsThatFitAreLeftWholeAndShortOnesKeepAll() {
+        let short = finding(1, "brief"), long = finding(2, String(repeating: "word ", count: 400))
+        #expect(FindingsFit.fit([short, long], into: 1_000).shortened == false)
+        let (fitted, shortened) = FindingsFit.fit([short, long], into: 100)
+        #expect(shortened && fitted[0] == short)
+        #expect(fitted[1].text.hasSuffix("word … (shortened to fit the model's context window)"))
+        #expect(fitted[1].text.utf8.count < 300 + 60)
+    }
+
+    @Test(arguments: ["漢字かな交じり文", "🙂👍🏽🇳🇴", "https://example.com/" + String(repeating: "x", count: 500)])
+    func textWithoutSpacesIsCutAtACharacterNotEmptied(_ unit: String) {
+        let text = String(repeating: unit, count: 200)
+        let (fitted, _) = FindingsFit.fit([finding(1, text), finding(2, text)], into: 40)
+        for f in fitted {
+            let kept = f.text.replacingOccurrences(of: " … (shortened to fit the model's context window)", with: "")
+            #expect(!kept.isEmpty && text.hasPrefix(kept))
+        }
     }
 }

@@ -105,6 +105,7 @@ import Testing
         #expect(screen != nil, "a compaction marker in the transcript")
         let status = screen?.last { !$0.isEmpty } ?? ""
         #expect(status.range(of: #"ctx \d+/400 \(\d+%\)"#, options: .regularExpression) != nil, "\(status)")
+        #expect(status.range(of: #"│ reply \d+(\.\d)?k? tok · thread \d+(\.\d)?k? tok"#, options: .regularExpression) != nil, "the last reply's and the thread's tokens: \(status)")
         try tmux.send("C-q")
         #expect(try await tmux.waitFor("[exited 0]") != nil)
     }

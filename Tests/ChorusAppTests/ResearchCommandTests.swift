@@ -62,13 +62,19 @@ import Testing
         let spent = values.filter { $0["event"] == "usage" && $0["node"] != "synthesizer" }
             .reduce(0) { $0 + ($1["input_tokens"]?.intValue ?? 0) + ($1["output_tokens"]?.intValue ?? 0) }
         #expect(budget["tokens"]?.intValue == spent)
+        // The last line adds the run up: in all, by node, by branch.
+        let usage = try #require(values.last?["usage"])
+        #expect(usage["calls"] == 4 && Set(usage["nodes"]?.objectValue?.keys ?? [:].keys) == ["planner", "researcher", "synthesizer"])
+        let branches = usage["branches"]?.objectValue ?? [:]
+        #expect(Set(branches.keys) == ["1", "2"])
+        #expect(branches.values.reduce(0) { $0 + ($1["output_tokens"]?.intValue ?? 0) } == usage["nodes"]?["researcher"]?["output_tokens"]?.intValue)
 
         let text = Output()
         try await ResearchCommand(question: "How do bees navigate?", branches: 2, provider: "offline", databasePath: path, budget: ResearchBudget(tokens: 1_000_000))
             .run(environment: environment, write: { _ in }, progress: { line in text.err.withLock { $0.append(line) } })
         let lines = text.err.withLock { $0 }
         #expect(lines.contains { $0.hasPrefix("chorus: budget: ") && $0.hasSuffix(" of 1000000 tokens spent") })
-        #expect(lines.contains { $0.hasPrefix("chorus: used ") && $0.hasSuffix(" in 4 model calls") })
+        #expect(lines.contains { $0.hasPrefix("chorus: used ") && $0.contains(" in 4 model calls; branches: [1] ") && $0.contains(", [2] ") })
 
         let unpriced = ResearchCommand(question: "q", provider: "offline", databasePath: path, budget: ResearchBudget(usd: 0.1))
         await #expect { try await unpriced.run(environment: environment, write: { _ in }, progress: { _ in }) } throws: { error in

@@ -22,7 +22,7 @@ enum RunUpdateSchema {
         "rejoin": ["attempt", "max_attempts", "message"],
         "run_end": [],
         "run_error": ["message"],
-        "final": ["thread_id", "answer", "findings"],
+        "final": ["thread_id", "answer", "findings", "usage"],
     ]
 
     /// What is wrong with a line: an unknown event, or keys missing or extra; nil when it follows the schema.

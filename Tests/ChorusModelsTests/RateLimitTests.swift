@@ -15,7 +15,7 @@ import Testing
         let limiter = RateLimiter(RateLimits(requestsPerMinute: 120), now: t0)  // 2 a second
         let waits = (0..<5).map { _ in limiter.reserve(tokens: 0, now: t0) }
         #expect(waits == [0, 0, 0.5, 1.0, 1.5])
-        // Three seconds on, the bucket is full again (two), not six.
+        // 4.5 seconds on, the bucket is full again (two), not nine.
         let later = t0 + .seconds(4.5)
         #expect([limiter.reserve(tokens: 0, now: later), limiter.reserve(tokens: 0, now: later), limiter.reserve(tokens: 0, now: later)] == [0, 0, 0.5])
     }

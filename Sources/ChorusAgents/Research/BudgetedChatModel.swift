@@ -3,8 +3,10 @@ import ChorusSupport
 
 /// A model whose calls spend from a research run's `BudgetMeter`: a call
 /// starts only while the budget is not reached, and one in flight when it is
-/// reached ends at once with `BudgetReached` (carrying its text so far); its
-/// HTTP stream is closed.
+/// reached ends at once with `BudgetReached` (carrying its text so far),
+/// after a `.usage` chunk with its estimated tokens (the provider says none
+/// for a call cut short); its HTTP stream is closed. A call whose provider
+/// has already counted it is done and is not stopped by its own last count.
 struct BudgetedChatModel: ChatModel {
     let base: any ChatModel
     let meter: BudgetMeter
@@ -15,20 +17,29 @@ struct BudgetedChatModel: ChatModel {
 
     private struct Call {
         var text = ""
+        /// The prompt's estimated tokens once the provider started answering, and the chunks since.
+        var prompt = 0
+        var chunks = 0
         var task: Task<Void, Never>?
         var stopped = false
+        var done = false
     }
 
     func stream(_ request: ChatRequest) -> ChatStream {
         let (stream, continuation) = ChatStream.makeStream()
         let call = Locked(Call())
         let stop: @Sendable () -> Void = {
-            let (text, task) = call.withLock { c in
+            let stopped = call.withLock { c -> Call? in
+                guard !c.done, !c.stopped else { return nil }
                 c.stopped = true
-                return (c.text, c.task)
+                return c
             }
-            continuation.finish(throwing: BudgetReached(partial: text))
-            task?.cancel()
+            guard let stopped else { return }
+            if stopped.prompt + stopped.chunks > 0 {
+                continuation.yield(.usage(Usage(inputTokens: stopped.prompt, outputTokens: stopped.chunks)))
+            }
+            continuation.finish(throwing: BudgetReached(partial: stopped.text))
+            stopped.task?.cancel()
         }
         guard let ticket = meter.admit(stop: stop) else {
             continuation.finish(throwing: BudgetReached(partial: ""))
@@ -50,14 +61,22 @@ struct BudgetedChatModel: ChatModel {
                         // The prompt counts once the provider has read it; then about a token a chunk.
                         if charged.tokens == 0 {
                             let prompt = TokenEstimate.of(request.messages)
+                            call.withLock { $0.prompt = prompt }
                             charge(tokens: prompt, usd: Double(prompt) * (prices?.input ?? 0) / 1_000_000)
                         }
-                        call.withLock { $0.text += text }
+                        call.withLock { c in
+                            c.text += text
+                            c.chunks += 1
+                        }
                         continuation.yield(chunk)
                         charge(tokens: 1, usd: (prices?.output ?? 0) / 1_000_000)
                     case .usage(let usage):
+                        // The provider has counted the call: it is done, and what it counted replaces the estimate.
+                        guard call.withLock({ c in
+                            c.done = !c.stopped
+                            return c.done
+                        }) else { return }
                         continuation.yield(chunk)
-                        // What the provider counted replaces the estimate.
                         charge(tokens: usage.inputTokens + usage.outputTokens - charged.tokens, usd: (prices?.cost(of: usage) ?? 0) - charged.usd)
                     default:
                         continuation.yield(chunk)

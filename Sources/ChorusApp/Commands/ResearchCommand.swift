@@ -122,8 +122,10 @@ public struct ResearchCommand: Sendable {
         var runId: String?
         var streamed = ""
         var final: Value = .null
+        var spend = RunSpend()
         do {
             for try await update in updates {
+                spend.handle(update)
                 if case .started(let id) = update { runId = id }
                 if case .token(let token) = update, token.isResearchAnswer { streamed += token.text }
                 if case .finished(let state) = update { final = state }
@@ -132,6 +134,7 @@ public struct ResearchCommand: Sendable {
             }
         } catch {
             await updates.settled()
+            if !jsonl, spend.total.calls > 0 { progress("chorus: " + TextProgress.usageLine(spend)) }
             throw error
         }
         // The research graph's answer, else what followed the branches, else the last message.
@@ -139,12 +142,13 @@ public struct ResearchCommand: Sendable {
         let answer = ((try? research.answer) ?? nil).flatMap { $0.isEmpty ? nil : $0 } ?? (streamed.isEmpty ? nil : streamed)
             ?? (try? chat.messages.last?.content) ?? ""
         if jsonl {
-            write(RunUpdateLine.final(threadId: threadId, answer: answer, findings: ((try? research.findings) ?? []).stateValue, runId: runId,
-                                      ts: Date().timeIntervalSince1970) + "\n")
+            write(RunUpdateLine.final(threadId: threadId, answer: answer, findings: ((try? research.findings) ?? []).stateValue,
+                                      usage: spend.value, runId: runId, ts: Date().timeIntervalSince1970) + "\n")
         } else {
             // What the graph added after the streamed answer (e.g. the failed branches), or all of it when nothing streamed.
             let rest = answer.hasPrefix(streamed) ? String(answer.dropFirst(streamed.count)) : "\n" + answer
             write(SafeText.sanitize(rest) + "\n")
+            if spend.total.calls > 0 { progress("chorus: " + TextProgress.usageLine(spend)) }
         }
         return threadId
     }
@@ -155,8 +159,6 @@ public struct ResearchCommand: Sendable {
         var branchOfTask: [String: Int] = [:]
         /// Whether the research graph reported its plan.
         var planned = false
-        /// Every model call of the run, for the last line.
-        var usage = UsageTally()
 
         /// `budget reached: 1523 of 1000 tokens, $0.0021 of $0.50; branches stopped with what they had`.
         static func budgetLine(_ spent: ResearchProgress.Budget) -> String {
@@ -167,13 +169,18 @@ public struct ResearchCommand: Sendable {
             return spent.reached ? "chorus: budget reached: \(what); branches stopped with what they had" : "chorus: budget: \(what) spent"
         }
 
-        /// `used 4210 tokens (1024 cached) in 6 model calls, $0.0123`.
-        static func usageLine(_ usage: UsageTally) -> String {
+        /// `used 4210 tokens (1024 cached) in 6 model calls, $0.0123; branches: [1] 812 tokens, [2] …`.
+        static func usageLine(_ spend: RunSpend) -> String {
+            let usage = spend.total
             var line = "used \(usage.totalTokens) tokens"
             if usage.cachedInputTokens > 0 { line += " (\(usage.cachedInputTokens) cached)" }
             line += " in \(usage.calls) model call\(usage.calls == 1 ? "" : "s")"
             if let cost = usage.costUSD { line += String(format: ", $%.4f", cost) }
-            return line
+            let branches = spend.byBranch.sorted { $0.key < $1.key }.map { index, tally -> String in
+                let cost = tally.costUSD.map { String(format: " $%.4f", $0) } ?? ""
+                return "[\(index)] \(tally.totalTokens) tokens\(cost)"
+            }
+            return branches.isEmpty ? line : line + "; branches: " + branches.joined(separator: ", ")
         }
 
         mutating func handle(_ update: RunUpdate, write: (String) -> Void, progress: (String) -> Void) {
@@ -206,10 +213,6 @@ public struct ResearchCommand: Sendable {
                 progress(SafeText.sanitize("\(branch)tool \(call.name) \(JSON.serialize(call.input))", keepNewlines: false))
             case .token(let token) where token.isResearchAnswer:
                 write(SafeText.sanitize(token.text))
-            case .usage(let call):
-                usage.add(call)
-            case .finished:
-                if usage.calls > 0 { progress("chorus: " + Self.usageLine(usage)) }
             case .warning(let line):
                 progress("chorus: " + SafeText.sanitize(line, keepNewlines: false))
             case .rejoined(let attempt, let attempts, let reason):

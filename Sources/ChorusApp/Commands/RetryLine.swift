@@ -7,8 +7,10 @@ import Foundation
 enum RetryLine {
     static func text(who: String, reason: String, delay: Double, attempt: Int, maxAttempts: Int) -> String {
         let cause = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
-        return SafeText.sanitize(String(format: "%@: %@; retrying in %.1fs (attempt %d of %d)", who, cause, delay, attempt, maxAttempts),
-                                 keepNewlines: false)
+        // Attempt 1 has not failed: it waits its turn (a rate limit).
+        let line = attempt > 1 ? String(format: "%@: %@; retrying in %.1fs (attempt %d of %d)", who, cause, delay, attempt, maxAttempts)
+            : String(format: "%@: %@; waiting %.1fs", who, cause, delay)
+        return SafeText.sanitize(line, keepNewlines: false)
     }
 
     /// `the stream closed early; re-joining the run (1/3)`, sanitized.

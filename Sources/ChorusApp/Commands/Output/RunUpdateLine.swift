@@ -52,10 +52,11 @@ enum RunUpdateLine {
         return terminalSafe(.object(o))
     }
 
-    /// The last line of `research --jsonl`: the thread, the answer and the research graph's findings (empty for another graph).
-    static func final(threadId: String, answer: String, findings: Value, runId: String?, ts: Double) -> String {
+    /// The last line of `research --jsonl`: the thread, the answer, the research graph's findings (empty for
+    /// another graph) and what the run's model calls spent (`RunSpend`: in all, by node, by branch).
+    static func final(threadId: String, answer: String, findings: Value, usage: Value, runId: String?, ts: Double) -> String {
         terminalSafe(["event": "final", "run_id": runId.map(Value.string) ?? .null, "ts": .double(ts), "thread_id": .string(threadId),
-                      "answer": .string(answer), "findings": findings])
+                      "answer": .string(answer), "findings": findings, "usage": usage])
     }
 
     private static func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }

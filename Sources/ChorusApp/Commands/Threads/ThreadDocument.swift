@@ -1,3 +1,4 @@
+import ChorusAppCore
 import ChorusGraph
 import ChorusRuns
 import ChorusStore
@@ -10,6 +11,8 @@ import Foundation
 public struct ThreadDocument: Sendable {
     public var record: ThreadRecord
     public var messages: [Message]
+    /// What the thread's model calls spent: every reply's, tool round's and compaction's, added up.
+    public var spent: UsageTally
 
     /// One message of the transcript (tool traffic left out), or a compaction.
     public struct Message: Sendable, Equatable {
@@ -26,12 +29,6 @@ public struct ThreadDocument: Sendable {
         public var costUSD: Double?
     }
 
-    /// What the thread's model calls spent: every reply's and compaction's, added up.
-    public var spent: UsageTally {
-        messages.reduce(into: UsageTally()) { total, m in
-            if let tokens = m.tokens { total.add(RunUsage(node: nil, inputTokens: tokens, outputTokens: 0, costUSD: m.costUSD)) }
-        }
-    }
 
     /// Output formats of `threads show` and `threads export`.
     public enum Format: String, Sendable, CaseIterable {
@@ -41,7 +38,8 @@ public struct ThreadDocument: Sendable {
     /// The thread's conversation, mapped as the app's transcript maps it
     /// (tool calls and notices left out), so both read the same.
     public static func load(_ record: ThreadRecord, from backend: any ThreadBackend) async throws -> ThreadDocument {
-        let messages = try await backend.transcript(record.id).compactMap { entry -> Message? in
+        let entries = try await backend.transcript(record.id)
+        let messages = entries.compactMap { entry -> Message? in
             switch entry.role {
             case .user: return Message(role: "user", id: entry.id, text: entry.text, status: nil)
             case .assistant:
@@ -57,7 +55,7 @@ public struct ThreadDocument: Sendable {
             case .tool, .notice: return nil
             }
         }
-        return ThreadDocument(record: record, messages: messages)
+        return ThreadDocument(record: record, messages: messages, spent: TranscriptMapping.spent(entries))
     }
 
     var title: String { SafeText.sanitize(record.displayTitle, keepNewlines: false) }

@@ -45,9 +45,13 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    /// Sets a call's reservation right: it was `estimated` tokens and the provider counted `actual`.
+    /// Sets a call's reservation right: it was `estimated` tokens and the provider counted `actual`
+    /// (a refund never fills the bucket past one second's worth).
     func settle(estimated: Int, actual: Int) {
-        buckets.withLock { $0.tokens?.level += Double(estimated - actual) }
+        buckets.withLock { b in
+            guard let bucket = b.tokens else { return }
+            b.tokens?.level = min(bucket.capacity, bucket.level + Double(estimated - actual))
+        }
     }
 }
 
