@@ -87,3 +87,45 @@ import Testing
         }
     }
 }
+
+/// A research branch whose tool results outgrow its model's window: each
+/// round's request is compacted to fit, and the branch still answers.
+@Suite(.timeLimit(.minutes(1))) struct ToolRoundsOnASmallWindowTests {
+    /// Calls `lookup` three times, then answers; records every request's size.
+    struct ToolUser: ChatModel {
+        let sizes = Locked<[Int]>([])
+        var displayName: String { "tool-user" }
+        var settings: ModelSettings { ModelSettings(contextWindow: 600, compaction: .trim) }
+
+        func stream(_ request: ChatRequest) -> ChatStream {
+            let (stream, continuation) = ChatStream.makeStream()
+            let round = request.messages.filter { $0.role == .tool }.count
+            sizes.withLock { $0.append(TokenEstimate.of(request.messages)) }
+            if request.tools.isEmpty || round >= 3 {
+                continuation.yield(contentsOf: [.text("the answer after \(round) lookups in view"), .finish(.stop)])
+            } else {
+                continuation.yield(contentsOf: [.toolCall(ToolCall(id: "c\(sizes.withLock(\.count))", name: "lookup", arguments: [:])),
+                                                .finish(.toolCalls)])
+            }
+            continuation.finish()
+            return stream
+        }
+    }
+
+    @Test func eachRoundIsSentWithinTheWindow() async throws {
+        let model = ToolUser()
+        let lookup = AgentTool(name: "lookup", description: "looks up", parameters: ["type": "object"]) { _ in
+            String(repeating: "a long tool result ", count: 60)  // about 285 tokens a call
+        }
+        let planner = ClosureModel { _ in #"{"sub_questions": ["tides"]}"# }
+        let graph = try ResearchGraph.make(planner: planner, researcher: model, synthesizer: ClosureModel { $0.lastUserText }, branches: 1,
+                                           checkpointer: nil, tools: [lookup], maxToolRounds: 6)
+        let result = try await graph.invoke(.state(ResearchGraph.State.input(question: "q")))
+        let finding = try #require(try result.state.findings.first)
+        #expect(finding.status == .done, "\(finding.error ?? "")")
+        let sizes = model.sizes.withLock { $0 }
+        #expect(sizes.count >= 4)
+        // Three results of ~285 tokens would be ~900: every request stayed under 600 less the reply's room.
+        #expect(sizes.allSatisfy { $0 <= 600 - ContextCompactor.replyRoom(maxTokens: nil, window: 600) }, "\(sizes)")
+    }
+}

@@ -92,13 +92,13 @@ import Testing
 
     @Test func aRetryCountsDownOnTheRuntimesClock() async throws {
         let (running, _) = try await startReplying()
-        backend.then(.retrying(RunRetry(node: "model", task: nil, attempt: 1, maxAttempts: 4, delay: 5, reason: "HTTP 503")))
+        backend.then(.retrying(RunRetry(node: "model", task: nil, attempt: 2, maxAttempts: 4, delay: 5, reason: "HTTP 503")))
         try await until { backend.record.retries == 1 && clock.sleeperCount == 2 }
         clock.advance(by: .milliseconds(16))
-        try await terminal.until { $0.contains("retrying in 5s (attempt 1 of 4)") }
+        try await terminal.until { $0.contains("retrying in 5s (attempt 2 of 4)") }
         // Two seconds on: the ticker's next tick redraws the countdown.
         clock.advance(by: .seconds(2))
-        try await terminal.until { $0.contains("retrying in 3s (attempt 1 of 4)") }
+        try await terminal.until { $0.contains("retrying in 3s (attempt 2 of 4)") }
         backend.then(.end)
         await quit(running)
     }

@@ -69,7 +69,8 @@ import Testing
         let listed = try #require(try list.split(separator: "\n").map { try JSON.parse(String($0)) }.first { $0["id"]?.stringValue == id })
         #expect(listed["tokens"]?.intValue == tokens.reduce(0, +) && listed["cost_usd"] == thread["cost_usd"])
         let (_, table, _) = try await chorus(["threads", "list", "--usage"])
-        #expect(table.range(of: id + #"  4 msgs +\d+ tok  "#, options: .regularExpression) != nil, "\(table)")
+        // The cost was priced when each reply was made, and stays with it.
+        #expect(table.range(of: id + #"  4 msgs +\d+ tok \$0\.\d{4} +first question"#, options: .regularExpression) != nil, "\(table)")
     }
 
     @Test func unknownAndAmbiguousPrefixesFail() async throws {
