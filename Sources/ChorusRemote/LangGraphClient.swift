@@ -84,6 +84,12 @@ public struct LangGraphClient: Sendable {
         RemoteThreadState(wire: try await call(.GET, "/threads/" + Self.segment(id) + "/state"))
     }
 
+    /// The thread's checkpoints, newest first, at most `limit`.
+    public func history(_ id: String, limit: Int) async throws -> [RemoteCheckpoint] {
+        let answer = try await call(.POST, "/threads/" + Self.segment(id) + "/history", body: ["limit": .int(limit)])
+        return (answer.arrayValue ?? []).compactMap(RemoteCheckpoint.init(wire:))
+    }
+
     /// Writes `values` to the thread's state as if node `asNode` had returned them.
     public func updateState(_ id: String, values: Value, asNode: String?) async throws {
         var body: [String: Value] = ["values": values]

@@ -226,7 +226,7 @@ struct Chorus: AsyncParsableCommand {
     struct Threads: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Saved threads. ID is a thread id or a unique prefix of one.",
-            subcommands: [List.self, Show.self, Search.self, Rename.self, Delete.self, Export.self])
+            subcommands: [List.self, Show.self, History.self, Search.self, Rename.self, Delete.self, Export.self])
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List threads, most recent first.")
@@ -256,6 +256,22 @@ struct Chorus: AsyncParsableCommand {
                 if output.json, markdown { throw CommandFailure(UsageError("give --json or --markdown, not both")) }
                 let format: ThreadDocument.Format = output.json ? .json : markdown ? .markdown : .text
                 let text = try await CommandFailure.wrap { try await ThreadsShowCommand.output(try global.backend(serverOptions), reference: id, format: format) }
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+
+        struct History: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List a thread's checkpoints, newest first: step, source, the nodes that wrote each, messages.")
+            @Argument(help: "Thread id or unique prefix.") var id: String
+            @Option(help: "At most this many checkpoints (1 to 1000).") var limit = 100
+            @OptionGroup var output: OutputOptions
+            @OptionGroup var serverOptions: ServerOptions
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                let text = try await CommandFailure.wrap {
+                    try await ThreadsHistoryCommand.output(try global.backend(serverOptions), reference: id, json: output.json, limit: limit)
+                }
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         }

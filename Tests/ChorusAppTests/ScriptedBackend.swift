@@ -84,6 +84,7 @@ final class ScriptedBackend: ThreadBackend {
     func search(_ query: String, limit: Int) -> [SearchHit] { [] }
     func research(threadId: String, question: String?, runner: String, control: ResearchControl) -> RunUpdates { .producing { _ in } }
     func researchState(question: String) -> ResearchState { ResearchState(question: question, maxConcurrency: 1, startedAt: Date()) }
+    func history(_ id: String, limit: Int) -> [ThreadCheckpoint] { [] }
     func savedResearch(_ id: String) -> ResearchState { ResearchState(question: "", maxConcurrency: 1, startedAt: Date()) }
     func toolReport() -> [String] { [] }
     func toolRows() -> [ToolRow] { [] }

@@ -52,6 +52,28 @@ import Testing
         #expect(messages.first?["content"] == "remember the supersteps")
         #expect(messages.last?["content"]?.stringValue?.contains("remember the supersteps") == true, "the offline model quotes it")
 
+        // A second turn, then the history: both turns' checkpoints, newest first, as get_state_history lists them.
+        #expect(try await chorus(["--print", "and the channels", "--thread", id] + target).0 == 0)
+        let (historied, history, historyErr) = try await chorus(["threads", "history", prefix, "--json"] + target)
+        #expect(historied == 0, "\(historyErr)")
+        let checkpoints = try JSON.parse(history).arrayValue ?? []
+        let turn = [["step": 1, "source": "loop", "nodes": ["model"], "messages": 2], ["step": 0, "source": "loop", "nodes": ["__start__"], "messages": 1],
+                    ["step": -1, "source": "input", "nodes": [], "messages": 0]] as [Value]
+        func shape(_ checkpoint: Value) -> Value {
+            ["step": checkpoint["step"] ?? .null, "source": checkpoint["source"] ?? .null, "nodes": checkpoint["nodes"] ?? .null,
+             "messages": checkpoint["messages"] ?? .null]
+        }
+        // The second turn starts from the first's state: its input sees 2 messages, its end 4.
+        let second = [["step": 4, "source": "loop", "nodes": ["model"], "messages": 4], ["step": 3, "source": "loop", "nodes": ["__start__"], "messages": 3],
+                      ["step": 2, "source": "input", "nodes": [], "messages": 2]] as [Value]
+        #expect(checkpoints.map(shape) == second + turn, "\(history)")
+        // Each names its parent, the one listed after it, and says when it was written.
+        for (newer, older) in zip(checkpoints, checkpoints.dropFirst()) { #expect(newer["parent_checkpoint_id"] == older["checkpoint_id"]) }
+        #expect(checkpoints.allSatisfy { $0["created_at"]?.stringValue?.hasPrefix("20") == true })
+        let (limited, firstTwo, _) = try await chorus(["threads", "history", prefix, "--json", "--limit", "2"] + target)
+        let latestTwo = try JSON.parse(firstTwo).arrayValue?.map(shape)
+        #expect(limited == 0 && latestTwo == Array(second.prefix(2)))
+
         let (searched, hits, _) = try await chorus(["threads", "search", "supersteps", "--json"] + target)
         #expect(searched == 0)
         #expect(try hits.split(separator: "\n").map { try JSON.parse(String($0))["thread_id"]?.stringValue }.contains(id))

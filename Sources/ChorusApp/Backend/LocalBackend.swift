@@ -108,6 +108,22 @@ public final class LocalBackend: ThreadBackend {
     /// The node a reply's saved message is written as (`updateState(asNode:)`).
     private var replyNode: String { (toolbox == nil ? ChatGraph.model : ReactAgent.agent).rawValue }
 
+    public func history(_ id: String, limit: Int) async throws -> [ThreadCheckpoint] {
+        // The graph that wrote the thread says what is due after each checkpoint (its models are never called).
+        let offline = OfflineChatModel()
+        let graph = try await threads.get(id)?.kind == .research
+            ? try ResearchGraph.make(planner: offline, researcher: offline, synthesizer: offline, branches: 1, checkpointer: checkpointer).graph
+            : try stateGraph()
+        // One more than asked: the oldest shown learns from the one before it which nodes wrote it.
+        let read = try await graph.getStateHistory(config: RunConfig(threadId: id), limit: limit + 1).compactMap { snapshot -> ThreadCheckpoint.Read? in
+            guard let checkpoint = snapshot.checkpointId, let metadata = snapshot.metadata else { return nil }
+            return ThreadCheckpoint.Read(id: checkpoint, parentId: snapshot.parentCheckpointId, step: metadata.step, source: metadata.source.rawValue,
+                                         next: snapshot.next, createdAt: CheckpointID.date(of: checkpoint),
+                                         messageCount: snapshot.values["messages"]?.arrayValue?.count ?? 0)
+        }
+        return ThreadCheckpoint.history(read, limit: limit)
+    }
+
     /// The tool call a thread waits to have approved, if any.
     public func pendingInput(_ threadId: String) async throws -> PendingInput? {
         guard toolbox != nil else { return nil }

@@ -81,6 +81,16 @@ public final class RemoteBackend: ThreadBackend {
         return TranscriptMapping.entries(thread.messages, label: Self.record(thread).provider ?? assistant)
     }
 
+    public func history(_ id: String, limit: Int) async throws -> [ThreadCheckpoint] {
+        // One more than asked: the oldest shown learns from the one before it which nodes wrote it.
+        let read = try await client.history(id, limit: min(1000, limit + 1)).map { checkpoint in
+            ThreadCheckpoint.Read(id: checkpoint.id, parentId: checkpoint.parentId, step: checkpoint.step, source: checkpoint.source,
+                                  next: checkpoint.next, createdAt: checkpoint.createdAt,
+                                  messageCount: checkpoint.values["messages"]?.arrayValue?.count ?? 0)
+        }
+        return ThreadCheckpoint.history(read, limit: limit)
+    }
+
     public func pendingInput(_ id: String) async throws -> PendingInput? {
         try await client.state(id).interrupts.first.map { .question(PendingInput.prompt($0.value)) }
     }

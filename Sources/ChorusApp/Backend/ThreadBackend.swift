@@ -22,6 +22,8 @@ public protocol ThreadBackend: Sendable {
     func transcript(_ id: String) async throws -> [TranscriptEntry]
     /// What the thread waits for before it goes on: a tool approval or an `interrupt()`'s question.
     func pendingInput(_ id: String) async throws -> PendingInput?
+    /// The thread's checkpoints, newest first, at most `limit` (`threads history`).
+    func history(_ id: String, limit: Int) async throws -> [ThreadCheckpoint]
 
     /// The thread whose id is `reference` or, uniquely, starts with it.
     func thread(_ reference: String) async throws -> ThreadRecord
