@@ -56,12 +56,15 @@ public struct Usage: Sendable, Equatable {
     /// Output tokens spent reasoning (part of `outputTokens`), where the provider says.
     public var reasoningTokens: Int?
 
+    /// Counts are kept within 0…10¹² whatever a provider sent, so sums of them never overflow.
     public init(inputTokens: Int, outputTokens: Int, cachedInputTokens: Int = 0, reasoningTokens: Int? = nil) {
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-        self.cachedInputTokens = cachedInputTokens
-        self.reasoningTokens = reasoningTokens
+        self.inputTokens = Self.plausible(inputTokens)
+        self.outputTokens = Self.plausible(outputTokens)
+        self.cachedInputTokens = Self.plausible(cachedInputTokens)
+        self.reasoningTokens = reasoningTokens.map(Self.plausible)
     }
+
+    private static func plausible(_ count: Int) -> Int { min(max(count, 0), 1_000_000_000_000) }
 
     /// As LangChain's `usage_metadata`: `input_tokens`, `output_tokens`, `total_tokens`,
     /// and `input_token_details.cache_read` / `output_token_details.reasoning` when known.

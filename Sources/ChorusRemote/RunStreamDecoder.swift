@@ -117,9 +117,11 @@ public struct RunStreamDecoder: Sendable {
 
 extension RunUsage {
     /// From LangChain's `usage_metadata` as a server sends it (no window, no cost: a server does not say).
+    /// Counts are kept within 0…10¹², as `Usage` keeps a provider's, so sums of them never overflow.
     init(node: String, task: String?, metadata: Value) {
-        self.init(node: node, task: task, inputTokens: metadata["input_tokens"]?.intValue, outputTokens: metadata["output_tokens"]?.intValue,
-                  cachedInputTokens: metadata["input_token_details"]?["cache_read"]?.intValue,
-                  reasoningTokens: metadata["output_token_details"]?["reasoning"]?.intValue)
+        func count(_ value: Value?) -> Int? { value?.intValue.map { min(max($0, 0), 1_000_000_000_000) } }
+        self.init(node: node, task: task, inputTokens: count(metadata["input_tokens"]), outputTokens: count(metadata["output_tokens"]),
+                  cachedInputTokens: count(metadata["input_token_details"]?["cache_read"]),
+                  reasoningTokens: count(metadata["output_token_details"]?["reasoning"]))
     }
 }

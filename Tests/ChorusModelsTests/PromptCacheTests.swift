@@ -95,4 +95,13 @@ import Testing
         #expect(Usage(metadata: usage.metadata) == usage)
         #expect(Usage(inputTokens: 1, outputTokens: 1).metadata == ["input_tokens": 1, "output_tokens": 1, "total_tokens": 2])
     }
+
+    @Test func countsNoServerSendsAreKeptInBoundsNotTrappedOn() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { Task { await server.shutdown() } }
+        server.enqueue(LoopbackHTTPServer.sse(Self.anthropicEvents(input: Int.max, cacheRead: Int.max, cacheWrite: -5, output: Int.max)))
+        let reply = try await Providers.anthropic(baseURL: server.baseURL, model: "claude-test", apiKey: "k").invoke(ChatRequest(messages: Self.conversation))
+        #expect(reply.usage == Usage(inputTokens: 1_000_000_000_000, outputTokens: 1_000_000_000_000, cachedInputTokens: 1_000_000_000_000))
+        #expect(Usage(inputTokens: -3, outputTokens: 2).inputTokens == 0)
+    }
 }

@@ -81,10 +81,15 @@ struct AnthropicWireFormat: ChatWireFormat {
                 let json = try WireJSON.parse(event.data, provider: provider)
                 switch json["type"]?.stringValue ?? event.type {
                 case "message_start":
-                    // Anthropic counts cache reads and writes apart from `input_tokens`; all three are the prompt.
+                    // Anthropic counts cache reads and writes apart from `input_tokens`; all three are the prompt
+                    // (added without trapping on counts no server sends).
                     let usage = json["message"]?["usage"]
                     cachedInputTokens = usage?["cache_read_input_tokens"]?.intValue ?? 0
-                    inputTokens = (usage?["input_tokens"]?.intValue ?? 0) + cachedInputTokens + (usage?["cache_creation_input_tokens"]?.intValue ?? 0)
+                    inputTokens = [usage?["input_tokens"]?.intValue ?? 0, cachedInputTokens, usage?["cache_creation_input_tokens"]?.intValue ?? 0]
+                        .reduce(0) { total, count in
+                            let (sum, overflow) = total.addingReportingOverflow(count)
+                            return overflow ? Int.max : sum
+                        }
                 case "content_block_start":
                     if json["content_block"]?["type"] == "tool_use" {
                         tool = (json["content_block"]?["id"]?.stringValue ?? "", json["content_block"]?["name"]?.stringValue ?? "", "")
