@@ -64,7 +64,8 @@ public struct Usage: Sendable, Equatable {
         self.reasoningTokens = reasoningTokens.map(Self.plausible)
     }
 
-    private static func plausible(_ count: Int) -> Int { min(max(count, 0), 1_000_000_000_000) }
+    /// A reported token count kept within 0…10¹² (a server's own reports are kept so too).
+    public static func plausible(_ count: Int) -> Int { min(max(count, 0), 1_000_000_000_000) }
 
     /// As LangChain's `usage_metadata`: `input_tokens`, `output_tokens`, `total_tokens`,
     /// and `input_token_details.cache_read` / `output_token_details.reasoning` when known.

@@ -119,7 +119,7 @@ extension RunUsage {
     /// From LangChain's `usage_metadata` as a server sends it (no window, no cost: a server does not say).
     /// Counts are kept within 0…10¹², as `Usage` keeps a provider's, so sums of them never overflow.
     init(node: String, task: String?, metadata: Value) {
-        func count(_ value: Value?) -> Int? { value?.intValue.map { min(max($0, 0), 1_000_000_000_000) } }
+        func count(_ value: Value?) -> Int? { value?.intValue.map(Usage.plausible) }
         self.init(node: node, task: task, inputTokens: count(metadata["input_tokens"]), outputTokens: count(metadata["output_tokens"]),
                   cachedInputTokens: count(metadata["input_token_details"]?["cache_read"]),
                   reasoningTokens: count(metadata["output_token_details"]?["reasoning"]))
