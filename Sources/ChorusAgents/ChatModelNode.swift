@@ -87,6 +87,6 @@ public struct ChatModelNode: Sendable {
         report.end(usage: usage.map { RunEvent.Usage($0, window: window, settings: model.settings) })
         guard finished else { throw ChatModelError.truncated(partial: text) }
         return ChatMessage(role: .assistant, content: text, id: id, toolCalls: calls, usage: usage,
-                           costUSD: usage.flatMap { model.settings.prices?.cost(of: $0) })
+                           costUSD: model.settings.cost(of: usage))
     }
 }

@@ -64,7 +64,7 @@ public struct ContextCompactor: Sendable {
         let through = covered.last!
         let marker = ChatMessage(role: .system, content: summary, id: "compaction-" + UUID().uuidString.lowercased(), usage: usage,
                                  compaction: Compaction(through: through.id, covered: view.position(of: through.id) + 1, strategy: strategy),
-                                 costUSD: usage.flatMap { model.settings.prices?.cost(of: $0) })
+                                 costUSD: model.settings.cost(of: usage))
         return Prepared(sent: ConversationView(conversation + [marker], system: system).request(), marker: marker, summaryUsage: usage)
     }
 

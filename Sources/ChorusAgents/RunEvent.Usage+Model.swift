@@ -6,6 +6,6 @@ extension RunEvent.Usage {
     /// and, when its prices are configured, what the call cost.
     init(_ usage: Usage, window: Int?, settings: ModelSettings) {
         self.init(inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens,
-                  reasoningTokens: usage.reasoningTokens, contextWindow: window, costUSD: settings.prices?.cost(of: usage))
+                  reasoningTokens: usage.reasoningTokens, contextWindow: window, costUSD: settings.cost(of: usage))
     }
 }

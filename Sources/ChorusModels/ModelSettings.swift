@@ -16,6 +16,12 @@ public struct ModelSettings: Sendable, Equatable {
         self.prices = prices
         self.promptCache = promptCache
     }
+
+    /// What a call with `usage` cost in US dollars; nil without prices or without usage.
+    public func cost(of usage: Usage?) -> Double? {
+        guard let usage, let prices else { return nil }
+        return prices.cost(of: usage)
+    }
 }
 
 /// How a conversation too long for the model's context window is made to fit
